@@ -1,0 +1,139 @@
+//! Employees, their roles, PINs (only ever kept as hashes) and store settings that govern what a
+//! cashier may do alone.
+
+use std::collections::BTreeMap;
+use std::fmt;
+
+use serde::{Deserialize, Serialize};
+
+use crate::DomainError;
+use crate::event::{Event, EventBody};
+use crate::ids::EmployeeId;
+use crate::money::Percent;
+
+/// What an employee may do.
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize, ts_rs::TS,
+)]
+#[serde(rename_all = "snake_case")]
+#[ts(export, export_to = "bindings/")]
+pub enum Role {
+    /// Takes orders and payments.
+    Cashier,
+    /// Everything a cashier does, and approves voids of sent lines, big discounts and reopens.
+    Manager,
+}
+
+/// A PIN as typed: 4 to 8 digits. Never printed, never stored: only its hash is kept.
+#[derive(Clone, PartialEq, Eq)]
+pub struct Pin(String);
+
+impl Pin {
+    /// Parses a PIN.
+    pub fn parse(s: &str) -> Result<Self, DomainError> {
+        if (4..=8).contains(&s.len()) && s.bytes().all(|b| b.is_ascii_digit()) {
+            Ok(Pin(s.to_owned()))
+        } else {
+            Err(DomainError::Pin)
+        }
+    }
+    /// The digits, for hashing or verifying only.
+    pub fn expose(&self) -> &str {
+        &self.0
+    }
+}
+
+impl fmt::Debug for Pin {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("Pin(****)")
+    }
+}
+
+/// A PIN's argon2 hash in PHC string form. Made and checked at the edge (`comanda-api`).
+#[derive(Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(transparent)]
+pub struct PinHash(String);
+
+impl PinHash {
+    /// Wraps a PHC string.
+    pub fn from_phc(s: String) -> Self {
+        PinHash(s)
+    }
+    /// The PHC string.
+    pub fn as_phc(&self) -> &str {
+        &self.0
+    }
+}
+
+impl fmt::Debug for PinHash {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("PinHash(…)")
+    }
+}
+
+/// An employee as saved (the payload of `EmployeeSaved`; the latest by agreed order wins).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct EmployeeRecord {
+    /// Their id.
+    pub employee_id: EmployeeId,
+    /// Their name, as shown on screen and receipts.
+    pub name: String,
+    /// Their role.
+    pub role: Role,
+    /// Their PIN's hash.
+    pub pin_hash: PinHash,
+    /// False once they have left: they can no longer sign in.
+    pub active: bool,
+}
+
+/// Store-wide settings (the payload of `SettingsPublished`; the latest by agreed order wins).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ts_rs::TS)]
+#[ts(export, export_to = "bindings/")]
+pub struct StoreSettings {
+    /// The store's name, for the screen and receipts.
+    pub store_name: String,
+    /// ISO 4217 code of the currency prices are in.
+    pub currency: String,
+    /// The largest discount a cashier may give alone, as a share of what it applies to; above
+    /// it a manager's PIN is needed.
+    pub cashier_discount_limit: Percent,
+}
+
+impl Default for StoreSettings {
+    fn default() -> Self {
+        StoreSettings {
+            store_name: "Comanda".into(),
+            currency: "EUR".into(),
+            cashier_discount_limit: Percent::from_bp(1000).unwrap_or_default(),
+        }
+    }
+}
+
+/// Folds the employees stream: each employee's latest record by agreed order.
+pub fn fold_employees<'a>(
+    events: impl IntoIterator<Item = &'a Event>,
+) -> BTreeMap<EmployeeId, EmployeeRecord> {
+    let mut evs: Vec<&Event> = events.into_iter().collect();
+    evs.sort_by_key(|e| e.key());
+    let mut out = BTreeMap::new();
+    for e in evs {
+        if let EventBody::EmployeeSaved(r) = &e.body {
+            out.insert(r.employee_id, r.clone());
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn pins_are_4_to_8_digits_and_never_print() {
+        assert!(Pin::parse("123").is_err());
+        assert!(Pin::parse("12a4").is_err());
+        assert!(Pin::parse("123456789").is_err());
+        let p = Pin::parse("1234").unwrap();
+        assert_eq!(format!("{p:?}"), "Pin(****)");
+    }
+}

@@ -1,0 +1,115 @@
+//! Conflicts: what the merged state says a person must look at. Data, never errors.
+
+use serde::{Deserialize, Serialize};
+
+use crate::ids::{EventId, PaymentId};
+use crate::money::Money;
+use crate::order::{OrderState, Phase};
+
+/// Something about an order that the merge rules cannot settle alone (order-model.md, conflict
+/// policy table). Derived from the state, so every node derives the same list.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ts_rs::TS)]
+#[serde(tag = "type", rename_all = "snake_case")]
+#[ts(export, export_to = "bindings/")]
+pub enum Conflict {
+    /// The order was closed, but items were added (on another terminal) or a payment voided:
+    /// it is open again with this balance due.
+    BalanceDueAfterClose {
+        /// What is now due.
+        balance: Money,
+    },
+    /// More was paid than the order's total (two terminals took payment): this much is owed
+    /// back to the customer.
+    Overpaid {
+        /// The excess.
+        amount: Money,
+    },
+    /// The order was cancelled after money was taken: this much must be refunded.
+    RefundDue {
+        /// The net amount still held.
+        amount: Money,
+    },
+    /// Refunds against one payment exceed it (two offline terminals refunded it): both refunds
+    /// stand (the cash has left the drawer); the excess is for a manager to settle.
+    OverRefund {
+        /// The payment.
+        payment_id: PaymentId,
+        /// What the payment was.
+        paid: Money,
+        /// What was refunded against it.
+        refunded: Money,
+    },
+    /// An event referred to a line, payment or discount this node does not hold (yet).
+    MissingReference {
+        /// The event.
+        event_id: EventId,
+        /// Its kind.
+        kind: String,
+        /// What it referred to.
+        missing: String,
+    },
+    /// The order's events do not include its `OrderOpened` (yet).
+    MissingOpen,
+    /// An event of another stream or kind was found among this order's events.
+    ForeignEvent {
+        /// The event.
+        event_id: EventId,
+    },
+}
+
+impl OrderState {
+    /// The conflicts the state holds, in a fixed order.
+    pub fn conflicts(&self) -> Vec<Conflict> {
+        let t = self.totals();
+        let mut out = Vec::new();
+        if self.opened.is_none() {
+            out.push(Conflict::MissingOpen);
+        }
+        match self.lifecycle.phase {
+            Phase::Closed if t.balance.is_positive() => {
+                out.push(Conflict::BalanceDueAfterClose { balance: t.balance });
+            }
+            Phase::Cancelled => {
+                let held = t.paid - t.refunded;
+                if held.is_positive() {
+                    out.push(Conflict::RefundDue { amount: held });
+                }
+            }
+            _ => {}
+        }
+        if self.lifecycle.phase != Phase::Cancelled && t.balance < Money::ZERO {
+            out.push(Conflict::Overpaid { amount: -t.balance });
+        }
+        for p in &self.payments {
+            let paid = if p.voided.is_some() {
+                Money::ZERO
+            } else {
+                p.amount
+            };
+            let refunded: Money = self
+                .refunds
+                .iter()
+                .filter(|r| r.payment_id == p.payment_id)
+                .map(|r| r.amount)
+                .sum();
+            if refunded > paid {
+                out.push(Conflict::OverRefund {
+                    payment_id: p.payment_id,
+                    paid,
+                    refunded,
+                });
+            }
+        }
+        for o in &self.orphans {
+            out.push(Conflict::MissingReference {
+                event_id: o.event_id,
+                kind: o.kind.clone(),
+                missing: o.missing.clone(),
+            });
+        }
+        for id in &self.foreign {
+            out.push(Conflict::ForeignEvent { event_id: *id });
+        }
+        out
+    }
+}

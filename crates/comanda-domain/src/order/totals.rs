@@ -1,0 +1,240 @@
+//! Totals of an order: discounts, taxes (inclusive and exclusive), payments, balance. All
+//! divisions go through [`crate::money::div_round`] and [`crate::money::allocate`].
+
+use serde::{Deserialize, Serialize};
+
+use crate::event::{DiscountAmount, DiscountTarget, SplitTarget};
+use crate::ids::{LineId, TaxRateId};
+use crate::money::{Money, Percent, allocate, div_round};
+use crate::order::OrderState;
+
+/// The money of one live line.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ts_rs::TS)]
+#[ts(export, export_to = "bindings/")]
+pub struct LineAmounts {
+    /// The line.
+    pub line_id: LineId,
+    /// `unit price with modifiers × qty`.
+    pub gross: Money,
+    /// Line discounts plus its share of order discounts.
+    pub discount: Money,
+    /// What the line is sold for: `gross − discount` (tax included if its rate is inclusive).
+    pub net: Money,
+    /// Its share of its rate's tax.
+    pub tax: Money,
+    /// What the customer pays for it: `net`, plus `tax` when the rate is exclusive.
+    pub total: Money,
+}
+
+/// One tax rate's total.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ts_rs::TS)]
+#[ts(export, export_to = "bindings/")]
+pub struct TaxLine {
+    /// The rate.
+    pub rate_id: TaxRateId,
+    /// Its name.
+    pub name: String,
+    /// The rate.
+    pub rate: Percent,
+    /// Included in prices or added.
+    pub inclusive: bool,
+    /// The amount taxed (net of discounts; tax included when inclusive).
+    pub base: Money,
+    /// The tax.
+    pub tax: Money,
+}
+
+/// The totals of an order.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ts_rs::TS)]
+#[ts(export, export_to = "bindings/")]
+pub struct Totals {
+    /// Sum of live lines' gross.
+    pub subtotal: Money,
+    /// All discounts (line and order).
+    pub discount: Money,
+    /// Tax already inside prices.
+    pub tax_included: Money,
+    /// Tax added on top.
+    pub tax_added: Money,
+    /// What the customer owes in all: `subtotal − discount + tax_added`.
+    pub total: Money,
+    /// Payments not voided.
+    pub paid: Money,
+    /// Refunds given.
+    pub refunded: Money,
+    /// Tips (not part of the balance).
+    pub tips: Money,
+    /// `total − paid + refunded` (0 for a cancelled order: see the refund-due conflict).
+    pub balance: Money,
+    /// Per tax rate.
+    pub taxes: Vec<TaxLine>,
+    /// Per live line.
+    pub lines: Vec<LineAmounts>,
+}
+
+fn discount_of(amount: DiscountAmount, on: Money) -> Money {
+    match amount {
+        DiscountAmount::Fixed(m) => m.min(on).max(Money::ZERO),
+        DiscountAmount::Percent(p) => on.percent(p).min(on).max(Money::ZERO),
+    }
+}
+
+impl OrderState {
+    /// Computes the totals. Pure and cheap (linear in lines and discounts).
+    pub fn totals(&self) -> Totals {
+        let live: Vec<_> = self.live_lines().collect();
+        let active: Vec<_> = self.discounts.iter().filter(|d| !d.removed).collect();
+        // Line discounts, in agreed order, each on what is left of the line.
+        let mut after_line: Vec<Money> = Vec::with_capacity(live.len());
+        let mut line_disc: Vec<Money> = Vec::with_capacity(live.len());
+        for l in &live {
+            let gross = l.gross();
+            let mut left = gross;
+            for d in &active {
+                if d.target == (DiscountTarget::Line { line_id: l.line_id }) {
+                    left -= discount_of(d.amount, left);
+                }
+            }
+            line_disc.push(gross - left);
+            after_line.push(left);
+        }
+        // Order discounts on what is left after line discounts, spread over lines by weight.
+        let mut remaining: Money = after_line.iter().copied().sum();
+        let mut order_disc = Money::ZERO;
+        for d in &active {
+            if d.target == DiscountTarget::Order {
+                let x = discount_of(d.amount, remaining);
+                order_disc += x;
+                remaining -= x;
+            }
+        }
+        let weights: Vec<i64> = after_line.iter().map(|m| m.minor()).collect();
+        let shares = allocate(order_disc, &weights);
+        let nets: Vec<Money> = after_line
+            .iter()
+            .zip(&shares)
+            .map(|(a, s)| *a - *s)
+            .collect();
+
+        // Taxes per rate, computed on the rate's total (fewer rounding errors), then spread over
+        // its lines by weight so the lines always sum to the rate's tax.
+        let mut taxes: Vec<TaxLine> = Vec::new();
+        for (l, net) in live.iter().zip(&nets) {
+            match taxes
+                .iter_mut()
+                .find(|t| t.rate_id == l.tax.rate_id && t.inclusive == l.tax.inclusive)
+            {
+                Some(t) => t.base += *net,
+                None => taxes.push(TaxLine {
+                    rate_id: l.tax.rate_id,
+                    name: l.tax.name.clone(),
+                    rate: l.tax.rate,
+                    inclusive: l.tax.inclusive,
+                    base: *net,
+                    tax: Money::ZERO,
+                }),
+            }
+        }
+        let mut line_tax = vec![Money::ZERO; live.len()];
+        for t in &mut taxes {
+            let bp = i128::from(t.rate.bp());
+            let base = i128::from(t.base.minor());
+            t.tax = Money::from_minor(if t.inclusive {
+                div_round(base * bp, 10_000 + bp)
+            } else {
+                div_round(base * bp, 10_000)
+            });
+            let idx: Vec<usize> = live
+                .iter()
+                .enumerate()
+                .filter(|(_, l)| l.tax.rate_id == t.rate_id && l.tax.inclusive == t.inclusive)
+                .map(|(i, _)| i)
+                .collect();
+            let w: Vec<i64> = idx.iter().map(|i| nets[*i].minor()).collect();
+            for (i, share) in idx.iter().zip(allocate(t.tax, &w)) {
+                line_tax[*i] = share;
+            }
+        }
+        let lines: Vec<LineAmounts> = live
+            .iter()
+            .enumerate()
+            .map(|(i, l)| LineAmounts {
+                line_id: l.line_id,
+                gross: l.gross(),
+                discount: line_disc[i] + shares[i],
+                net: nets[i],
+                tax: line_tax[i],
+                total: if l.tax.inclusive {
+                    nets[i]
+                } else {
+                    nets[i] + line_tax[i]
+                },
+            })
+            .collect();
+
+        let subtotal: Money = lines.iter().map(|l| l.gross).sum();
+        let discount: Money = lines.iter().map(|l| l.discount).sum();
+        let tax_included: Money = taxes.iter().filter(|t| t.inclusive).map(|t| t.tax).sum();
+        let tax_added: Money = taxes.iter().filter(|t| !t.inclusive).map(|t| t.tax).sum();
+        let total = subtotal - discount + tax_added;
+        let live_payments = self.payments.iter().filter(|p| p.voided.is_none());
+        let paid: Money = live_payments.clone().map(|p| p.amount).sum();
+        let tips: Money = live_payments.map(|p| p.tip).sum();
+        let refunded: Money = self.refunds.iter().map(|r| r.amount).sum();
+        let balance = if self.lifecycle.phase == crate::order::Phase::Cancelled {
+            Money::ZERO
+        } else {
+            total - paid + refunded
+        };
+        Totals {
+            subtotal,
+            discount,
+            tax_included,
+            tax_added,
+            total,
+            paid,
+            refunded,
+            tips,
+            balance,
+            taxes,
+            lines,
+        }
+    }
+
+    /// What is still due for one part of a split bill: the part's share of the total, less the
+    /// payments recorded for that same part. Never below zero, never above the order's balance.
+    pub fn due_for(&self, part: &SplitTarget) -> Money {
+        let t = self.totals();
+        let share: Money = match part {
+            SplitTarget::Seat(s) => t
+                .lines
+                .iter()
+                .filter(|a| self.line(a.line_id).is_some_and(|l| l.seat == Some(*s)))
+                .map(|a| a.total)
+                .sum(),
+            SplitTarget::Lines(ids) => t
+                .lines
+                .iter()
+                .filter(|a| ids.contains(&a.line_id))
+                .map(|a| a.total)
+                .sum(),
+            SplitTarget::Even { part, of } => {
+                let n = usize::from((*of).max(1));
+                let k = usize::from((*part).clamp(1, *of.max(&1))) - 1;
+                allocate(t.total, &vec![1; n])
+                    .get(k)
+                    .copied()
+                    .unwrap_or_default()
+            }
+        };
+        let paid_for: Money = self
+            .payments
+            .iter()
+            .filter(|p| p.voided.is_none() && p.split.as_ref() == Some(part))
+            .map(|p| p.amount)
+            .sum();
+        (share - paid_for)
+            .max(Money::ZERO)
+            .min(t.balance.max(Money::ZERO))
+    }
+}

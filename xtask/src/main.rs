@@ -1,0 +1,2 @@
+//! Project automation (being written).
+fn main() {}
