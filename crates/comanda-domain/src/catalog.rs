@@ -7,12 +7,14 @@ use serde::{Deserialize, Serialize};
 
 use crate::DomainError;
 use crate::ids::{CategoryId, ItemId, ModifierGroupId, ModifierId, TaxRateId};
-use crate::money::{Money, Percent};
+use crate::money::{Money, Rate};
 
 /// The whole menu of a store, published as one event (`CatalogPublished`): the latest by agreed
 /// order is the menu in force. Orders keep a snapshot of what they sold, so a menu change never
 /// changes a past order.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, ts_rs::TS)]
+#[derive(
+    Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, ts_rs::TS, utoipa::ToSchema,
+)]
 #[ts(export, export_to = "bindings/")]
 pub struct Catalog {
     /// Categories in display order.
@@ -26,7 +28,7 @@ pub struct Catalog {
 }
 
 /// A menu category ("Burgers", "Drinks").
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ts_rs::TS)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ts_rs::TS, utoipa::ToSchema)]
 #[ts(export, export_to = "bindings/")]
 pub struct Category {
     /// Its id.
@@ -38,7 +40,7 @@ pub struct Category {
 }
 
 /// A thing that can be sold.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ts_rs::TS)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ts_rs::TS, utoipa::ToSchema)]
 #[ts(export, export_to = "bindings/")]
 pub struct Item {
     /// Its id.
@@ -60,7 +62,7 @@ pub struct Item {
 }
 
 /// A group of modifiers with its rule: choose at least `min` and at most `max`.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ts_rs::TS)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ts_rs::TS, utoipa::ToSchema)]
 #[ts(export, export_to = "bindings/")]
 pub struct ModifierGroup {
     /// Its id.
@@ -76,7 +78,7 @@ pub struct ModifierGroup {
 }
 
 /// One choice within a group.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ts_rs::TS)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ts_rs::TS, utoipa::ToSchema)]
 #[ts(export, export_to = "bindings/")]
 pub struct Modifier {
     /// Its id.
@@ -89,7 +91,7 @@ pub struct Modifier {
 
 /// A tax rate. Inclusive rates are already in the price (VAT style); exclusive rates are added
 /// on top (sales-tax style).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ts_rs::TS)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ts_rs::TS, utoipa::ToSchema)]
 #[ts(export, export_to = "bindings/")]
 pub struct TaxRate {
     /// Its id.
@@ -97,13 +99,25 @@ pub struct TaxRate {
     /// Its name on the receipt ("VAT 10%").
     pub name: String,
     /// The rate.
-    pub rate: Percent,
+    pub rate: Rate,
     /// True when prices already include it.
     pub inclusive: bool,
 }
 
 /// The tax of a line, copied from the catalog when the line is added.
-#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize, ts_rs::TS)]
+#[derive(
+    Debug,
+    Clone,
+    PartialEq,
+    Eq,
+    PartialOrd,
+    Ord,
+    Hash,
+    Serialize,
+    Deserialize,
+    ts_rs::TS,
+    utoipa::ToSchema,
+)]
 #[ts(export, export_to = "bindings/")]
 pub struct LineTax {
     /// The rate's id.
@@ -111,13 +125,13 @@ pub struct LineTax {
     /// The rate's name.
     pub name: String,
     /// The rate.
-    pub rate: Percent,
+    pub rate: Rate,
     /// Included in the price or added on top.
     pub inclusive: bool,
 }
 
 /// A modifier as chosen on a line, copied from the catalog when chosen.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ts_rs::TS)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ts_rs::TS, utoipa::ToSchema)]
 #[ts(export, export_to = "bindings/")]
 pub struct ChosenModifier {
     /// The group it was chosen in.
@@ -325,7 +339,7 @@ mod tests {
             tax_rates: vec![TaxRate {
                 id: tax,
                 name: "VAT 10%".into(),
-                rate: Percent::from_bp(1000).unwrap(),
+                rate: Rate::from_milli_percent(10_000).unwrap(),
                 inclusive: true,
             }],
         };
@@ -390,7 +404,7 @@ mod tests {
                 .collect::<Vec<_>>(),
             ["Medium", "Bacon"]
         );
-        assert_eq!(p.tax.rate.bp(), 1000);
+        assert_eq!(p.tax.rate.milli_percent(), 10_000);
         assert_eq!(c.item_by_barcode(" 123 ").unwrap().id, item);
     }
 }

@@ -13,7 +13,18 @@ use crate::money::Percent;
 
 /// What an employee may do.
 #[derive(
-    Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize, ts_rs::TS,
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    PartialOrd,
+    Ord,
+    Hash,
+    Serialize,
+    Deserialize,
+    ts_rs::TS,
+    utoipa::ToSchema,
 )]
 #[serde(rename_all = "snake_case")]
 #[ts(export, export_to = "bindings/")]
@@ -87,7 +98,7 @@ pub struct EmployeeRecord {
 }
 
 /// Store-wide settings (the payload of `SettingsPublished`; the latest by agreed order wins).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ts_rs::TS)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ts_rs::TS, utoipa::ToSchema)]
 #[ts(export, export_to = "bindings/")]
 pub struct StoreSettings {
     /// The store's name, for the screen and receipts.

@@ -29,7 +29,7 @@ pub enum DomainError {
         max: i64,
     },
     /// A percentage outside 0–100 %.
-    #[error("percent must be between 0 and 100, got {0} basis points")]
+    #[error("a percentage must be between 0 and 100 (got {0} in its units)")]
     Percent(i64),
     /// An item id that is not on the menu (or is not sold any more).
     #[error("item {0} is not on the menu")]

@@ -164,7 +164,7 @@ impl EventBody {
 }
 
 /// How an order is served.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ts_rs::TS)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ts_rs::TS, utoipa::ToSchema)]
 #[serde(tag = "type", rename_all = "snake_case")]
 #[ts(export, export_to = "bindings/")]
 pub enum OrderType {
@@ -279,7 +279,9 @@ pub struct OrderTypeChanged {
 }
 
 /// What a discount applies to.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ts_rs::TS)]
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ts_rs::TS, utoipa::ToSchema,
+)]
 #[serde(tag = "type", rename_all = "snake_case")]
 #[ts(export, export_to = "bindings/")]
 pub enum DiscountTarget {
@@ -293,7 +295,9 @@ pub enum DiscountTarget {
 }
 
 /// How much a discount takes off.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ts_rs::TS)]
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ts_rs::TS, utoipa::ToSchema,
+)]
 #[serde(tag = "type", content = "value", rename_all = "snake_case")]
 #[ts(export, export_to = "bindings/")]
 pub enum DiscountAmount {
@@ -326,7 +330,7 @@ pub struct DiscountRemoved {
 }
 
 /// How a payment was made.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ts_rs::TS)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ts_rs::TS, utoipa::ToSchema)]
 #[serde(tag = "type", rename_all = "snake_case")]
 #[ts(export, export_to = "bindings/")]
 pub enum PaymentMethod {
@@ -345,7 +349,7 @@ pub enum PaymentMethod {
 }
 
 /// What part of the bill a payment was for, when the bill is split.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ts_rs::TS)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ts_rs::TS, utoipa::ToSchema)]
 #[serde(tag = "type", content = "value", rename_all = "snake_case")]
 #[ts(export, export_to = "bindings/")]
 pub enum SplitTarget {

@@ -13,7 +13,18 @@ use crate::ids::DeviceId;
 /// A stamp. Ordered by wall time, then counter, then device: if event A could have caused B,
 /// A's stamp is lower; concurrent events get an agreed (not a true) order.
 #[derive(
-    Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize, ts_rs::TS,
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    PartialOrd,
+    Ord,
+    Hash,
+    Serialize,
+    Deserialize,
+    ts_rs::TS,
+    utoipa::ToSchema,
 )]
 #[ts(export, export_to = "bindings/")]
 pub struct Hlc {

@@ -14,7 +14,18 @@ use crate::DomainError;
 
 /// An amount of money in minor units (cents). May be negative (a balance owed back, a discount).
 #[derive(
-    Clone, Copy, Default, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize, ts_rs::TS,
+    Clone,
+    Copy,
+    Default,
+    PartialEq,
+    Eq,
+    PartialOrd,
+    Ord,
+    Hash,
+    Serialize,
+    Deserialize,
+    ts_rs::TS,
+    utoipa::ToSchema,
 )]
 #[serde(transparent)]
 #[ts(export, export_to = "bindings/")]
@@ -141,7 +152,18 @@ impl Sum for Money {
 
 /// A percentage in basis points: 1 % = 100, 100 % = 10,000. Always within 0–100 %.
 #[derive(
-    Clone, Copy, Default, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize, ts_rs::TS,
+    Clone,
+    Copy,
+    Default,
+    PartialEq,
+    Eq,
+    PartialOrd,
+    Ord,
+    Hash,
+    Serialize,
+    Deserialize,
+    ts_rs::TS,
+    utoipa::ToSchema,
 )]
 #[serde(transparent)]
 #[ts(export, export_to = "bindings/")]
@@ -169,6 +191,51 @@ impl Percent {
 impl fmt::Debug for Percent {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(f, "{}.{:02}%", self.0 / 100, self.0 % 100)
+    }
+}
+
+/// A tax rate in thousandths of a percent: 10 % = 10,000; 8.875 % = 8,875. Finer than basis
+/// points because real rates need it (New York City's 8.875 %). Always within 0–100 %.
+#[derive(
+    Clone,
+    Copy,
+    Default,
+    PartialEq,
+    Eq,
+    PartialOrd,
+    Ord,
+    Hash,
+    Serialize,
+    Deserialize,
+    ts_rs::TS,
+    utoipa::ToSchema,
+)]
+#[serde(transparent)]
+#[ts(export, export_to = "bindings/")]
+pub struct Rate(u32);
+
+impl Rate {
+    /// The denominator: 100 % = 100,000.
+    pub const SCALE: u32 = 100_000;
+
+    /// Parses thousandths of a percent in `0..=100_000`.
+    pub fn from_milli_percent(n: i64) -> Result<Self, DomainError> {
+        u32::try_from(n)
+            .ok()
+            .filter(|n| *n <= Self::SCALE)
+            .map(Rate)
+            .ok_or(DomainError::Percent(n))
+    }
+
+    /// Thousandths of a percent.
+    pub const fn milli_percent(self) -> u32 {
+        self.0
+    }
+}
+
+impl fmt::Debug for Rate {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}.{:03}%", self.0 / 1000, self.0 % 1000)
     }
 }
 

@@ -6,7 +6,18 @@ use crate::DomainError;
 
 /// How many of an item a line holds. Always `1..=MAX`; more than that is a typo.
 #[derive(
-    Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize, ts_rs::TS,
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    PartialOrd,
+    Ord,
+    Hash,
+    Serialize,
+    Deserialize,
+    ts_rs::TS,
+    utoipa::ToSchema,
 )]
 #[serde(try_from = "u32", into = "u32")]
 #[ts(export, export_to = "bindings/", type = "number")]

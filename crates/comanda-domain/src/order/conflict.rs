@@ -8,7 +8,7 @@ use crate::order::{OrderState, Phase};
 
 /// Something about an order that the merge rules cannot settle alone (order-model.md, conflict
 /// policy table). Derived from the state, so every node derives the same list.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ts_rs::TS)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ts_rs::TS, utoipa::ToSchema)]
 #[serde(tag = "type", rename_all = "snake_case")]
 #[ts(export, export_to = "bindings/")]
 pub enum Conflict {

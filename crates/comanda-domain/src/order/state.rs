@@ -14,7 +14,9 @@ use crate::money::Money;
 use crate::quantity::Quantity;
 
 /// Who did something, and when (HLC wall time).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ts_rs::TS)]
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ts_rs::TS, utoipa::ToSchema,
+)]
 #[ts(export, export_to = "bindings/")]
 pub struct Stamp {
     /// Unix ms (HLC wall part).
@@ -50,6 +52,7 @@ impl Stamp {
     Serialize,
     Deserialize,
     ts_rs::TS,
+    utoipa::ToSchema,
 )]
 #[serde(rename_all = "snake_case")]
 #[ts(export, export_to = "bindings/")]
@@ -77,6 +80,7 @@ pub enum Phase {
     Serialize,
     Deserialize,
     ts_rs::TS,
+    utoipa::ToSchema,
 )]
 #[ts(export, export_to = "bindings/")]
 pub struct Lifecycle {
@@ -87,7 +91,9 @@ pub struct Lifecycle {
 }
 
 /// The status people see, derived from the lifecycle and the balance.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ts_rs::TS)]
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ts_rs::TS, utoipa::ToSchema,
+)]
 #[serde(rename_all = "snake_case")]
 #[ts(export, export_to = "bindings/")]
 pub enum OrderStatus {
@@ -147,7 +153,7 @@ impl LineState {
 }
 
 /// How a line was voided.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ts_rs::TS)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ts_rs::TS, utoipa::ToSchema)]
 #[ts(export, export_to = "bindings/")]
 pub struct VoidInfo {
     /// Why.
@@ -255,6 +261,13 @@ pub struct OrderState {
     pub orphans: Vec<Orphan>,
     /// Events of another stream or kind that were in this order's set.
     pub foreign: Vec<EventId>,
+    /// Voids of lines not (yet) added in agreed order: a void is a tombstone, applied when the
+    /// line appears (a terminal restored from an old backup can stamp out of causal order).
+    pub pending_voids: Vec<(LineId, VoidInfo)>,
+    /// Payment voids that sort before their payment (tombstones, as above).
+    pub pending_payment_voids: Vec<(PaymentId, String)>,
+    /// Discount removals that sort before their discount (tombstones, as above).
+    pub pending_discount_removals: Vec<DiscountId>,
     /// The last event applied, in agreed order.
     pub last_key: Option<EventKey>,
     /// How many events were applied.
@@ -280,6 +293,9 @@ impl OrderState {
             reopens: Vec::new(),
             orphans: Vec::new(),
             foreign: Vec::new(),
+            pending_voids: Vec::new(),
+            pending_payment_voids: Vec::new(),
+            pending_discount_removals: Vec::new(),
             last_key: None,
             event_count: 0,
         }
@@ -343,6 +359,14 @@ impl OrderState {
             EventBody::OrderNoteSet(n) => self.note = n.note.clone(),
             EventBody::LineAdded(a) => {
                 if self.line(a.line_id).is_none() {
+                    let tombstone = self
+                        .pending_voids
+                        .iter()
+                        .position(|(id, _)| *id == a.line_id);
+                    let voided = tombstone.map(|i| self.pending_voids.remove(i).1);
+                    if voided.is_some() {
+                        self.resolve_orphans("LineVoided", &format!("line {}", a.line_id));
+                    }
                     self.lines.push(LineState {
                         line_id: a.line_id,
                         item_id: a.item_id,
@@ -356,7 +380,7 @@ impl OrderState {
                         course: a.course,
                         fired: false,
                         added: stamp,
-                        voided: None,
+                        voided,
                     });
                 }
             }
@@ -384,7 +408,19 @@ impl OrderState {
                             });
                         }
                     }
-                    None => self.orphan(e, format!("line {}", v.line_id)),
+                    None => {
+                        if !self.pending_voids.iter().any(|(id, _)| *id == v.line_id) {
+                            self.pending_voids.push((
+                                v.line_id,
+                                VoidInfo {
+                                    reason: v.reason.clone(),
+                                    stamp,
+                                    approved_by: v.approved_by,
+                                },
+                            ));
+                        }
+                        self.orphan(e, format!("line {}", v.line_id));
+                    }
                 }
             }
             EventBody::OrderFired(f) => {
@@ -397,11 +433,12 @@ impl OrderState {
             }
             EventBody::DiscountApplied(d) => {
                 if self.discount(d.discount_id).is_none() {
-                    if let DiscountTarget::Line { line_id } = d.target {
-                        if self.line(line_id).is_none() {
-                            self.orphan(e, format!("line {line_id}"));
-                        }
+                    if let DiscountTarget::Line { line_id } = d.target
+                        && self.line(line_id).is_none()
+                    {
+                        self.orphan(e, format!("line {line_id}"));
                     }
+                    let removed = self.take_pending_removal(d.discount_id);
                     self.discounts.push(DiscountState {
                         discount_id: d.discount_id,
                         target: d.target,
@@ -409,7 +446,7 @@ impl OrderState {
                         reason: d.reason.clone(),
                         approved_by: d.approved_by,
                         stamp,
-                        removed: false,
+                        removed,
                     });
                 }
             }
@@ -420,11 +457,17 @@ impl OrderState {
                     .find(|d| d.discount_id == r.discount_id)
                 {
                     Some(d) => d.removed = true,
-                    None => self.orphan(e, format!("discount {}", r.discount_id)),
+                    None => {
+                        if !self.pending_discount_removals.contains(&r.discount_id) {
+                            self.pending_discount_removals.push(r.discount_id);
+                        }
+                        self.orphan(e, format!("discount {}", r.discount_id));
+                    }
                 }
             }
             EventBody::PaymentRecorded(p) => {
                 if self.payment(p.payment_id).is_none() {
+                    let voided = self.take_pending_payment_void(p.payment_id);
                     self.payments.push(PaymentState {
                         payment_id: p.payment_id,
                         method: p.method.clone(),
@@ -432,7 +475,7 @@ impl OrderState {
                         tip: p.tip,
                         split: p.split.clone(),
                         stamp,
-                        voided: None,
+                        voided,
                     });
                 }
             }
@@ -447,7 +490,17 @@ impl OrderState {
                             p.voided = Some(v.reason.clone());
                         }
                     }
-                    None => self.orphan(e, format!("payment {}", v.payment_id)),
+                    None => {
+                        if !self
+                            .pending_payment_voids
+                            .iter()
+                            .any(|(id, _)| *id == v.payment_id)
+                        {
+                            self.pending_payment_voids
+                                .push((v.payment_id, v.reason.clone()));
+                        }
+                        self.orphan(e, format!("payment {}", v.payment_id));
+                    }
                 }
             }
             EventBody::RefundIssued(r) => {
@@ -502,6 +555,30 @@ impl OrderState {
                 }
             }
         }
+    }
+
+    fn take_pending_removal(&mut self, id: DiscountId) -> bool {
+        let Some(i) = self.pending_discount_removals.iter().position(|x| *x == id) else {
+            return false;
+        };
+        self.pending_discount_removals.remove(i);
+        self.resolve_orphans("DiscountRemoved", &format!("discount {id}"));
+        true
+    }
+
+    fn take_pending_payment_void(&mut self, id: PaymentId) -> Option<String> {
+        let i = self
+            .pending_payment_voids
+            .iter()
+            .position(|(x, _)| *x == id)?;
+        let (_, reason) = self.pending_payment_voids.remove(i);
+        self.resolve_orphans("PaymentVoided", &format!("payment {id}"));
+        Some(reason)
+    }
+
+    fn resolve_orphans(&mut self, kind: &str, missing: &str) {
+        self.orphans
+            .retain(|o| !(o.kind == kind && o.missing == missing));
     }
 
     fn orphan(&mut self, e: &Event, missing: String) {

@@ -5,11 +5,11 @@ use serde::{Deserialize, Serialize};
 
 use crate::event::{DiscountAmount, DiscountTarget, SplitTarget};
 use crate::ids::{LineId, TaxRateId};
-use crate::money::{Money, Percent, allocate, div_round};
+use crate::money::{Money, Rate, allocate, div_round};
 use crate::order::OrderState;
 
 /// The money of one live line.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ts_rs::TS)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ts_rs::TS, utoipa::ToSchema)]
 #[ts(export, export_to = "bindings/")]
 pub struct LineAmounts {
     /// The line.
@@ -27,7 +27,7 @@ pub struct LineAmounts {
 }
 
 /// One tax rate's total.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ts_rs::TS)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ts_rs::TS, utoipa::ToSchema)]
 #[ts(export, export_to = "bindings/")]
 pub struct TaxLine {
     /// The rate.
@@ -35,7 +35,7 @@ pub struct TaxLine {
     /// Its name.
     pub name: String,
     /// The rate.
-    pub rate: Percent,
+    pub rate: Rate,
     /// Included in prices or added.
     pub inclusive: bool,
     /// The amount taxed (net of discounts; tax included when inclusive).
@@ -45,7 +45,7 @@ pub struct TaxLine {
 }
 
 /// The totals of an order.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ts_rs::TS)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ts_rs::TS, utoipa::ToSchema)]
 #[ts(export, export_to = "bindings/")]
 pub struct Totals {
     /// Sum of live lines' gross.
@@ -137,12 +137,13 @@ impl OrderState {
         }
         let mut line_tax = vec![Money::ZERO; live.len()];
         for t in &mut taxes {
-            let bp = i128::from(t.rate.bp());
+            let r = i128::from(t.rate.milli_percent());
+            let scale = i128::from(Rate::SCALE);
             let base = i128::from(t.base.minor());
             t.tax = Money::from_minor(if t.inclusive {
-                div_round(base * bp, 10_000 + bp)
+                div_round(base * r, scale + r)
             } else {
-                div_round(base * bp, 10_000)
+                div_round(base * r, scale)
             });
             let idx: Vec<usize> = live
                 .iter()

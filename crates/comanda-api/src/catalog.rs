@@ -1,0 +1,47 @@
+//! `get_bootstrap` and `get_status`: the terminal, its menu and its sync badge.
+
+use serde::{Deserialize, Serialize};
+
+use crate::ctx::Ctx;
+use crate::error::{ApiError, ErrorCode};
+use crate::views::{BootstrapView, SyncStatusView, TerminalView};
+
+/// Request of `get_bootstrap` and `get_status` (no fields).
+#[derive(Debug, Clone, Default, Serialize, Deserialize, ts_rs::TS, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+#[ts(export, export_to = "bindings/")]
+pub struct Empty {}
+
+/// The terminal and its status badge. Sync is not paired in this version: every saved event
+/// waits in the outbox, and the badge says so.
+pub fn get_status(ctx: &Ctx) -> Result<TerminalView, ApiError> {
+    ctx.store.read(|r| {
+        let device = r.device()?;
+        let settings = r.settings()?.unwrap_or_default();
+        let outbox = r.outbox_stats()?;
+        Ok(TerminalView {
+            store_name: settings.store_name,
+            currency: settings.currency,
+            cashier_discount_limit_bp: settings.cashier_discount_limit.bp(),
+            device_id: device.device_id,
+            store_id: device.store_id,
+            sync: SyncStatusView {
+                state: "not_paired".into(),
+                label: "Offline — not paired".into(),
+                waiting: u32::try_from(outbox.waiting).unwrap_or(u32::MAX),
+                oldest_ms: outbox.oldest_ms,
+            },
+            now_ms: ctx.clock.now_ms(),
+        })
+    })
+}
+
+/// Everything the counter needs to start.
+pub fn get_bootstrap(ctx: &Ctx) -> Result<BootstrapView, ApiError> {
+    let terminal = get_status(ctx)?;
+    let catalog = ctx
+        .store
+        .read(|r| r.catalog())?
+        .ok_or_else(|| ApiError::new(ErrorCode::Conflict, "This terminal has no menu yet."))?;
+    Ok(BootstrapView { terminal, catalog })
+}

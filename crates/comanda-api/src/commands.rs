@@ -1,0 +1,259 @@
+//! Every command and query, declared once: name, request, response, who may call it. From this
+//! one table come [`dispatch`] (used by the Tauri shell and the HTTP server alike) and the OpenAPI
+//! document ([`openapi`]), so the three can never drift apart.
+
+use serde::{Deserialize, Serialize};
+use serde_json::Value;
+use utoipa::openapi::path::{HttpMethod, OperationBuilder, PathItem};
+use utoipa::openapi::request_body::RequestBodyBuilder;
+use utoipa::openapi::response::{ResponseBuilder, ResponsesBuilder};
+use utoipa::openapi::security::{Http, HttpAuthScheme, SecurityRequirement, SecurityScheme};
+use utoipa::openapi::{
+    ComponentsBuilder, ContentBuilder, InfoBuilder, OpenApi, OpenApiBuilder, PathsBuilder, Ref,
+};
+use utoipa::{PartialSchema, ToSchema};
+
+use crate::catalog::{self, Empty};
+use crate::ctx::Ctx;
+use crate::error::{ApiError, ErrorCode};
+use crate::orders::*;
+use crate::session::{self, Login, Session};
+use crate::views::{BootstrapView, OrderSummaryView, OrderView, SessionView, TerminalView};
+
+/// A list of orders.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ts_rs::TS, utoipa::ToSchema)]
+#[ts(export, export_to = "bindings/")]
+pub struct OrderList {
+    /// The orders, newest first.
+    pub orders: Vec<OrderSummaryView>,
+}
+
+/// Who may call a command.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Access {
+    /// Anyone who can reach the terminal (the sign-in screen needs these).
+    Public,
+    /// A signed-in employee.
+    Session,
+}
+
+/// One command of the table.
+#[derive(Debug, Clone, Copy)]
+pub struct CommandInfo {
+    /// Its name: `POST /api/<name>`, `invoke("api", {name})`.
+    pub name: &'static str,
+    /// What it does.
+    pub doc: &'static str,
+    /// Who may call it.
+    pub access: Access,
+}
+
+fn parse<T: for<'de> Deserialize<'de>>(body: Value) -> Result<T, ApiError> {
+    serde_json::from_value(body).map_err(|e| {
+        ApiError::new(
+            ErrorCode::MalformedRequest,
+            format!("The request does not fit this call: {e}."),
+        )
+    })
+}
+
+fn out<T: Serialize>(v: Result<T, ApiError>) -> Result<Value, ApiError> {
+    v.and_then(|v| serde_json::to_value(v).map_err(|e| ApiError::internal(&e)))
+}
+
+fn session_of(ctx: &Ctx, token: Option<&str>) -> Result<Session, ApiError> {
+    token
+        .ok_or_else(session::unauthorized)
+        .and_then(|t| ctx.session(t))
+}
+
+fn bootstrap(ctx: &Ctx, _: Empty) -> Result<BootstrapView, ApiError> {
+    catalog::get_bootstrap(ctx)
+}
+fn status(ctx: &Ctx, _: Empty) -> Result<TerminalView, ApiError> {
+    catalog::get_status(ctx)
+}
+fn logout(ctx: &Ctx, s: &Session, _: Empty) -> Result<Empty, ApiError> {
+    session::logout(ctx, s).map(|()| Empty {})
+}
+fn orders(ctx: &Ctx, s: &Session, req: ListOrders) -> Result<OrderList, ApiError> {
+    list_orders(ctx, s, req).map(|orders| OrderList { orders })
+}
+
+macro_rules! commands {
+    ($( $(#[doc = $doc:literal])+ $access:ident $name:ident($req:ty) -> $resp:ty = $f:expr; )*) => {
+        /// Every command, in the order of the table.
+        pub const COMMANDS: &[CommandInfo] = &[$(CommandInfo {
+            name: stringify!($name),
+            doc: concat!($($doc),+),
+            access: Access::$access,
+        }),*];
+
+        /// Runs a command by name with a JSON body: the one entry point of every transport.
+        pub fn dispatch(ctx: &Ctx, name: &str, token: Option<&str>, body: Value) -> Result<Value, ApiError> {
+            match name {
+                $(stringify!($name) => commands!(@call $access, ctx, token, body, $req, $f),)*
+                _ => Err(ApiError::not_found(format!("There is no call named {name:?}."))),
+            }
+        }
+
+        fn add_paths(paths: PathsBuilder, components: ComponentsBuilder) -> (PathsBuilder, ComponentsBuilder) {
+            let (mut paths, mut components) = (paths, components);
+            $(
+                let mut nested = Vec::new();
+                <$req as ToSchema>::schemas(&mut nested);
+                <$resp as ToSchema>::schemas(&mut nested);
+                components = components
+                    .schema(<$req as ToSchema>::name(), <$req as PartialSchema>::schema())
+                    .schema(<$resp as ToSchema>::name(), <$resp as PartialSchema>::schema())
+                    .schemas_from_iter(nested);
+                paths = paths.path(
+                    concat!("/api/", stringify!($name)),
+                    PathItem::new(HttpMethod::Post, operation(
+                        stringify!($name),
+                        concat!($($doc),+),
+                        Access::$access,
+                        &<$req as ToSchema>::name(),
+                        &<$resp as ToSchema>::name(),
+                    )),
+                );
+            )*
+            (paths, components)
+        }
+    };
+    (@call Public, $ctx:ident, $token:ident, $body:ident, $req:ty, $f:expr) => {{
+        let _ = $token;
+        let req: $req = parse($body)?;
+        out($f($ctx, req))
+    }};
+    (@call Session, $ctx:ident, $token:ident, $body:ident, $req:ty, $f:expr) => {{
+        let s = session_of($ctx, $token)?;
+        let req: $req = parse($body)?;
+        out($f($ctx, &s, req))
+    }};
+}
+
+commands! {
+    /// The terminal, its sync badge and the menu: what the counter needs to start.
+    Public get_bootstrap(Empty) -> BootstrapView = bootstrap;
+    /// The terminal and its sync badge.
+    Public get_status(Empty) -> TerminalView = status;
+    /// Sign in with a PIN; returns the session token.
+    Public login(Login) -> SessionView = session::login;
+    /// Sign out.
+    Session logout(Empty) -> Empty = logout;
+    /// Orders by status, newest first.
+    Session list_orders(ListOrders) -> OrderList = orders;
+    /// One order, whole.
+    Session get_order(GetOrder) -> OrderView = get_order;
+    /// Open an order at a table, to take away, or on a tab.
+    Session open_order(OpenOrder) -> OrderView = open_order;
+    /// Add an item, with its modifiers checked against the menu's rules.
+    Session add_line(AddLine) -> OrderView = add_line;
+    /// Add one of the item a scanner read.
+    Session add_by_barcode(AddByBarcode) -> OrderView = add_by_barcode;
+    /// Change a line's quantity, modifiers, note, seat or course.
+    Session change_line(ChangeLine) -> OrderView = change_line;
+    /// Void a line (a manager's PIN when it was already sent).
+    Session void_line(VoidLine) -> OrderView = void_line;
+    /// Send new lines to the kitchen.
+    Session fire_order(FireOrder) -> OrderView = fire_order;
+    /// Set or clear the order's note.
+    Session set_order_note(SetOrderNote) -> OrderView = set_order_note;
+    /// Move to another table, or rename a tab or takeaway.
+    Session change_order_type(ChangeOrderType) -> OrderView = change_order_type;
+    /// Apply a discount (a manager's PIN above the cashier's limit).
+    Session apply_discount(ApplyDiscount) -> OrderView = apply_discount;
+    /// Remove a discount.
+    Session remove_discount(RemoveDiscount) -> OrderView = remove_discount;
+    /// Record a cash or card payment; closes the order when the balance reaches zero.
+    Session record_payment(RecordPayment) -> OrderView = record_payment;
+    /// Void a payment on an open order (a manager's PIN).
+    Session void_payment(VoidPayment) -> OrderView = void_payment;
+    /// Close an order whose balance is zero.
+    Session close_order(CloseOrder) -> OrderView = close_order;
+    /// Cancel an order (a manager's PIN when lines were sent).
+    Session cancel_order(CancelOrder) -> OrderView = cancel_order;
+    /// Reopen a closed or cancelled order (a manager's PIN).
+    Session reopen_order(ReopenOrder) -> OrderView = reopen_order;
+}
+
+fn schema_ref(name: &str) -> Ref {
+    Ref::from_schema_name(name)
+}
+
+fn operation(
+    name: &str,
+    doc: &str,
+    access: Access,
+    req: &str,
+    resp: &str,
+) -> utoipa::openapi::path::Operation {
+    let json = |n: &str| ContentBuilder::new().schema(Some(schema_ref(n))).build();
+    let error = |d: &str| {
+        ResponseBuilder::new()
+            .description(d)
+            .content("application/json", json("ApiError"))
+            .build()
+    };
+    let mut op = OperationBuilder::new()
+        .operation_id(Some(name))
+        .summary(Some(doc))
+        .request_body(Some(
+            RequestBodyBuilder::new()
+                .content("application/json", json(req))
+                .required(Some(utoipa::openapi::Required::True))
+                .build(),
+        ))
+        .responses(
+            ResponsesBuilder::new()
+                .response(
+                    "200",
+                    ResponseBuilder::new()
+                        .description("Done")
+                        .content("application/json", json(resp))
+                        .build(),
+                )
+                .response("400", error("Invalid or malformed request"))
+                .response("401", error("Not signed in"))
+                .response("403", error("Needs a manager's approval, or not allowed"))
+                .response("404", error("Not found"))
+                .response("409", error("Refused in the current state"))
+                .response("413", error("Body too large"))
+                .response("415", error("Body is not JSON"))
+                .build(),
+        );
+    if access == Access::Session {
+        op = op.security(SecurityRequirement::new("session", Vec::<String>::new()));
+    }
+    op.build()
+}
+
+/// The OpenAPI document of the HTTP API, built from the command table.
+pub fn openapi() -> OpenApi {
+    let components = ComponentsBuilder::new()
+        .schema(
+            <ApiError as ToSchema>::name(),
+            <ApiError as PartialSchema>::schema(),
+        )
+        .schema(
+            <ErrorCode as ToSchema>::name(),
+            <ErrorCode as PartialSchema>::schema(),
+        )
+        .security_scheme(
+            "session",
+            SecurityScheme::Http(Http::new(HttpAuthScheme::Bearer)),
+        );
+    let (paths, components) = add_paths(PathsBuilder::new(), components);
+    OpenApiBuilder::new()
+        .info(
+            InfoBuilder::new()
+                .title("Comanda terminal API")
+                .version(env!("CARGO_PKG_VERSION"))
+                .description(Some("Every call is POST /api/<name> with a JSON body; errors are {code, message, field}. Changes stream on the WebSocket /api/ws?token=…"))
+                .build(),
+        )
+        .paths(paths.build())
+        .components(Some(components.build()))
+        .build()
+}

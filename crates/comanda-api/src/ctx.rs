@@ -1,0 +1,81 @@
+//! The context every command runs in: the store, the injected clock and ids, the signed-in
+//! sessions and the event bus.
+
+use std::collections::HashMap;
+use std::path::Path;
+use std::sync::{Arc, Mutex};
+
+use comanda_domain::clock::Clock;
+use comanda_domain::ids::IdSource;
+use comanda_store::Store;
+
+use crate::bus::Bus;
+use crate::error::ApiError;
+use crate::session::Session;
+
+/// How long a session lasts without use before the PIN is asked again.
+pub const SESSION_IDLE_MS: u64 = 12 * 60 * 60 * 1000;
+
+/// The application context. Cheap to share (`Arc` inside).
+#[derive(Clone)]
+pub struct Ctx {
+    /// The local store.
+    pub store: Arc<Store>,
+    /// The clock.
+    pub clock: Arc<dyn Clock>,
+    /// The id source.
+    pub ids: Arc<dyn IdSource>,
+    /// The event bus.
+    pub bus: Bus,
+    pub(crate) sessions: Arc<Mutex<HashMap<String, Session>>>,
+}
+
+impl Ctx {
+    /// Opens the store in `data_dir` (creating it), and loads the demo menu and staff on first
+    /// run when `demo` is set.
+    pub fn open(
+        data_dir: &Path,
+        clock: Arc<dyn Clock>,
+        ids: Arc<dyn IdSource>,
+        demo: bool,
+    ) -> Result<Ctx, ApiError> {
+        std::fs::create_dir_all(data_dir)
+            .map_err(|e| ApiError::internal(&format!("creating {}: {e}", data_dir.display())))?;
+        let store = Store::open(
+            &data_dir.join("terminal.sqlite"),
+            clock.clone(),
+            ids.clone(),
+        )?;
+        let ctx = Ctx {
+            store: Arc::new(store),
+            clock,
+            ids,
+            bus: Bus::default(),
+            sessions: Arc::default(),
+        };
+        if demo {
+            crate::seed::seed_demo_if_empty(&ctx)?;
+        }
+        Ok(ctx)
+    }
+
+    /// The session for a token, if it is valid; refreshes its idle timer.
+    pub fn session(&self, token: &str) -> Result<Session, ApiError> {
+        let now = self.clock.now_ms();
+        let mut map = self
+            .sessions
+            .lock()
+            .map_err(|_| ApiError::internal(&"session lock poisoned"))?;
+        match map.get_mut(token) {
+            Some(s) if now.saturating_sub(s.last_used_ms) <= SESSION_IDLE_MS => {
+                s.last_used_ms = now;
+                Ok(s.clone())
+            }
+            Some(_) => {
+                map.remove(token);
+                Err(crate::session::unauthorized())
+            }
+            None => Err(crate::session::unauthorized()),
+        }
+    }
+}

@@ -1,0 +1,226 @@
+//! The same API over HTTP + WebSocket, on 127.0.0.1: `POST /api/<name>` for every command of
+//! [`crate::commands`], `GET /api/openapi.json`, `GET /api/ws?token=…` streaming changes, and the
+//! UI's files for browsers. Every failure answers a JSON `{code, message}` with a 4xx status;
+//! nothing a client sends can cause a panic or a 500 (a panic would still answer a JSON 500).
+
+use std::borrow::Cow;
+use std::net::SocketAddr;
+use std::sync::{Arc, OnceLock};
+
+use axum::Router;
+use axum::body::{Body, Bytes};
+use axum::extract::ws::{Message, WebSocket, WebSocketUpgrade};
+use axum::extract::{DefaultBodyLimit, Path, Query, State};
+use axum::http::{HeaderMap, HeaderValue, Method, StatusCode, Uri, header};
+use axum::response::{IntoResponse, Response};
+use axum::routing::{get, post};
+use serde::Deserialize;
+use tokio::net::TcpListener;
+use tokio::sync::broadcast::error::RecvError;
+use tower_http::catch_panic::CatchPanicLayer;
+
+use crate::bus::Change;
+use crate::commands;
+use crate::ctx::Ctx;
+use crate::error::{ApiError, ErrorCode};
+
+/// The largest request body any call takes.
+pub const MAX_BODY: usize = 64 * 1024;
+
+/// The UI's built files, served to browsers (the desktop shell embeds them).
+pub trait Assets: Send + Sync + 'static {
+    /// The file at `path` (no leading slash), if there is one.
+    fn get(&self, path: &str) -> Option<Cow<'static, [u8]>>;
+}
+
+#[derive(Clone)]
+struct AppState {
+    ctx: Ctx,
+    assets: Option<Arc<dyn Assets>>,
+}
+
+impl IntoResponse for ApiError {
+    fn into_response(self) -> Response {
+        let status =
+            StatusCode::from_u16(self.http_status()).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
+        (status, axum::Json(self)).into_response()
+    }
+}
+
+/// The router: API, WebSocket, OpenAPI document and (when given) the UI's files.
+pub fn router(ctx: Ctx, assets: Option<Arc<dyn Assets>>) -> Router {
+    Router::new()
+        .route("/api/openapi.json", get(openapi_doc))
+        .route("/api/ws", get(ws))
+        .route("/api/{name}", post(call))
+        .route("/healthz", get(|| async { "ok" }))
+        .method_not_allowed_fallback(|| async {
+            ApiError::new(
+                ErrorCode::MethodNotAllowed,
+                "That method is not allowed here: calls are POST.",
+            )
+        })
+        .fallback(fallback)
+        .layer(DefaultBodyLimit::disable())
+        .layer(CatchPanicLayer::custom(
+            |_: Box<dyn std::any::Any + Send>| {
+                ApiError::internal(&"a handler panicked").into_response()
+            },
+        ))
+        .with_state(AppState { ctx, assets })
+}
+
+/// Serves until `shutdown` resolves, then finishes the requests in flight.
+pub async fn serve(
+    listener: TcpListener,
+    router: Router,
+    shutdown: impl std::future::Future<Output = ()> + Send + 'static,
+) -> std::io::Result<()> {
+    axum::serve(
+        listener,
+        router.into_make_service_with_connect_info::<SocketAddr>(),
+    )
+    .with_graceful_shutdown(shutdown)
+    .await
+}
+
+async fn openapi_doc() -> Response {
+    static DOC: OnceLock<String> = OnceLock::new();
+    let doc = DOC.get_or_init(|| commands::openapi().to_pretty_json().unwrap_or_default());
+    ([(header::CONTENT_TYPE, "application/json")], doc.clone()).into_response()
+}
+
+fn bearer(headers: &HeaderMap) -> Option<String> {
+    headers
+        .get(header::AUTHORIZATION)?
+        .to_str()
+        .ok()?
+        .strip_prefix("Bearer ")
+        .map(|t| t.trim().to_owned())
+}
+
+async fn call(
+    State(st): State<AppState>,
+    Path(name): Path<String>,
+    headers: HeaderMap,
+    body: Body,
+) -> Result<Response, ApiError> {
+    if !commands::COMMANDS.iter().any(|c| c.name == name) {
+        return Err(ApiError::not_found(format!(
+            "There is no call named {name:?}."
+        )));
+    }
+    let bytes: Bytes = axum::body::to_bytes(body, MAX_BODY).await.map_err(|_| {
+        ApiError::new(
+            ErrorCode::PayloadTooLarge,
+            format!("The request is larger than {} KiB.", MAX_BODY / 1024),
+        )
+    })?;
+    let is_json = headers
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| {
+            v.split(';')
+                .next()
+                .is_some_and(|m| m.trim().eq_ignore_ascii_case("application/json"))
+        });
+    if !bytes.is_empty() && !is_json {
+        return Err(ApiError::new(
+            ErrorCode::UnsupportedMediaType,
+            "Send the request as application/json.",
+        ));
+    }
+    let value: serde_json::Value = if bytes.is_empty() {
+        serde_json::Value::Object(Default::default())
+    } else {
+        serde_json::from_slice(&bytes).map_err(|e| {
+            ApiError::new(
+                ErrorCode::MalformedRequest,
+                format!("The request is not valid JSON: {e}."),
+            )
+        })?
+    };
+    let token = bearer(&headers);
+    let span = tracing::info_span!("api", call = %name);
+    let out = tokio::task::spawn_blocking(move || {
+        let _g = span.enter();
+        commands::dispatch(&st.ctx, &name, token.as_deref(), value)
+    })
+    .await
+    .map_err(|e| ApiError::internal(&e))??;
+    Ok(axum::Json(out).into_response())
+}
+
+#[derive(Deserialize)]
+struct WsQuery {
+    token: Option<String>,
+}
+
+async fn ws(
+    State(st): State<AppState>,
+    Query(q): Query<WsQuery>,
+    upgrade: WebSocketUpgrade,
+) -> Result<Response, ApiError> {
+    let token = q.token.ok_or_else(crate::session::unauthorized)?;
+    st.ctx.session(&token)?;
+    let rx = st.ctx.bus.subscribe();
+    Ok(upgrade.on_upgrade(move |socket| stream_changes(socket, rx)))
+}
+
+async fn stream_changes(mut socket: WebSocket, mut rx: tokio::sync::broadcast::Receiver<Change>) {
+    loop {
+        tokio::select! {
+            msg = rx.recv() => {
+                let change = match msg {
+                    Ok(c) => c,
+                    Err(RecvError::Lagged(_)) => Change::Reload,
+                    Err(RecvError::Closed) => return,
+                };
+                let Ok(text) = serde_json::to_string(&change) else { continue };
+                if socket.send(Message::Text(text.into())).await.is_err() {
+                    return;
+                }
+            }
+            incoming = socket.recv() => match incoming {
+                Some(Ok(Message::Close(_))) | None | Some(Err(_)) => return,
+                Some(Ok(_)) => {}
+            }
+        }
+    }
+}
+
+async fn fallback(State(st): State<AppState>, method: Method, uri: Uri) -> Response {
+    let path = uri.path();
+    if path.starts_with("/api/") || path == "/api" {
+        return ApiError::not_found(format!("There is no route {path}.")).into_response();
+    }
+    if method != Method::GET && method != Method::HEAD {
+        return ApiError::new(ErrorCode::MethodNotAllowed, "Only GET is served here.")
+            .into_response();
+    }
+    let Some(assets) = &st.assets else {
+        return ApiError::not_found("This server has no UI files.").into_response();
+    };
+    let rel = path.trim_start_matches('/');
+    let (file, data) = match assets.get(rel).filter(|_| !rel.is_empty()) {
+        Some(d) => (rel, d),
+        // The UI is one page: every other path gets index.html.
+        None => match assets.get("index.html") {
+            Some(d) => ("index.html", d),
+            None => return ApiError::not_found("This server has no UI files.").into_response(),
+        },
+    };
+    let mime = mime_guess::from_path(file).first_or_octet_stream();
+    let mut resp = Response::new(Body::from(data.into_owned()));
+    if let Ok(v) = HeaderValue::from_str(mime.as_ref()) {
+        resp.headers_mut().insert(header::CONTENT_TYPE, v);
+    }
+    let cache = if file.starts_with("assets/") {
+        "public, max-age=31536000, immutable"
+    } else {
+        "no-cache"
+    };
+    resp.headers_mut()
+        .insert(header::CACHE_CONTROL, HeaderValue::from_static(cache));
+    resp
+}

@@ -1,0 +1,25 @@
+//! Comanda's application layer, free of Tauri: every command and query is a plain function over a
+//! [`Ctx`] and a [`Session`], returning a view or an [`ApiError`] (`{code, message, field}`).
+//!
+//! The desktop shell wraps each in a one-line Tauri command; [`http`] serves the same functions as
+//! `POST /api/<name>` with an OpenAPI document and a WebSocket of [`bus::Change`]s.
+//!
+//! **API boundary:** nothing above this crate sees a domain type it could misuse: requests are
+//! parsed into domain newtypes here (parse, don't validate), and responses are [`views`].
+
+pub mod bus;
+pub mod catalog;
+pub mod commands;
+pub mod ctx;
+pub mod error;
+pub mod http;
+pub mod input;
+pub mod orders;
+pub mod seed;
+pub mod session;
+pub mod system;
+pub mod views;
+
+pub use ctx::Ctx;
+pub use error::{ApiError, ErrorCode};
+pub use session::Session;

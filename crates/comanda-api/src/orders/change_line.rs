@@ -1,0 +1,96 @@
+//! `change_line`: change one field of a line (quantity, modifiers, note, seat, course).
+
+use comanda_domain::event::{EventBody, LineChange, LineChanged};
+use comanda_domain::ids::{LineId, OrderId};
+use comanda_domain::quantity::Quantity;
+use serde::{Deserialize, Serialize};
+
+use crate::ctx::Ctx;
+use crate::error::{ApiError, ErrorCode, domain};
+use crate::input;
+use crate::orders::add_line::{ModifierChoice, catalog_of, price};
+use crate::orders::{Needs, mutate};
+use crate::session::Session;
+use crate::views::OrderView;
+
+/// The field to change and its new value.
+#[derive(Debug, Clone, Serialize, Deserialize, ts_rs::TS, utoipa::ToSchema)]
+#[serde(tag = "field", content = "value", rename_all = "snake_case")]
+#[ts(export, export_to = "bindings/")]
+pub enum LineChangeRequest {
+    /// New quantity (1 to 999).
+    Qty(#[ts(type = "number")] i64),
+    /// New modifiers, checked against the menu's rules.
+    Modifiers(Vec<ModifierChoice>),
+    /// New note (empty or null clears it).
+    Note(Option<String>),
+    /// New seat (null clears it).
+    Seat(#[ts(type = "number | null")] Option<i64>),
+    /// New course (null clears it).
+    Course(#[ts(type = "number | null")] Option<i64>),
+}
+
+/// Request of `change_line`.
+#[derive(Debug, Clone, Serialize, Deserialize, ts_rs::TS, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+#[ts(export, export_to = "bindings/")]
+pub struct ChangeLine {
+    /// The order.
+    pub order_id: OrderId,
+    /// The line.
+    pub line_id: LineId,
+    /// What changes.
+    pub change: LineChangeRequest,
+}
+
+/// Changes a line. A line already sent to the kitchen keeps its modifiers (void it and add it
+/// again instead), so the kitchen never cooks something else than its ticket says.
+pub fn change_line(ctx: &Ctx, s: &Session, req: ChangeLine) -> Result<OrderView, ApiError> {
+    let change = match &req.change {
+        LineChangeRequest::Qty(q) => Some(LineChange::Qty(
+            Quantity::parse(*q).map_err(|e| domain("qty", e))?,
+        )),
+        LineChangeRequest::Note(n) => Some(LineChange::Note(input::optional(
+            "note",
+            n.as_deref(),
+            input::MAX_TEXT,
+        )?)),
+        LineChangeRequest::Seat(n) => Some(LineChange::Seat(input::small_number("seat", *n, 99)?)),
+        LineChangeRequest::Course(n) => {
+            Some(LineChange::Course(input::small_number("course", *n, 9)?))
+        }
+        LineChangeRequest::Modifiers(_) => None,
+    };
+    mutate(ctx, s, req.order_id, Needs::Open, |tx, order| {
+        let line = order
+            .line(req.line_id)
+            .ok_or_else(|| ApiError::not_found("That line is not on this order.").on("line_id"))?;
+        if line.voided.is_some() {
+            return Err(ApiError::new(
+                ErrorCode::Conflict,
+                format!("{} was voided and cannot change.", line.name),
+            ));
+        }
+        let change = match (change, &req.change) {
+            (Some(c), _) => c,
+            (None, LineChangeRequest::Modifiers(m)) => {
+                if line.fired {
+                    return Err(ApiError::new(
+                        ErrorCode::Conflict,
+                        format!(
+                            "{} was already sent to the kitchen: void it and add it again.",
+                            line.name
+                        ),
+                    )
+                    .on("modifiers"));
+                }
+                LineChange::Modifiers(price(&catalog_of(tx)?, line.item_id, m)?.modifiers)
+            }
+            (None, _) => return Err(ApiError::internal(&"line change not parsed")),
+        };
+        Ok(vec![EventBody::LineChanged(LineChanged {
+            line_id: req.line_id,
+            change,
+        })])
+    })
+}

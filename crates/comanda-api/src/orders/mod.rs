@@ -1,0 +1,123 @@
+//! Order commands and queries, one file per operation. Every command runs in one store
+//! transaction through [`mutate`]: load the order, check it may change, append the events, read
+//! the new view; then tell the bus.
+
+mod add_line;
+mod apply_discount;
+mod cancel_order;
+mod change_line;
+mod close_order;
+mod fire_order;
+mod open_order;
+mod queries;
+mod record_payment;
+mod remove_discount;
+mod reopen_order;
+mod set_order_details;
+mod void_line;
+mod void_payment;
+
+pub use add_line::{AddByBarcode, AddLine, ModifierChoice, add_by_barcode, add_line};
+pub use apply_discount::{ApplyDiscount, DiscountRequest, apply_discount};
+pub use cancel_order::{CancelOrder, cancel_order};
+pub use change_line::{ChangeLine, LineChangeRequest, change_line};
+pub use close_order::{CloseOrder, close_order};
+pub use fire_order::{FireOrder, fire_order};
+pub use open_order::{OpenOrder, open_order};
+pub use queries::{GetOrder, ListOrders, StatusFilter, get_order, list_orders};
+pub use record_payment::{PaymentRequest, RecordPayment, record_payment};
+pub use remove_discount::{RemoveDiscount, remove_discount};
+pub use reopen_order::{ReopenOrder, reopen_order};
+pub use set_order_details::{ChangeOrderType, SetOrderNote, change_order_type, set_order_note};
+pub use void_line::{VoidLine, void_line};
+pub use void_payment::{VoidPayment, void_payment};
+
+use comanda_domain::event::{EventBody, OrderType, StreamId};
+use comanda_domain::ids::OrderId;
+use comanda_domain::order::{OrderState, OrderStatus};
+use comanda_store::Tx;
+
+use crate::bus::Change;
+use crate::ctx::Ctx;
+use crate::error::{ApiError, ErrorCode};
+use crate::input;
+use crate::session::Session;
+use crate::views::{Names, OrderView};
+
+/// Whether a command may touch an order that is not open.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Needs {
+    /// The order must be open (taking items and payments).
+    Open,
+    /// Any status (reopen).
+    Any,
+}
+
+/// Runs one order command in one transaction: loads the order, checks its status, lets `f` decide
+/// the events (or refuse), appends them, and returns the new view. Nothing is written when `f`
+/// refuses or anything fails.
+pub(crate) fn mutate(
+    ctx: &Ctx,
+    s: &Session,
+    order_id: OrderId,
+    needs: Needs,
+    f: impl FnOnce(&Tx<'_>, &OrderState) -> Result<Vec<EventBody>, ApiError>,
+) -> Result<OrderView, ApiError> {
+    let view = ctx.store.write(|tx| {
+        let rec = tx
+            .order(order_id)?
+            .ok_or_else(|| ApiError::not_found("That order does not exist.").on("order_id"))?;
+        if needs == Needs::Open && rec.state.status() != OrderStatus::Open {
+            let word = match rec.state.status() {
+                OrderStatus::Cancelled => "cancelled",
+                _ => "closed",
+            };
+            return Err(ApiError::new(
+                ErrorCode::OrderNotOpen,
+                format!(
+                    "Order #{} is {word}: reopen it first to change it.",
+                    rec.state.number
+                ),
+            ));
+        }
+        let bodies = f(tx, &rec.state)?;
+        for body in bodies {
+            tx.append(StreamId::Order(order_id), Some(s.employee_id), body)?;
+        }
+        view_in(tx, order_id)
+    })?;
+    ctx.bus.send(Change::Order { order_id });
+    Ok(view)
+}
+
+/// The view of an order inside a transaction.
+pub(crate) fn view_in(tx: &Tx<'_>, order_id: OrderId) -> Result<OrderView, ApiError> {
+    let rec = tx
+        .order(order_id)?
+        .ok_or_else(|| ApiError::not_found("That order does not exist."))?;
+    let employees = tx.employees()?;
+    Ok(OrderView::build(
+        &rec.state,
+        &rec.conflicts,
+        &Names(&employees),
+    ))
+}
+
+/// Parses an order type a person entered (table name, tab name, takeaway name).
+pub(crate) fn parse_order_type(t: &OrderType) -> Result<OrderType, ApiError> {
+    Ok(match t {
+        OrderType::DineIn { table, guests } => OrderType::DineIn {
+            table: input::required("table", table, 20)?,
+            guests: match guests {
+                Some(0) => return Err(ApiError::invalid("guests", "Guests must be at least 1.")),
+                g => *g,
+            },
+        },
+        OrderType::Takeaway { name } => OrderType::Takeaway {
+            name: input::optional("name", name.as_deref(), 40)?,
+        },
+        OrderType::Tab { name } => OrderType::Tab {
+            name: input::required("name", name, 40)?,
+        },
+    })
+}

@@ -1,0 +1,197 @@
+//! `record_payment`: cash (with tendered and change) or card (with the card terminal's
+//! reference), for the whole balance or one part of a split bill. When the balance reaches zero
+//! the order closes in the same transaction.
+
+use comanda_domain::event::{EventBody, OrderClosed, PaymentMethod, PaymentRecorded, SplitTarget};
+use comanda_domain::ids::{OrderId, PaymentId};
+use comanda_domain::money::Money;
+use comanda_domain::order::{OrderState, OrderStatus};
+use serde::{Deserialize, Serialize};
+
+use crate::ctx::Ctx;
+use crate::error::{ApiError, ErrorCode, domain};
+use crate::input;
+use crate::orders::{Needs, mutate};
+use crate::session::Session;
+use crate::views::OrderView;
+
+/// How the customer pays.
+#[derive(Debug, Clone, Serialize, Deserialize, ts_rs::TS, utoipa::ToSchema)]
+#[serde(tag = "type", rename_all = "snake_case", deny_unknown_fields)]
+#[ts(export, export_to = "bindings/")]
+pub enum PaymentRequest {
+    /// Cash handed over. Without `amount`, it pays as much of what is due as it covers.
+    Cash {
+        /// What the customer handed over (minor units).
+        #[ts(type = "number")]
+        tendered: i64,
+        /// How much of it to apply (for splits); defaults to what is due.
+        #[serde(default)]
+        #[ts(optional, type = "number")]
+        amount: Option<i64>,
+    },
+    /// A card, charged on an external card terminal.
+    Card {
+        /// How much was charged; defaults to what is due.
+        #[serde(default)]
+        #[ts(optional, type = "number")]
+        amount: Option<i64>,
+        /// The card terminal's reference.
+        reference: String,
+    },
+}
+
+/// Request of `record_payment`.
+#[derive(Debug, Clone, Serialize, Deserialize, ts_rs::TS, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+#[ts(export, export_to = "bindings/")]
+pub struct RecordPayment {
+    /// The order.
+    pub order_id: OrderId,
+    /// Chosen by the caller: the payment's idempotency key. Sending it again changes nothing.
+    pub payment_id: PaymentId,
+    /// How.
+    pub method: PaymentRequest,
+    /// A tip on top (minor units).
+    #[serde(default)]
+    #[ts(optional, type = "number")]
+    pub tip: Option<i64>,
+    /// The part of a split bill it pays.
+    #[serde(default)]
+    #[ts(optional)]
+    pub split: Option<SplitTarget>,
+}
+
+/// Records a payment.
+pub fn record_payment(ctx: &Ctx, s: &Session, req: RecordPayment) -> Result<OrderView, ApiError> {
+    let tip = match req.tip {
+        None => Money::ZERO,
+        Some(t) => Money::parse_input("tip", t).map_err(|e| domain("tip", e))?,
+    };
+    mutate(ctx, s, req.order_id, Needs::Any, |_, order| {
+        if order.payment(req.payment_id).is_some() {
+            return Ok(vec![]); // a retry: applied once
+        }
+        if order.status() != OrderStatus::Open {
+            return Err(ApiError::new(
+                ErrorCode::OrderNotOpen,
+                format!("Order #{} is not open: it takes no payment.", order.number),
+            ));
+        }
+        let balance = order.totals().balance;
+        if !balance.is_positive() {
+            return Err(ApiError::new(
+                ErrorCode::Conflict,
+                "Nothing is due on this order.",
+            ));
+        }
+        let due = match &req.split {
+            Some(part) => validate_split(order, part)?,
+            None => balance,
+        };
+        let (method, amount) = payment_of(&req.method, due, balance, tip)?;
+        let mut out = vec![EventBody::PaymentRecorded(PaymentRecorded {
+            payment_id: req.payment_id,
+            method,
+            amount,
+            tip,
+            split: req.split.clone(),
+        })];
+        if amount == balance {
+            out.push(EventBody::OrderClosed(OrderClosed {
+                generation: order.lifecycle.generation,
+            }));
+        }
+        Ok(out)
+    })
+}
+
+fn validate_split(order: &OrderState, part: &SplitTarget) -> Result<Money, ApiError> {
+    match part {
+        SplitTarget::Seat(n) if !order.live_lines().any(|l| l.seat == Some(*n)) => {
+            return Err(ApiError::invalid(
+                "split",
+                format!("No line is on seat {n}."),
+            ));
+        }
+        SplitTarget::Lines(ids)
+            if ids.is_empty()
+                || ids
+                    .iter()
+                    .any(|id| !order.live_lines().any(|l| l.line_id == *id)) =>
+        {
+            return Err(ApiError::invalid(
+                "split",
+                "Choose lines that are on this order.",
+            ));
+        }
+        SplitTarget::Even { part, of } if *of < 2 || *of > 20 || *part < 1 || part > of => {
+            return Err(ApiError::invalid(
+                "split",
+                "Split evenly between 2 and 20 ways.",
+            ));
+        }
+        _ => {}
+    }
+    let due = order.due_for(part);
+    if !due.is_positive() {
+        return Err(ApiError::new(ErrorCode::Conflict, "That part is already paid.").on("split"));
+    }
+    Ok(due)
+}
+
+fn payment_of(
+    m: &PaymentRequest,
+    due: Money,
+    balance: Money,
+    tip: Money,
+) -> Result<(PaymentMethod, Money), ApiError> {
+    let explicit = |a: Option<i64>| -> Result<Option<Money>, ApiError> {
+        match a {
+            None => Ok(None),
+            Some(a) => {
+                let a = Money::parse_positive("amount", a).map_err(|e| domain("amount", e))?;
+                if a > balance {
+                    return Err(ApiError::invalid(
+                        "amount",
+                        format!("Only {balance} is due."),
+                    ));
+                }
+                Ok(Some(a))
+            }
+        }
+    };
+    match m {
+        PaymentRequest::Cash { tendered, amount } => {
+            let tendered =
+                Money::parse_positive("tendered", *tendered).map_err(|e| domain("tendered", e))?;
+            let amount = match explicit(*amount)? {
+                Some(a) => {
+                    if tendered < a + tip {
+                        return Err(ApiError::invalid(
+                            "tendered",
+                            format!("{tendered} does not cover {}.", a + tip),
+                        ));
+                    }
+                    a
+                }
+                None => {
+                    if tendered <= tip {
+                        return Err(ApiError::invalid(
+                            "tendered",
+                            format!("{tendered} does not cover the tip of {tip}."),
+                        ));
+                    }
+                    (tendered - tip).min(due)
+                }
+            };
+            let change = tendered - amount - tip;
+            Ok((PaymentMethod::Cash { tendered, change }, amount))
+        }
+        PaymentRequest::Card { amount, reference } => {
+            let reference = input::required("reference", reference, 64)?;
+            let amount = explicit(*amount)?.unwrap_or(due);
+            Ok((PaymentMethod::Card { reference }, amount))
+        }
+    }
+}

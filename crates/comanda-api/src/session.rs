@@ -1,0 +1,156 @@
+//! Signing in with a PIN, signing out, and manager approvals.
+//!
+//! **Invariant:** approvals are checked here, where the action takes effect, not only in the UI.
+//! A PIN is only ever kept as an argon2 hash.
+
+use argon2::password_hash::phc::PasswordHash;
+use argon2::password_hash::{PasswordHasher, PasswordVerifier};
+use argon2::{Algorithm, Argon2, Params, Version};
+use comanda_domain::employee::{EmployeeRecord, Pin, PinHash, Role};
+use comanda_domain::ids::EmployeeId;
+use comanda_store::Tx;
+use serde::{Deserialize, Serialize};
+
+use crate::ctx::Ctx;
+use crate::error::{ApiError, ErrorCode};
+use crate::views::{EmployeeView, SessionView};
+
+/// A signed-in employee.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Session {
+    /// The bearer token.
+    pub token: String,
+    /// Who.
+    pub employee_id: EmployeeId,
+    /// Their name.
+    pub name: String,
+    /// Their role.
+    pub role: Role,
+    /// Last use (Unix ms), for the idle timeout.
+    pub last_used_ms: u64,
+}
+
+/// A manager's PIN given to approve an action.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ts_rs::TS, utoipa::ToSchema)]
+#[ts(export, export_to = "bindings/")]
+pub struct Approval {
+    /// The manager's PIN.
+    pub pin: String,
+}
+
+/// `login`: sign in with a PIN.
+#[derive(Debug, Clone, Serialize, Deserialize, ts_rs::TS, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+#[ts(export, export_to = "bindings/")]
+pub struct Login {
+    /// 4 to 8 digits.
+    pub pin: String,
+}
+
+// Argon2id with a small memory cost: a 4-digit PIN has little entropy whatever the cost, and a
+// counter must sign in at once. The hash keeps PINs out of the database and the sync stream.
+fn hasher() -> Argon2<'static> {
+    let params = Params::new(8 * 1024, 2, 1, None).unwrap_or_default();
+    Argon2::new(Algorithm::Argon2id, Version::V0x13, params)
+}
+
+/// Hashes a PIN with a fresh salt from the id source.
+pub fn hash_pin(ctx: &Ctx, pin: &Pin) -> Result<PinHash, ApiError> {
+    let salt = ctx.ids.next_uuid();
+    let phc: PasswordHash = hasher()
+        .hash_password_with_salt(pin.expose().as_bytes(), salt.as_bytes())
+        .map_err(|e| ApiError::internal(&e))?;
+    Ok(PinHash::from_phc(phc.to_string()))
+}
+
+/// True when the PIN matches the hash.
+pub fn pin_matches(pin: &Pin, hash: &PinHash) -> bool {
+    PasswordHash::new(hash.as_phc())
+        .map(|h| {
+            hasher()
+                .verify_password(pin.expose().as_bytes(), &h)
+                .is_ok()
+        })
+        .unwrap_or(false)
+}
+
+/// The error for a missing or expired session.
+pub fn unauthorized() -> ApiError {
+    ApiError::new(ErrorCode::Unauthorized, "Please sign in with your PIN.")
+}
+
+fn find_by_pin<'a>(
+    employees: impl Iterator<Item = &'a EmployeeRecord>,
+    pin: &Pin,
+) -> Option<&'a EmployeeRecord> {
+    employees
+        .filter(|e| e.active)
+        .find(|e| pin_matches(pin, &e.pin_hash))
+}
+
+/// Signs in: the active employee whose PIN this is gets a session.
+pub fn login(ctx: &Ctx, req: Login) -> Result<SessionView, ApiError> {
+    let pin = Pin::parse(req.pin.trim())
+        .map_err(|_| ApiError::invalid("pin", "A PIN is 4 to 8 digits."))?;
+    let employees = ctx.store.read(|r| r.employees())?;
+    let e = find_by_pin(employees.values(), &pin).ok_or_else(|| {
+        ApiError::new(ErrorCode::WrongPin, "That PIN is not known. Try again.").on("pin")
+    })?;
+    let token = format!(
+        "{}{}",
+        ctx.ids.next_uuid().simple(),
+        ctx.ids.next_uuid().simple()
+    );
+    let session = Session {
+        token: token.clone(),
+        employee_id: e.employee_id,
+        name: e.name.clone(),
+        role: e.role,
+        last_used_ms: ctx.clock.now_ms(),
+    };
+    ctx.sessions
+        .lock()
+        .map_err(|_| ApiError::internal(&"session lock poisoned"))?
+        .insert(token.clone(), session);
+    tracing::info!(employee = %e.name, "signed in");
+    Ok(SessionView {
+        token,
+        employee: EmployeeView::from(e),
+    })
+}
+
+/// Signs out.
+pub fn logout(ctx: &Ctx, s: &Session) -> Result<(), ApiError> {
+    ctx.sessions
+        .lock()
+        .map_err(|_| ApiError::internal(&"session lock poisoned"))?
+        .remove(&s.token);
+    Ok(())
+}
+
+/// Who approves an action that a cashier may not do alone: a manager's own session approves
+/// itself; otherwise the PIN given must be an active manager's.
+pub fn approve(
+    tx: &Tx<'_>,
+    s: &Session,
+    approval: Option<&Approval>,
+    what: &str,
+) -> Result<EmployeeId, ApiError> {
+    if s.role == Role::Manager {
+        return Ok(s.employee_id);
+    }
+    let Some(a) = approval else {
+        return Err(ApiError::new(
+            ErrorCode::ApprovalRequired,
+            format!("A manager's PIN is needed to {what}."),
+        )
+        .on("approval"));
+    };
+    let denied =
+        || ApiError::new(ErrorCode::ApprovalDenied, "That PIN is not a manager's.").on("approval");
+    let pin = Pin::parse(a.pin.trim()).map_err(|_| denied())?;
+    let employees = tx.employees()?;
+    find_by_pin(employees.values().filter(|e| e.role == Role::Manager), &pin)
+        .map(|m| m.employee_id)
+        .ok_or_else(denied)
+}

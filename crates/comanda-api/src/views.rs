@@ -1,0 +1,437 @@
+//! What the UI sees: DTOs built from domain state, apart from the domain types so a refactor of
+//! the domain cannot break the UI or a browser on another version (conventions.md 17).
+
+use std::collections::BTreeMap;
+
+use comanda_domain::catalog::{Catalog, ChosenModifier};
+use comanda_domain::employee::{EmployeeRecord, Role};
+use comanda_domain::event::{
+    DiscountAmount, DiscountTarget, OrderType, PaymentMethod, SplitTarget,
+};
+use comanda_domain::ids::{
+    DeviceId, DiscountId, EmployeeId, ItemId, LineId, OrderId, PaymentId, RefundId, StoreId,
+};
+use comanda_domain::money::Money;
+use comanda_domain::order::{Conflict, LineAmounts, OrderState, OrderStatus, Stamp, Totals};
+use serde::{Deserialize, Serialize};
+
+/// Who did something and when, with the employee's name resolved.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ts_rs::TS, utoipa::ToSchema)]
+#[ts(export, export_to = "bindings/")]
+pub struct StampView {
+    /// Unix ms.
+    #[ts(type = "number")]
+    pub at_ms: u64,
+    /// The employee's name, or "system".
+    pub by: String,
+}
+
+/// An employee as the UI sees them (never their PIN or its hash).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ts_rs::TS, utoipa::ToSchema)]
+#[ts(export, export_to = "bindings/")]
+pub struct EmployeeView {
+    /// Id.
+    pub employee_id: EmployeeId,
+    /// Name.
+    pub name: String,
+    /// Role.
+    pub role: Role,
+    /// Can sign in.
+    pub active: bool,
+}
+
+impl From<&EmployeeRecord> for EmployeeView {
+    fn from(r: &EmployeeRecord) -> Self {
+        EmployeeView {
+            employee_id: r.employee_id,
+            name: r.name.clone(),
+            role: r.role,
+            active: r.active,
+        }
+    }
+}
+
+/// A line of an order.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ts_rs::TS, utoipa::ToSchema)]
+#[ts(export, export_to = "bindings/")]
+pub struct LineView {
+    /// Id.
+    pub line_id: LineId,
+    /// Menu item.
+    pub item_id: ItemId,
+    /// Name.
+    pub name: String,
+    /// Quantity.
+    pub qty: u32,
+    /// Base price.
+    pub unit_price: Money,
+    /// Price of one with modifiers.
+    pub unit_total: Money,
+    /// Modifiers.
+    pub modifiers: Vec<ChosenModifier>,
+    /// Note.
+    pub note: Option<String>,
+    /// Seat.
+    pub seat: Option<u8>,
+    /// Course.
+    pub course: Option<u8>,
+    /// Sent to the kitchen.
+    pub fired: bool,
+    /// Added by whom and when.
+    pub added: StampView,
+    /// Set when voided.
+    pub voided: Option<VoidView>,
+    /// Money of the line (absent when voided).
+    pub amounts: Option<LineAmounts>,
+}
+
+/// How a line was voided.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ts_rs::TS, utoipa::ToSchema)]
+#[ts(export, export_to = "bindings/")]
+pub struct VoidView {
+    /// Why.
+    pub reason: String,
+    /// By whom and when.
+    pub stamp: StampView,
+    /// Approving manager's name.
+    pub approved_by: Option<String>,
+}
+
+/// A discount.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ts_rs::TS, utoipa::ToSchema)]
+#[ts(export, export_to = "bindings/")]
+pub struct DiscountView {
+    /// Id.
+    pub discount_id: DiscountId,
+    /// Order or line.
+    pub target: DiscountTarget,
+    /// Fixed or percent.
+    pub amount: DiscountAmount,
+    /// Why.
+    pub reason: String,
+    /// Approving manager's name.
+    pub approved_by: Option<String>,
+    /// By whom and when.
+    pub stamp: StampView,
+}
+
+/// A payment.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ts_rs::TS, utoipa::ToSchema)]
+#[ts(export, export_to = "bindings/")]
+pub struct PaymentView {
+    /// Id.
+    pub payment_id: PaymentId,
+    /// How.
+    pub method: PaymentMethod,
+    /// Applied to the balance.
+    pub amount: Money,
+    /// Tip.
+    pub tip: Money,
+    /// Split part.
+    pub split: Option<SplitTarget>,
+    /// By whom and when.
+    pub stamp: StampView,
+    /// Set when voided: the reason.
+    pub voided: Option<String>,
+}
+
+/// A refund.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ts_rs::TS, utoipa::ToSchema)]
+#[ts(export, export_to = "bindings/")]
+pub struct RefundView {
+    /// Id.
+    pub refund_id: RefundId,
+    /// The payment refunded.
+    pub payment_id: PaymentId,
+    /// How much.
+    pub amount: Money,
+    /// Why.
+    pub reason: String,
+    /// By whom and when.
+    pub stamp: StampView,
+}
+
+/// What is still due per seat, for splitting by seat.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ts_rs::TS, utoipa::ToSchema)]
+#[ts(export, export_to = "bindings/")]
+pub struct SeatDue {
+    /// The seat.
+    pub seat: u8,
+    /// Still due for it.
+    pub due: Money,
+}
+
+/// An order, whole.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ts_rs::TS, utoipa::ToSchema)]
+#[ts(export, export_to = "bindings/")]
+pub struct OrderView {
+    /// Id.
+    pub order_id: OrderId,
+    /// Short number.
+    pub number: u32,
+    /// Status people see.
+    pub status: OrderStatus,
+    /// Reopen generation (0 until reopened).
+    pub generation: u32,
+    /// Table, takeaway or tab.
+    pub order_type: Option<OrderType>,
+    /// A label for lists: "Table 4", "Tab Sam", "Takeaway".
+    pub label: String,
+    /// Note.
+    pub note: Option<String>,
+    /// Opened by whom and when.
+    pub opened: Option<StampView>,
+    /// Closed by whom and when.
+    pub closed: Option<StampView>,
+    /// Lines (voided included, marked).
+    pub lines: Vec<LineView>,
+    /// Discounts in force.
+    pub discounts: Vec<DiscountView>,
+    /// Payments (voided included, marked).
+    pub payments: Vec<PaymentView>,
+    /// Refunds.
+    pub refunds: Vec<RefundView>,
+    /// Totals.
+    pub totals: Totals,
+    /// Due per seat, for seats in use.
+    pub seats: Vec<SeatDue>,
+    /// Conflicts for a person to settle.
+    pub conflicts: Vec<Conflict>,
+}
+
+/// An order in a list.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ts_rs::TS, utoipa::ToSchema)]
+#[ts(export, export_to = "bindings/")]
+pub struct OrderSummaryView {
+    /// Id.
+    pub order_id: OrderId,
+    /// Short number.
+    pub number: u32,
+    /// Status.
+    pub status: OrderStatus,
+    /// "Table 4", "Tab Sam", "Takeaway".
+    pub label: String,
+    /// Total.
+    pub total: Money,
+    /// Balance due.
+    pub balance: Money,
+    /// Live lines.
+    pub line_count: u32,
+    /// Conflicts to settle.
+    pub conflict_count: u32,
+    /// Opened at (Unix ms).
+    #[ts(type = "number")]
+    pub opened_ms: u64,
+    /// Last change (Unix ms).
+    #[ts(type = "number")]
+    pub updated_ms: u64,
+}
+
+/// The sync state shown on the status badge.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ts_rs::TS, utoipa::ToSchema)]
+#[ts(export, export_to = "bindings/")]
+pub struct SyncStatusView {
+    /// `not_paired` (this issue), later `online`, `syncing`, `offline`.
+    pub state: String,
+    /// The badge's words, e.g. "Offline — not paired".
+    pub label: String,
+    /// Events saved here and not yet acknowledged by a server.
+    pub waiting: u32,
+    /// When the oldest of them was saved (Unix ms).
+    #[ts(type = "number | null")]
+    pub oldest_ms: Option<u64>,
+}
+
+/// This terminal and its store.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ts_rs::TS, utoipa::ToSchema)]
+#[ts(export, export_to = "bindings/")]
+pub struct TerminalView {
+    /// The store's name.
+    pub store_name: String,
+    /// ISO 4217 currency of prices.
+    pub currency: String,
+    /// The largest discount a cashier gives alone, in basis points.
+    pub cashier_discount_limit_bp: u32,
+    /// This device.
+    pub device_id: DeviceId,
+    /// Its store.
+    pub store_id: StoreId,
+    /// Sync state.
+    pub sync: SyncStatusView,
+    /// The terminal's clock (Unix ms), so screens can show ages without trusting their own.
+    #[ts(type = "number")]
+    pub now_ms: u64,
+}
+
+/// Everything the counter needs to start: the terminal and the menu.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ts_rs::TS, utoipa::ToSchema)]
+#[ts(export, export_to = "bindings/")]
+pub struct BootstrapView {
+    /// The terminal.
+    pub terminal: TerminalView,
+    /// The menu.
+    pub catalog: Catalog,
+}
+
+/// A signed-in session.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ts_rs::TS, utoipa::ToSchema)]
+#[ts(export, export_to = "bindings/")]
+pub struct SessionView {
+    /// Send as `Authorization: Bearer <token>` (HTTP) or `token` (desktop).
+    pub token: String,
+    /// Who signed in.
+    pub employee: EmployeeView,
+}
+
+/// Resolves employee ids to names for views.
+pub struct Names<'a>(pub &'a BTreeMap<EmployeeId, EmployeeRecord>);
+
+impl Names<'_> {
+    /// The employee's name, "system" for none, "unknown" for an id not on the list.
+    pub fn of(&self, id: Option<EmployeeId>) -> String {
+        match id {
+            None => "system".into(),
+            Some(id) => self
+                .0
+                .get(&id)
+                .map(|r| r.name.clone())
+                .unwrap_or_else(|| "unknown".into()),
+        }
+    }
+    /// A stamp with the name resolved.
+    pub fn stamp(&self, s: &Stamp) -> StampView {
+        StampView {
+            at_ms: s.at_ms,
+            by: self.of(s.by),
+        }
+    }
+}
+
+/// The words a list shows for an order's type.
+pub fn label_of(t: Option<&OrderType>) -> String {
+    match t {
+        Some(OrderType::DineIn { table, .. }) => format!("Table {table}"),
+        Some(OrderType::Takeaway { name: Some(n) }) => format!("Takeaway · {n}"),
+        Some(OrderType::Takeaway { name: None }) => "Takeaway".into(),
+        Some(OrderType::Tab { name }) => format!("Tab · {name}"),
+        None => "Order".into(),
+    }
+}
+
+impl OrderView {
+    /// Builds the view of an order.
+    pub fn build(o: &OrderState, conflicts: &[Conflict], names: &Names<'_>) -> OrderView {
+        let totals = o.totals();
+        let lines = o
+            .lines
+            .iter()
+            .map(|l| LineView {
+                line_id: l.line_id,
+                item_id: l.item_id,
+                name: l.name.clone(),
+                qty: l.qty.get(),
+                unit_price: l.unit_price,
+                unit_total: l.unit_total(),
+                modifiers: l.modifiers.clone(),
+                note: l.note.clone(),
+                seat: l.seat,
+                course: l.course,
+                fired: l.fired,
+                added: names.stamp(&l.added),
+                voided: l.voided.as_ref().map(|v| VoidView {
+                    reason: v.reason.clone(),
+                    stamp: names.stamp(&v.stamp),
+                    approved_by: v.approved_by.map(|a| names.of(Some(a))),
+                }),
+                amounts: totals
+                    .lines
+                    .iter()
+                    .find(|a| a.line_id == l.line_id)
+                    .cloned(),
+            })
+            .collect();
+        let mut seat_numbers: Vec<u8> = o.live_lines().filter_map(|l| l.seat).collect();
+        seat_numbers.sort_unstable();
+        seat_numbers.dedup();
+        let seats = seat_numbers
+            .into_iter()
+            .map(|seat| SeatDue {
+                seat,
+                due: o.due_for(&SplitTarget::Seat(seat)),
+            })
+            .collect();
+        OrderView {
+            order_id: o.order_id,
+            number: o.number,
+            status: o.status(),
+            generation: o.lifecycle.generation,
+            order_type: o.order_type.clone(),
+            label: label_of(o.order_type.as_ref()),
+            note: o.note.clone(),
+            opened: o.opened.as_ref().map(|s| names.stamp(s)),
+            closed: o
+                .closed
+                .as_ref()
+                .filter(|_| o.status() == OrderStatus::Closed)
+                .map(|s| names.stamp(s)),
+            lines,
+            discounts: o
+                .discounts
+                .iter()
+                .filter(|d| !d.removed)
+                .map(|d| DiscountView {
+                    discount_id: d.discount_id,
+                    target: d.target,
+                    amount: d.amount,
+                    reason: d.reason.clone(),
+                    approved_by: d.approved_by.map(|a| names.of(Some(a))),
+                    stamp: names.stamp(&d.stamp),
+                })
+                .collect(),
+            payments: o
+                .payments
+                .iter()
+                .map(|p| PaymentView {
+                    payment_id: p.payment_id,
+                    method: p.method.clone(),
+                    amount: p.amount,
+                    tip: p.tip,
+                    split: p.split.clone(),
+                    stamp: names.stamp(&p.stamp),
+                    voided: p.voided.clone(),
+                })
+                .collect(),
+            refunds: o
+                .refunds
+                .iter()
+                .map(|r| RefundView {
+                    refund_id: r.refund_id,
+                    payment_id: r.payment_id,
+                    amount: r.amount,
+                    reason: r.reason.clone(),
+                    stamp: names.stamp(&r.stamp),
+                })
+                .collect(),
+            totals,
+            seats,
+            conflicts: conflicts.to_vec(),
+        }
+    }
+}
+
+impl From<comanda_store::OrderSummary> for OrderSummaryView {
+    fn from(s: comanda_store::OrderSummary) -> Self {
+        OrderSummaryView {
+            order_id: s.order_id,
+            number: s.number,
+            status: s.status,
+            label: s.label,
+            total: Money::from_minor(s.total),
+            balance: Money::from_minor(s.balance),
+            line_count: s.line_count,
+            conflict_count: s.conflict_count,
+            opened_ms: s.opened_ms,
+            updated_ms: s.updated_ms,
+        }
+    }
+}

@@ -1,0 +1,135 @@
+//! Golden events: one file per kind and schema version under `tests/golden/v1/`, decoded by every
+//! later build so terminals in the field never break. A new kind gets its file with
+//! `UPDATE_GOLDEN=1 cargo test -p comanda-domain --test domain golden`; an existing file is never
+//! rewritten (a changed payload is a new schema version with a new folder).
+
+use std::path::PathBuf;
+
+use comanda_domain::catalog::Catalog;
+use comanda_domain::codec::{self, KNOWN_KINDS};
+use comanda_domain::employee::{EmployeeRecord, PinHash, Role, StoreSettings};
+use comanda_domain::event::{
+    DiscountAmount, EventBody, OrderNoteSet, OrderType, OrderTypeChanged, StreamId,
+};
+use comanda_domain::money::Money;
+
+use crate::builder::*;
+
+fn dir() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/golden/v1")
+}
+
+fn samples() -> Vec<comanda_domain::event::Event> {
+    let n = Names::new();
+    let mut d = Device::new(0);
+    let mut evs = vec![];
+    let bodies = vec![
+        opened(12),
+        line(&n, 0, 1250, 2, 0, Some(1)),
+        qty(&n, 0, 3),
+        void(&n, 0),
+        fire(&n, &[0, 1]),
+        EventBody::OrderNoteSet(OrderNoteSet {
+            note: Some("birthday".into()),
+        }),
+        EventBody::OrderTypeChanged(OrderTypeChanged {
+            order_type: OrderType::Tab { name: "Sam".into() },
+        }),
+        discount(&n, 0, None, DiscountAmount::Fixed(Money::from_minor(300))),
+        undiscount(&n, 0),
+        pay_cash(&n, 0, 2500, 5000),
+        void_pay(&n, 0),
+        refund(&n, 0, 0, 500),
+        close(0),
+        cancel(0),
+        reopen(&n, 1),
+    ];
+    for b in bodies {
+        evs.push(d.event(n.order, Some(n.employees[0]), b));
+    }
+    let mut other = |stream: StreamId, body: EventBody| {
+        let mut e = d.event(n.order, None, body);
+        e.stream = stream;
+        evs.push(e);
+    };
+    other(
+        StreamId::Catalog,
+        EventBody::CatalogPublished(Catalog::default()),
+    );
+    other(
+        StreamId::Employees,
+        EventBody::EmployeeSaved(EmployeeRecord {
+            employee_id: n.employees[1],
+            name: "Alex".into(),
+            role: Role::Cashier,
+            pin_hash: PinHash::from_phc("$argon2id$v=19$m=8192,t=2,p=1$c2FsdHNhbHQ$aGFzaA".into()),
+            active: true,
+        }),
+    );
+    other(
+        StreamId::Settings,
+        EventBody::SettingsPublished(StoreSettings::default()),
+    );
+    evs
+}
+
+#[test]
+fn every_kind_has_a_golden_file_that_decodes() {
+    let update = std::env::var_os("UPDATE_GOLDEN").is_some();
+    for e in samples() {
+        let path = dir().join(format!("{}.json", e.body.kind()));
+        if !path.exists() && update {
+            let text = serde_json::to_string_pretty(&codec::encode(&e)).unwrap();
+            std::fs::write(&path, text + "\n").unwrap();
+        }
+        assert!(
+            path.exists(),
+            "no golden file {} (run with UPDATE_GOLDEN=1 once)",
+            path.display()
+        );
+    }
+    for kind in KNOWN_KINDS {
+        let path = dir().join(format!("{kind}.json"));
+        let text = std::fs::read_to_string(&path)
+            .unwrap_or_else(|_| panic!("missing golden file {}", path.display()));
+        let e = codec::decode_json(&text).unwrap_or_else(|err| panic!("{kind}: {err}"));
+        assert_eq!(e.body.kind(), *kind);
+        // Today's encoder writes exactly what v1 files hold.
+        let again: serde_json::Value = serde_json::to_value(codec::encode(&e)).unwrap();
+        let file: serde_json::Value = serde_json::from_str(&text).unwrap();
+        assert_eq!(again, file, "{kind}: re-encoding changed the event");
+    }
+}
+
+#[test]
+fn unknown_kinds_schemas_and_bad_payloads_are_errors_not_panics() {
+    let text = std::fs::read_to_string(dir().join("LineAdded.json")).unwrap();
+    let mut v: serde_json::Value = serde_json::from_str(&text).unwrap();
+    v["kind"] = "FutureKind".into();
+    assert!(matches!(
+        codec::decode_json(&v.to_string()),
+        Err(codec::CodecError::UnknownKind(_))
+    ));
+    v["kind"] = "LineAdded".into();
+    v["schema"] = 99.into();
+    assert!(matches!(
+        codec::decode_json(&v.to_string()),
+        Err(codec::CodecError::UnknownSchema { .. })
+    ));
+    v["schema"] = 1.into();
+    v["payload"]["qty"] = 0.into();
+    assert!(matches!(
+        codec::decode_json(&v.to_string()),
+        Err(codec::CodecError::BadPayload { .. })
+    ));
+    v["payload"]["qty"] = 1.into();
+    v["stream"] = "nonsense".into();
+    assert!(matches!(
+        codec::decode_json(&v.to_string()),
+        Err(codec::CodecError::BadStream(_))
+    ));
+    assert!(matches!(
+        codec::decode_json("{not json"),
+        Err(codec::CodecError::NotJson(_))
+    ));
+}

@@ -1,0 +1,254 @@
+//! The reads, written once over a `&Connection` and offered on both [`Reader`] (the reader
+//! connection) and [`Tx`](crate::Tx) (inside a write, so a command can read then write in one
+//! transaction).
+
+use comanda_domain::ids::OrderId;
+use comanda_domain::order::{Conflict, OrderState, OrderStatus};
+use rusqlite::{Connection, OptionalExtension, Row, params};
+
+use crate::error::StoreError;
+use crate::project;
+use crate::sql::{self, uint, uint32};
+use crate::types::{DeadLetter, DeviceInfo, OrderFilter, OrderRecord, OrderSummary, OutboxStats};
+
+/// A read-only view of the store, inside one read transaction (a consistent snapshot).
+/// Get one from [`Store::read`](crate::Store::read).
+pub struct Reader<'a> {
+    pub(crate) conn: &'a Connection,
+}
+
+/// Adds the read methods to a type with a `fn conn(&self) -> &Connection`.
+macro_rules! read_methods {
+    ($ty:ident) => {
+        impl $ty<'_> {
+            /// This terminal's identity and last `device_seq`.
+            pub fn device(&self) -> Result<$crate::DeviceInfo, $crate::StoreError> {
+                $crate::reads::device(self.conn())
+            }
+            /// One order's state and conflicts, if any event of it is known.
+            pub fn order(
+                &self,
+                id: ::comanda_domain::ids::OrderId,
+            ) -> Result<Option<$crate::OrderRecord>, $crate::StoreError> {
+                $crate::reads::order(self.conn(), id)
+            }
+            /// Orders newest first (by opening time, then number), filtered by status.
+            pub fn list_orders(
+                &self,
+                filter: &$crate::OrderFilter,
+            ) -> Result<Vec<$crate::OrderSummary>, $crate::StoreError> {
+                $crate::reads::list_orders(self.conn(), filter)
+            }
+            /// The menu in force (the latest `CatalogPublished` by agreed order).
+            pub fn catalog(
+                &self,
+            ) -> Result<Option<::comanda_domain::catalog::Catalog>, $crate::StoreError> {
+                $crate::project::catalog(self.conn())
+            }
+            /// The settings in force (the latest `SettingsPublished` by agreed order).
+            pub fn settings(
+                &self,
+            ) -> Result<Option<::comanda_domain::employee::StoreSettings>, $crate::StoreError> {
+                $crate::project::settings(self.conn())
+            }
+            /// Every employee, each with their latest record.
+            pub fn employees(
+                &self,
+            ) -> Result<
+                ::std::collections::BTreeMap<
+                    ::comanda_domain::ids::EmployeeId,
+                    ::comanda_domain::employee::EmployeeRecord,
+                >,
+                $crate::StoreError,
+            > {
+                $crate::project::employees(self.conn())
+            }
+            /// A stream's events in agreed order.
+            pub fn stream_events(
+                &self,
+                stream: ::comanda_domain::event::StreamId,
+            ) -> Result<Vec<::comanda_domain::event::Event>, $crate::StoreError> {
+                $crate::sql::stream_events(self.conn(), stream)
+            }
+            /// How many events are stored (local and received).
+            pub fn event_count(&self) -> Result<u64, $crate::StoreError> {
+                $crate::reads::event_count(self.conn())
+            }
+            /// How many local events wait for a sync endpoint, and since when.
+            pub fn outbox_stats(&self) -> Result<$crate::OutboxStats, $crate::StoreError> {
+                $crate::reads::outbox_stats(self.conn())
+            }
+            /// Everything put aside as undecodable, oldest first.
+            pub fn dead_letters(&self) -> Result<Vec<$crate::DeadLetter>, $crate::StoreError> {
+                $crate::reads::dead_letters(self.conn())
+            }
+        }
+    };
+}
+pub(crate) use read_methods;
+
+impl<'a> Reader<'a> {
+    fn conn(&self) -> &'a Connection {
+        self.conn
+    }
+}
+
+read_methods!(Reader);
+
+pub(crate) fn device(conn: &Connection) -> Result<DeviceInfo, StoreError> {
+    let d = sql::load_device(conn)?;
+    Ok(DeviceInfo {
+        device_id: d.device_id,
+        store_id: d.store_id,
+        last_seq: d.last_seq,
+    })
+}
+
+pub(crate) fn order(conn: &Connection, id: OrderId) -> Result<Option<OrderRecord>, StoreError> {
+    let row: Option<(String, String)> = conn
+        .query_row(
+            "SELECT state, conflicts FROM orders WHERE order_id = ?1",
+            [id.to_string()],
+            |r| Ok((r.get(0)?, r.get(1)?)),
+        )
+        .optional()?;
+    row.map(|(state, conflicts)| {
+        Ok(OrderRecord {
+            state: serde_json::from_str::<OrderState>(&state)?,
+            conflicts: serde_json::from_str::<Vec<Conflict>>(&conflicts)?,
+        })
+    })
+    .transpose()
+}
+
+/// The columns of a summary, as read.
+type SummaryRow = (
+    String,
+    i64,
+    String,
+    String,
+    i64,
+    i64,
+    i64,
+    i64,
+    i64,
+    i64,
+    i64,
+    Option<i64>,
+);
+
+fn summary_row(r: &Row<'_>) -> rusqlite::Result<SummaryRow> {
+    Ok((
+        r.get(0)?,
+        r.get(1)?,
+        r.get(2)?,
+        r.get(3)?,
+        r.get(4)?,
+        r.get(5)?,
+        r.get(6)?,
+        r.get(7)?,
+        r.get(8)?,
+        r.get(9)?,
+        r.get(10)?,
+        r.get(11)?,
+    ))
+}
+
+fn status_from(s: &str) -> Result<OrderStatus, StoreError> {
+    match s {
+        "open" => Ok(OrderStatus::Open),
+        "closed" => Ok(OrderStatus::Closed),
+        "cancelled" => Ok(OrderStatus::Cancelled),
+        other => Err(StoreError::Corrupt(format!("bad order status {other:?}"))),
+    }
+}
+
+pub(crate) fn list_orders(
+    conn: &Connection,
+    filter: &OrderFilter,
+) -> Result<Vec<OrderSummary>, StoreError> {
+    let mut stmt = conn.prepare_cached(
+        "SELECT order_id, number, status, label, total, paid, balance, line_count,
+                conflict_count, opened_ms, updated_ms, closed_ms
+         FROM orders
+         WHERE ?1 IS NULL OR status = ?1
+         ORDER BY opened_ms DESC, number DESC, order_id DESC
+         LIMIT ?2",
+    )?;
+    let rows = stmt
+        .query_map(
+            params![filter.status.map(project::status_text), filter.limit],
+            summary_row,
+        )?
+        .collect::<Result<Vec<_>, _>>()?;
+    rows.into_iter()
+        .map(|r| {
+            Ok(OrderSummary {
+                order_id: sql::parse(&r.0, "order id")?,
+                number: uint32(r.1, "number")?,
+                status: status_from(&r.2)?,
+                label: r.3,
+                total: r.4,
+                paid: r.5,
+                balance: r.6,
+                line_count: uint32(r.7, "line_count")?,
+                conflict_count: uint32(r.8, "conflict_count")?,
+                opened_ms: uint(r.9, "opened_ms")?,
+                updated_ms: uint(r.10, "updated_ms")?,
+                closed_ms: r.11.map(|m| uint(m, "closed_ms")).transpose()?,
+            })
+        })
+        .collect()
+}
+
+pub(crate) fn event_count(conn: &Connection) -> Result<u64, StoreError> {
+    let n: i64 = conn.query_row("SELECT count(*) FROM events", [], |r| r.get(0))?;
+    uint(n, "event count")
+}
+
+pub(crate) fn outbox_stats(conn: &Connection) -> Result<OutboxStats, StoreError> {
+    let (n, oldest): (i64, Option<i64>) = conn.query_row(
+        "SELECT count(*),
+                (SELECT enqueued_ms FROM outbox ORDER BY event_seq LIMIT 1)
+         FROM outbox",
+        [],
+        |r| Ok((r.get(0)?, r.get(1)?)),
+    )?;
+    Ok(OutboxStats {
+        waiting: uint(n, "outbox count")?,
+        oldest_ms: oldest.map(|m| uint(m, "enqueued_ms")).transpose()?,
+    })
+}
+
+pub(crate) fn dead_letters(conn: &Connection) -> Result<Vec<DeadLetter>, StoreError> {
+    let mut stmt = conn.prepare(
+        "SELECT id, event_id, received_ms, source, reason, raw, reviewed
+         FROM dead_letters ORDER BY id",
+    )?;
+    let rows = stmt
+        .query_map([], |r| {
+            Ok((
+                r.get::<_, i64>(0)?,
+                r.get::<_, Option<String>>(1)?,
+                r.get::<_, i64>(2)?,
+                r.get::<_, String>(3)?,
+                r.get::<_, String>(4)?,
+                r.get::<_, String>(5)?,
+                r.get::<_, i64>(6)?,
+            ))
+        })?
+        .collect::<Result<Vec<_>, _>>()?;
+    rows.into_iter()
+        .map(|(id, event_id, received, source, reason, raw, reviewed)| {
+            Ok(DeadLetter {
+                id,
+                event_id,
+                received_ms: uint(received, "received_ms")?,
+                source,
+                reason,
+                raw,
+                reviewed: reviewed != 0,
+            })
+        })
+        .collect()
+}

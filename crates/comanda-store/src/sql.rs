@@ -1,0 +1,226 @@
+//! Low-level rows: the event log, the device row and the conversions between SQLite integers
+//! and text and domain values. Every function takes a `&Connection` (a transaction derefs to one)
+//! and never opens a transaction of its own.
+
+use std::str::FromStr;
+
+use comanda_domain::codec::{self, StoredEvent};
+use comanda_domain::event::{Event, StreamId};
+use comanda_domain::hlc::{Hlc, HlcState};
+use comanda_domain::ids::{DeviceId, EventId, StoreId};
+use rusqlite::{Connection, OptionalExtension, params};
+
+use crate::error::StoreError;
+
+/// A `u64` as SQLite's `INTEGER` (an `i64`).
+pub(crate) fn int(v: u64, what: &str) -> Result<i64, StoreError> {
+    i64::try_from(v).map_err(|_| StoreError::Corrupt(format!("{what} {v} does not fit SQLite")))
+}
+
+/// A stored `INTEGER` that must not be negative.
+pub(crate) fn uint(v: i64, what: &str) -> Result<u64, StoreError> {
+    u64::try_from(v).map_err(|_| StoreError::Corrupt(format!("{what} is negative: {v}")))
+}
+
+/// A stored `INTEGER` that must fit a `u32`.
+pub(crate) fn uint32(v: i64, what: &str) -> Result<u32, StoreError> {
+    u32::try_from(v).map_err(|_| StoreError::Corrupt(format!("{what} out of range: {v}")))
+}
+
+/// A stored id or stream.
+pub(crate) fn parse<T: FromStr>(s: &str, what: &str) -> Result<T, StoreError> {
+    s.parse()
+        .map_err(|_| StoreError::Corrupt(format!("bad {what}: {s:?}")))
+}
+
+/// The device row, as loaded at the start of a write transaction.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct DeviceRow {
+    pub device_id: DeviceId,
+    pub store_id: StoreId,
+    pub last_seq: u64,
+    pub hlc: HlcState,
+    pub next_order_number: u32,
+}
+
+pub(crate) fn load_device(conn: &Connection) -> Result<DeviceRow, StoreError> {
+    let row = conn
+        .query_row(
+            "SELECT device_id, store_id, last_seq, hlc_wall_ms, hlc_counter, next_order_number
+             FROM device WHERE id = 1",
+            [],
+            |r| {
+                Ok((
+                    r.get::<_, String>(0)?,
+                    r.get::<_, String>(1)?,
+                    r.get::<_, i64>(2)?,
+                    r.get::<_, i64>(3)?,
+                    r.get::<_, i64>(4)?,
+                    r.get::<_, i64>(5)?,
+                ))
+            },
+        )
+        .optional()?
+        .ok_or_else(|| StoreError::Corrupt("the device row is missing".into()))?;
+    Ok(DeviceRow {
+        device_id: parse(&row.0, "device id")?,
+        store_id: parse(&row.1, "store id")?,
+        last_seq: uint(row.2, "last_seq")?,
+        hlc: HlcState {
+            wall_ms: uint(row.3, "hlc_wall_ms")?,
+            counter: uint32(row.4, "hlc_counter")?,
+        },
+        next_order_number: uint32(row.5, "next_order_number")?,
+    })
+}
+
+pub(crate) fn save_device(conn: &Connection, d: &DeviceRow) -> Result<(), StoreError> {
+    let n = conn.execute(
+        "UPDATE device SET last_seq = ?1, hlc_wall_ms = ?2, hlc_counter = ?3,
+                next_order_number = ?4
+         WHERE id = 1",
+        params![
+            int(d.last_seq, "last_seq")?,
+            int(d.hlc.wall_ms, "hlc wall")?,
+            d.hlc.counter,
+            d.next_order_number,
+        ],
+    )?;
+    if n == 1 {
+        Ok(())
+    } else {
+        Err(StoreError::Corrupt("the device row is missing".into()))
+    }
+}
+
+/// Inserts an event; returns its local `seq`. Fails on a duplicate id or `(device, seq)`.
+pub(crate) fn insert_event(conn: &Connection, e: &Event) -> Result<i64, StoreError> {
+    let s = codec::encode(e);
+    conn.execute(
+        "INSERT INTO events (id, store_id, device_id, device_seq, stream, hlc_wall_ms,
+                             hlc_counter, hlc_device, actor, kind, schema, payload)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)",
+        params![
+            s.id.to_string(),
+            s.store_id.to_string(),
+            s.device_id.to_string(),
+            int(s.device_seq, "device_seq")?,
+            s.stream,
+            int(s.hlc.wall_ms, "hlc wall")?,
+            s.hlc.counter,
+            s.hlc.device.to_string(),
+            s.actor.map(|a| a.to_string()),
+            s.kind,
+            s.schema,
+            serde_json::to_string(&s.payload)?,
+        ],
+    )?;
+    Ok(conn.last_insert_rowid())
+}
+
+/// True when an event with this id is stored.
+pub(crate) fn has_event(conn: &Connection, id: EventId) -> Result<bool, StoreError> {
+    Ok(conn
+        .query_row(
+            "SELECT 1 FROM events WHERE id = ?1",
+            [id.to_string()],
+            |_| Ok(()),
+        )
+        .optional()?
+        .is_some())
+}
+
+/// The id of the stored event that holds `(device, seq)`, if any.
+pub(crate) fn event_at(
+    conn: &Connection,
+    device: DeviceId,
+    seq: u64,
+) -> Result<Option<String>, StoreError> {
+    Ok(conn
+        .query_row(
+            "SELECT id FROM events WHERE device_id = ?1 AND device_seq = ?2",
+            params![device.to_string(), int(seq, "device_seq")?],
+            |r| r.get(0),
+        )
+        .optional()?)
+}
+
+/// An event row as stored, before decoding.
+struct RawEvent {
+    id: String,
+    store_id: String,
+    device_id: String,
+    device_seq: i64,
+    stream: String,
+    wall_ms: i64,
+    counter: i64,
+    hlc_device: String,
+    actor: Option<String>,
+    kind: String,
+    schema: i64,
+    payload: String,
+}
+
+impl RawEvent {
+    fn decode(self) -> Result<Event, StoreError> {
+        let stored = StoredEvent {
+            id: parse(&self.id, "event id")?,
+            store_id: parse(&self.store_id, "store id")?,
+            device_id: parse(&self.device_id, "device id")?,
+            device_seq: uint(self.device_seq, "device_seq")?,
+            stream: self.stream,
+            hlc: Hlc {
+                wall_ms: uint(self.wall_ms, "hlc wall")?,
+                counter: uint32(self.counter, "hlc counter")?,
+                device: parse(&self.hlc_device, "hlc device")?,
+            },
+            actor: self
+                .actor
+                .as_deref()
+                .map(|a| parse(a, "actor"))
+                .transpose()?,
+            kind: self.kind,
+            schema: uint32(self.schema, "schema")?,
+            payload: serde_json::from_str(&self.payload)?,
+        };
+        Ok(codec::decode(stored)?)
+    }
+}
+
+/// A stream's events in agreed order (HLC, then event id; UUID text sorts as its bytes).
+pub(crate) fn stream_events(conn: &Connection, stream: StreamId) -> Result<Vec<Event>, StoreError> {
+    let mut stmt = conn.prepare_cached(
+        "SELECT id, store_id, device_id, device_seq, stream, hlc_wall_ms, hlc_counter,
+                hlc_device, actor, kind, schema, payload
+         FROM events WHERE stream = ?1
+         ORDER BY hlc_wall_ms, hlc_counter, hlc_device, id",
+    )?;
+    let raws = stmt
+        .query_map([stream.to_string()], |r| {
+            Ok(RawEvent {
+                id: r.get(0)?,
+                store_id: r.get(1)?,
+                device_id: r.get(2)?,
+                device_seq: r.get(3)?,
+                stream: r.get(4)?,
+                wall_ms: r.get(5)?,
+                counter: r.get(6)?,
+                hlc_device: r.get(7)?,
+                actor: r.get(8)?,
+                kind: r.get(9)?,
+                schema: r.get(10)?,
+                payload: r.get(11)?,
+            })
+        })?
+        .collect::<Result<Vec<_>, _>>()?;
+    raws.into_iter().map(RawEvent::decode).collect()
+}
+
+/// Every stream that has at least one event.
+pub(crate) fn streams(conn: &Connection) -> Result<Vec<StreamId>, StoreError> {
+    let mut stmt = conn.prepare("SELECT DISTINCT stream FROM events ORDER BY stream")?;
+    let names = stmt
+        .query_map([], |r| r.get::<_, String>(0))?
+        .collect::<Result<Vec<_>, _>>()?;
+    names.iter().map(|s| parse(s, "stream")).collect()
+}

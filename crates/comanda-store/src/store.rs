@@ -1,0 +1,326 @@
+//! The store: one writer connection, one reader connection, and the write transaction [`Tx`]
+//! through which every change goes.
+
+use std::collections::BTreeSet;
+use std::fmt;
+use std::path::{Path, PathBuf};
+use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
+
+use comanda_domain::clock::Clock;
+use comanda_domain::codec;
+use comanda_domain::event::{Event, EventBody, StreamId};
+use comanda_domain::ids::{DeviceId, EmployeeId, EventId, IdSource, StoreId};
+use rusqlite::{Connection, Transaction, TransactionBehavior, params};
+
+use crate::error::StoreError;
+use crate::project;
+use crate::reads::{Reader, read_methods};
+use crate::schema::{self, Role};
+use crate::sql::{self, DeviceRow, int};
+
+/// The terminal's local store: the event log, the outbox and the projections, in one SQLite
+/// file. `Send + Sync`; share it behind an `Arc`.
+///
+/// **Invariant:** one command is one transaction ([`Store::write`]): a local event, its outbox
+/// row, its projection and the device counters are committed together or not at all.
+pub struct Store {
+    writer: Mutex<Connection>,
+    reader: Mutex<Connection>,
+    clock: Arc<dyn Clock>,
+    ids: Arc<dyn IdSource>,
+    path: PathBuf,
+}
+
+impl fmt::Debug for Store {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Store").field("path", &self.path).finish()
+    }
+}
+
+/// Locks a connection. A panic inside a closure poisons the mutex, but the transaction it held
+/// was rolled back when it was dropped, so the connection is still good.
+fn lock(m: &Mutex<Connection>) -> Result<MutexGuard<'_, Connection>, StoreError> {
+    let conn = m.lock().unwrap_or_else(PoisonError::into_inner);
+    if !conn.is_autocommit() {
+        // A transaction left open by a failed rollback: finish it before starting another.
+        conn.execute_batch("ROLLBACK")?;
+    }
+    Ok(conn)
+}
+
+impl Store {
+    /// Opens (creating if needed) the database file and brings its schema to the latest
+    /// version. On the first open it creates the device identity: `device_id` and `store_id`
+    /// from `ids` (pairing to a real store comes later).
+    pub fn open(
+        path: &Path,
+        clock: Arc<dyn Clock>,
+        ids: Arc<dyn IdSource>,
+    ) -> Result<Store, StoreError> {
+        let mut writer = schema::connect(path, Role::Writer)?;
+        schema::migrate(&mut writer)?;
+        let tx = writer.transaction_with_behavior(TransactionBehavior::Immediate)?;
+        let has_device: i64 = tx.query_row("SELECT count(*) FROM device", [], |r| r.get(0))?;
+        if has_device == 0 {
+            tx.execute(
+                "INSERT INTO device (id, device_id, store_id, last_seq, hlc_wall_ms, hlc_counter,
+                                     next_order_number, created_ms)
+                 VALUES (1, ?1, ?2, 0, 0, 0, 1, ?3)",
+                params![
+                    DeviceId::new(&*ids).to_string(),
+                    StoreId::new(&*ids).to_string(),
+                    int(clock.now_ms(), "created_ms")?,
+                ],
+            )?;
+        }
+        tx.commit()?;
+        let reader = schema::connect(path, Role::Reader)?;
+        Ok(Store {
+            writer: Mutex::new(writer),
+            reader: Mutex::new(reader),
+            clock,
+            ids,
+            path: path.to_owned(),
+        })
+    }
+
+    /// The database file.
+    pub fn path(&self) -> &Path {
+        &self.path
+    }
+
+    /// This terminal's identity and last `device_seq`.
+    pub fn device(&self) -> Result<crate::DeviceInfo, StoreError> {
+        self.read(|r| r.device())
+    }
+
+    /// Runs one command as one transaction: takes the writer, `BEGIN IMMEDIATE`, runs `f`,
+    /// `COMMIT`. When `f` returns `Err` (or panics) everything it wrote is rolled back, so
+    /// nothing is ever half-written. When this returns `Ok`, the commit is on disk.
+    pub fn write<T, E: From<StoreError>>(
+        &self,
+        f: impl FnOnce(&mut Tx<'_>) -> Result<T, E>,
+    ) -> Result<T, E> {
+        let mut conn = lock(&self.writer)?;
+        let tx = conn
+            .transaction_with_behavior(TransactionBehavior::Immediate)
+            .map_err(StoreError::from)?;
+        let device = sql::load_device(&tx)?;
+        let mut t = Tx {
+            tx,
+            device,
+            clock: &*self.clock,
+            ids: &*self.ids,
+        };
+        match f(&mut t) {
+            Ok(v) => {
+                t.tx.commit().map_err(StoreError::from)?;
+                Ok(v)
+            }
+            Err(e) => {
+                // The caller's error is the one to report. Should the rollback itself fail,
+                // the next `lock` finds the transaction open and rolls it back.
+                let _rollback = t.tx.rollback();
+                Err(e)
+            }
+        }
+    }
+
+    /// Runs `f` on the reader connection, inside one read transaction (a consistent snapshot).
+    /// In WAL mode the reader never waits for the writer.
+    pub fn read<T, E: From<StoreError>>(
+        &self,
+        f: impl FnOnce(&Reader<'_>) -> Result<T, E>,
+    ) -> Result<T, E> {
+        let mut conn = lock(&self.reader)?;
+        let tx = conn.transaction().map_err(StoreError::from)?;
+        f(&Reader { conn: &tx })
+        // `tx` drops here and ends the read transaction (nothing to commit).
+    }
+
+    /// `PRAGMA quick_check` and `PRAGMA foreign_key_check`: `Ok` when SQLite finds nothing
+    /// wrong with the file.
+    pub fn check_integrity(&self) -> Result<(), StoreError> {
+        let conn = lock(&self.writer)?;
+        schema::quick_check(&conn)?;
+        let dangling: i64 =
+            conn.query_row("SELECT count(*) FROM pragma_foreign_key_check", [], |r| {
+                r.get(0)
+            })?;
+        if dangling == 0 {
+            Ok(())
+        } else {
+            Err(StoreError::Integrity(format!(
+                "{dangling} rows break a foreign key"
+            )))
+        }
+    }
+}
+
+/// One write transaction, from [`Store::write`]. Offers the same reads as [`Reader`], so a
+/// command can read and then write in one transaction.
+pub struct Tx<'a> {
+    tx: Transaction<'a>,
+    /// The device row as of the last change made through this transaction.
+    device: DeviceRow,
+    clock: &'a dyn Clock,
+    ids: &'a dyn IdSource,
+}
+
+impl fmt::Debug for Tx<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Tx").field("device", &self.device).finish()
+    }
+}
+
+impl Tx<'_> {
+    fn conn(&self) -> &Connection {
+        &self.tx
+    }
+
+    /// Appends a local event: a new id from the id source, `device_seq = last_seq + 1`, an HLC
+    /// stamp strictly above every stamp issued or observed (even if the clock went back). In the
+    /// same transaction it inserts the event, its outbox row, updates its stream's projection
+    /// and persists the device row. All of it or nothing: on `Err` this transaction is as it
+    /// was before the call.
+    pub fn append(
+        &mut self,
+        stream: StreamId,
+        actor: Option<EmployeeId>,
+        body: EventBody,
+    ) -> Result<Event, StoreError> {
+        let now = self.clock.now_ms();
+        let mut device = self.device;
+        device.last_seq = device
+            .last_seq
+            .checked_add(1)
+            .ok_or_else(|| StoreError::Corrupt("device_seq overflow".into()))?;
+        let hlc = device.hlc.tick(now, device.device_id);
+        let event = Event {
+            id: EventId::new(self.ids),
+            store_id: device.store_id,
+            device_id: device.device_id,
+            device_seq: device.last_seq,
+            stream,
+            hlc,
+            actor,
+            body,
+        };
+        let sp = self.tx.savepoint()?;
+        let seq = sql::insert_event(&sp, &event)?;
+        sp.execute(
+            "INSERT INTO outbox (event_seq, enqueued_ms) VALUES (?1, ?2)",
+            params![seq, int(now, "enqueued_ms")?],
+        )?;
+        project::apply(&sp, &event)?;
+        sql::save_device(&sp, &device)?;
+        sp.commit()?;
+        self.device = device;
+        Ok(event)
+    }
+
+    /// Takes the next short order number of this device (from 1) and persists the counter.
+    pub fn next_order_number(&mut self) -> Result<u32, StoreError> {
+        let mut device = self.device;
+        let n = device.next_order_number;
+        device.next_order_number = n
+            .checked_add(1)
+            .ok_or_else(|| StoreError::Corrupt("order number overflow".into()))?;
+        sql::save_device(&self.tx, &device)?;
+        self.device = device;
+        Ok(n)
+    }
+
+    /// Inserts events made elsewhere (by sync; by tests). Events already stored (by id) are
+    /// skipped; returns how many were new. Every stamp is observed, so the next local stamp
+    /// sorts after them. Each stream touched is folded again from all its events. No outbox
+    /// rows: these are not this device's to push.
+    ///
+    /// An event that claims a `(device, device_seq)` already held by another event, or a
+    /// `device_seq` of 0, is put in the dead letters (source `"ingest"`), not stored. An event
+    /// of this very device (restored from a server) moves `last_seq` up to it, so a sequence
+    /// number is never reused.
+    pub fn ingest(&mut self, events: &[Event]) -> Result<usize, StoreError> {
+        let now = self.clock.now_ms();
+        let mut device = self.device;
+        let mut touched = BTreeSet::new();
+        let mut new = 0;
+        let sp = self.tx.savepoint()?;
+        for e in events {
+            device.hlc.observe(&e.hlc);
+            if sql::has_event(&sp, e.id)? {
+                continue;
+            }
+            let refused = if e.device_seq == 0 {
+                Some("device_seq 0 (sequences start at 1)".to_owned())
+            } else {
+                sql::event_at(&sp, e.device_id, e.device_seq)?.map(|other| {
+                    format!(
+                        "device {} seq {} is already event {other}",
+                        e.device_id, e.device_seq
+                    )
+                })
+            };
+            if let Some(reason) = refused {
+                let raw = serde_json::to_string(&codec::encode(e))?;
+                insert_dead_letter(&sp, now, "ingest", Some(&e.id.to_string()), &reason, &raw)?;
+                continue;
+            }
+            sql::insert_event(&sp, e)?;
+            if e.device_id == device.device_id {
+                device.last_seq = device.last_seq.max(e.device_seq);
+            }
+            touched.insert(e.stream);
+            new += 1;
+        }
+        for stream in touched {
+            project::refold(&sp, stream)?;
+        }
+        sql::save_device(&sp, &device)?;
+        sp.commit()?;
+        self.device = device;
+        Ok(new)
+    }
+
+    /// Rebuilds every projection from the event log (recovery, benchmarks). Returns how many
+    /// streams were projected.
+    pub fn reproject_all(&mut self) -> Result<usize, StoreError> {
+        project::reproject_all(&self.tx)
+    }
+
+    /// Puts aside something that could not be decoded or stored, for a person to review.
+    /// `event_id` is the id as received, when one could be read. Returns the row id.
+    pub fn dead_letter(
+        &mut self,
+        source: &str,
+        event_id: Option<&str>,
+        reason: &str,
+        raw: &str,
+    ) -> Result<i64, StoreError> {
+        insert_dead_letter(&self.tx, self.clock.now_ms(), source, event_id, reason, raw)
+    }
+}
+
+read_methods!(Tx);
+
+fn insert_dead_letter(
+    conn: &Connection,
+    now_ms: u64,
+    source: &str,
+    event_id: Option<&str>,
+    reason: &str,
+    raw: &str,
+) -> Result<i64, StoreError> {
+    conn.execute(
+        "INSERT INTO dead_letters (event_id, received_ms, source, reason, raw)
+         VALUES (?1, ?2, ?3, ?4, ?5)",
+        params![event_id, int(now_ms, "received_ms")?, source, reason, raw],
+    )?;
+    Ok(conn.last_insert_rowid())
+}
+
+/// The store is shared between threads (the API runs commands on blocking threads).
+const _: () = {
+    const fn assert_send_sync<T: Send + Sync>() {}
+    assert_send_sync::<Store>();
+};

@@ -1,0 +1,10 @@
+//! The store's one integration-test binary: real SQLite files in temporary directories, a
+//! manual clock and seeded ids.
+
+mod append;
+mod crash;
+mod ingest;
+mod projection;
+mod reproject;
+mod rollback;
+mod support;
