@@ -1,0 +1,65 @@
+//! The Comanda desktop app. With a display it opens the Tauri window, whose one command delegates
+//! to `comanda-api`; with `--headless` (or no display) it serves the same UI and API over HTTP on
+//! 127.0.0.1 and prints the address.
+#![cfg_attr(not(debug_assertions), windows_subsystem = "windows")]
+
+mod assets;
+mod desktop;
+mod headless;
+
+use std::path::PathBuf;
+use std::sync::Arc;
+
+use anyhow::Context;
+use clap::Parser;
+use comanda_api::Ctx;
+use comanda_api::system::{SystemClock, UuidV7Ids};
+
+/// Comanda, the restaurant point of sale that keeps working offline.
+#[derive(Debug, Parser)]
+#[command(version, about)]
+struct Args {
+    /// Open no window: serve the UI and API over HTTP on 127.0.0.1 (chosen anyway without a display).
+    #[arg(long)]
+    headless: bool,
+    /// Where the terminal keeps its database (default: the user's data folder).
+    #[arg(long, value_name = "DIR")]
+    data_dir: Option<PathBuf>,
+    /// The port to serve on in headless mode (0 picks a free one).
+    #[arg(long, default_value_t = 8787)]
+    port: u16,
+    /// Do not load the demo menu and staff on first run.
+    #[arg(long)]
+    no_demo: bool,
+}
+
+fn default_data_dir() -> PathBuf {
+    let base = std::env::var_os("XDG_DATA_HOME")
+        .map(PathBuf::from)
+        .or_else(|| std::env::var_os("APPDATA").map(PathBuf::from))
+        .or_else(|| std::env::var_os("HOME").map(|h| PathBuf::from(h).join(".local/share")))
+        .unwrap_or_else(|| PathBuf::from("."));
+    base.join("comanda")
+}
+
+fn has_display() -> bool {
+    cfg!(any(windows, target_os = "macos")) || std::env::var_os("DISPLAY").is_some() || std::env::var_os("WAYLAND_DISPLAY").is_some()
+}
+
+fn main() -> anyhow::Result<()> {
+    let args = Args::parse();
+    tracing_subscriber::fmt()
+        .with_env_filter(tracing_subscriber::EnvFilter::try_from_env("COMANDA_LOG").unwrap_or_else(|_| "info".into()))
+        .with_writer(std::io::stderr)
+        .init();
+    let data_dir = args.data_dir.clone().unwrap_or_else(default_data_dir);
+    let ctx = Ctx::open(&data_dir, Arc::new(SystemClock), Arc::new(UuidV7Ids), !args.no_demo)
+        .map_err(|e| anyhow::anyhow!(e.message))
+        .with_context(|| format!("opening the terminal's store in {}", data_dir.display()))?;
+    tracing::info!(data_dir = %data_dir.display(), "store open");
+    if args.headless || !has_display() {
+        headless::run(ctx, args.port)
+    } else {
+        desktop::run(ctx)
+    }
+}
