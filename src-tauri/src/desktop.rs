@@ -36,6 +36,6 @@ pub fn run(ctx: Ctx) -> anyhow::Result<()> {
             }
             Ok(())
         })
-        .run(tauri::generate_context!())
+        .run(tauri::generate_context!("../tauri.conf.json"))
         .map_err(|e| anyhow::anyhow!("the window failed: {e}"))
 }
