@@ -49,6 +49,14 @@ pub struct CommandInfo {
 }
 
 fn parse<T: for<'de> Deserialize<'de>>(body: Value) -> Result<T, ApiError> {
+    // Every request is an object. serde would also take an array for a struct (`[]` as an
+    // empty request, `["…"]` as its fields in order), which no client means to send.
+    if !body.is_object() {
+        return Err(ApiError::new(
+            ErrorCode::MalformedRequest,
+            "The request must be a JSON object.",
+        ));
+    }
     serde_json::from_value(body).map_err(|e| {
         ApiError::new(
             ErrorCode::MalformedRequest,

@@ -9,6 +9,8 @@ use std::sync::{Arc, OnceLock};
 
 use axum::Router;
 use axum::body::{Body, Bytes};
+use axum::extract::rejection::{PathRejection, QueryRejection};
+use axum::extract::ws::rejection::WebSocketUpgradeRejection;
 use axum::extract::ws::{Message, WebSocket, WebSocketUpgrade};
 use axum::extract::{DefaultBodyLimit, Path, Query, State};
 use axum::http::{HeaderMap, HeaderValue, Method, StatusCode, Uri, header};
@@ -99,12 +101,18 @@ fn bearer(headers: &HeaderMap) -> Option<String> {
         .map(|t| t.trim().to_owned())
 }
 
+// Extractors that can refuse are taken as `Result`s: their own refusals are plain text, and
+// every answer here must be a JSON `{code, message}`.
 async fn call(
     State(st): State<AppState>,
-    Path(name): Path<String>,
+    name: Result<Path<String>, PathRejection>,
     headers: HeaderMap,
     body: Body,
 ) -> Result<Response, ApiError> {
+    // A name that is not UTF-8 once percent-decoded names no call.
+    let Ok(Path(name)) = name else {
+        return Err(ApiError::not_found("There is no call by that name."));
+    };
     if !commands::COMMANDS.iter().any(|c| c.name == name) {
         return Err(ApiError::not_found(format!(
             "There is no call named {name:?}."
@@ -158,11 +166,20 @@ struct WsQuery {
 
 async fn ws(
     State(st): State<AppState>,
-    Query(q): Query<WsQuery>,
-    upgrade: WebSocketUpgrade,
+    query: Result<Query<WsQuery>, QueryRejection>,
+    upgrade: Result<WebSocketUpgrade, WebSocketUpgradeRejection>,
 ) -> Result<Response, ApiError> {
-    let token = q.token.ok_or_else(crate::session::unauthorized)?;
+    let token = query
+        .ok()
+        .and_then(|Query(q)| q.token)
+        .ok_or_else(crate::session::unauthorized)?;
     st.ctx.session(&token)?;
+    let upgrade = upgrade.map_err(|e| {
+        ApiError::new(
+            ErrorCode::MalformedRequest,
+            format!("This address takes a WebSocket upgrade: {e}."),
+        )
+    })?;
     let rx = st.ctx.bus.subscribe();
     Ok(upgrade.on_upgrade(move |socket| stream_changes(socket, rx)))
 }

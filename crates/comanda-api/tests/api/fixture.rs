@@ -1,0 +1,234 @@
+//! A small service in progress (an open table with a sent line, a discount and a payment, a
+//! closed order, two empty ones) and one valid request body for every command against it: the
+//! bases that the malformed-request walk and the property test break.
+
+use serde_json::{Value, json};
+
+use crate::support::{ALEX, MORGAN, Menu, TestApp, client_id};
+
+/// Ids of what [`Fixture::build`] made.
+pub struct Fixture {
+    /// Alex's session (a cashier).
+    pub token: String,
+    /// The menu.
+    pub menu: Menu,
+    /// Open at table 7: a sent burger (seat 1), an unsent salad, a 5 % discount, a card payment.
+    pub a: String,
+    /// Closed (paid in cash).
+    pub b: String,
+    /// Open and empty, to close.
+    pub c: String,
+    /// Open and empty, to cancel.
+    pub e: String,
+    /// The unsent salad on `a`.
+    pub l1: String,
+    /// The sent burger on `a`.
+    pub l2: String,
+    /// The discount on `a`.
+    pub d1: String,
+    /// The payment on `a`.
+    pub p1: String,
+}
+
+impl Fixture {
+    /// Builds the service as Alex, a cashier.
+    pub async fn build(app: &TestApp) -> Fixture {
+        let token = app.login(ALEX).await;
+        let menu = app.menu().await;
+        let [a, b, c, e] = [10, 11, 12, 13].map(client_id);
+        let [l1, l2, d1, p1] = [1, 2, 3, 4].map(client_id);
+        let open =
+            |id: &str, order_type: Value| json!({ "order_id": id, "order_type": order_type });
+        app.ok(
+            "open_order",
+            &token,
+            open(&a, json!({ "type": "dine_in", "table": "7", "guests": 2 })),
+        )
+        .await;
+        app.ok(
+            "add_line",
+            &token,
+            json!({
+                "order_id": a, "line_id": l2, "item_id": menu.item("Classic Burger"), "qty": 1,
+                "modifiers": [
+                    menu.choice("Classic Burger", "Cooking", "Medium"),
+                    menu.choice("Classic Burger", "Side", "Fries"),
+                ],
+                "seat": 1,
+            }),
+        )
+        .await;
+        app.ok("fire_order", &token, json!({ "order_id": a })).await;
+        app.ok(
+            "add_line",
+            &token,
+            json!({ "order_id": a, "line_id": l1, "item_id": menu.item("Caesar Salad"), "qty": 1 }),
+        )
+        .await;
+        app.ok(
+            "apply_discount",
+            &token,
+            json!({
+                "order_id": a, "discount_id": d1, "target": { "type": "order" },
+                "discount": { "type": "percent", "value": 500 }, "reason": "regular",
+            }),
+        )
+        .await;
+        app.ok(
+            "record_payment",
+            &token,
+            json!({
+                "order_id": a, "payment_id": p1,
+                "method": { "type": "card", "amount": 500, "reference": "T-1" },
+            }),
+        )
+        .await;
+
+        app.ok(
+            "open_order",
+            &token,
+            open(
+                &b,
+                json!({ "type": "dine_in", "table": "8", "guests": null }),
+            ),
+        )
+        .await;
+        app.add(&token, &b, &menu.item("Fries"), 1).await;
+        let closed = app
+            .ok(
+                "record_payment",
+                &token,
+                json!({
+                    "order_id": b, "payment_id": client_id(5),
+                    "method": { "type": "cash", "tendered": 1000 },
+                }),
+            )
+            .await;
+        assert_eq!(closed["status"], "closed", "{closed}");
+
+        app.ok(
+            "open_order",
+            &token,
+            open(&c, json!({ "type": "takeaway", "name": null })),
+        )
+        .await;
+        app.ok(
+            "open_order",
+            &token,
+            open(&e, json!({ "type": "tab", "name": "Kim" })),
+        )
+        .await;
+        Fixture {
+            token,
+            menu,
+            a,
+            b,
+            c,
+            e,
+            l1,
+            l2,
+            d1,
+            p1,
+        }
+    }
+
+    /// A valid body for every command, against this service as it was built. Each one, sent
+    /// alone, succeeds (`examples_are_valid` checks it), so a body that breaks one part of it
+    /// tests that part.
+    pub fn examples(&self) -> Vec<(&'static str, Value)> {
+        let m = &self.menu;
+        let (a, b, c, e) = (&self.a, &self.b, &self.c, &self.e);
+        let manager = json!({ "pin": MORGAN });
+        vec![
+            ("get_bootstrap", json!({})),
+            ("get_status", json!({})),
+            ("login", json!({ "pin": ALEX })),
+            ("logout", json!({})),
+            ("list_orders", json!({ "status": "all", "limit": 10 })),
+            ("get_order", json!({ "order_id": a })),
+            (
+                "open_order",
+                json!({
+                    "order_id": client_id(100),
+                    "order_type": { "type": "dine_in", "table": "9", "guests": 4 },
+                }),
+            ),
+            (
+                "add_line",
+                json!({
+                    "order_id": a, "line_id": client_id(101), "item_id": m.item("Classic Burger"),
+                    "qty": 2,
+                    "modifiers": [
+                        m.choice("Classic Burger", "Cooking", "Rare"),
+                        m.choice("Classic Burger", "Side", "Side salad"),
+                    ],
+                    "note": "no onion", "seat": 1, "course": 2,
+                }),
+            ),
+            (
+                "add_by_barcode",
+                json!({ "order_id": a, "code": "5449000000996" }),
+            ),
+            (
+                "change_line",
+                json!({
+                    "order_id": a, "line_id": self.l1, "change": { "field": "qty", "value": 3 },
+                }),
+            ),
+            (
+                "void_line",
+                json!({
+                    "order_id": a, "line_id": self.l2, "reason": "wrong item",
+                    "approval": manager,
+                }),
+            ),
+            ("fire_order", json!({ "order_id": a })),
+            (
+                "set_order_note",
+                json!({ "order_id": a, "note": "birthday" }),
+            ),
+            (
+                "change_order_type",
+                json!({ "order_id": a, "order_type": { "type": "tab", "name": "Sam" } }),
+            ),
+            (
+                "apply_discount",
+                json!({
+                    "order_id": a, "discount_id": client_id(102), "target": { "type": "order" },
+                    "discount": { "type": "percent", "value": 5000 }, "reason": "staff meal",
+                    "approval": manager,
+                }),
+            ),
+            (
+                "remove_discount",
+                json!({ "order_id": a, "discount_id": self.d1 }),
+            ),
+            (
+                "record_payment",
+                json!({
+                    "order_id": a, "payment_id": client_id(103),
+                    "method": { "type": "cash", "tendered": 2000, "amount": 500 },
+                    "tip": 100, "split": { "type": "seat", "value": 1 },
+                }),
+            ),
+            (
+                "void_payment",
+                json!({
+                    "order_id": a, "payment_id": self.p1, "reason": "wrong card",
+                    "approval": manager,
+                }),
+            ),
+            ("close_order", json!({ "order_id": c })),
+            (
+                "cancel_order",
+                // Nothing was sent to the kitchen: no approval asked (so none given, or a
+                // broken one would pass unnoticed).
+                json!({ "order_id": e, "reason": "walked out" }),
+            ),
+            (
+                "reopen_order",
+                json!({ "order_id": b, "reason": "forgot a drink", "approval": manager }),
+            ),
+        ]
+    }
+}

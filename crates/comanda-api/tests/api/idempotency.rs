@@ -1,0 +1,103 @@
+//! Retries change nothing: a payment, an order and a line sent twice with the same client-chosen
+//! id are recorded once, also when the two requests race.
+
+use serde_json::json;
+
+use crate::support::{ALEX, client_id, spawn_app};
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_same_ids_sent_twice_record_one_payment_one_order_one_line() {
+    let app = spawn_app().await;
+    let t = app.login(ALEX).await;
+    let menu = app.menu().await;
+
+    // open_order twice with one id: one order, one number.
+    let order_id = client_id(1);
+    let open = json!({
+        "order_id": order_id,
+        "order_type": { "type": "dine_in", "table": "3", "guests": null },
+    });
+    let first = app.ok("open_order", &t, open.clone()).await;
+    let events = app.event_count();
+    let again = app.ok("open_order", &t, open).await;
+    assert_eq!(first, again);
+    assert_eq!(app.event_count(), events);
+    let listed = app.ok("list_orders", &t, json!({ "status": "all" })).await;
+    assert_eq!(listed["orders"].as_array().expect("orders").len(), 1);
+
+    // add_line twice with one line id: one line.
+    let add = json!({
+        "order_id": order_id, "line_id": client_id(2), "item_id": menu.item("Beer"), "qty": 4,
+    });
+    let first = app.ok("add_line", &t, add.clone()).await;
+    let events = app.event_count();
+    let again = app.ok("add_line", &t, add).await;
+    assert_eq!(first, again);
+    assert_eq!(app.event_count(), events);
+    assert_eq!(again["lines"].as_array().expect("lines").len(), 1);
+    let total = 4 * menu.price("Beer");
+    assert_eq!(again["totals"]["total"], total);
+
+    // record_payment twice, one after the other: one payment.
+    let pay = |id: u64, amount: i64| {
+        json!({
+            "order_id": order_id, "payment_id": client_id(id),
+            "method": { "type": "card", "amount": amount, "reference": format!("T-{id}") },
+        })
+    };
+    let first = app.ok("record_payment", &t, pay(3, 500)).await;
+    let events = app.event_count();
+    let again = app.ok("record_payment", &t, pay(3, 500)).await;
+    assert_eq!(first, again);
+    assert_eq!(app.event_count(), events);
+    assert_eq!(again["payments"].as_array().expect("payments").len(), 1);
+    assert_eq!(again["totals"]["paid"], 500);
+
+    // Eight racing requests with one payment id, from separate tasks: one payment.
+    let tasks: Vec<_> = (0..8)
+        .map(|_| {
+            let client = app.client.clone();
+            let url = format!("{}/api/record_payment", app.base);
+            let body = pay(4, 200);
+            let t = t.clone();
+            tokio::spawn(async move {
+                let r = client
+                    .post(url)
+                    .bearer_auth(t)
+                    .json(&body)
+                    .send()
+                    .await
+                    .expect("request");
+                (r.status().as_u16(), r.text().await.expect("body"))
+            })
+        })
+        .collect();
+    for task in tasks {
+        let (status, body) = task.await.expect("task");
+        assert_eq!(status, 200, "{body}");
+    }
+    let view = app
+        .ok("get_order", &t, json!({ "order_id": order_id }))
+        .await;
+    assert_eq!(view["payments"].as_array().expect("payments").len(), 2);
+    assert_eq!(view["totals"]["paid"], 700);
+    assert_eq!(view["totals"]["balance"], total - 700);
+
+    // The payment that settles the order, sent twice at once: one payment, closed once.
+    let settle = json!({
+        "order_id": order_id, "payment_id": client_id(5),
+        "method": { "type": "cash", "tendered": 5000 },
+    });
+    let (a, b) = tokio::join!(
+        app.call("record_payment", Some(&t), settle.clone()),
+        app.call("record_payment", Some(&t), settle.clone()),
+    );
+    assert_eq!((a.0, b.0), (200, 200), "{} / {}", a.1, b.1);
+    assert_eq!(a.1, b.1, "both see the same, closed order");
+    assert_eq!(a.1["status"], "closed");
+    assert_eq!(a.1["payments"].as_array().expect("payments").len(), 3);
+    assert_eq!(a.1["totals"]["balance"], 0);
+    // A retry after the close still answers the order, not "closed".
+    let late = app.ok("record_payment", &t, settle).await;
+    assert_eq!(late, a.1);
+}
