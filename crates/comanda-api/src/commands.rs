@@ -15,6 +15,7 @@ use utoipa::{PartialSchema, ToSchema};
 
 use crate::catalog::{self, Empty};
 use crate::ctx::Ctx;
+use crate::employees::{EmployeeList, SaveEmployee};
 use crate::error::{ApiError, ErrorCode};
 use crate::orders::*;
 use crate::session::{self, Login, Session};
@@ -184,6 +185,10 @@ commands! {
     Session cancel_order(CancelOrder) -> OrderView = cancel_order;
     /// Reopen a closed or cancelled order (a manager's PIN).
     Session reopen_order(ReopenOrder) -> OrderView = reopen_order;
+    /// The staff list: names and roles.
+    Session list_employees(Empty) -> EmployeeList = crate::employees::list_employees;
+    /// Add or change an employee and their PIN (a manager's PIN).
+    Session save_employee(SaveEmployee) -> EmployeeList = crate::employees::save_employee;
 }
 
 fn schema_ref(name: &str) -> Ref {

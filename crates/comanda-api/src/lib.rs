@@ -11,6 +11,7 @@ pub mod bus;
 pub mod catalog;
 pub mod commands;
 pub mod ctx;
+pub mod employees;
 pub mod error;
 pub mod http;
 pub mod input;

@@ -229,6 +229,14 @@ impl Fixture {
                 "reopen_order",
                 json!({ "order_id": b, "reason": "forgot a drink", "approval": manager }),
             ),
+            ("list_employees", json!({})),
+            (
+                "save_employee",
+                json!({
+                    "name": "Robin", "role": "cashier", "pin": "4321", "active": true,
+                    "approval": manager,
+                }),
+            ),
         ]
     }
 }

@@ -5,6 +5,7 @@
 mod approvals;
 mod bad_input;
 mod cashier;
+mod employees;
 mod fixture;
 mod fuzz;
 mod idempotency;

@@ -1,0 +1,128 @@
+//! `list_employees` and `save_employee`: the staff list, kept by a manager. PINs are hashed
+//! before they leave this function and must be unique among active staff (sign-in is by PIN
+//! alone).
+
+use comanda_domain::employee::{EmployeeRecord, Pin, Role};
+use comanda_domain::event::{EventBody, StreamId};
+use comanda_domain::ids::EmployeeId;
+use serde::{Deserialize, Serialize};
+
+use crate::bus::Change;
+use crate::catalog::Empty;
+use crate::ctx::Ctx;
+use crate::error::{ApiError, ErrorCode};
+use crate::input;
+use crate::session::{Approval, Session, approve, hash_pin, pin_matches};
+use crate::views::EmployeeView;
+
+/// The staff list.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ts_rs::TS, utoipa::ToSchema)]
+#[ts(export, export_to = "bindings/")]
+pub struct EmployeeList {
+    /// Everyone, active first, then by name.
+    pub employees: Vec<EmployeeView>,
+}
+
+/// Request of `save_employee`: adds someone (no id) or changes them.
+#[derive(Debug, Clone, Serialize, Deserialize, ts_rs::TS, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+#[ts(export, export_to = "bindings/")]
+pub struct SaveEmployee {
+    /// Who to change; none to add someone.
+    #[serde(default)]
+    #[ts(optional)]
+    pub employee_id: Option<EmployeeId>,
+    /// Their name.
+    pub name: String,
+    /// Their role.
+    pub role: Role,
+    /// A new PIN (4 to 8 digits); required when adding, optional when changing.
+    #[serde(default)]
+    #[ts(optional)]
+    pub pin: Option<String>,
+    /// False when they have left.
+    pub active: bool,
+    /// A manager's PIN (unless a manager is signed in).
+    #[serde(default)]
+    #[ts(optional)]
+    pub approval: Option<Approval>,
+}
+
+fn list(records: impl Iterator<Item = EmployeeRecord>) -> EmployeeList {
+    let mut employees: Vec<EmployeeView> = records.map(|r| EmployeeView::from(&r)).collect();
+    employees.sort_by(|a, b| b.active.cmp(&a.active).then_with(|| a.name.cmp(&b.name)));
+    EmployeeList { employees }
+}
+
+/// The staff list (names and roles only).
+pub fn list_employees(ctx: &Ctx, _s: &Session, _req: Empty) -> Result<EmployeeList, ApiError> {
+    let all = ctx.store.read(|r| r.employees())?;
+    Ok(list(all.into_values()))
+}
+
+/// Adds or changes an employee, with a manager's approval.
+pub fn save_employee(ctx: &Ctx, s: &Session, req: SaveEmployee) -> Result<EmployeeList, ApiError> {
+    let name = input::required("name", &req.name, 40)?;
+    let pin = match req.pin.as_deref().map(str::trim) {
+        None | Some("") => None,
+        Some(p) => {
+            Some(Pin::parse(p).map_err(|_| ApiError::invalid("pin", "A PIN is 4 to 8 digits."))?)
+        }
+    };
+    let pin_hash = pin.as_ref().map(|p| hash_pin(ctx, p)).transpose()?;
+    let out = ctx.store.write(|tx| {
+        approve(tx, s, req.approval.as_ref(), "change the staff list")?;
+        let all = tx.employees()?;
+        let existing = match req.employee_id {
+            Some(id) => Some(all.get(&id).ok_or_else(|| {
+                ApiError::not_found("That employee does not exist.").on("employee_id")
+            })?),
+            None => None,
+        };
+        if let Some(p) = &pin {
+            let taken = all
+                .values()
+                .filter(|e| e.active && Some(e.employee_id) != req.employee_id)
+                .any(|e| pin_matches(p, &e.pin_hash));
+            if taken {
+                return Err(ApiError::new(
+                    ErrorCode::Conflict,
+                    "Someone else already has that PIN: choose another.",
+                )
+                .on("pin"));
+            }
+        }
+        let pin_hash = match (pin_hash.clone(), existing) {
+            (Some(h), _) => h,
+            (None, Some(e)) => e.pin_hash.clone(),
+            (None, None) => return Err(ApiError::invalid("pin", "A new employee needs a PIN.")),
+        };
+        let record = EmployeeRecord {
+            employee_id: req
+                .employee_id
+                .unwrap_or_else(|| EmployeeId::new(ctx.ids.as_ref())),
+            name,
+            role: req.role,
+            pin_hash,
+            active: req.active,
+        };
+        if existing == Some(&record) {
+            return Ok((None, list(all.into_values())));
+        }
+        // A departure or a changed role takes effect at once: their sessions end.
+        let revoke = (!record.active || existing.is_some_and(|e| e.role != record.role))
+            .then_some(record.employee_id);
+        tx.append(
+            StreamId::Employees,
+            Some(s.employee_id),
+            EventBody::EmployeeSaved(record),
+        )?;
+        Ok((revoke, list(tx.employees()?.into_values())))
+    })?;
+    let (revoke, out) = out;
+    if let (Some(id), Ok(mut sessions)) = (revoke, ctx.sessions.lock()) {
+        sessions.retain(|_, x| x.employee_id != id);
+    }
+    ctx.bus.send(Change::Settings);
+    Ok(out)
+}
