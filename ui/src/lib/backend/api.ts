@@ -1,0 +1,106 @@
+//! Typed wrappers, one per command, over the {@link Backend}: requests and answers are the
+//! generated bindings types (money decoded to `bigint`, see `wire.ts`).
+import type { AddByBarcode } from "../bindings/AddByBarcode";
+import type { AddLine } from "../bindings/AddLine";
+import type { ApplyDiscount } from "../bindings/ApplyDiscount";
+import type { BootstrapView } from "../bindings/BootstrapView";
+import type { CancelOrder } from "../bindings/CancelOrder";
+import type { ChangeLine } from "../bindings/ChangeLine";
+import type { ChangeOrderType } from "../bindings/ChangeOrderType";
+import type { CloseOrder } from "../bindings/CloseOrder";
+import type { Empty } from "../bindings/Empty";
+import type { FireOrder } from "../bindings/FireOrder";
+import type { GetOrder } from "../bindings/GetOrder";
+import type { ListOrders } from "../bindings/ListOrders";
+import type { Login } from "../bindings/Login";
+import type { OpenOrder } from "../bindings/OpenOrder";
+import type { OrderList } from "../bindings/OrderList";
+import type { OrderView } from "../bindings/OrderView";
+import type { RecordPayment } from "../bindings/RecordPayment";
+import type { RemoveDiscount } from "../bindings/RemoveDiscount";
+import type { ReopenOrder } from "../bindings/ReopenOrder";
+import type { SessionView } from "../bindings/SessionView";
+import type { SetOrderNote } from "../bindings/SetOrderNote";
+import type { TerminalView } from "../bindings/TerminalView";
+import type { VoidLine } from "../bindings/VoidLine";
+import type { VoidPayment } from "../bindings/VoidPayment";
+import type { Backend } from "./types";
+import { decodeBootstrap, decodeOrder, decodeOrderList, type Wire } from "./wire";
+
+const empty: Empty = {};
+
+/** Every command of the terminal API. */
+export class Api {
+  constructor(readonly backend: Backend) {}
+
+  private async order(name: string, req: object): Promise<OrderView> {
+    return decodeOrder(await this.backend.call<Wire<OrderView>>(name, req));
+  }
+
+  // Session and terminal
+  login(req: Login): Promise<SessionView> {
+    return this.backend.call<SessionView>("login", req);
+  }
+  logout(): Promise<Empty> {
+    return this.backend.call<Empty>("logout", empty);
+  }
+  async getBootstrap(): Promise<BootstrapView> {
+    return decodeBootstrap(await this.backend.call<Wire<BootstrapView>>("get_bootstrap", empty));
+  }
+  getStatus(): Promise<TerminalView> {
+    return this.backend.call<TerminalView>("get_status", empty);
+  }
+
+  // Orders
+  async listOrders(req: ListOrders): Promise<OrderList> {
+    return decodeOrderList(await this.backend.call<Wire<OrderList>>("list_orders", req));
+  }
+  getOrder(req: GetOrder): Promise<OrderView> {
+    return this.order("get_order", req);
+  }
+  openOrder(req: OpenOrder): Promise<OrderView> {
+    return this.order("open_order", req);
+  }
+  addLine(req: AddLine): Promise<OrderView> {
+    return this.order("add_line", req);
+  }
+  addByBarcode(req: AddByBarcode): Promise<OrderView> {
+    return this.order("add_by_barcode", req);
+  }
+  changeLine(req: ChangeLine): Promise<OrderView> {
+    return this.order("change_line", req);
+  }
+  voidLine(req: VoidLine): Promise<OrderView> {
+    return this.order("void_line", req);
+  }
+  fireOrder(req: FireOrder): Promise<OrderView> {
+    return this.order("fire_order", req);
+  }
+  applyDiscount(req: ApplyDiscount): Promise<OrderView> {
+    return this.order("apply_discount", req);
+  }
+  removeDiscount(req: RemoveDiscount): Promise<OrderView> {
+    return this.order("remove_discount", req);
+  }
+  setOrderNote(req: SetOrderNote): Promise<OrderView> {
+    return this.order("set_order_note", req);
+  }
+  changeOrderType(req: ChangeOrderType): Promise<OrderView> {
+    return this.order("change_order_type", req);
+  }
+  recordPayment(req: RecordPayment): Promise<OrderView> {
+    return this.order("record_payment", req);
+  }
+  voidPayment(req: VoidPayment): Promise<OrderView> {
+    return this.order("void_payment", req);
+  }
+  closeOrder(req: CloseOrder): Promise<OrderView> {
+    return this.order("close_order", req);
+  }
+  cancelOrder(req: CancelOrder): Promise<OrderView> {
+    return this.order("cancel_order", req);
+  }
+  reopenOrder(req: ReopenOrder): Promise<OrderView> {
+    return this.order("reopen_order", req);
+  }
+}

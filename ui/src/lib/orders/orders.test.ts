@@ -1,0 +1,123 @@
+//! Tests of order labels, ages, the repeated-tap rule, the new-order form and split parts.
+import { describe, expect, it } from "vitest";
+import type { LineView } from "../bindings/LineView";
+import type { OrderView } from "../bindings/OrderView";
+import type { PaymentView } from "../bindings/PaymentView";
+import { formatAge, lineToIncrement, linesPart, nextEvenPart, orderTypeFromForm, orderTypeLabel, paidLineIds, seatPart } from "./orders";
+
+const stamp = { at_ms: 0, by: "Sam" };
+const line = (id: string, over: Partial<LineView> = {}): LineView => ({
+  line_id: id,
+  item_id: "cola",
+  name: "Cola",
+  qty: 1,
+  unit_price: 300n,
+  unit_total: 300n,
+  modifiers: [],
+  note: null,
+  seat: null,
+  course: null,
+  fired: false,
+  added: stamp,
+  voided: null,
+  amounts: null,
+  ...over,
+});
+const order = (over: Partial<OrderView> = {}, balance = 1000n): OrderView => ({
+  order_id: "o",
+  number: 1,
+  status: "open",
+  generation: 0,
+  order_type: null,
+  label: "Takeaway",
+  note: null,
+  opened: stamp,
+  closed: null,
+  lines: [],
+  discounts: [],
+  payments: [],
+  refunds: [],
+  totals: { subtotal: balance, discount: 0n, tax_included: 0n, tax_added: 0n, total: balance, paid: 0n, refunded: 0n, tips: 0n, balance, taxes: [], lines: [] },
+  seats: [],
+  conflicts: [],
+  ...over,
+});
+const payment = (split: PaymentView["split"], voided: string | null = null): PaymentView => ({
+  payment_id: Math.random().toString(),
+  method: { type: "card", reference: "x" },
+  amount: 1n,
+  tip: 0n,
+  split,
+  stamp,
+  voided,
+});
+
+describe("labels and ages", () => {
+  it("labels order types", () => {
+    expect(orderTypeLabel({ type: "dine_in", table: "4", guests: 2 })).toBe("Table 4 · 2 guests");
+    expect(orderTypeLabel({ type: "dine_in", table: "Terrace", guests: null })).toBe("Terrace");
+    expect(orderTypeLabel({ type: "takeaway", name: null })).toBe("Takeaway");
+    expect(orderTypeLabel({ type: "tab", name: "Sam" })).toBe("Tab · Sam");
+    expect(orderTypeLabel(null, "Order")).toBe("Order");
+  });
+  it("words ages", () => {
+    expect(formatAge(10_000)).toBe("just now");
+    expect(formatAge(4 * 60_000)).toBe("4 min");
+    expect(formatAge(65 * 60_000)).toBe("1 h 05");
+    expect(formatAge(72 * 3_600_000)).toBe("3 d");
+  });
+});
+
+describe("repeated tap", () => {
+  it("increments the selected identical unsent line", () => {
+    const o = order({ lines: [line("a"), line("b")] });
+    expect(lineToIncrement(o, "b", "cola")?.line_id).toBe("b");
+  });
+  it("adds a new line otherwise", () => {
+    const o = order({ lines: [line("a", { fired: true }), line("b", { note: "x" }), line("c", { item_id: "beer" })] });
+    expect(lineToIncrement(o, "a", "cola")).toBeNull();
+    expect(lineToIncrement(o, "b", "cola")).toBeNull();
+    expect(lineToIncrement(o, "c", "cola")).toBeNull();
+    expect(lineToIncrement(o, null, "cola")).toBeNull();
+  });
+});
+
+describe("new order form", () => {
+  it("needs a table and a tab name", () => {
+    expect(orderTypeFromForm({ kind: "dine_in", table: " ", guests: "", name: "" })).toEqual({ field: "table", message: expect.any(String) });
+    expect(orderTypeFromForm({ kind: "tab", table: "", guests: "", name: "" })).toEqual({ field: "name", message: expect.any(String) });
+  });
+  it("opens tables with optional guests", () => {
+    expect(orderTypeFromForm({ kind: "dine_in", table: "4", guests: "2", name: "" })).toEqual({ ok: { type: "dine_in", table: "4", guests: 2 } });
+    expect(orderTypeFromForm({ kind: "dine_in", table: "4", guests: "", name: "" })).toEqual({ ok: { type: "dine_in", table: "4", guests: null } });
+    expect(orderTypeFromForm({ kind: "dine_in", table: "4", guests: "x", name: "" })).toMatchObject({ field: "guests" });
+    expect(orderTypeFromForm({ kind: "takeaway", table: "", guests: "", name: "" })).toEqual({ ok: { type: "takeaway", name: null } });
+  });
+});
+
+describe("split parts", () => {
+  it("splits evenly, the last part taking the rest", () => {
+    expect(nextEvenPart(order({}, 1000n), 3)).toMatchObject({ amount: 334n, split: { type: "even", value: { part: 1, of: 3 } } });
+    const after = order({ payments: [payment({ type: "even", value: { part: 1, of: 3 } })] }, 666n);
+    expect(nextEvenPart(after, 3)).toMatchObject({ amount: 333n, split: { value: { part: 2, of: 3 } } });
+    const last = order({ payments: [payment({ type: "even", value: { part: 1, of: 3 } }), payment({ type: "even", value: { part: 2, of: 3 } })] }, 333n);
+    expect(nextEvenPart(last, 3)).toMatchObject({ amount: 333n, split: { value: { part: 3, of: 3 } } });
+  });
+  it("ignores voided payments", () => {
+    const o = order({ payments: [payment({ type: "even", value: { part: 1, of: 2 } }, "wrong")] }, 1000n);
+    expect(nextEvenPart(o, 2)).toMatchObject({ amount: 500n, split: { value: { part: 1, of: 2 } } });
+  });
+  it("pays a seat's due", () => {
+    const o = order({ seats: [{ seat: 2, due: 450n }] }, 1000n);
+    expect(seatPart(o, 2)).toMatchObject({ amount: 450n, split: { type: "seat", value: 2 } });
+    expect(seatPart(o, 3)).toBeNull();
+  });
+  it("pays chosen lines", () => {
+    const am = (line_id: string, total: bigint) => ({ line_id, gross: total, discount: 0n, net: total, tax: 0n, total });
+    const o = order({}, 1000n);
+    o.totals.lines = [am("a", 300n), am("b", 450n)];
+    expect(linesPart(o, ["a", "b"])).toMatchObject({ amount: 750n, split: { type: "lines", value: ["a", "b"] } });
+    o.payments = [payment({ type: "lines", value: ["a"] })];
+    expect([...paidLineIds(o)]).toEqual(["a"]);
+  });
+});

@@ -1,0 +1,126 @@
+//! Order helpers the counter shows or decides with: labels, ages, which line a repeated tap
+//! increments, what the new-order form opens, and the parts of a split bill.
+import type { LineView } from "../bindings/LineView";
+import type { OrderType } from "../bindings/OrderType";
+import type { OrderView } from "../bindings/OrderView";
+import type { SplitTarget } from "../bindings/SplitTarget";
+import { minMoney, splitEven } from "../money/money";
+
+/** "Table 4 · 2 guests", "Takeaway · Ana", "Tab · Sam". */
+export function orderTypeLabel(t: OrderType | null, fallback = ""): string {
+  if (!t) return fallback;
+  switch (t.type) {
+    case "dine_in": {
+      const table = /^\d+$/.test(t.table) ? `Table ${t.table}` : t.table;
+      return t.guests ? `${table} · ${t.guests} ${t.guests === 1 ? "guest" : "guests"}` : table;
+    }
+    case "takeaway":
+      return t.name ? `Takeaway · ${t.name}` : "Takeaway";
+    case "tab":
+      return `Tab · ${t.name}`;
+  }
+}
+
+/** "just now", "4 min", "1 h 05", "2 d". */
+export function formatAge(ms: number): string {
+  const min = Math.floor(Math.max(0, ms) / 60_000);
+  if (min < 1) return "just now";
+  if (min < 60) return `${min} min`;
+  const h = Math.floor(min / 60);
+  if (h < 48) return `${h} h ${String(min % 60).padStart(2, "0")}`;
+  return `${Math.floor(h / 24)} d`;
+}
+
+/** A line is live when not voided. */
+export const isLive = (l: LineView): boolean => l.voided === null;
+
+/** The line a repeated tap on a simple item increments: the selected line when it is the same
+ *  item, not sent, not voided, without modifiers or a note. Otherwise null (add a new line). */
+export function lineToIncrement(order: OrderView | null, selectedId: string | null, itemId: string): LineView | null {
+  if (!order || !selectedId) return null;
+  const l = order.lines.find((x) => x.line_id === selectedId);
+  if (!l || l.item_id !== itemId || l.fired || l.voided || l.modifiers.length > 0 || l.note) return null;
+  return l.qty < 999 ? l : null;
+}
+
+/** What the new-order form holds. */
+export interface NewOrderForm {
+  kind: "dine_in" | "takeaway" | "tab";
+  table: string;
+  guests: string;
+  name: string;
+}
+
+/** The order type the form opens, or the field to fix and why. */
+export function orderTypeFromForm(f: NewOrderForm): { ok: OrderType } | { field: string; message: string } {
+  const name = f.name.trim();
+  switch (f.kind) {
+    case "dine_in": {
+      const table = f.table.trim();
+      if (!table) return { field: "table", message: "Enter the table's number or name." };
+      const g = f.guests.trim();
+      if (g === "") return { ok: { type: "dine_in", table, guests: null } };
+      if (!/^\d{1,3}$/.test(g) || Number(g) < 1 || Number(g) > 999) return { field: "guests", message: "Guests is a number from 1 to 999, or leave it empty." };
+      return { ok: { type: "dine_in", table, guests: Number(g) } };
+    }
+    case "takeaway":
+      return { ok: { type: "takeaway", name: name || null } };
+    case "tab":
+      if (!name) return { field: "name", message: "Enter a name for the tab." };
+      return { ok: { type: "tab", name } };
+  }
+}
+
+/** Payments that count (not voided). */
+const livePayments = (o: OrderView) => o.payments.filter((p) => p.voided === null);
+
+/** One part of a split bill: what it pays and for what. */
+export interface SplitPart {
+  split: SplitTarget;
+  amount: bigint;
+  label: string;
+}
+
+/** The next part of an even split in `of` parts: parts already paid (with the same `of`) are
+ *  skipped; the last part takes whatever is left, so the parts add up to the balance. */
+export function nextEvenPart(order: OrderView, of: number): SplitPart | null {
+  const balance = order.totals.balance;
+  if (balance <= 0n || of < 2) return null;
+  const paid = new Set(
+    livePayments(order)
+      .map((p) => p.split)
+      .filter((s): s is Extract<SplitTarget, { type: "even" }> => s?.type === "even" && s.value.of === of)
+      .map((s) => s.value.part),
+  );
+  let part = 1;
+  while (paid.has(part) && part <= of) part++;
+  if (part > of) return null;
+  const remaining = of - paid.size;
+  const amount = remaining <= 1 ? balance : (splitEven(balance, remaining)[0] ?? balance);
+  return { split: { type: "even", value: { part, of } }, amount, label: `Part ${part} of ${of}` };
+}
+
+/** The part for one seat: its due, at most the balance. */
+export function seatPart(order: OrderView, seat: number): SplitPart | null {
+  const s = order.seats.find((x) => x.seat === seat);
+  if (!s || s.due <= 0n || order.totals.balance <= 0n) return null;
+  return { split: { type: "seat", value: seat }, amount: minMoney(s.due, order.totals.balance), label: `Seat ${seat}` };
+}
+
+/** Lines already paid by a "by items" part. */
+export function paidLineIds(order: OrderView): Set<string> {
+  const ids = new Set<string>();
+  for (const p of livePayments(order)) if (p.split?.type === "lines") for (const id of p.split.value) ids.add(id);
+  return ids;
+}
+
+/** The part for chosen lines: the sum of their totals, at most the balance. */
+export function linesPart(order: OrderView, lineIds: readonly string[]): SplitPart | null {
+  const chosen = new Set(lineIds);
+  const amounts = order.totals.lines.filter((a) => chosen.has(a.line_id));
+  if (amounts.length === 0 || order.totals.balance <= 0n) return null;
+  const sum = amounts.reduce((acc, a) => acc + a.total, 0n);
+  if (sum <= 0n) return null;
+  const n = amounts.length;
+  return { split: { type: "lines", value: amounts.map((a) => a.line_id) }, amount: minMoney(sum, order.totals.balance), label: `${n} ${n === 1 ? "item" : "items"}` };
+}

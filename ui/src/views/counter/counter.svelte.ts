@@ -1,0 +1,492 @@
+//! The counter's state and actions: the current order, the selected line, the numpad, which
+//! dialog is open, and every call the counter makes. Answers are applied in the order the calls
+//! were made, so a slow answer never overwrites a newer one.
+import { app } from "../../app.svelte";
+import { approvals, ApprovalCancelled } from "../../components/approval.svelte";
+import { toasts } from "../../components/toasts.svelte";
+import { ApiFailure, isFailure, messageOf } from "../../lib/backend";
+import { newId } from "../../lib/backend/ids";
+import type { Approval } from "../../lib/bindings/Approval";
+import type { Change } from "../../lib/bindings/Change";
+import type { DiscountRequest } from "../../lib/bindings/DiscountRequest";
+import type { DiscountTarget } from "../../lib/bindings/DiscountTarget";
+import type { Item } from "../../lib/bindings/Item";
+import type { LineView } from "../../lib/bindings/LineView";
+import type { ModifierChoice } from "../../lib/bindings/ModifierChoice";
+import type { OrderSummaryView } from "../../lib/bindings/OrderSummaryView";
+import type { OrderType } from "../../lib/bindings/OrderType";
+import type { OrderView } from "../../lib/bindings/OrderView";
+import type { PaymentRequest } from "../../lib/bindings/PaymentRequest";
+import type { SplitTarget } from "../../lib/bindings/SplitTarget";
+import { beep } from "../../lib/input/beep";
+import { NumpadBuffer } from "../../lib/input/numpad";
+import { needsDialog } from "../../lib/orders/modifiers";
+import { isLive, lineToIncrement, type NewOrderForm } from "../../lib/orders/orders";
+
+/** Something to add once an order exists (a tile tapped or a code scanned with no order open). */
+export type PendingAdd = { kind: "item"; item: Item } | { kind: "barcode"; code: string };
+
+export type CounterDialog =
+  | { type: "modifiers"; item: Item; line: LineView | null }
+  | { type: "new_order"; kind: NewOrderForm["kind"]; pending: PendingAdd | null }
+  | { type: "void"; line: LineView }
+  | { type: "discount" }
+  | { type: "note" }
+  | { type: "pay" }
+  | { type: "keys" }
+  | { type: "reopen"; order: OrderSummaryView }
+  | { type: "paid"; number: number; label: string; total: bigint; change: bigint; cash: boolean };
+
+/** How long a new or changed line flashes (ms). */
+const FLASH_MS = 700;
+
+export class CounterState {
+  order = $state<OrderView | null>(null);
+  loadingOrder = $state(false);
+  selectedId = $state<string | null>(null);
+  flashId = $state<string | null>(null);
+  numpad = $state(new NumpadBuffer());
+  qtyError = $state<string | null>(null);
+  dialog = $state<CounterDialog | null>(null);
+  panel = $state<"menu" | "orders">("menu");
+  openOrders = $state<OrderSummaryView[]>([]);
+  /** Bumped on every change, so lists refetch. */
+  listVersion = $state(0);
+  private seq = 0;
+  private applied = 0;
+  private flashTimer: ReturnType<typeof setTimeout> | null = null;
+  private listTimer: ReturnType<typeof setTimeout> | null = null;
+
+  get selected(): LineView | null {
+    return this.order?.lines.find((l) => l.line_id === this.selectedId) ?? null;
+  }
+
+  get isOpen(): boolean {
+    return this.order?.status === "open";
+  }
+
+  // ---- applying answers -------------------------------------------------------------------
+
+  private apply(o: OrderView, seq: number): void {
+    if (seq < this.applied) return;
+    this.applied = seq;
+    if (this.order && this.order.order_id !== o.order_id && seq !== this.seq) return;
+    this.order = o;
+    if (this.selectedId && !o.lines.some((l) => l.line_id === this.selectedId)) this.selectedId = null;
+  }
+
+  /** Runs a call that answers with the order, and applies the answer. */
+  async mutate(call: () => Promise<OrderView>): Promise<OrderView> {
+    const s = ++this.seq;
+    const o = await call();
+    this.apply(o, s);
+    this.scheduleLists();
+    return o;
+  }
+
+  /** Refetches the current order (after a change from elsewhere). */
+  async refresh(): Promise<void> {
+    const id = this.order?.order_id;
+    if (!id) return;
+    const s = ++this.seq;
+    try {
+      const o = await app.api.getOrder({ order_id: id });
+      if (this.order?.order_id === id) this.apply(o, s);
+    } catch (e) {
+      if (isFailure(e, "not_found")) this.clearOrder();
+    }
+  }
+
+  async loadOpenOrders(): Promise<void> {
+    try {
+      this.openOrders = (await app.api.listOrders({ status: "open" })).orders;
+    } catch {
+      /* the list keeps what it had */
+    }
+  }
+
+  private scheduleLists(): void {
+    if (this.listTimer) clearTimeout(this.listTimer);
+    this.listTimer = setTimeout(() => {
+      this.listTimer = null;
+      this.listVersion++;
+      void this.loadOpenOrders();
+    }, 300);
+  }
+
+  /** A change from the stream. */
+  onChange(c: Change): void {
+    if (c.type === "order") {
+      if (c.order_id === this.order?.order_id) void this.refresh();
+      this.scheduleLists();
+    } else if (c.type === "reload") {
+      void this.refresh();
+      this.scheduleLists();
+    }
+  }
+
+  private flash(lineId: string): void {
+    this.selectedId = lineId;
+    this.flashId = lineId;
+    if (this.flashTimer) clearTimeout(this.flashTimer);
+    this.flashTimer = setTimeout(() => (this.flashId = null), FLASH_MS);
+  }
+
+  clearOrder(): void {
+    this.order = null;
+    this.selectedId = null;
+    this.numpad = this.numpad.clear();
+    this.qtyError = null;
+  }
+
+  select(line: LineView): void {
+    if (this.selectedId === line.line_id) {
+      // A second tap on an unsent line with modifiers reopens its modifiers.
+      if (this.canModify(line)) this.openModifiersFor(line);
+      return;
+    }
+    this.selectedId = line.line_id;
+    this.qtyError = null;
+  }
+
+  // ---- orders -------------------------------------------------------------------------------
+
+  async openOrder(orderType: OrderType, pending: PendingAdd | null): Promise<void> {
+    const o = await this.mutate(() => app.api.openOrder({ order_id: newId(), order_type: orderType }));
+    this.order = o;
+    this.selectedId = null;
+    this.panel = "menu";
+    this.dialog = null;
+    if (pending?.kind === "item") await this.tapItem(pending.item);
+    if (pending?.kind === "barcode") await this.scan(pending.code);
+  }
+
+  async resume(orderId: string): Promise<void> {
+    this.loadingOrder = true;
+    try {
+      const s = ++this.seq;
+      const o = await app.api.getOrder({ order_id: orderId });
+      this.applied = s;
+      this.order = o;
+      this.selectedId = null;
+      this.numpad = this.numpad.clear();
+      this.panel = "menu";
+    } catch (e) {
+      toasts.show(messageOf(e), "error");
+    } finally {
+      this.loadingOrder = false;
+    }
+  }
+
+  /** Reopens a closed order (a manager's PIN, asked in place). Throws for the dialog to show. */
+  async reopen(orderId: string, reason: string): Promise<void> {
+    const o = await approvals.run((approval) => this.mutate(() => app.api.reopenOrder(withApproval({ order_id: orderId, reason }, approval))));
+    this.order = o;
+    this.selectedId = null;
+    this.panel = "menu";
+  }
+
+  startNew(kind: NewOrderForm["kind"] = "dine_in", pending: PendingAdd | null = null): void {
+    this.dialog = { type: "new_order", kind, pending };
+  }
+
+  // ---- ringing in ---------------------------------------------------------------------------
+
+  async tapItem(item: Item): Promise<void> {
+    if (!item.available) {
+      toasts.show(`${item.name} is off the menu right now.`, "error");
+      return;
+    }
+    if (!this.order || !this.isOpen) {
+      this.startNew("takeaway", { kind: "item", item });
+      return;
+    }
+    const groups = app.bootstrap?.catalog.modifier_groups ?? [];
+    if (needsDialog(item, groups)) {
+      this.dialog = { type: "modifiers", item, line: null };
+      return;
+    }
+    const inc = lineToIncrement(this.order, this.selectedId, item.id);
+    try {
+      if (inc) {
+        await this.setQty(inc, inc.qty + 1);
+        this.flash(inc.line_id);
+      } else {
+        await this.addLine(item, []);
+      }
+    } catch (e) {
+      this.showError(e);
+    }
+  }
+
+  /** Adds a line (throws, so the modifiers dialog can show a `modifiers` error). */
+  async addLine(item: Item, modifiers: ModifierChoice[]): Promise<void> {
+    const order = this.order;
+    if (!order) return;
+    const lineId = newId();
+    await this.mutate(() => app.api.addLine({ order_id: order.order_id, line_id: lineId, item_id: item.id, qty: 1, modifiers }));
+    this.numpad = this.numpad.clear();
+    this.qtyError = null;
+    this.flash(lineId);
+  }
+
+  async changeModifiers(line: LineView, modifiers: ModifierChoice[]): Promise<void> {
+    const order = this.order;
+    if (!order) return;
+    await this.mutate(() => app.api.changeLine({ order_id: order.order_id, line_id: line.line_id, change: { field: "modifiers", value: modifiers } }));
+    this.flash(line.line_id);
+  }
+
+  canModify(line: LineView | null): boolean {
+    return !!line && !line.fired && !line.voided && this.isOpen && this.itemOf(line).modifier_group_ids.length > 0;
+  }
+
+  itemOf(line: LineView): Item {
+    const found = app.bootstrap?.catalog.items.find((i) => i.id === line.item_id);
+    return found ?? { id: line.item_id, category_id: "", name: line.name, price: line.unit_price, tax_rate_id: "", modifier_group_ids: [], barcode: null, available: true };
+  }
+
+  openModifiersFor(line: LineView): void {
+    this.dialog = { type: "modifiers", item: this.itemOf(line), line };
+  }
+
+  async scan(code: string): Promise<void> {
+    if (!this.order || !this.isOpen) {
+      this.startNew("takeaway", { kind: "barcode", code });
+      return;
+    }
+    const order = this.order;
+    const before = new Map(order.lines.map((l) => [l.line_id, l.qty]));
+    try {
+      const o = await this.mutate(() => app.api.addByBarcode({ order_id: order.order_id, code }));
+      const added = o.lines.find((l) => !before.has(l.line_id)) ?? o.lines.find((l) => before.get(l.line_id) !== l.qty);
+      if (added) this.flash(added.line_id);
+    } catch (e) {
+      if (isFailure(e, "unknown_item") || (e instanceof ApiFailure && e.field === "code")) {
+        beep();
+        toasts.show(e instanceof ApiFailure ? e.message : `Unknown code ${code}.`, "error");
+      } else {
+        this.showError(e);
+      }
+    }
+  }
+
+  async setQty(line: LineView, qty: number): Promise<void> {
+    const order = this.order;
+    if (!order) return;
+    await this.mutate(() => app.api.changeLine({ order_id: order.order_id, line_id: line.line_id, change: { field: "qty", value: qty } }));
+  }
+
+  // ---- numpad -------------------------------------------------------------------------------
+
+  digit(d: string): void {
+    this.numpad = this.numpad.push(d);
+    this.qtyError = null;
+  }
+
+  backspace(): void {
+    this.numpad = this.numpad.backspace();
+    this.qtyError = null;
+  }
+
+  clearPad(): void {
+    this.numpad = this.numpad.clear();
+    this.qtyError = null;
+  }
+
+  /** Enter: the typed number becomes the selected line's quantity. The digits stay on error. */
+  async enterQty(): Promise<void> {
+    const n = this.numpad.value;
+    if (n === null) return;
+    const line = this.selected;
+    if (!line || line.voided) {
+      this.qtyError = "Select a line first, then type its quantity.";
+      return;
+    }
+    try {
+      await this.setQty(line, n);
+      this.numpad = this.numpad.clear();
+      this.qtyError = null;
+      this.flash(line.line_id);
+    } catch (e) {
+      this.showError(e, "qty");
+    }
+  }
+
+  /** Seat: the typed number becomes the selected line's seat (empty clears it). */
+  async enterSeat(): Promise<void> {
+    const line = this.selected;
+    const order = this.order;
+    if (!line || line.voided || !order) {
+      this.qtyError = "Select a line first, then type its seat.";
+      return;
+    }
+    const seat = this.numpad.value;
+    try {
+      await this.mutate(() => app.api.changeLine({ order_id: order.order_id, line_id: line.line_id, change: { field: "seat", value: seat } }));
+      this.numpad = this.numpad.clear();
+      this.qtyError = null;
+      this.flash(line.line_id);
+    } catch (e) {
+      this.showError(e, "seat");
+    }
+  }
+
+  async step(delta: 1 | -1): Promise<void> {
+    const line = this.selected;
+    if (!line || line.voided) {
+      this.qtyError = "Select a line first.";
+      return;
+    }
+    if (delta < 0 && line.qty <= 1) {
+      this.openVoid();
+      return;
+    }
+    try {
+      await this.setQty(line, line.qty + delta);
+      this.qtyError = null;
+      this.flash(line.line_id);
+    } catch (e) {
+      this.showError(e, "qty");
+    }
+  }
+
+  // ---- actions ------------------------------------------------------------------------------
+
+  async send(): Promise<void> {
+    const order = this.order;
+    if (!order || !this.isOpen) return;
+    const n = order.lines.filter((l) => isLive(l) && !l.fired).length;
+    if (n === 0) {
+      toasts.show("Nothing new to send.");
+      return;
+    }
+    try {
+      await this.mutate(() => app.api.fireOrder({ order_id: order.order_id }));
+      toasts.show(`Sent ${n} ${n === 1 ? "line" : "lines"} to the kitchen.`, "success");
+    } catch (e) {
+      this.showError(e);
+    }
+  }
+
+  openVoid(): void {
+    const line = this.selected;
+    if (!line || line.voided) {
+      toasts.show("Select a line to void.");
+      return;
+    }
+    this.dialog = { type: "void", line };
+  }
+
+  async voidLine(line: LineView, reason: string): Promise<void> {
+    const order = this.order;
+    if (!order) return;
+    await approvals.run((approval) =>
+      this.mutate(() => app.api.voidLine(withApproval({ order_id: order.order_id, line_id: line.line_id, reason }, approval))),
+    );
+    if (this.selectedId === line.line_id) this.selectedId = null;
+    toasts.show(`Voided ${line.name}.`, "success");
+  }
+
+  async applyDiscount(target: DiscountTarget, discount: DiscountRequest, reason: string): Promise<void> {
+    const order = this.order;
+    if (!order) return;
+    const discountId = newId();
+    await approvals.run((approval) =>
+      this.mutate(() =>
+        app.api.applyDiscount(withApproval({ order_id: order.order_id, discount_id: discountId, target, discount, reason }, approval)),
+      ),
+    );
+  }
+
+  async removeDiscount(discountId: string): Promise<void> {
+    const order = this.order;
+    if (!order) return;
+    try {
+      await this.mutate(() => app.api.removeDiscount({ order_id: order.order_id, discount_id: discountId }));
+    } catch (e) {
+      this.showError(e);
+    }
+  }
+
+  async saveNote(line: LineView | null, note: string | null): Promise<void> {
+    const order = this.order;
+    if (!order) return;
+    if (line) {
+      await this.mutate(() => app.api.changeLine({ order_id: order.order_id, line_id: line.line_id, change: { field: "note", value: note } }));
+      this.flash(line.line_id);
+    } else {
+      await this.mutate(() => app.api.setOrderNote({ order_id: order.order_id, note }));
+    }
+  }
+
+  openPay(): void {
+    const order = this.order;
+    if (!order) {
+      toasts.show("Start an order first.");
+      return;
+    }
+    if (!this.isOpen) {
+      toasts.show(`This order is ${order.status}.`);
+      return;
+    }
+    if (order.totals.balance <= 0n) {
+      if (order.lines.some(isLive)) void this.closeZero();
+      else toasts.show("Nothing to pay yet: scan or tap an item.");
+      return;
+    }
+    this.dialog = { type: "pay" };
+  }
+
+  private async closeZero(): Promise<void> {
+    const order = this.order;
+    if (!order) return;
+    try {
+      const o = await this.mutate(() => app.api.closeOrder({ order_id: order.order_id }));
+      this.dialog = { type: "paid", number: o.number, label: o.label, total: o.totals.total, change: 0n, cash: false };
+    } catch (e) {
+      this.showError(e);
+    }
+  }
+
+  /** Records one payment (the caller keeps `paymentId` for retries). Throws for the dialog. */
+  async pay(paymentId: string, method: PaymentRequest, split: SplitTarget | null): Promise<OrderView> {
+    const order = this.order;
+    if (!order) throw new ApiFailure("order_not_open", "No order is open.");
+    const o = await this.mutate(() =>
+      app.api.recordPayment(split ? { order_id: order.order_id, payment_id: paymentId, method, split } : { order_id: order.order_id, payment_id: paymentId, method }),
+    );
+    if (o.status === "closed") {
+      const p = o.payments.find((x) => x.payment_id === paymentId);
+      const change = p?.method.type === "cash" ? p.method.change : 0n;
+      this.dialog = { type: "paid", number: o.number, label: o.label, total: o.totals.total, change, cash: p?.method.type === "cash" };
+    }
+    return o;
+  }
+
+  /** After "Paid": back to a fresh counter. */
+  finishSale(): void {
+    this.dialog = null;
+    this.clearOrder();
+    this.panel = "menu";
+  }
+
+  /** Shows an error: with a field the counter shows (qty, seat) next to the numpad, else a toast. */
+  showError(e: unknown, fieldHint?: string): void {
+    if (e instanceof ApprovalCancelled) return;
+    const field = e instanceof ApiFailure ? e.field : undefined;
+    if (field === "qty" || field === "seat" || (!field && fieldHint && e instanceof ApiFailure && e.code === "invalid_input")) {
+      this.qtyError = messageOf(e);
+      return;
+    }
+    toasts.show(messageOf(e), "error");
+    if (isFailure(e, "order_not_open") || isFailure(e, "conflict")) void this.refresh();
+  }
+}
+
+/** Adds `approval` to a request when there is one. */
+export function withApproval<T extends object>(req: T, approval: Approval | undefined): T & { approval?: Approval } {
+  return approval ? { ...req, approval } : req;
+}
+
+export const counter = new CounterState();
