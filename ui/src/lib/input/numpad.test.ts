@@ -11,7 +11,10 @@ describe("NumpadBuffer", () => {
   });
   it("drops a leading zero and stops at the length", () => {
     expect(new NumpadBuffer().push("0").empty).toBe(true);
-    expect(new NumpadBuffer().push("9").push("9").push("9").push("9").value).toBe(999);
+    // One digit past the largest quantity, so 1000 reaches the terminal and is refused aloud
+    // instead of being cut to 100 without a word.
+    expect(new NumpadBuffer().push("1").push("0").push("0").push("0").value).toBe(1000);
+    expect(new NumpadBuffer().push("9").push("9").push("9").push("9").push("9").value).toBe(9999);
   });
   it("ignores what is not a digit", () => {
     expect(new NumpadBuffer().push("a").empty).toBe(true);

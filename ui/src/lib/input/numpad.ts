@@ -1,10 +1,12 @@
 //! The numpad buffer: digits typed on the pad or the keyboard, read as a quantity on Enter.
 
-/** Digits typed so far, at most `maxLength`. Immutable: each operation returns a new buffer. */
+/** Digits typed so far, at most `maxLength`. Immutable: each operation returns a new buffer.
+ *  The length allows one digit more than the largest quantity (999), so a slip such as 1000 is
+ *  refused by the terminal with a message, never silently cut to 100. */
 export class NumpadBuffer {
   constructor(
     readonly text: string = "",
-    readonly maxLength = 3,
+    readonly maxLength = 4,
   ) {}
 
   /** Adds a digit; a leading zero is dropped; past `maxLength` the buffer is unchanged. */
