@@ -10,7 +10,9 @@ fn main() {
     }
     println!("cargo::rerun-if-changed=../ui/dist");
     println!("cargo::rerun-if-changed=../tauri.conf.json");
-    if let Err(e) = tauri_build::try_build(tauri_build::Attributes::new().config_path("../tauri.conf.json")) {
+    if let Err(e) =
+        tauri_build::try_build(tauri_build::Attributes::new().config_path("../tauri.conf.json"))
+    {
         println!("cargo::error=tauri build failed: {e:#}");
     }
 }

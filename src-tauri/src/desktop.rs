@@ -6,11 +6,18 @@ use tauri::{Emitter, Manager, State};
 
 /// Every API call of the UI: the same table the HTTP server serves (`comanda_api::commands`).
 #[tauri::command]
-async fn api(ctx: State<'_, Ctx>, name: String, token: Option<String>, args: serde_json::Value) -> Result<serde_json::Value, ApiError> {
+async fn api(
+    ctx: State<'_, Ctx>,
+    name: String,
+    token: Option<String>,
+    args: serde_json::Value,
+) -> Result<serde_json::Value, ApiError> {
     let ctx = ctx.inner().clone();
-    tauri::async_runtime::spawn_blocking(move || comanda_api::commands::dispatch(&ctx, &name, token.as_deref(), args))
-        .await
-        .map_err(|e| ApiError::internal(&e))?
+    tauri::async_runtime::spawn_blocking(move || {
+        comanda_api::commands::dispatch(&ctx, &name, token.as_deref(), args)
+    })
+    .await
+    .map_err(|e| ApiError::internal(&e))?
 }
 
 /// Opens the window and runs until it is closed.
@@ -25,7 +32,9 @@ pub fn run(ctx: Ctx) -> anyhow::Result<()> {
                 loop {
                     let change = match changes.recv().await {
                         Ok(c) => c,
-                        Err(tokio::sync::broadcast::error::RecvError::Lagged(_)) => comanda_api::bus::Change::Reload,
+                        Err(tokio::sync::broadcast::error::RecvError::Lagged(_)) => {
+                            comanda_api::bus::Change::Reload
+                        }
                         Err(tokio::sync::broadcast::error::RecvError::Closed) => return,
                     };
                     let _ = handle.emit("comanda://change", change);

@@ -18,12 +18,18 @@ pub fn run(ctx: Ctx, port: u16) -> anyhow::Result<()> {
     rt.block_on(async move {
         let listener = tokio::net::TcpListener::bind(("127.0.0.1", port))
             .await
-            .with_context(|| format!("listening on 127.0.0.1:{port} (is another Comanda running? try --port 0)"))?;
+            .with_context(|| {
+                format!("listening on 127.0.0.1:{port} (is another Comanda running? try --port 0)")
+            })?;
         let addr = listener.local_addr()?;
         println!("Comanda is ready at http://{addr}/");
-        serve(listener, router(ctx, Some(Arc::new(Embedded))), shutdown_signal())
-            .await
-            .context("serving HTTP")?;
+        serve(
+            listener,
+            router(ctx, Some(Arc::new(Embedded))),
+            shutdown_signal(),
+        )
+        .await
+        .context("serving HTTP")?;
         tracing::info!("stopped cleanly");
         Ok(())
     })
@@ -32,13 +38,14 @@ pub fn run(ctx: Ctx, port: u16) -> anyhow::Result<()> {
 async fn shutdown_signal() {
     #[cfg(unix)]
     {
-        let mut term = match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
-            Ok(s) => s,
-            Err(_) => {
-                let _ = tokio::signal::ctrl_c().await;
-                return;
-            }
-        };
+        let mut term =
+            match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+                Ok(s) => s,
+                Err(_) => {
+                    let _ = tokio::signal::ctrl_c().await;
+                    return;
+                }
+            };
         tokio::select! {
             _ = term.recv() => {}
             _ = tokio::signal::ctrl_c() => {}

@@ -43,19 +43,29 @@ fn default_data_dir() -> PathBuf {
 }
 
 fn has_display() -> bool {
-    cfg!(any(windows, target_os = "macos")) || std::env::var_os("DISPLAY").is_some() || std::env::var_os("WAYLAND_DISPLAY").is_some()
+    cfg!(any(windows, target_os = "macos"))
+        || std::env::var_os("DISPLAY").is_some()
+        || std::env::var_os("WAYLAND_DISPLAY").is_some()
 }
 
 fn main() -> anyhow::Result<()> {
     let args = Args::parse();
     tracing_subscriber::fmt()
-        .with_env_filter(tracing_subscriber::EnvFilter::try_from_env("COMANDA_LOG").unwrap_or_else(|_| "info".into()))
+        .with_env_filter(
+            tracing_subscriber::EnvFilter::try_from_env("COMANDA_LOG")
+                .unwrap_or_else(|_| "info".into()),
+        )
         .with_writer(std::io::stderr)
         .init();
     let data_dir = args.data_dir.clone().unwrap_or_else(default_data_dir);
-    let ctx = Ctx::open(&data_dir, Arc::new(SystemClock), Arc::new(UuidV7Ids), !args.no_demo)
-        .map_err(|e| anyhow::anyhow!(e.message))
-        .with_context(|| format!("opening the terminal's store in {}", data_dir.display()))?;
+    let ctx = Ctx::open(
+        &data_dir,
+        Arc::new(SystemClock),
+        Arc::new(UuidV7Ids),
+        !args.no_demo,
+    )
+    .map_err(|e| anyhow::anyhow!(e.message))
+    .with_context(|| format!("opening the terminal's store in {}", data_dir.display()))?;
     tracing::info!(data_dir = %data_dir.display(), "store open");
     if args.headless || !has_display() {
         headless::run(ctx, args.port)

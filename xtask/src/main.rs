@@ -56,7 +56,9 @@ pub const APP_PACKAGES: &[&str] = &[
 /// Installs the UI's npm dependencies (when the lock changed) and builds `ui/dist`.
 pub fn ui_build() -> Result<()> {
     sh::npm_ci("ui")?;
-    sh::step("build the UI", || sh::run("npm", &["--prefix", "ui", "run", "build"], &[]))
+    sh::step("build the UI", || {
+        sh::run("npm", &["--prefix", "ui", "run", "build"], &[])
+    })
 }
 
 fn run(rest: &[String]) -> Result<()> {
@@ -70,7 +72,9 @@ fn run(rest: &[String]) -> Result<()> {
         build.push("--release");
     }
     sh::step("build the app", || sh::run("cargo", &build, &[]))?;
-    let bin = sh::target_dir()?.join(if release { "release" } else { "debug" }).join("comanda");
+    let bin = sh::target_dir()?
+        .join(if release { "release" } else { "debug" })
+        .join("comanda");
     let mut args: Vec<&str> = app_args.iter().map(String::as_str).collect();
     if !sh::has_display() && !args.contains(&"--headless") {
         println!("no display found: starting headless; open the printed address in a browser");
@@ -86,14 +90,37 @@ fn test(_rest: &[String]) -> Result<()> {
     sh::ensure_apt(&pkgs)?;
     sh::ensure_node()?;
     ui_build()?;
-    sh::step("cargo fmt --check", || sh::run("cargo", &["fmt", "--all", "--check"], &[]))?;
-    sh::step("clippy", || {
-        sh::run("cargo", &["clippy", "--workspace", "--all-targets", "--", "-D", "warnings"], &[])
+    sh::step("cargo fmt --check", || {
+        sh::run("cargo", &["fmt", "--all", "--check"], &[])
     })?;
-    sh::step("Rust tests", || sh::run("cargo", &["test", "--workspace", "--no-fail-fast"], &[("INSTA_UPDATE", "no")]))?;
+    sh::step("clippy", || {
+        sh::run(
+            "cargo",
+            &[
+                "clippy",
+                "--workspace",
+                "--all-targets",
+                "--",
+                "-D",
+                "warnings",
+            ],
+            &[],
+        )
+    })?;
+    sh::step("Rust tests", || {
+        sh::run(
+            "cargo",
+            &["test", "--workspace", "--no-fail-fast"],
+            &[("INSTA_UPDATE", "no")],
+        )
+    })?;
     sh::step("TypeScript bindings are fresh", sh::bindings_fresh)?;
-    sh::step("UI type check", || sh::run("npm", &["--prefix", "ui", "run", "check"], &[]))?;
-    sh::step("UI unit tests", || sh::run("npm", &["--prefix", "ui", "test"], &[]))?;
+    sh::step("UI type check", || {
+        sh::run("npm", &["--prefix", "ui", "run", "check"], &[])
+    })?;
+    sh::step("UI unit tests", || {
+        sh::run("npm", &["--prefix", "ui", "test"], &[])
+    })?;
     sh::step("build the headless app for end-to-end tests", || {
         sh::run("cargo", &["build", "-p", "comanda-desktop"], &[])
     })?;
@@ -103,7 +130,10 @@ fn test(_rest: &[String]) -> Result<()> {
         sh::run(
             "npm",
             &["--prefix", "tests/e2e", "test"],
-            &[("COMANDA_BIN", bin.to_str().unwrap_or("comanda")), ("PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD", "1")],
+            &[
+                ("COMANDA_BIN", bin.to_str().unwrap_or("comanda")),
+                ("PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD", "1"),
+            ],
         )
     })?;
     println!("\nall checks passed");

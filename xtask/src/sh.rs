@@ -8,16 +8,26 @@ use anyhow::{Context, Result, bail};
 
 /// The repository root (xtask lives one level below it).
 pub fn root() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).parent().map(Path::to_path_buf).unwrap_or_else(|| PathBuf::from("."))
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .parent()
+        .map(Path::to_path_buf)
+        .unwrap_or_else(|| PathBuf::from("."))
 }
 
 /// Runs a step with a header and its duration.
-#[allow(clippy::disallowed_methods, reason = "timing a build step for the person watching, not domain logic")]
+#[allow(
+    clippy::disallowed_methods,
+    reason = "timing a build step for the person watching, not domain logic"
+)]
 pub fn step(name: &str, f: impl FnOnce() -> Result<()>) -> Result<()> {
     println!("\n==> {name}");
     let t = Instant::now();
     let r = f().with_context(|| format!("step failed: {name}"));
-    println!("<== {name}: {} in {:.1} s", if r.is_ok() { "ok" } else { "FAILED" }, t.elapsed().as_secs_f64());
+    println!(
+        "<== {name}: {} in {:.1} s",
+        if r.is_ok() { "ok" } else { "FAILED" },
+        t.elapsed().as_secs_f64()
+    );
     r
 }
 
@@ -37,9 +47,17 @@ pub fn run(program: &str, args: &[&str], env: &[(&str, &str)]) -> Result<()> {
 
 /// Runs a program and returns its stdout.
 pub fn output(program: &str, args: &[&str]) -> Result<String> {
-    let out = Command::new(program).args(args).current_dir(root()).output().with_context(|| format!("starting {program}"))?;
+    let out = Command::new(program)
+        .args(args)
+        .current_dir(root())
+        .output()
+        .with_context(|| format!("starting {program}"))?;
     if !out.status.success() {
-        bail!("{program} {} failed: {}", args.join(" "), String::from_utf8_lossy(&out.stderr));
+        bail!(
+            "{program} {} failed: {}",
+            args.join(" "),
+            String::from_utf8_lossy(&out.stderr)
+        );
     }
     Ok(String::from_utf8_lossy(&out.stdout).into_owned())
 }
@@ -53,7 +71,10 @@ pub fn has_display() -> bool {
 pub fn target_dir() -> Result<PathBuf> {
     let meta = output("cargo", &["metadata", "--format-version", "1", "--no-deps"])?;
     let v: serde_json::Value = serde_json::from_str(&meta)?;
-    v["target_directory"].as_str().map(PathBuf::from).context("cargo metadata has no target_directory")
+    v["target_directory"]
+        .as_str()
+        .map(PathBuf::from)
+        .context("cargo metadata has no target_directory")
 }
 
 fn is_installed(pkg: &str) -> bool {
@@ -65,36 +86,56 @@ fn is_installed(pkg: &str) -> bool {
 }
 
 fn is_root() -> bool {
-    output("id", &["-u"]).map(|s| s.trim() == "0").unwrap_or(false)
+    output("id", &["-u"])
+        .map(|s| s.trim() == "0")
+        .unwrap_or(false)
 }
 
 /// Installs the Debian/Ubuntu packages that are missing (with sudo when not root).
 pub fn ensure_apt(pkgs: &[&str]) -> Result<()> {
-    if Command::new("dpkg-query").arg("--version").output().is_err() {
-        println!("not a Debian/Ubuntu system: make sure these are installed: {}", pkgs.join(" "));
+    if Command::new("dpkg-query")
+        .arg("--version")
+        .output()
+        .is_err()
+    {
+        println!(
+            "not a Debian/Ubuntu system: make sure these are installed: {}",
+            pkgs.join(" ")
+        );
         return Ok(());
     }
     let missing: Vec<&str> = pkgs.iter().copied().filter(|p| !is_installed(p)).collect();
     if missing.is_empty() {
         return Ok(());
     }
-    step(&format!("install system packages: {}", missing.join(" ")), || {
-        let sudo: &[&str] = if is_root() { &[] } else { &["sudo"] };
-        let env = [("DEBIAN_FRONTEND", "noninteractive")];
-        let mut update: Vec<&str> = sudo.to_vec();
-        update.extend(["apt-get", "update", "-qq"]);
-        run(update[0], &update[1..], &env)?;
-        let mut install: Vec<&str> = sudo.to_vec();
-        install.extend(["apt-get", "install", "-y", "-qq", "--no-install-recommends"]);
-        install.extend(missing.iter().copied());
-        run(install[0], &install[1..], &env)
-    })
+    step(
+        &format!("install system packages: {}", missing.join(" ")),
+        || {
+            let sudo: &[&str] = if is_root() { &[] } else { &["sudo"] };
+            let env = [("DEBIAN_FRONTEND", "noninteractive")];
+            let mut update: Vec<&str> = sudo.to_vec();
+            update.extend(["apt-get", "update", "-qq"]);
+            run(update[0], &update[1..], &env)?;
+            let mut install: Vec<&str> = sudo.to_vec();
+            install.extend(["apt-get", "install", "-y", "-qq", "--no-install-recommends"]);
+            install.extend(missing.iter().copied());
+            run(install[0], &install[1..], &env)
+        },
+    )
 }
 
 /// Makes sure Node.js 20+ and npm are there (installing Debian's when missing).
 pub fn ensure_node() -> Result<()> {
     let version = output("node", &["--version"]).ok();
-    match version.as_deref().map(|v| v.trim().trim_start_matches('v').split('.').next().unwrap_or("0").parse::<u32>().unwrap_or(0)) {
+    match version.as_deref().map(|v| {
+        v.trim()
+            .trim_start_matches('v')
+            .split('.')
+            .next()
+            .unwrap_or("0")
+            .parse::<u32>()
+            .unwrap_or(0)
+    }) {
         Some(v) if v >= 20 => Ok(()),
         Some(v) => bail!("Node.js {v} is too old: the UI needs Node.js 20 or newer"),
         None => {
@@ -109,7 +150,10 @@ pub fn npm_ci(dir: &str) -> Result<()> {
     let root = root();
     let lock = root.join(dir).join("package-lock.json");
     let marker = root.join(dir).join("node_modules/.package-lock.json");
-    let fresh = match (std::fs::metadata(&lock).and_then(|m| m.modified()), std::fs::metadata(&marker).and_then(|m| m.modified())) {
+    let fresh = match (
+        std::fs::metadata(&lock).and_then(|m| m.modified()),
+        std::fs::metadata(&marker).and_then(|m| m.modified()),
+    ) {
         (Ok(l), Ok(m)) => m >= l,
         _ => false,
     };
@@ -117,7 +161,11 @@ pub fn npm_ci(dir: &str) -> Result<()> {
         return Ok(());
     }
     step(&format!("npm ci in {dir}"), || {
-        run("npm", &["ci", "--prefix", dir, "--no-audit", "--no-fund"], &[("PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD", "1")])
+        run(
+            "npm",
+            &["ci", "--prefix", dir, "--no-audit", "--no-fund"],
+            &[("PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD", "1")],
+        )
     })
 }
 
@@ -127,9 +175,14 @@ pub fn bindings_fresh() -> Result<()> {
         println!("not a git checkout: skipping the staleness check");
         return Ok(());
     }
-    let status = output("git", &["status", "--porcelain", "--", "ui/src/lib/bindings"])?;
+    let status = output(
+        "git",
+        &["status", "--porcelain", "--", "ui/src/lib/bindings"],
+    )?;
     if !status.trim().is_empty() {
-        bail!("the TypeScript bindings changed when the tests regenerated them; commit them:\n{status}");
+        bail!(
+            "the TypeScript bindings changed when the tests regenerated them; commit them:\n{status}"
+        );
     }
     Ok(())
 }

@@ -9,12 +9,23 @@ mod tests {
     use crate::sh::root;
 
     fn files(dir: &Path, ext: &[&str], out: &mut Vec<PathBuf>) {
-        let Ok(entries) = std::fs::read_dir(dir) else { return };
+        let Ok(entries) = std::fs::read_dir(dir) else {
+            return;
+        };
         for e in entries.flatten() {
             let p = e.path();
             let name = p.file_name().and_then(|n| n.to_str()).unwrap_or("");
             if p.is_dir() {
-                if !matches!(name, "target" | "node_modules" | "dist" | ".git" | "gen" | "test-results" | "playwright-report") {
+                if !matches!(
+                    name,
+                    "target"
+                        | "node_modules"
+                        | "dist"
+                        | ".git"
+                        | "gen"
+                        | "test-results"
+                        | "playwright-report"
+                ) {
                     files(&p, ext, out);
                 }
             } else if ext.iter().any(|x| name.ends_with(x)) {
@@ -40,7 +51,10 @@ mod tests {
                 !text.trim_start().starts_with("//!")
             })
             .collect();
-        assert!(missing.is_empty(), "these files do not start with a `//!` line: {missing:#?}");
+        assert!(
+            missing.is_empty(),
+            "these files do not start with a `//!` line: {missing:#?}"
+        );
     }
 
     #[test]
@@ -63,7 +77,10 @@ mod tests {
                 }
             }
         }
-        assert!(bad.is_empty(), "ignored or skipped tests (assert today's wrong output with a FIXME instead): {bad:#?}");
+        assert!(
+            bad.is_empty(),
+            "ignored or skipped tests (assert today's wrong output with a FIXME instead): {bad:#?}"
+        );
     }
 
     #[test]
@@ -74,7 +91,11 @@ mod tests {
         manifests.push(root().join("xtask/Cargo.toml"));
         for m in manifests {
             let text = std::fs::read_to_string(&m).unwrap_or_default();
-            assert!(text.contains("[lints]\nworkspace = true"), "{} does not use the workspace lints", m.display());
+            assert!(
+                text.contains("[lints]\nworkspace = true"),
+                "{} does not use the workspace lints",
+                m.display()
+            );
         }
     }
 }
