@@ -58,11 +58,19 @@ fn parse<T: for<'de> Deserialize<'de>>(body: Value) -> Result<T, ApiError> {
             "The request must be a JSON object.",
         ));
     }
-    serde_json::from_value(body).map_err(|e| {
-        ApiError::new(
+    // The path of the field serde choked on (`qty`, `method.tendered`) goes into `field`, so the
+    // UI can show the message next to it.
+    serde_path_to_error::deserialize(body).map_err(|e| {
+        let path = e.path().to_string();
+        let err = ApiError::new(
             ErrorCode::MalformedRequest,
-            format!("The request does not fit this call: {e}."),
-        )
+            format!("The request does not fit this call: {}.", e.inner()),
+        );
+        if path.is_empty() || path == "." {
+            err
+        } else {
+            err.on(&path)
+        }
     })
 }
 
