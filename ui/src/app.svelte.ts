@@ -4,6 +4,7 @@ import { Api } from "./lib/backend/api";
 import { createBackend, isFailure, type Backend } from "./lib/backend";
 import type { BootstrapView } from "./lib/bindings/BootstrapView";
 import type { Change } from "./lib/bindings/Change";
+import type { Money } from "./lib/bindings/Money";
 import type { SessionView } from "./lib/bindings/SessionView";
 import type { TerminalView } from "./lib/bindings/TerminalView";
 import { formatMoney } from "./lib/money/money";
@@ -61,7 +62,7 @@ export class AppState {
   }
 
   /** Formats minor units in the terminal's currency. */
-  money = (minor: bigint): string => formatMoney(minor, this.currency);
+  money = (minor: Money): string => formatMoney(minor, this.currency);
 
   async start(): Promise<void> {
     const backend = await createBackend();

@@ -29,6 +29,8 @@ use crate::DomainError;
 )]
 #[serde(transparent)]
 #[ts(export, export_to = "bindings/")]
+// Minor units stay far below 2^53, so a JS `number` holds them exactly.
+#[ts(type = "number")]
 pub struct Money(i64);
 
 impl Money {

@@ -1,5 +1,5 @@
 //! Typed wrappers, one per command, over the {@link Backend}: requests and answers are the
-//! generated bindings types (money decoded to `bigint`, see `wire.ts`).
+//! generated bindings types, exactly as JSON carries them (money is integer minor units, a `number`).
 import type { AddByBarcode } from "../bindings/AddByBarcode";
 import type { AddLine } from "../bindings/AddLine";
 import type { ApplyDiscount } from "../bindings/ApplyDiscount";
@@ -25,7 +25,6 @@ import type { TerminalView } from "../bindings/TerminalView";
 import type { VoidLine } from "../bindings/VoidLine";
 import type { VoidPayment } from "../bindings/VoidPayment";
 import type { Backend } from "./types";
-import { decodeBootstrap, decodeOrder, decodeOrderList, type Wire } from "./wire";
 
 const empty: Empty = {};
 
@@ -33,8 +32,8 @@ const empty: Empty = {};
 export class Api {
   constructor(readonly backend: Backend) {}
 
-  private async order(name: string, req: object): Promise<OrderView> {
-    return decodeOrder(await this.backend.call<Wire<OrderView>>(name, req));
+  private order(name: string, req: object): Promise<OrderView> {
+    return this.backend.call<OrderView>(name, req);
   }
 
   // Session and terminal
@@ -44,16 +43,16 @@ export class Api {
   logout(): Promise<Empty> {
     return this.backend.call<Empty>("logout", empty);
   }
-  async getBootstrap(): Promise<BootstrapView> {
-    return decodeBootstrap(await this.backend.call<Wire<BootstrapView>>("get_bootstrap", empty));
+  getBootstrap(): Promise<BootstrapView> {
+    return this.backend.call<BootstrapView>("get_bootstrap", empty);
   }
   getStatus(): Promise<TerminalView> {
     return this.backend.call<TerminalView>("get_status", empty);
   }
 
   // Orders
-  async listOrders(req: ListOrders): Promise<OrderList> {
-    return decodeOrderList(await this.backend.call<Wire<OrderList>>("list_orders", req));
+  listOrders(req: ListOrders): Promise<OrderList> {
+    return this.backend.call<OrderList>("list_orders", req);
   }
   getOrder(req: GetOrder): Promise<OrderView> {
     return this.order("get_order", req);

@@ -1,10 +1,10 @@
-//! Tests of the HTTP transport's error mapping, the backoff, and the money decoding of answers.
+//! Tests of the HTTP transport's error mapping, the backoff, and the typed API over it.
 import { describe, expect, it } from "vitest";
 import type { OrderView } from "../bindings/OrderView";
 import { backoffDelay, BACKOFF_MAX_MS, BACKOFF_MIN_MS } from "./backoff";
 import { HttpBackend } from "./http";
 import { ApiFailure } from "./types";
-import { decodeOrder, type Wire } from "./wire";
+import { Api } from "./api";
 
 function fakeFetch(status: number, body: string | Error, seen: { url?: string; init?: RequestInit } = {}): typeof fetch {
   return (async (url: string, init?: RequestInit) => {
@@ -69,9 +69,9 @@ describe("backoffDelay", () => {
   });
 });
 
-describe("decodeOrder", () => {
-  it("turns money into bigint and leaves other numbers alone", () => {
-    const w = {
+describe("Api", () => {
+  it("hands an order over as JSON carries it: money is integer minor units", async () => {
+    const w: OrderView = {
       order_id: "o",
       number: 7,
       status: "open",
@@ -105,16 +105,16 @@ describe("decodeOrder", () => {
       totals: { subtotal: 600, discount: 0, tax_included: 104, tax_added: 0, total: 600, paid: 600, refunded: 0, tips: 0, balance: 0, taxes: [], lines: [] },
       seats: [{ seat: 1, due: 0 }],
       conflicts: [{ type: "overpaid", amount: 5 }],
-    } satisfies Wire<OrderView>;
-    const o = decodeOrder(w);
-    expect(o.number).toBe(7);
-    expect(o.lines[0]?.qty).toBe(2);
-    expect(o.lines[0]?.unit_total).toBe(300n);
-    expect(o.lines[0]?.amounts?.tax).toBe(104n);
-    expect(o.discounts[0]?.amount).toEqual({ type: "percent", value: 1000 });
-    expect(o.payments[0]?.method).toEqual({ type: "cash", tendered: 5000n, change: 4400n });
-    expect(o.totals.balance).toBe(0n);
-    expect(o.seats[0]?.due).toBe(0n);
-    expect(o.conflicts[0]).toEqual({ type: "overpaid", amount: 5n });
+    };
+    const seen: { url?: string } = {};
+    const api = new Api(new HttpBackend({ fetch: fakeFetch(200, JSON.stringify(w), seen), socket: null }));
+    const o = await api.getOrder({ order_id: "o" });
+    expect(seen.url).toBe("/api/get_order");
+    expect(o).toEqual(w);
+    expect(o.lines[0]?.unit_total).toBe(300);
+    expect(o.lines[0]?.amounts?.tax).toBe(104);
+    expect(o.payments[0]?.method).toEqual({ type: "cash", tendered: 5000, change: 4400 });
+    expect(o.totals.balance).toBe(0);
+    expect(o.conflicts[0]).toEqual({ type: "overpaid", amount: 5 });
   });
 });

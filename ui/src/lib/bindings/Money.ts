@@ -3,4 +3,4 @@
 /**
  * An amount of money in minor units (cents). May be negative (a balance owed back, a discount).
  */
-export type Money = bigint;
+export type Money = number;

@@ -7,7 +7,7 @@ const item = (name: string, barcode: string | null = null): Item => ({
   id: name,
   category_id: "c",
   name,
-  price: 100n,
+  price: 100,
   tax_rate_id: "t",
   modifier_group_ids: [],
   barcode,

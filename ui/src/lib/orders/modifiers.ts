@@ -3,6 +3,7 @@
 import type { Item } from "../bindings/Item";
 import type { ModifierChoice } from "../bindings/ModifierChoice";
 import type { ModifierGroup } from "../bindings/ModifierGroup";
+import type { Money } from "../bindings/Money";
 import type { ChosenModifier } from "../bindings/ChosenModifier";
 
 /** Chosen modifier ids per group id. */
@@ -84,7 +85,7 @@ export function toChoices(groups: readonly ModifierGroup[], sel: Selection): Mod
 }
 
 /** The unit price with the chosen deltas. */
-export function unitPrice(item: Item, groups: readonly ModifierGroup[], sel: Selection): bigint {
+export function unitPrice(item: Item, groups: readonly ModifierGroup[], sel: Selection): Money {
   let p = item.price;
   for (const g of groups) for (const m of g.modifiers) if ((sel[g.id] ?? []).includes(m.id)) p += m.price_delta;
   return p;

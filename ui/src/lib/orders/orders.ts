@@ -1,6 +1,7 @@
 //! Order helpers the counter shows or decides with: labels, ages, which line a repeated tap
 //! increments, what the new-order form opens, and the parts of a split bill.
 import type { LineView } from "../bindings/LineView";
+import type { Money } from "../bindings/Money";
 import type { OrderType } from "../bindings/OrderType";
 import type { OrderView } from "../bindings/OrderView";
 import type { SplitTarget } from "../bindings/SplitTarget";
@@ -77,7 +78,7 @@ const livePayments = (o: OrderView) => o.payments.filter((p) => p.voided === nul
 /** One part of a split bill: what it pays and for what. */
 export interface SplitPart {
   split: SplitTarget;
-  amount: bigint;
+  amount: Money;
   label: string;
 }
 
@@ -85,7 +86,7 @@ export interface SplitPart {
  *  skipped; the last part takes whatever is left, so the parts add up to the balance. */
 export function nextEvenPart(order: OrderView, of: number): SplitPart | null {
   const balance = order.totals.balance;
-  if (balance <= 0n || of < 2) return null;
+  if (balance <= 0 || of < 2) return null;
   const paid = new Set(
     livePayments(order)
       .map((p) => p.split)
@@ -103,7 +104,7 @@ export function nextEvenPart(order: OrderView, of: number): SplitPart | null {
 /** The part for one seat: its due, at most the balance. */
 export function seatPart(order: OrderView, seat: number): SplitPart | null {
   const s = order.seats.find((x) => x.seat === seat);
-  if (!s || s.due <= 0n || order.totals.balance <= 0n) return null;
+  if (!s || s.due <= 0 || order.totals.balance <= 0) return null;
   return { split: { type: "seat", value: seat }, amount: minMoney(s.due, order.totals.balance), label: `Seat ${seat}` };
 }
 
@@ -118,9 +119,9 @@ export function paidLineIds(order: OrderView): Set<string> {
 export function linesPart(order: OrderView, lineIds: readonly string[]): SplitPart | null {
   const chosen = new Set(lineIds);
   const amounts = order.totals.lines.filter((a) => chosen.has(a.line_id));
-  if (amounts.length === 0 || order.totals.balance <= 0n) return null;
-  const sum = amounts.reduce((acc, a) => acc + a.total, 0n);
-  if (sum <= 0n) return null;
+  if (amounts.length === 0 || order.totals.balance <= 0) return null;
+  const sum = amounts.reduce((acc, a) => acc + a.total, 0);
+  if (sum <= 0) return null;
   const n = amounts.length;
   return { split: { type: "lines", value: amounts.map((a) => a.line_id) }, amount: minMoney(sum, order.totals.balance), label: `${n} ${n === 1 ? "item" : "items"}` };
 }

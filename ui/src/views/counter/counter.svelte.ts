@@ -13,6 +13,7 @@ import type { DiscountTarget } from "../../lib/bindings/DiscountTarget";
 import type { Item } from "../../lib/bindings/Item";
 import type { LineView } from "../../lib/bindings/LineView";
 import type { ModifierChoice } from "../../lib/bindings/ModifierChoice";
+import type { Money } from "../../lib/bindings/Money";
 import type { OrderSummaryView } from "../../lib/bindings/OrderSummaryView";
 import type { OrderType } from "../../lib/bindings/OrderType";
 import type { OrderView } from "../../lib/bindings/OrderView";
@@ -35,7 +36,7 @@ export type CounterDialog =
   | { type: "pay" }
   | { type: "keys" }
   | { type: "reopen"; order: OrderSummaryView }
-  | { type: "paid"; number: number; label: string; total: bigint; change: bigint; cash: boolean };
+  | { type: "paid"; number: number; label: string; total: Money; change: Money; cash: boolean };
 
 /** How long a new or changed line flashes (ms). */
 const FLASH_MS = 700;
@@ -430,7 +431,7 @@ export class CounterState {
       toasts.show(`This order is ${order.status}.`);
       return;
     }
-    if (order.totals.balance <= 0n) {
+    if (order.totals.balance <= 0) {
       if (order.lines.some(isLive)) void this.closeZero();
       else toasts.show("Nothing to pay yet: scan or tap an item.");
       return;
@@ -443,7 +444,7 @@ export class CounterState {
     if (!order) return;
     try {
       const o = await this.mutate(() => app.api.closeOrder({ order_id: order.order_id }));
-      this.dialog = { type: "paid", number: o.number, label: o.label, total: o.totals.total, change: 0n, cash: false };
+      this.dialog = { type: "paid", number: o.number, label: o.label, total: o.totals.total, change: 0, cash: false };
     } catch (e) {
       this.showError(e);
     }
@@ -458,7 +459,7 @@ export class CounterState {
     );
     if (o.status === "closed") {
       const p = o.payments.find((x) => x.payment_id === paymentId);
-      const change = p?.method.type === "cash" ? p.method.change : 0n;
+      const change = p?.method.type === "cash" ? p.method.change : 0;
       this.dialog = { type: "paid", number: o.number, label: o.label, total: o.totals.total, change, cash: p?.method.type === "cash" };
     }
     return o;
