@@ -140,8 +140,14 @@ fn path_arg(p: &Path) -> String {
 /// Builds the UI and the release app; returns the example's arguments for the start figures
 /// (`--app`, and `--e2e` or `--no-browser <why>`).
 fn start_args(root: &Path) -> Result<Vec<String>> {
-    // The release binary embeds ui/dist, so the UI is built first.
-    let ui = sh::ensure_node().and_then(|()| crate::ui_build());
+    // The release binary embeds ui/dist, so the UI is built first; only when its sources changed,
+    // since a rebuilt ui/dist makes cargo link the release app again (minutes).
+    let ui = if ui_is_fresh(root) {
+        println!("ui/dist is newer than the UI's sources: not rebuilding it");
+        Ok(())
+    } else {
+        sh::ensure_node().and_then(|()| crate::ui_build())
+    };
     if let Err(e) = &ui {
         println!("the UI did not build ({e:#}): the app is built with what ui/dist holds");
     }
@@ -184,6 +190,44 @@ fn start_args(root: &Path) -> Result<Vec<String>> {
         None => args.extend(["--e2e".to_owned(), path_arg(&e2e)]),
     }
     Ok(args)
+}
+
+/// The newest modification time of a file under `p` (skipping `node_modules`).
+fn newest(p: &Path) -> Option<std::time::SystemTime> {
+    let meta = std::fs::metadata(p).ok()?;
+    if !meta.is_dir() {
+        return meta.modified().ok();
+    }
+    std::fs::read_dir(p)
+        .ok()?
+        .flatten()
+        .filter(|e| e.file_name() != "node_modules")
+        .filter_map(|e| newest(&e.path()))
+        .max()
+}
+
+/// True when `ui/dist` was built after every source of the UI last changed.
+fn ui_is_fresh(root: &Path) -> bool {
+    let ui = root.join("ui");
+    let Some(built) = std::fs::metadata(ui.join("dist/assets"))
+        .and_then(|m| m.modified())
+        .ok()
+    else {
+        return false;
+    };
+    let sources = [
+        "src",
+        "index.html",
+        "package.json",
+        "package-lock.json",
+        "vite.config.ts",
+        "svelte.config.js",
+        "tsconfig.json",
+    ];
+    sources
+        .iter()
+        .filter_map(|s| newest(&ui.join(s)))
+        .all(|t| t <= built)
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
