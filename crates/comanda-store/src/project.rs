@@ -30,13 +30,18 @@ pub(crate) fn apply(conn: &Connection, e: &Event) -> Result<(), StoreError> {
 /// Rebuilds the projection of one stream from all its events.
 pub(crate) fn refold(conn: &Connection, stream: StreamId) -> Result<(), StoreError> {
     let events = sql::stream_events(conn, stream)?;
+    project(conn, stream, &events)
+}
+
+/// Writes the projection of one stream from its events (in agreed order).
+fn project(conn: &Connection, stream: StreamId, events: &[Event]) -> Result<(), StoreError> {
     match stream {
         StreamId::Order(id) => {
             if events.is_empty() {
                 conn.execute("DELETE FROM orders WHERE order_id = ?1", [id.to_string()])?;
                 return Ok(());
             }
-            let (state, _) = order::fold(id, &events);
+            let (state, _) = order::fold(id, events);
             write_order(conn, &state)
         }
         stream => {
@@ -48,15 +53,15 @@ pub(crate) fn refold(conn: &Connection, stream: StreamId) -> Result<(), StoreErr
                 return Ok(());
             };
             let state = match stream {
-                StreamId::Catalog => json(&latest(&events, |b| match b {
+                StreamId::Catalog => json(&latest(events, |b| match b {
                     EventBody::CatalogPublished(c) => Some(c),
                     _ => None,
                 }))?,
-                StreamId::Settings => json(&latest(&events, |b| match b {
+                StreamId::Settings => json(&latest(events, |b| match b {
                     EventBody::SettingsPublished(s) => Some(s),
                     _ => None,
                 }))?,
-                StreamId::Employees => json(&fold_employees(&events))?,
+                StreamId::Employees => json(&fold_employees(events))?,
                 StreamId::Order(_) => {
                     return Err(StoreError::Corrupt("order stream in projections".into()));
                 }
@@ -71,11 +76,7 @@ pub(crate) fn refold(conn: &Connection, stream: StreamId) -> Result<(), StoreErr
 pub(crate) fn reproject_all(conn: &Connection) -> Result<usize, StoreError> {
     conn.execute("DELETE FROM orders", [])?;
     conn.execute("DELETE FROM projections", [])?;
-    let streams = sql::streams(conn)?;
-    for s in &streams {
-        refold(conn, *s)?;
-    }
-    Ok(streams.len())
+    sql::for_each_stream(conn, |stream, events| project(conn, stream, &events))
 }
 
 fn apply_order(conn: &Connection, id: OrderId, e: &Event) -> Result<(), StoreError> {
@@ -274,7 +275,7 @@ fn write_order(conn: &Connection, state: &OrderState) -> Result<(), StoreError> 
     };
     let opened_ms = state.opened.map_or(hlc.wall_ms, |s| s.at_ms);
     let line_count = state.live_lines().count();
-    conn.execute(
+    conn.prepare_cached(
         "INSERT INTO orders (order_id, number, status, label, total, paid, balance, line_count,
                              conflict_count, opened_ms, updated_ms, closed_ms, last_hlc_wall_ms,
                              last_hlc_counter, last_hlc_device, last_event_id, state, conflicts)
@@ -288,26 +289,26 @@ fn write_order(conn: &Connection, state: &OrderState) -> Result<(), StoreError> 
              last_hlc_counter = excluded.last_hlc_counter,
              last_hlc_device = excluded.last_hlc_device, last_event_id = excluded.last_event_id,
              state = excluded.state, conflicts = excluded.conflicts",
-        params![
-            state.order_id.to_string(),
-            state.number,
-            status_text(status),
-            label(state.order_type.as_ref()),
-            totals.total.minor(),
-            totals.paid.minor(),
-            totals.balance.minor(),
-            int(line_count as u64, "line count")?,
-            int(conflicts.len() as u64, "conflict count")?,
-            int(opened_ms, "opened_ms")?,
-            int(hlc.wall_ms, "updated_ms")?,
-            closed_ms.map(|m| int(m, "closed_ms")).transpose()?,
-            int(hlc.wall_ms, "hlc wall")?,
-            hlc.counter,
-            hlc.device.to_string(),
-            last_id.to_string(),
-            json(state)?,
-            json(&conflicts)?,
-        ],
-    )?;
+    )?
+    .execute(params![
+        state.order_id.to_string(),
+        state.number,
+        status_text(status),
+        label(state.order_type.as_ref()),
+        totals.total.minor(),
+        totals.paid.minor(),
+        totals.balance.minor(),
+        int(line_count as u64, "line count")?,
+        int(conflicts.len() as u64, "conflict count")?,
+        int(opened_ms, "opened_ms")?,
+        int(hlc.wall_ms, "updated_ms")?,
+        closed_ms.map(|m| int(m, "closed_ms")).transpose()?,
+        int(hlc.wall_ms, "hlc wall")?,
+        hlc.counter,
+        hlc.device.to_string(),
+        last_id.to_string(),
+        json(state)?,
+        json(&conflicts)?,
+    ])?;
     Ok(())
 }

@@ -4,7 +4,7 @@
 
 use std::str::FromStr;
 
-use comanda_domain::codec::{self, StoredEvent};
+use comanda_domain::codec;
 use comanda_domain::event::{Event, StreamId};
 use comanda_domain::hlc::{Hlc, HlcState};
 use comanda_domain::ids::{DeviceId, EventId, StoreId};
@@ -163,12 +163,12 @@ struct RawEvent {
 
 impl RawEvent {
     fn decode(self) -> Result<Event, StoreError> {
-        let stored = StoredEvent {
+        Ok(Event {
             id: parse(&self.id, "event id")?,
             store_id: parse(&self.store_id, "store id")?,
             device_id: parse(&self.device_id, "device id")?,
             device_seq: uint(self.device_seq, "device_seq")?,
-            stream: self.stream,
+            stream: parse(&self.stream, "stream")?,
             hlc: Hlc {
                 wall_ms: uint(self.wall_ms, "hlc wall")?,
                 counter: uint32(self.counter, "hlc counter")?,
@@ -179,12 +179,70 @@ impl RawEvent {
                 .as_deref()
                 .map(|a| parse(a, "actor"))
                 .transpose()?,
-            kind: self.kind,
-            schema: uint32(self.schema, "schema")?,
-            payload: serde_json::from_str(&self.payload)?,
-        };
-        Ok(codec::decode(stored)?)
+            body: codec::decode_body_str(
+                &self.kind,
+                uint32(self.schema, "schema")?,
+                &self.payload,
+            )?,
+        })
     }
+
+    fn from_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<RawEvent> {
+        Ok(RawEvent {
+            id: r.get(0)?,
+            store_id: r.get(1)?,
+            device_id: r.get(2)?,
+            device_seq: r.get(3)?,
+            stream: r.get(4)?,
+            wall_ms: r.get(5)?,
+            counter: r.get(6)?,
+            hlc_device: r.get(7)?,
+            actor: r.get(8)?,
+            kind: r.get(9)?,
+            schema: r.get(10)?,
+            payload: r.get(11)?,
+        })
+    }
+}
+
+/// Every event, stream by stream (each stream's events in agreed order), handed to `f` one
+/// stream at a time: one scan of the log instead of one query per stream.
+pub(crate) fn for_each_stream(
+    conn: &Connection,
+    mut f: impl FnMut(StreamId, Vec<Event>) -> Result<(), StoreError>,
+) -> Result<usize, StoreError> {
+    let mut stmt = conn.prepare(
+        "SELECT id, store_id, device_id, device_seq, stream, hlc_wall_ms, hlc_counter,
+                hlc_device, actor, kind, schema, payload
+         FROM events
+         ORDER BY stream, hlc_wall_ms, hlc_counter, hlc_device, id",
+    )?;
+    let mut rows = stmt.query([])?;
+    let mut current: Option<(String, Vec<Event>)> = None;
+    let mut count = 0;
+    while let Some(row) = rows.next()? {
+        let raw = RawEvent::from_row(row)?;
+        if current
+            .as_ref()
+            .is_some_and(|(name, _)| *name != raw.stream)
+        {
+            if let Some((name, events)) = current.take() {
+                f(parse(&name, "stream")?, events)?;
+                count += 1;
+            }
+        }
+        let name = raw.stream.clone();
+        let e = raw.decode()?;
+        match &mut current {
+            Some((_, events)) => events.push(e),
+            None => current = Some((name, vec![e])),
+        }
+    }
+    if let Some((name, events)) = current {
+        f(parse(&name, "stream")?, events)?;
+        count += 1;
+    }
+    Ok(count)
 }
 
 /// A stream's events in agreed order (HLC, then event id; UUID text sorts as its bytes).
@@ -196,31 +254,7 @@ pub(crate) fn stream_events(conn: &Connection, stream: StreamId) -> Result<Vec<E
          ORDER BY hlc_wall_ms, hlc_counter, hlc_device, id",
     )?;
     let raws = stmt
-        .query_map([stream.to_string()], |r| {
-            Ok(RawEvent {
-                id: r.get(0)?,
-                store_id: r.get(1)?,
-                device_id: r.get(2)?,
-                device_seq: r.get(3)?,
-                stream: r.get(4)?,
-                wall_ms: r.get(5)?,
-                counter: r.get(6)?,
-                hlc_device: r.get(7)?,
-                actor: r.get(8)?,
-                kind: r.get(9)?,
-                schema: r.get(10)?,
-                payload: r.get(11)?,
-            })
-        })?
+        .query_map([stream.to_string()], RawEvent::from_row)?
         .collect::<Result<Vec<_>, _>>()?;
     raws.into_iter().map(RawEvent::decode).collect()
-}
-
-/// Every stream that has at least one event.
-pub(crate) fn streams(conn: &Connection) -> Result<Vec<StreamId>, StoreError> {
-    let mut stmt = conn.prepare("SELECT DISTINCT stream FROM events ORDER BY stream")?;
-    let names = stmt
-        .query_map([], |r| r.get::<_, String>(0))?
-        .collect::<Result<Vec<_>, _>>()?;
-    names.iter().map(|s| parse(s, "stream")).collect()
 }
