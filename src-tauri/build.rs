@@ -10,6 +10,7 @@ fn main() {
     }
     println!("cargo::rerun-if-changed=../ui/dist");
     println!("cargo::rerun-if-changed=../tauri.conf.json");
+    #[cfg(feature = "desktop")]
     if let Err(e) =
         tauri_build::try_build(tauri_build::Attributes::new().config_path("../tauri.conf.json"))
     {

@@ -4,6 +4,7 @@
 #![cfg_attr(not(debug_assertions), windows_subsystem = "windows")]
 
 mod assets;
+#[cfg(feature = "desktop")]
 mod desktop;
 mod headless;
 
@@ -42,6 +43,7 @@ fn default_data_dir() -> PathBuf {
     base.join("comanda")
 }
 
+#[cfg(feature = "desktop")]
 fn has_display() -> bool {
     cfg!(any(windows, target_os = "macos"))
         || std::env::var_os("DISPLAY").is_some()
@@ -67,9 +69,9 @@ fn main() -> anyhow::Result<()> {
     .map_err(|e| anyhow::anyhow!(e.message))
     .with_context(|| format!("opening the terminal's store in {}", data_dir.display()))?;
     tracing::info!(data_dir = %data_dir.display(), "store open");
-    if args.headless || !has_display() {
-        headless::run(ctx, args.port)
-    } else {
-        desktop::run(ctx)
+    #[cfg(feature = "desktop")]
+    if !args.headless && has_display() {
+        return desktop::run(ctx);
     }
+    headless::run(ctx, args.port)
 }

@@ -164,6 +164,34 @@ fn start_args(root: &Path) -> Result<Vec<String>> {
     }
     let bin: PathBuf = sh::target_dir()?.join("release").join("comanda");
     let mut args = vec!["--app".to_owned(), path_arg(&bin)];
+    // The terminal core alone (no window, no WebKitGTK linked), in its own target directory so
+    // the two builds do not relink each other.
+    let core_target = sh::target_dir()?.join("core");
+    let core = sh::step(
+        "build the terminal core without the window (release)",
+        || {
+            sh::run(
+                "cargo",
+                &[
+                    "build",
+                    "--release",
+                    "-p",
+                    "comanda-desktop",
+                    "--no-default-features",
+                    "--target-dir",
+                    core_target.to_str().unwrap_or("target/core"),
+                ],
+                &[],
+            )
+        },
+    );
+    match core {
+        Ok(()) => args.extend([
+            "--core-app".to_owned(),
+            path_arg(&core_target.join("release").join("comanda")),
+        ]),
+        Err(e) => println!("not measured: the core's memory (it did not build: {e:#})"),
+    }
     let e2e = root.join("tests/e2e");
     if e2e.join("package-lock.json").exists()
         && let Err(e) = sh::npm_ci("tests/e2e")

@@ -132,6 +132,10 @@ fn main() -> Result<()> {
             }
             None => progress("app start and memory: skipped (no --app binary given)"),
         }
+        if let Some(core) = arg("--core-app") {
+            let tmp = tempfile::Builder::new().prefix("core-").tempdir_in(&work)?;
+            emit(core_memory(Path::new(&core), tmp.path())?);
+        }
     }
     Ok(())
 }
@@ -1147,6 +1151,52 @@ fn api_traffic(addr: &str, n: usize) -> Result<()> {
     Ok(())
 }
 
+/// Memory of the terminal core alone: the binary built without the window
+/// (`--no-default-features`), idle and after the same API traffic.
+fn core_memory(bin: &Path, dir: &Path) -> Result<Vec<serde_json::Value>> {
+    let s = start_app(bin, &dir.join("data"), &dir.join("core.log"))?;
+    let pid = s.app.child.id();
+    std::thread::sleep(Duration::from_secs(2));
+    let (idle, idle_split) = rss(pid)?;
+    api_traffic(&s.addr, RSS_CALLS)?;
+    std::thread::sleep(Duration::from_secs(2));
+    let (busy, busy_split) = rss(pid)?;
+    progress(&format!(
+        "core memory: VmRSS {idle:.1} MB idle ({idle_split}), {busy:.1} MB after {RSS_CALLS} calls ({busy_split})"
+    ));
+    drop(s);
+    let fig = |id, figure, measured, note: String| {
+        Fig {
+            id,
+            figure,
+            unit: "MB",
+            measured: Some(measured),
+            reference: None,
+            reference_what: "none: an absolute target",
+            target: "≤ 50 MB",
+            target_ratio: None,
+            target_max: Some(50.0),
+            note: Some(note),
+            not_measured: None,
+        }
+        .json()
+    };
+    Ok(vec![
+        fig(
+            "rss_core_idle",
+            "Terminal core idle RSS (built without the window: --no-default-features; 2 s idle)",
+            idle,
+            format!("VmRSS, fresh data dir, demo seeded: {idle_split}"),
+        ),
+        fig(
+            "rss_core_busy",
+            "Terminal core RSS after 200 API calls + 2 s idle (without the window)",
+            busy,
+            format!("{RSS_CALLS} calls as above: {busy_split}"),
+        ),
+    ])
+}
+
 fn app_start(
     bin: &Path,
     dir: &Path,
@@ -1278,7 +1328,7 @@ fn app_start(
         .json(),
         Fig {
             id: "rss_idle",
-            figure: "Terminal core idle RSS (headless, 2 s idle after start)",
+            figure: "App process idle RSS (the one binary, linking WebKitGTK, run headless; 2 s idle)",
             unit: "MB",
             measured: Some(idle),
             reference: None,
@@ -1294,7 +1344,7 @@ fn app_start(
         .json(),
         Fig {
             id: "rss_busy",
-            figure: "Terminal core RSS after 200 API calls + 2 s idle",
+            figure: "App process RSS after 200 API calls + 2 s idle (the one binary, headless)",
             unit: "MB",
             measured: Some(busy),
             reference: None,

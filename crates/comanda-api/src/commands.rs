@@ -107,11 +107,18 @@ macro_rules! commands {
         }),*];
 
         /// Runs a command by name with a JSON body: the one entry point of every transport.
+        /// Runs in a `command` span (the name only: bodies and tokens may hold PINs); refusals
+        /// are logged at debug, failures inside at error (by `ApiError::internal`).
         pub fn dispatch(ctx: &Ctx, name: &str, token: Option<&str>, body: Value) -> Result<Value, ApiError> {
-            match name {
+            let _span = tracing::info_span!("command", name).entered();
+            let out = match name {
                 $(stringify!($name) => commands!(@call $access, ctx, token, body, $req, $f),)*
                 _ => Err(ApiError::not_found(format!("There is no call named {name:?}."))),
+            };
+            if let Err(e) = &out {
+                tracing::debug!(code = ?e.code, message = %e.message, "refused");
             }
+            out
         }
 
         fn add_paths(paths: PathsBuilder, components: ComponentsBuilder) -> (PathsBuilder, ComponentsBuilder) {

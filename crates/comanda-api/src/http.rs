@@ -149,7 +149,7 @@ async fn call(
         })?
     };
     let token = bearer(&headers);
-    let span = tracing::info_span!("api", call = %name);
+    let span = tracing::info_span!("http");
     let out = tokio::task::spawn_blocking(move || {
         let _g = span.enter();
         commands::dispatch(&st.ctx, &name, token.as_deref(), value)

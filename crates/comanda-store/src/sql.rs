@@ -222,14 +222,9 @@ pub(crate) fn for_each_stream(
     let mut count = 0;
     while let Some(row) = rows.next()? {
         let raw = RawEvent::from_row(row)?;
-        if current
-            .as_ref()
-            .is_some_and(|(name, _)| *name != raw.stream)
-        {
-            if let Some((name, events)) = current.take() {
-                f(parse(&name, "stream")?, events)?;
-                count += 1;
-            }
+        if let Some((name, events)) = current.take_if(|(name, _)| *name != raw.stream) {
+            f(parse(&name, "stream")?, events)?;
+            count += 1;
         }
         let name = raw.stream.clone();
         let e = raw.decode()?;
