@@ -16,6 +16,22 @@ use crate::session::Session;
 /// How long a session lasts without use before the PIN is asked again.
 pub const SESSION_IDLE_MS: u64 = 12 * 60 * 60 * 1000;
 
+/// The signed-in sessions, and a counter bumped whenever the staff list changes in a way that
+/// ends sessions, so a sign-in that read the list before the change cannot slip in after it.
+#[derive(Debug, Default)]
+pub(crate) struct Sessions {
+    pub(crate) map: HashMap<String, Session>,
+    pub(crate) staff_version: u64,
+}
+
+impl Sessions {
+    /// Drops sessions idle for longer than [`SESSION_IDLE_MS`].
+    pub(crate) fn prune(&mut self, now: u64) {
+        self.map
+            .retain(|_, s| now.saturating_sub(s.last_used_ms) <= SESSION_IDLE_MS);
+    }
+}
+
 /// The application context. Cheap to share (`Arc` inside).
 #[derive(Clone)]
 pub struct Ctx {
@@ -27,7 +43,7 @@ pub struct Ctx {
     pub ids: Arc<dyn IdSource>,
     /// The event bus.
     pub bus: Bus,
-    pub(crate) sessions: Arc<Mutex<HashMap<String, Session>>>,
+    pub(crate) sessions: Arc<Mutex<Sessions>>,
 }
 
 impl Ctx {
@@ -59,13 +75,24 @@ impl Ctx {
         Ok(ctx)
     }
 
+    /// True while the token's session is alive (does not refresh its idle timer).
+    pub fn session_alive(&self, token: &str) -> bool {
+        let now = self.clock.now_ms();
+        self.sessions.lock().is_ok_and(|s| {
+            s.map
+                .get(token)
+                .is_some_and(|s| now.saturating_sub(s.last_used_ms) <= SESSION_IDLE_MS)
+        })
+    }
+
     /// The session for a token, if it is valid; refreshes its idle timer.
     pub fn session(&self, token: &str) -> Result<Session, ApiError> {
         let now = self.clock.now_ms();
-        let mut map = self
+        let mut sessions = self
             .sessions
             .lock()
             .map_err(|_| ApiError::internal(&"session lock poisoned"))?;
+        let map = &mut sessions.map;
         match map.get_mut(token) {
             Some(s) if now.saturating_sub(s.last_used_ms) <= SESSION_IDLE_MS => {
                 s.last_used_ms = now;

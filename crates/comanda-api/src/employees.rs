@@ -94,9 +94,32 @@ pub fn save_employee(ctx: &Ctx, s: &Session, req: SaveEmployee) -> Result<Employ
         }
         let pin_hash = match (pin_hash.clone(), existing) {
             (Some(h), _) => h,
+            // Someone coming back gets a new PIN: theirs may have gone to someone else meanwhile
+            // (PINs are hashed, so an old one cannot be compared with the others).
+            (None, Some(e)) if req.active && !e.active => {
+                return Err(ApiError::invalid(
+                    "pin",
+                    format!("Give {} a new PIN to bring them back.", e.name),
+                ));
+            }
             (None, Some(e)) => e.pin_hash.clone(),
             (None, None) => return Err(ApiError::invalid("pin", "A new employee needs a PIN.")),
         };
+        // The store always keeps an active manager: without one nobody could approve anything,
+        // nor name a new manager.
+        let still_manager = |e: &EmployeeRecord| e.active && e.role == Role::Manager;
+        let managers_after = all
+            .values()
+            .filter(|e| Some(e.employee_id) != req.employee_id && still_manager(e))
+            .count()
+            + usize::from(req.active && req.role == Role::Manager);
+        if managers_after == 0 {
+            return Err(ApiError::new(
+                ErrorCode::Conflict,
+                "The store must keep at least one active manager: name another manager first.",
+            )
+            .on("role"));
+        }
         let record = EmployeeRecord {
             employee_id: req
                 .employee_id
@@ -120,8 +143,8 @@ pub fn save_employee(ctx: &Ctx, s: &Session, req: SaveEmployee) -> Result<Employ
         Ok((revoke, list(tx.employees()?.into_values())))
     })?;
     let (revoke, out) = out;
-    if let (Some(id), Ok(mut sessions)) = (revoke, ctx.sessions.lock()) {
-        sessions.retain(|_, x| x.employee_id != id);
+    if let Some(id) = revoke {
+        crate::session::end_sessions_of(ctx, id)?;
     }
     ctx.bus.send(Change::Settings);
     Ok(out)

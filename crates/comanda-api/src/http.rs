@@ -181,13 +181,27 @@ async fn ws(
         )
     })?;
     let rx = st.ctx.bus.subscribe();
-    Ok(upgrade.on_upgrade(move |socket| stream_changes(socket, rx)))
+    Ok(upgrade.on_upgrade(move |socket| stream_changes(socket, rx, st.ctx, token)))
 }
 
-async fn stream_changes(mut socket: WebSocket, mut rx: tokio::sync::broadcast::Receiver<Change>) {
+/// How often a quiet WebSocket checks that its session is still alive.
+const WS_SESSION_CHECK: std::time::Duration = std::time::Duration::from_secs(15);
+
+async fn stream_changes(
+    mut socket: WebSocket,
+    mut rx: tokio::sync::broadcast::Receiver<Change>,
+    ctx: Ctx,
+    token: String,
+) {
+    let mut check = tokio::time::interval(WS_SESSION_CHECK);
     loop {
         tokio::select! {
             msg = rx.recv() => {
+                // A signed-out, expired or revoked session hears nothing more.
+                if !ctx.session_alive(&token) {
+                    let _ = socket.send(Message::Close(None)).await;
+                    return;
+                }
                 let change = match msg {
                     Ok(c) => c,
                     Err(RecvError::Lagged(_)) => Change::Reload,
@@ -195,6 +209,12 @@ async fn stream_changes(mut socket: WebSocket, mut rx: tokio::sync::broadcast::R
                 };
                 let Ok(text) = serde_json::to_string(&change) else { continue };
                 if socket.send(Message::Text(text.into())).await.is_err() {
+                    return;
+                }
+            }
+            _ = check.tick() => {
+                if !ctx.session_alive(&token) {
+                    let _ = socket.send(Message::Close(None)).await;
                     return;
                 }
             }

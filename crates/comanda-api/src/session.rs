@@ -95,39 +95,67 @@ fn find_by_pin<'a>(
 pub fn login(ctx: &Ctx, req: Login) -> Result<SessionView, ApiError> {
     let pin = Pin::parse(req.pin.trim())
         .map_err(|_| ApiError::invalid("pin", "A PIN is 4 to 8 digits."))?;
-    let employees = ctx.store.read(|r| r.employees())?;
-    let e = find_by_pin(employees.values(), &pin).ok_or_else(|| {
-        ApiError::new(ErrorCode::WrongPin, "That PIN is not known. Try again.").on("pin")
-    })?;
-    let token = format!(
-        "{}{}",
-        ctx.ids.next_uuid().simple(),
-        ctx.ids.next_uuid().simple()
-    );
-    let session = Session {
-        token: token.clone(),
-        employee_id: e.employee_id,
-        name: e.name.clone(),
-        role: e.role,
-        last_used_ms: ctx.clock.now_ms(),
-    };
+    // The staff list may change while the PIN hashes are checked (they take a few ms each):
+    // the session is only kept if no change that ends sessions came in between.
+    for _ in 0..3 {
+        let version = lock(ctx)?.staff_version;
+        let employees = ctx.store.read(|r| r.employees())?;
+        let e = find_by_pin(employees.values(), &pin).ok_or_else(|| {
+            ApiError::new(ErrorCode::WrongPin, "That PIN is not known. Try again.").on("pin")
+        })?;
+        let token = format!(
+            "{}{}",
+            ctx.ids.next_uuid().simple(),
+            ctx.ids.next_uuid().simple()
+        );
+        let now = ctx.clock.now_ms();
+        let session = Session {
+            token: token.clone(),
+            employee_id: e.employee_id,
+            name: e.name.clone(),
+            role: e.role,
+            last_used_ms: now,
+        };
+        let mut sessions = lock(ctx)?;
+        if sessions.staff_version != version {
+            continue;
+        }
+        sessions.prune(now);
+        sessions.map.insert(token.clone(), session);
+        drop(sessions);
+        tracing::info!(employee = %e.name, "signed in");
+        return Ok(SessionView {
+            token,
+            employee: EmployeeView::from(e),
+        });
+    }
+    Err(ApiError::new(
+        ErrorCode::Conflict,
+        "The staff list is changing: try again.",
+    ))
+}
+
+fn lock(ctx: &Ctx) -> Result<std::sync::MutexGuard<'_, crate::ctx::Sessions>, ApiError> {
     ctx.sessions
         .lock()
-        .map_err(|_| ApiError::internal(&"session lock poisoned"))?
-        .insert(token.clone(), session);
-    tracing::info!(employee = %e.name, "signed in");
-    Ok(SessionView {
-        token,
-        employee: EmployeeView::from(e),
-    })
+        .map_err(|_| ApiError::internal(&"session lock poisoned"))
+}
+
+/// Ends every session of one employee (they left, or their role changed), so no sign-in that
+/// read the old staff list can survive the change.
+pub(crate) fn end_sessions_of(
+    ctx: &Ctx,
+    id: comanda_domain::ids::EmployeeId,
+) -> Result<(), ApiError> {
+    let mut sessions = lock(ctx)?;
+    sessions.staff_version += 1;
+    sessions.map.retain(|_, x| x.employee_id != id);
+    Ok(())
 }
 
 /// Signs out.
 pub fn logout(ctx: &Ctx, s: &Session) -> Result<(), ApiError> {
-    ctx.sessions
-        .lock()
-        .map_err(|_| ApiError::internal(&"session lock poisoned"))?
-        .remove(&s.token);
+    lock(ctx)?.map.remove(&s.token);
     Ok(())
 }
 

@@ -163,24 +163,37 @@ fn status_from(s: &str) -> Result<OrderStatus, StoreError> {
     }
 }
 
+/// The order-list query, newest first: with a status (`?1` status, `?2` limit) or without (`?1`
+/// limit). Two statements, not `?1 IS NULL OR status = ?1`: that form keeps SQLite off the index
+/// and makes it scan and sort every order.
+fn list_sql(with_status: bool) -> String {
+    const COLUMNS: &str = "SELECT order_id, number, status, label, total, paid, balance,
+                line_count, conflict_count, opened_ms, updated_ms, closed_ms FROM orders";
+    const ORDER: &str = "ORDER BY opened_ms DESC, number DESC, order_id DESC LIMIT";
+    if with_status {
+        format!("{COLUMNS} WHERE status = ?1 {ORDER} ?2")
+    } else {
+        format!("{COLUMNS} {ORDER} ?1")
+    }
+}
+
 pub(crate) fn list_orders(
     conn: &Connection,
     filter: &OrderFilter,
 ) -> Result<Vec<OrderSummary>, StoreError> {
-    let mut stmt = conn.prepare_cached(
-        "SELECT order_id, number, status, label, total, paid, balance, line_count,
-                conflict_count, opened_ms, updated_ms, closed_ms
-         FROM orders
-         WHERE ?1 IS NULL OR status = ?1
-         ORDER BY opened_ms DESC, number DESC, order_id DESC
-         LIMIT ?2",
-    )?;
-    let rows = stmt
-        .query_map(
-            params![filter.status.map(project::status_text), filter.limit],
-            summary_row,
-        )?
-        .collect::<Result<Vec<_>, _>>()?;
+    let rows = match filter.status {
+        Some(status) => conn
+            .prepare_cached(&list_sql(true))?
+            .query_map(
+                params![project::status_text(status), filter.limit],
+                summary_row,
+            )?
+            .collect::<Result<Vec<_>, _>>()?,
+        None => conn
+            .prepare_cached(&list_sql(false))?
+            .query_map(params![filter.limit], summary_row)?
+            .collect::<Result<Vec<_>, _>>()?,
+    };
     rows.into_iter()
         .map(|r| {
             Ok(OrderSummary {
@@ -251,4 +264,44 @@ pub(crate) fn dead_letters(conn: &Connection) -> Result<Vec<DeadLetter>, StoreEr
             })
         })
         .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::schema::{Role, connect, migrate};
+
+    /// Regression: `WHERE ?1 IS NULL OR status = ?1` made every order list scan and sort the whole
+    /// `orders` table (each row holds its whole state). Both lists must walk an index, unsorted.
+    #[test]
+    fn order_lists_walk_an_index_without_sorting() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut conn = connect(&dir.path().join("t.sqlite"), Role::Writer).unwrap();
+        migrate(&mut conn).unwrap();
+        for (sql, wanted) in [
+            (
+                format!("EXPLAIN QUERY PLAN {}", super::list_sql(true)),
+                "SEARCH orders USING INDEX orders_by_status_newest",
+            ),
+            (
+                format!("EXPLAIN QUERY PLAN {}", super::list_sql(false)),
+                "USING INDEX orders_newest",
+            ),
+        ] {
+            let plan: Vec<String> = conn
+                .prepare(&sql)
+                .unwrap()
+                .query_map(
+                    rusqlite::params_from_iter(
+                        ["open", "50"].iter().take(sql.matches('?').count()),
+                    ),
+                    |r| r.get::<_, String>(3),
+                )
+                .unwrap()
+                .collect::<Result<_, _>>()
+                .unwrap();
+            let plan = plan.join(" | ");
+            assert!(plan.contains(wanted), "{sql}: {plan}");
+            assert!(!plan.contains("TEMP B-TREE"), "{sql}: {plan}");
+        }
+    }
 }

@@ -18,6 +18,9 @@ use crate::reads::{Reader, read_methods};
 use crate::schema::{self, Role};
 use crate::sql::{self, DeviceRow, int};
 
+/// The latest wall time a stamp may carry: 9999-12-31T23:59:59.999Z.
+const MAX_WALL_MS: u64 = 253_402_300_799_999;
+
 /// The terminal's local store: the event log, the outbox and the projections, in one SQLite
 /// file. `Send + Sync`; share it behind an `Arc`.
 ///
@@ -247,6 +250,24 @@ impl Tx<'_> {
         let mut new = 0;
         let sp = self.tx.savepoint()?;
         for e in events {
+            // A stamp past the year 9999 (or a sequence past what SQLite holds) is garbage: kept
+            // for a person in the dead letters, never adopted by this terminal's clock, and it
+            // never stops the rest of the batch.
+            let absurd = if e.hlc.wall_ms > MAX_WALL_MS {
+                Some(format!(
+                    "hlc wall {} ms is past the year 9999",
+                    e.hlc.wall_ms
+                ))
+            } else if i64::try_from(e.device_seq).is_err() {
+                Some(format!("device_seq {} is out of range", e.device_seq))
+            } else {
+                None
+            };
+            if let Some(reason) = absurd {
+                let raw = serde_json::to_string(&codec::encode(e))?;
+                insert_dead_letter(&sp, now, "ingest", Some(&e.id.to_string()), &reason, &raw)?;
+                continue;
+            }
             device.hlc.observe(&e.hlc);
             if sql::has_event(&sp, e.id)? {
                 continue;

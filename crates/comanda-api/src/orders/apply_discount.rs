@@ -145,3 +145,35 @@ fn discount_share(
     });
     (share(order), share(&with))
 }
+
+/// The share of the subtotal (basis points) that discounts no manager approved take off.
+fn unapproved_share(order: &OrderState) -> u32 {
+    let mut o = order.clone();
+    for d in &mut o.discounts {
+        if d.approved_by.is_some() {
+            d.removed = true;
+        }
+    }
+    let t = o.totals();
+    if t.subtotal.minor() <= 0 {
+        return 0;
+    }
+    u32::try_from(div_round(
+        i128::from(t.discount.minor()) * 10_000,
+        i128::from(t.subtotal.minor()),
+    ))
+    .unwrap_or(u32::MAX)
+}
+
+/// When a change shrinks the order (a void, a lower quantity), discounts a cashier gave alone may
+/// come to exceed the limit (a fixed 4.50 off 45.00 is 10 %, off 4.50 it is everything). Returns
+/// the limit when `after` would exceed it, so the change needs a manager.
+pub(crate) fn shrink_needs_approval(
+    tx: &comanda_store::Tx<'_>,
+    before: &OrderState,
+    after: &OrderState,
+) -> Result<Option<Percent>, ApiError> {
+    let limit = tx.settings()?.unwrap_or_default().cashier_discount_limit;
+    let (was, will) = (unapproved_share(before), unapproved_share(after));
+    Ok((will > limit.bp() && will > was).then_some(limit))
+}

@@ -9,8 +9,9 @@ use crate::ctx::Ctx;
 use crate::error::{ApiError, ErrorCode, domain};
 use crate::input;
 use crate::orders::add_line::{ModifierChoice, catalog_of, price};
+use crate::orders::apply_discount::shrink_needs_approval;
 use crate::orders::{Needs, mutate};
-use crate::session::Session;
+use crate::session::{Approval, Session, approve};
 use crate::views::OrderView;
 
 /// The field to change and its new value.
@@ -41,10 +42,16 @@ pub struct ChangeLine {
     pub line_id: LineId,
     /// What changes.
     pub change: LineChangeRequest,
+    /// A manager's PIN: needed to lower the quantity of a line already sent to the kitchen, or
+    /// when a lower quantity would leave the order's discounts above the cashier's limit.
+    #[serde(default)]
+    #[ts(optional)]
+    pub approval: Option<Approval>,
 }
 
-/// Changes a line. A line already sent to the kitchen keeps its modifiers (void it and add it
-/// again instead), so the kitchen never cooks something else than its ticket says.
+/// Changes a line. A line already sent to the kitchen keeps its modifiers and never grows (add a
+/// new line, which the kitchen gets as its own ticket line), so the kitchen never cooks something
+/// else than its ticket says; taking some of it off needs a manager, as a void does.
 pub fn change_line(ctx: &Ctx, s: &Session, req: ChangeLine) -> Result<OrderView, ApiError> {
     let change = match &req.change {
         LineChangeRequest::Qty(q) => Some(LineChange::Qty(
@@ -71,6 +78,9 @@ pub fn change_line(ctx: &Ctx, s: &Session, req: ChangeLine) -> Result<OrderView,
                 format!("{} was voided and cannot change.", line.name),
             ));
         }
+        if let Some(LineChange::Qty(q)) = &change {
+            check_qty(tx, s, &req, order, line, *q)?;
+        }
         let change = match (change, &req.change) {
             (Some(c), _) => c,
             (None, LineChangeRequest::Modifiers(m)) => {
@@ -93,4 +103,50 @@ pub fn change_line(ctx: &Ctx, s: &Session, req: ChangeLine) -> Result<OrderView,
             change,
         })])
     })
+}
+
+/// A new quantity: a sent line cannot grow; shrinking a sent line, or shrinking the order below
+/// what its cashier-given discounts allow, needs a manager.
+fn check_qty(
+    tx: &comanda_store::Tx<'_>,
+    s: &Session,
+    req: &ChangeLine,
+    order: &comanda_domain::order::OrderState,
+    line: &comanda_domain::order::LineState,
+    q: Quantity,
+) -> Result<(), ApiError> {
+    if line.fired && q > line.qty {
+        return Err(ApiError::new(
+            ErrorCode::Conflict,
+            format!(
+                "{} was already sent to the kitchen: add a new line for more.",
+                line.name
+            ),
+        )
+        .on("qty"));
+    }
+    if q >= line.qty {
+        return Ok(());
+    }
+    let mut after = order.clone();
+    if let Some(l) = after.lines.iter_mut().find(|l| l.line_id == line.line_id) {
+        l.qty = q;
+    }
+    let what = if line.fired {
+        Some(format!(
+            "take {} off, already sent to the kitchen",
+            line.name
+        ))
+    } else {
+        shrink_needs_approval(tx, order, &after)?.map(|limit| {
+            format!(
+                "lower {}: the order's discounts would then be above {limit:?}",
+                line.name
+            )
+        })
+    };
+    if let Some(what) = what {
+        approve(tx, s, req.approval.as_ref(), &what)?;
+    }
+    Ok(())
 }

@@ -3,7 +3,7 @@
 //! the new view; then tell the bus.
 
 mod add_line;
-mod apply_discount;
+pub(crate) mod apply_discount;
 mod cancel_order;
 mod change_line;
 mod close_order;

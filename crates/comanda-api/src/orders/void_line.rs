@@ -7,6 +7,7 @@ use serde::{Deserialize, Serialize};
 use crate::ctx::Ctx;
 use crate::error::ApiError;
 use crate::input;
+use crate::orders::apply_discount::shrink_needs_approval;
 use crate::orders::{Needs, mutate};
 use crate::session::{Approval, Session, approve};
 use crate::views::OrderView;
@@ -38,15 +39,32 @@ pub fn void_line(ctx: &Ctx, s: &Session, req: VoidLine) -> Result<OrderView, Api
         if line.voided.is_some() {
             return Ok(vec![]);
         }
-        let approved_by = if line.fired {
-            Some(approve(
+        let mut after = order.clone();
+        if let Some(l) = after.lines.iter_mut().find(|l| l.line_id == req.line_id) {
+            l.voided = Some(comanda_domain::order::VoidInfo {
+                reason: reason.clone(),
+                stamp: l.added,
+                approved_by: None,
+            });
+        }
+        let over_limit = shrink_needs_approval(tx, order, &after)?;
+        let approved_by = match (line.fired, over_limit) {
+            (true, _) => Some(approve(
                 tx,
                 s,
                 req.approval.as_ref(),
                 &format!("void {}, already sent to the kitchen", line.name),
-            )?)
-        } else {
-            None
+            )?),
+            (false, Some(limit)) => Some(approve(
+                tx,
+                s,
+                req.approval.as_ref(),
+                &format!(
+                    "void {}: the order's discounts would then be above {limit:?}",
+                    line.name
+                ),
+            )?),
+            (false, None) => None,
         };
         Ok(vec![EventBody::LineVoided(LineVoided {
             line_id: req.line_id,

@@ -10,6 +10,7 @@ mod fixture;
 mod fuzz;
 mod idempotency;
 mod malformed;
+mod review;
 mod split;
 mod support;
 mod websocket;

@@ -20,7 +20,7 @@ pub use conflict::Conflict;
 pub use render::render_text;
 pub use state::{
     DiscountState, Lifecycle, LineState, OrderState, OrderStatus, PaymentState, Phase, RefundState,
-    Stamp,
+    Stamp, VoidInfo,
 };
 pub use totals::{LineAmounts, TaxLine, Totals};
 

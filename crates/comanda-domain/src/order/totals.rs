@@ -72,6 +72,12 @@ pub struct Totals {
     pub lines: Vec<LineAmounts>,
 }
 
+/// Lines are taxed together when they carry the same rate snapshot: the same id at another rate
+/// (the menu's rate changed while the order was open) is another tax line.
+fn same_tax(t: &TaxLine, l: &crate::catalog::LineTax) -> bool {
+    t.rate_id == l.rate_id && t.rate == l.rate && t.inclusive == l.inclusive
+}
+
 fn discount_of(amount: DiscountAmount, on: Money) -> Money {
     match amount {
         DiscountAmount::Fixed(m) => m.min(on).max(Money::ZERO),
@@ -120,10 +126,7 @@ impl OrderState {
         // its lines by weight so the lines always sum to the rate's tax.
         let mut taxes: Vec<TaxLine> = Vec::new();
         for (l, net) in live.iter().zip(&nets) {
-            match taxes
-                .iter_mut()
-                .find(|t| t.rate_id == l.tax.rate_id && t.inclusive == l.tax.inclusive)
-            {
+            match taxes.iter_mut().find(|t| same_tax(t, &l.tax)) {
                 Some(t) => t.base += *net,
                 None => taxes.push(TaxLine {
                     rate_id: l.tax.rate_id,
@@ -148,7 +151,7 @@ impl OrderState {
             let idx: Vec<usize> = live
                 .iter()
                 .enumerate()
-                .filter(|(_, l)| l.tax.rate_id == t.rate_id && l.tax.inclusive == t.inclusive)
+                .filter(|(_, l)| same_tax(t, &l.tax))
                 .map(|(i, _)| i)
                 .collect();
             let w: Vec<i64> = idx.iter().map(|i| nets[*i].minor()).collect();
@@ -202,8 +205,11 @@ impl OrderState {
         }
     }
 
-    /// What is still due for one part of a split bill: the part's share of the total, less the
-    /// payments recorded for that same part. Never below zero, never above the order's balance.
+    /// What is still due for one part of a split bill: the part's share, less the payments
+    /// recorded for that same part. Never below zero, never above the order's balance.
+    ///
+    /// An even split shares what the other payments left: a 45.00 bill with 15.00 paid by card,
+    /// then split two ways, is 15.00 a part.
     pub fn due_for(&self, part: &SplitTarget) -> Money {
         let t = self.totals();
         let share: Money = match part {
@@ -222,7 +228,15 @@ impl OrderState {
             SplitTarget::Even { part, of } => {
                 let n = usize::from((*of).max(1));
                 let k = usize::from((*part).clamp(1, *of.max(&1))) - 1;
-                allocate(t.total, &vec![1; n])
+                let same_split = |p: &&crate::order::PaymentState| matches!(p.split, Some(SplitTarget::Even { of: o, .. }) if o == *of);
+                let others: Money = self
+                    .payments
+                    .iter()
+                    .filter(|p| p.voided.is_none() && !same_split(p))
+                    .map(|p| p.amount)
+                    .sum();
+                let base = (t.total + t.refunded - others).max(Money::ZERO);
+                allocate(base, &vec![1; n])
                     .get(k)
                     .copied()
                     .unwrap_or_default()

@@ -241,3 +241,51 @@ fn taxes_inclusive_and_exclusive_with_discounts_add_up() {
     assert!(c.is_empty());
     insta::assert_snapshot!(text);
 }
+
+#[test]
+fn a_rate_changed_while_the_order_was_open_taxes_each_line_at_its_own_rate() {
+    let n = Names::new();
+    let mut a = Device::new(0);
+    let mut new_rate = tax(0);
+    new_rate.rate = comanda_domain::money::Rate::from_milli_percent(12_000).unwrap();
+    let mut later = line(&n, 1, 1120, 1, 0, None);
+    if let comanda_domain::event::EventBody::LineAdded(l) = &mut later {
+        l.tax = new_rate;
+    }
+    let evs = vec![
+        a.event(n.order, None, opened(1)),
+        a.event(n.order, None, line(&n, 3, 1100, 1, 0, None)),
+        a.event(n.order, None, later),
+    ];
+    let (o, _, _) = merged(&n, &[&evs]);
+    let t = o.totals();
+    // 11.00 at 10 % holds 1.00; 11.20 at 12 % holds 1.20.
+    assert_eq!(t.taxes.len(), 2);
+    assert_eq!(t.tax_included, Money::from_minor(220));
+}
+
+#[test]
+fn an_even_split_shares_what_other_payments_left() {
+    use comanda_domain::event::SplitTarget;
+    let n = Names::new();
+    let mut a = Device::new(0);
+    let evs = vec![
+        a.event(n.order, None, opened(1)),
+        a.event(n.order, None, line(&n, 1, 4500, 1, 0, None)),
+        a.event(n.order, None, pay_card(&n, 0, 1500, 0)),
+    ];
+    let (o, _, _) = merged(&n, &[&evs]);
+    let part = |k| SplitTarget::Even { part: k, of: 2 };
+    assert_eq!(o.due_for(&part(1)), Money::from_minor(1500));
+    assert_eq!(o.due_for(&part(2)), Money::from_minor(1500));
+    // Once part 1 is paid, part 2 is still half of what the card left.
+    let mut paid = evs.clone();
+    let mut p = pay_cash(&n, 1, 1500, 2000);
+    if let comanda_domain::event::EventBody::PaymentRecorded(x) = &mut p {
+        x.split = Some(part(1));
+    }
+    paid.push(a.event(n.order, None, p));
+    let (o, _, _) = merged(&n, &[&paid]);
+    assert_eq!(o.due_for(&part(1)), Money::ZERO);
+    assert_eq!(o.due_for(&part(2)), Money::from_minor(1500));
+}

@@ -108,6 +108,46 @@ fn an_event_claiming_a_used_sequence_number_goes_to_the_dead_letters() {
     assert_eq!(a.store.read(|r| r.event_count()).unwrap(), 3);
 }
 
+/// Regression (review): a stamp of `u64::MAX` failed the whole batch with `Corrupt`, and no
+/// dead letter kept it, so a sync would stall on it for ever.
+#[test]
+fn an_absurd_stamp_goes_to_the_dead_letters_and_the_rest_of_the_batch_lands() {
+    let a = TestStore::new(1, 10_000);
+    let b = TestStore::new(2, 10_000);
+    let ids = b.ids.clone();
+    b.store.write(|tx| open_order(tx, &*ids, "1")).unwrap();
+    let stream = b
+        .store
+        .read(|r| r.list_orders(&comanda_store::OrderFilter::all(1)))
+        .unwrap()[0]
+        .order_id;
+    let mut batch = events_of_a(&b, StreamId::Order(stream));
+    let mut absurd = batch[1].clone();
+    absurd.id = comanda_domain::ids::EventId::new(&*a.ids);
+    absurd.device_seq = 99;
+    absurd.hlc.wall_ms = u64::MAX;
+    batch.push(absurd.clone());
+    let new = a.store.write(|tx| tx.ingest(&batch)).unwrap();
+    assert_eq!(new, batch.len() - 1);
+    let dead = a.store.read(|r| r.dead_letters()).unwrap();
+    assert_eq!(dead.len(), 1);
+    assert!(dead[0].reason.contains("year 9999"), "{}", dead[0].reason);
+    assert_eq!(dead[0].event_id, Some(absurd.id.to_string()));
+    // This terminal's clock did not adopt the stamp: its next event is stamped near now.
+    let ids = a.ids.clone();
+    a.store.write(|tx| open_order(tx, &*ids, "2")).unwrap();
+    let device = a.store.device().unwrap();
+    let mine: Vec<_> = a
+        .store
+        .read(|r| r.list_orders(&comanda_store::OrderFilter::all(5)))
+        .unwrap();
+    assert!(
+        mine.iter().all(|o| o.updated_ms < 1_000_000_000),
+        "{mine:?}"
+    );
+    assert!(device.last_seq >= 1);
+}
+
 #[test]
 fn own_events_restored_from_elsewhere_move_the_sequence_on() {
     let t = TestStore::new(1, 10_000);

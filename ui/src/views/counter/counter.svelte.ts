@@ -275,7 +275,12 @@ export class CounterState {
   async setQty(line: LineView, qty: number): Promise<void> {
     const order = this.order;
     if (!order) return;
-    await this.mutate(() => app.api.changeLine({ order_id: order.order_id, line_id: line.line_id, change: { field: "qty", value: qty } }));
+    // Taking some of a line already sent to the kitchen needs a manager, asked in place.
+    await approvals.run((approval) =>
+      this.mutate(() =>
+        app.api.changeLine(withApproval({ order_id: order.order_id, line_id: line.line_id, change: { field: "qty", value: qty } }, approval)),
+      ),
+    );
   }
 
   // ---- numpad -------------------------------------------------------------------------------
