@@ -44,6 +44,56 @@ pub struct Ctx {
     /// The event bus.
     pub bus: Bus,
     pub(crate) sessions: Arc<Mutex<Sessions>>,
+    pub(crate) pin_guard: Arc<Mutex<PinGuard>>,
+}
+
+/// How many wrong PINs (sign-in and approvals together) are allowed within [`PIN_WINDOW_MS`].
+pub const MAX_WRONG_PINS: usize = 8;
+/// The window over which wrong PINs are counted.
+pub const PIN_WINDOW_MS: u64 = 60_000;
+
+/// Counts recent wrong PINs, so nobody can try all 10,000 four-digit PINs at the counter or
+/// through the API: past [`MAX_WRONG_PINS`] in a minute, PINs are refused until the oldest
+/// mistake is a minute old.
+#[derive(Debug, Default)]
+pub(crate) struct PinGuard {
+    wrong: std::collections::VecDeque<u64>,
+}
+
+impl PinGuard {
+    /// Refuses while too many wrong PINs were typed in the last minute.
+    pub(crate) fn check(&mut self, now: u64) -> Result<(), ApiError> {
+        while self
+            .wrong
+            .front()
+            .is_some_and(|t| now.saturating_sub(*t) >= PIN_WINDOW_MS)
+        {
+            self.wrong.pop_front();
+        }
+        if self.wrong.len() >= MAX_WRONG_PINS {
+            let wait = self
+                .wrong
+                .front()
+                .map_or(PIN_WINDOW_MS, |t| PIN_WINDOW_MS - now.saturating_sub(*t));
+            return Err(ApiError::new(
+                crate::error::ErrorCode::TooManyAttempts,
+                format!(
+                    "Too many wrong PINs: wait {} seconds, then try again.",
+                    wait.div_ceil(1000)
+                ),
+            )
+            .on("pin"));
+        }
+        Ok(())
+    }
+
+    /// Counts a wrong PIN (the queue never holds more than the limit).
+    pub(crate) fn wrong(&mut self, now: u64) {
+        self.wrong.push_back(now);
+        while self.wrong.len() > MAX_WRONG_PINS {
+            self.wrong.pop_front();
+        }
+    }
 }
 
 impl Ctx {
@@ -68,6 +118,7 @@ impl Ctx {
             ids,
             bus: Bus::default(),
             sessions: Arc::default(),
+            pin_guard: Arc::default(),
         };
         if demo {
             crate::seed::seed_demo_if_empty(&ctx)?;

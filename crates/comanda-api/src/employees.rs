@@ -71,7 +71,7 @@ pub fn save_employee(ctx: &Ctx, s: &Session, req: SaveEmployee) -> Result<Employ
     };
     let pin_hash = pin.as_ref().map(|p| hash_pin(ctx, p)).transpose()?;
     let out = ctx.store.write(|tx| {
-        approve(tx, s, req.approval.as_ref(), "change the staff list")?;
+        approve(ctx, tx, s, req.approval.as_ref(), "change the staff list")?;
         let all = tx.employees()?;
         let existing = match req.employee_id {
             Some(id) => Some(all.get(&id).ok_or_else(|| {

@@ -45,6 +45,8 @@ pub enum ErrorCode {
     Forbidden,
     /// The request contradicts the current state in a way a retry will not fix.
     Conflict,
+    /// Too many wrong PINs in a short time: wait, then try again.
+    TooManyAttempts,
     /// Something broke inside; the detail is in the log, not here.
     Internal,
 }
@@ -119,6 +121,7 @@ impl ApiError {
             ErrorCode::OrderNotOpen | ErrorCode::BalanceNotZero | ErrorCode::Conflict => 409,
             ErrorCode::PayloadTooLarge => 413,
             ErrorCode::UnsupportedMediaType => 415,
+            ErrorCode::TooManyAttempts => 429,
             ErrorCode::Internal => 500,
         }
     }

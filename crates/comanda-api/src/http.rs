@@ -63,6 +63,7 @@ pub fn router(ctx: Ctx, assets: Option<Arc<dyn Assets>>) -> Router {
             )
         })
         .fallback(fallback)
+        .layer(axum::middleware::from_fn(loopback_host_only))
         .layer(DefaultBodyLimit::disable())
         .layer(CatchPanicLayer::custom(
             |_: Box<dyn std::any::Any + Send>| {
@@ -84,6 +85,35 @@ pub async fn serve(
     )
     .with_graceful_shutdown(shutdown)
     .await
+}
+
+/// The terminal serves 127.0.0.1 only; a request naming another host is a web page trying DNS
+/// rebinding (its own name resolved to 127.0.0.1) to reach the API from the browser.
+async fn loopback_host_only(req: axum::extract::Request, next: axum::middleware::Next) -> Response {
+    let host = req
+        .headers()
+        .get(header::HOST)
+        .and_then(|h| h.to_str().ok());
+    match host {
+        Some(h) if !is_loopback_host(h) => ApiError::new(
+            ErrorCode::Forbidden,
+            "This terminal answers only on its own address (127.0.0.1 or localhost).",
+        )
+        .into_response(),
+        _ => next.run(req).await,
+    }
+}
+
+/// True for `127.0.0.1`, `localhost` and `[::1]`, with or without a port.
+pub fn is_loopback_host(host: &str) -> bool {
+    let name = match host.strip_prefix('[') {
+        Some(rest) => rest.split(']').next().unwrap_or(""),
+        None => host.rsplit_once(':').map_or(host, |(n, _)| n),
+    };
+    matches!(
+        name.to_ascii_lowercase().as_str(),
+        "127.0.0.1" | "localhost" | "::1"
+    )
 }
 
 async fn openapi_doc() -> Response {

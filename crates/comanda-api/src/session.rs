@@ -97,12 +97,16 @@ pub fn login(ctx: &Ctx, req: Login) -> Result<SessionView, ApiError> {
         .map_err(|_| ApiError::invalid("pin", "A PIN is 4 to 8 digits."))?;
     // The staff list may change while the PIN hashes are checked (they take a few ms each):
     // the session is only kept if no change that ends sessions came in between.
+    guard(ctx)?.check(ctx.clock.now_ms())?;
     for _ in 0..3 {
         let version = lock(ctx)?.staff_version;
         let employees = ctx.store.read(|r| r.employees())?;
-        let e = find_by_pin(employees.values(), &pin).ok_or_else(|| {
-            ApiError::new(ErrorCode::WrongPin, "That PIN is not known. Try again.").on("pin")
-        })?;
+        let Some(e) = find_by_pin(employees.values(), &pin) else {
+            guard(ctx)?.wrong(ctx.clock.now_ms());
+            return Err(
+                ApiError::new(ErrorCode::WrongPin, "That PIN is not known. Try again.").on("pin"),
+            );
+        };
         let token = format!(
             "{}{}",
             ctx.ids.next_uuid().simple(),
@@ -135,6 +139,12 @@ pub fn login(ctx: &Ctx, req: Login) -> Result<SessionView, ApiError> {
     ))
 }
 
+fn guard(ctx: &Ctx) -> Result<std::sync::MutexGuard<'_, crate::ctx::PinGuard>, ApiError> {
+    ctx.pin_guard
+        .lock()
+        .map_err(|_| ApiError::internal(&"PIN guard lock poisoned"))
+}
+
 fn lock(ctx: &Ctx) -> Result<std::sync::MutexGuard<'_, crate::ctx::Sessions>, ApiError> {
     ctx.sessions
         .lock()
@@ -162,6 +172,7 @@ pub fn logout(ctx: &Ctx, s: &Session) -> Result<(), ApiError> {
 /// Who approves an action that a cashier may not do alone: a manager's own session approves
 /// itself; otherwise the PIN given must be an active manager's.
 pub fn approve(
+    ctx: &Ctx,
     tx: &Tx<'_>,
     s: &Session,
     approval: Option<&Approval>,
@@ -179,9 +190,15 @@ pub fn approve(
     };
     let denied =
         || ApiError::new(ErrorCode::ApprovalDenied, "That PIN is not a manager's.").on("approval");
+    let now = ctx.clock.now_ms();
+    guard(ctx)?.check(now).map_err(|e| e.on("approval"))?;
     let pin = Pin::parse(a.pin.trim()).map_err(|_| denied())?;
     let employees = tx.employees()?;
-    find_by_pin(employees.values().filter(|e| e.role == Role::Manager), &pin)
-        .map(|m| m.employee_id)
-        .ok_or_else(denied)
+    match find_by_pin(employees.values().filter(|e| e.role == Role::Manager), &pin) {
+        Some(m) => Ok(m.employee_id),
+        None => {
+            guard(ctx)?.wrong(now);
+            Err(denied())
+        }
+    }
 }

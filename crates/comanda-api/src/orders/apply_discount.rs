@@ -91,6 +91,7 @@ pub fn apply_discount(ctx: &Ctx, s: &Session, req: ApplyDiscount) -> Result<Orde
         let limit = tx.settings()?.unwrap_or_default().cashier_discount_limit;
         let approved_by = if after > limit.bp() {
             Some(approve(
+                ctx,
                 tx,
                 s,
                 req.approval.as_ref(),

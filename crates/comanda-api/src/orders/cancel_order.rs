@@ -43,6 +43,7 @@ pub fn cancel_order(ctx: &Ctx, s: &Session, req: CancelOrder) -> Result<OrderVie
         }
         if order.live_lines().any(|l| l.fired) {
             approve(
+                ctx,
                 tx,
                 s,
                 req.approval.as_ref(),

@@ -79,7 +79,7 @@ pub fn change_line(ctx: &Ctx, s: &Session, req: ChangeLine) -> Result<OrderView,
             ));
         }
         if let Some(LineChange::Qty(q)) = &change {
-            check_qty(tx, s, &req, order, line, *q)?;
+            check_qty(ctx, tx, s, &req, order, line, *q)?;
         }
         let change = match (change, &req.change) {
             (Some(c), _) => c,
@@ -108,6 +108,7 @@ pub fn change_line(ctx: &Ctx, s: &Session, req: ChangeLine) -> Result<OrderView,
 /// A new quantity: a sent line cannot grow; shrinking a sent line, or shrinking the order below
 /// what its cashier-given discounts allow, needs a manager.
 fn check_qty(
+    ctx: &Ctx,
     tx: &comanda_store::Tx<'_>,
     s: &Session,
     req: &ChangeLine,
@@ -146,7 +147,7 @@ fn check_qty(
         })
     };
     if let Some(what) = what {
-        approve(tx, s, req.approval.as_ref(), &what)?;
+        approve(ctx, tx, s, req.approval.as_ref(), &what)?;
     }
     Ok(())
 }

@@ -38,7 +38,7 @@ pub fn reopen_order(ctx: &Ctx, s: &Session, req: ReopenOrder) -> Result<OrderVie
                 format!("Order #{} is already open.", order.number),
             ));
         }
-        let approved_by = approve(tx, s, req.approval.as_ref(), "reopen a closed order")?;
+        let approved_by = approve(ctx, tx, s, req.approval.as_ref(), "reopen a closed order")?;
         Ok(vec![EventBody::OrderReopened(OrderReopened {
             generation: order.lifecycle.generation + 1,
             reason,

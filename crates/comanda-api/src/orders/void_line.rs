@@ -50,12 +50,14 @@ pub fn void_line(ctx: &Ctx, s: &Session, req: VoidLine) -> Result<OrderView, Api
         let over_limit = shrink_needs_approval(tx, order, &after)?;
         let approved_by = match (line.fired, over_limit) {
             (true, _) => Some(approve(
+                ctx,
                 tx,
                 s,
                 req.approval.as_ref(),
                 &format!("void {}, already sent to the kitchen", line.name),
             )?),
             (false, Some(limit)) => Some(approve(
+                ctx,
                 tx,
                 s,
                 req.approval.as_ref(),

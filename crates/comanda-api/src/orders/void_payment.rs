@@ -39,6 +39,7 @@ pub fn void_payment(ctx: &Ctx, s: &Session, req: VoidPayment) -> Result<OrderVie
             return Ok(vec![]);
         }
         approve(
+            ctx,
             tx,
             s,
             req.approval.as_ref(),

@@ -196,3 +196,84 @@ async fn a_websocket_hears_nothing_once_its_session_ends() {
         other => panic!("a signed-out socket got {other:?}"),
     }
 }
+
+/// Regression (review): PINs could be guessed without limit, at sign-in and in approvals.
+#[tokio::test]
+async fn wrong_pins_are_limited_to_eight_a_minute() {
+    let app = spawn_app().await;
+    for pin in [
+        "1234", "2345", "3456", "4567", "5678", "6789", "7890", "8901",
+    ] {
+        assert_error(
+            &app.call("login", None, json!({ "pin": pin })).await,
+            401,
+            "wrong_pin",
+            Some("pin"),
+        );
+    }
+    // Even the right PIN waits now, and the message says how long.
+    let got = app.call("login", None, json!({ "pin": ALEX })).await;
+    assert_error(&got, 429, "too_many_attempts", Some("pin"));
+    assert!(
+        got.1["message"].as_str().unwrap().contains("60 seconds"),
+        "{}",
+        got.1
+    );
+    // Approvals share the count.
+    app.clock.advance(60_000);
+    let alex = app.login(ALEX).await;
+    let id = app.open_table(&alex, "3").await;
+    let reopen = |pin: &str| json!({ "order_id": id, "reason": "x", "approval": { "pin": pin } });
+    app.ok("close_order", &alex, json!({ "order_id": id }))
+        .await;
+    for _ in 0..8 {
+        assert_error(
+            &app.call("reopen_order", Some(&alex), reopen(SAM)).await,
+            403,
+            "approval_denied",
+            Some("approval"),
+        );
+    }
+    assert_error(
+        &app.call("reopen_order", Some(&alex), reopen(MORGAN)).await,
+        429,
+        "too_many_attempts",
+        Some("approval"),
+    );
+    app.clock.advance(60_000);
+    app.ok("reopen_order", &alex, reopen(MORGAN)).await;
+}
+
+/// Regression (review): any Host was served, so a web page could reach the API from the
+/// browser through DNS rebinding.
+#[tokio::test]
+async fn only_loopback_host_names_are_served() {
+    let app = spawn_app().await;
+    for (host, ok) in [
+        ("127.0.0.1", true),
+        ("localhost:8787", true),
+        ("[::1]:9000", true),
+        ("evil.example", false),
+        ("127.0.0.1.evil.example:80", false),
+    ] {
+        let resp = app
+            .client
+            .post(format!("{}/api/get_status", app.base))
+            .header(reqwest::header::HOST, host)
+            .json(&json!({}))
+            .send()
+            .await
+            .unwrap();
+        let status = resp.status().as_u16();
+        let body: Value = resp.json().await.unwrap();
+        if ok {
+            assert_eq!(status, 200, "{host}: {body}");
+        } else {
+            assert_eq!(
+                (status, body["code"].as_str()),
+                (403, Some("forbidden")),
+                "{host}: {body}"
+            );
+        }
+    }
+}
