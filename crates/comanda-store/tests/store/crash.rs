@@ -30,6 +30,12 @@ use crate::support::{assert_projection_is_fold, line, open_order, pay_and_close,
 
 /// Set (to the database path) only in the child process.
 const CHILD_DB: &str = "COMANDA_CRASH_CHILD_DB";
+/// Where a child's clock starts: after 2023, a different second per seed, and always a real date
+/// (the store dead-letters stamps past the year 9999).
+fn child_start_ms(seed: u64) -> u64 {
+    1_700_000_000_000 + (seed % 1_000_000_000) * 1_000
+}
+
 /// The child's seed: its ids, clock and choice of commands.
 const CHILD_SEED: &str = "COMANDA_CRASH_CHILD_SEED";
 /// The most commands one child runs, in case no one kills it.
@@ -64,7 +70,7 @@ fn child_writer() {
         return;
     };
     let seed: u64 = std::env::var(CHILD_SEED).unwrap().parse().unwrap();
-    let clock = Arc::new(ManualClock::new(1_700_000_000_000 + seed * 1_000));
+    let clock = Arc::new(ManualClock::new(child_start_ms(seed)));
     let ids = Arc::new(SeqIds::new(seed));
     let store = Store::open(Path::new(&db), clock.clone(), ids.clone()).unwrap();
     let mut rng = SplitMix(seed);
@@ -132,7 +138,7 @@ fn child_writer() {
                         device_seq: remote_seq,
                         stream,
                         hlc: Hlc {
-                            wall_ms: 1_700_000_000_000 + seed * 1_000 - 10_000,
+                            wall_ms: child_start_ms(seed) - 10_000,
                             counter: 0,
                             device: remote,
                         },
