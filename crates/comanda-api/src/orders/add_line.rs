@@ -10,7 +10,7 @@ use serde::{Deserialize, Serialize};
 use crate::ctx::Ctx;
 use crate::error::{ApiError, ErrorCode, domain};
 use crate::input;
-use crate::orders::{Needs, mutate};
+use crate::orders::{Needs, ensure_open, mutate};
 use crate::session::Session;
 use crate::views::OrderView;
 
@@ -97,10 +97,11 @@ pub fn add_line(ctx: &Ctx, s: &Session, req: AddLine) -> Result<OrderView, ApiEr
     let seat = input::small_number("seat", req.seat, 99)?;
     let course = input::small_number("course", req.course, 9)?;
     let line_id = req.line_id.unwrap_or_else(|| LineId::new(ctx.ids.as_ref()));
-    mutate(ctx, s, req.order_id, Needs::Open, |tx, order| {
+    mutate(ctx, s, req.order_id, Needs::Any, |tx, order| {
         if order.line(line_id).is_some() {
-            return Ok(vec![]);
+            return Ok(vec![]); // a retry: added once
         }
+        ensure_open(order)?;
         let p = price(&catalog_of(tx)?, req.item_id, &req.modifiers)?;
         Ok(vec![line_added(line_id, p, qty, note, seat, course)])
     })

@@ -10,7 +10,7 @@ use serde::{Deserialize, Serialize};
 use crate::ctx::Ctx;
 use crate::error::{ApiError, ErrorCode, domain};
 use crate::input;
-use crate::orders::{Needs, mutate};
+use crate::orders::{Needs, ensure_open, mutate};
 use crate::session::{Approval, Session, approve};
 use crate::views::OrderView;
 
@@ -69,10 +69,11 @@ pub fn apply_discount(ctx: &Ctx, s: &Session, req: ApplyDiscount) -> Result<Orde
     let discount_id = req
         .discount_id
         .unwrap_or_else(|| DiscountId::new(ctx.ids.as_ref()));
-    mutate(ctx, s, req.order_id, Needs::Open, |tx, order| {
+    mutate(ctx, s, req.order_id, Needs::Any, |tx, order| {
         if order.discount(discount_id).is_some() {
-            return Ok(vec![]);
+            return Ok(vec![]); // a retry: applied once
         }
+        ensure_open(order)?;
         if let DiscountTarget::Line { line_id } = req.target {
             match order.line(line_id) {
                 Some(l) if l.is_live() => {}

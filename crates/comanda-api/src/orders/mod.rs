@@ -67,18 +67,8 @@ pub(crate) fn mutate(
         let rec = tx
             .order(order_id)?
             .ok_or_else(|| ApiError::not_found("That order does not exist.").on("order_id"))?;
-        if needs == Needs::Open && rec.state.status() != OrderStatus::Open {
-            let word = match rec.state.status() {
-                OrderStatus::Cancelled => "cancelled",
-                _ => "closed",
-            };
-            return Err(ApiError::new(
-                ErrorCode::OrderNotOpen,
-                format!(
-                    "Order #{} is {word}: reopen it first to change it.",
-                    rec.state.number
-                ),
-            ));
+        if needs == Needs::Open {
+            ensure_open(&rec.state)?;
         }
         let bodies = f(tx, &rec.state)?;
         for body in bodies {
@@ -88,6 +78,26 @@ pub(crate) fn mutate(
     })?;
     ctx.bus.send(Change::Order { order_id });
     Ok(view)
+}
+
+/// Refuses to change an order that is closed or cancelled. Commands that are idempotent by a
+/// caller-made id (a retried payment, line or discount) check their id first, so a retry after
+/// the order closed still answers the success it got the first time.
+pub(crate) fn ensure_open(order: &OrderState) -> Result<(), ApiError> {
+    if order.status() == OrderStatus::Open {
+        return Ok(());
+    }
+    let word = match order.status() {
+        OrderStatus::Cancelled => "cancelled",
+        _ => "closed",
+    };
+    Err(ApiError::new(
+        ErrorCode::OrderNotOpen,
+        format!(
+            "Order #{} is {word}: reopen it first to change it.",
+            order.number
+        ),
+    ))
 }
 
 /// The view of an order inside a transaction.

@@ -101,3 +101,35 @@ async fn the_same_ids_sent_twice_record_one_payment_one_order_one_line() {
     let late = app.ok("record_payment", &t, settle).await;
     assert_eq!(late, a.1);
 }
+
+/// Regression (review): a line or discount retried after the order closed answered 409, so a
+/// terminal whose first answer was lost saw a failure for what had succeeded.
+#[tokio::test]
+async fn a_retry_after_the_order_closed_still_answers_its_success() {
+    let app = spawn_app().await;
+    let t = app.login(ALEX).await;
+    let menu = app.menu().await;
+    let order_id = app.open_table(&t, "8").await;
+    let add = json!({ "order_id": order_id, "line_id": client_id(20), "item_id": menu.item("Beer"), "qty": 2 });
+    app.ok("add_line", &t, add.clone()).await;
+    let discount = json!({
+        "order_id": order_id, "discount_id": client_id(21), "target": { "type": "order" },
+        "discount": { "type": "percent", "value": 500 }, "reason": "regular",
+    });
+    app.ok("apply_discount", &t, discount.clone()).await;
+    let pay = json!({ "order_id": order_id, "payment_id": client_id(22), "method": { "type": "card", "reference": "A1" } });
+    let closed = app.ok("record_payment", &t, pay).await;
+    assert_eq!(closed["status"], "closed");
+    let events = app.event_count();
+    assert_eq!(app.ok("add_line", &t, add).await, closed);
+    assert_eq!(app.ok("apply_discount", &t, discount).await, closed);
+    assert_eq!(app.event_count(), events);
+    // A new line on the closed order is still refused.
+    let other = json!({ "order_id": order_id, "line_id": client_id(23), "item_id": menu.item("Beer"), "qty": 1 });
+    crate::support::assert_error(
+        &app.call("add_line", Some(&t), other).await,
+        409,
+        "order_not_open",
+        None,
+    );
+}
