@@ -14,8 +14,8 @@ commands:
   run [--release] [--headless] [--port N] [--data-dir DIR]
                  install missing system packages and UI dependencies, build, start the app
                  (with no display it starts headless and prints the URL)
-  test           install what tests need; fmt, clippy, Rust tests, UI type check and unit tests,
-                 stale TypeScript bindings, end-to-end tests in headless Chromium
+  test           install what tests need; fmt, clippy, Rust tests, stale TypeScript bindings,
+                 library docs, UI type check and unit tests, end-to-end tests in headless Chromium
   bench          measure the quality-bar figures (release build) and print them
   ui             install UI dependencies and build ui/dist";
 
@@ -115,6 +115,22 @@ fn test(_rest: &[String]) -> Result<()> {
         )
     })?;
     sh::step("TypeScript bindings are fresh", sh::bindings_fresh)?;
+    sh::step("library docs build without warnings", || {
+        sh::run(
+            "cargo",
+            &[
+                "doc",
+                "--no-deps",
+                "-p",
+                "comanda-domain",
+                "-p",
+                "comanda-store",
+                "-p",
+                "comanda-api",
+            ],
+            &[("RUSTDOCFLAGS", "-D warnings")],
+        )
+    })?;
     sh::step("UI type check", || {
         sh::run("npm", &["--prefix", "ui", "run", "check"], &[])
     })?;

@@ -1,5 +1,5 @@
 //! Order commands and queries, one file per operation. Every command runs in one store
-//! transaction through [`mutate`]: load the order, check it may change, append the events, read
+//! transaction through `mutate`: load the order, check it may change, append the events, read
 //! the new view; then tell the bus.
 
 mod add_line;
