@@ -170,6 +170,37 @@ for (const { width, height } of [
       await check("closed orders list");
       await tid(page, "orders-close").click();
 
+      // Table 5: part paid by card, the payment listed, voided (a manager's PIN), then cancelled.
+      await page.keyboard.press("F8");
+      await tid(page, "pay-method-card").click();
+      await tid(page, "card-amount").fill("1.00");
+      await tid(page, "card-reference").fill("4821");
+      await tid(page, "pay-validate").click();
+      await expect(tid(page, "pay-info")).toBeVisible();
+      await page.keyboard.press("Escape");
+      await expect(tid(page, "payment")).toHaveCount(1);
+      await check("order with a payment");
+      await tid(page, "payment-void").click();
+      await expect(tid(page, "void-payment-dialog")).toBeVisible();
+      await tid(page, "void-payment-reason-quick").first().click();
+      await check("void payment dialog");
+      await tid(page, "void-payment-confirm").click();
+      for (const d of "9999") await tid(page, `approval-key-${d}`).click();
+      await tid(page, "approval-submit").click();
+      await expect(tid(page, "void-payment-dialog")).toHaveCount(0);
+      await expect(tid(page, "payment-void-reason")).toBeVisible();
+      await tid(page, "cancel-order-button").click();
+      await expect(tid(page, "cancel-order-dialog")).toBeVisible();
+      await tid(page, "cancel-order-reason-quick").first().click();
+      await check("cancel order dialog");
+      await tid(page, "cancel-order-confirm").click();
+      await expect(tid(page, "no-order")).toBeVisible();
+      await tid(page, "orders-button").click();
+      await tid(page, "orders-tab-closed").click();
+      await expect(tid(page, "closed-order")).toHaveCount(2);
+      await check("closed list with a cancelled order");
+      await tid(page, "orders-close").click();
+
       // The keymap (F1).
       await page.locator("body").click({ position: { x: 4, y: height - 4 } });
       await page.keyboard.press("F1");
@@ -178,7 +209,7 @@ for (const { width, height } of [
       await page.keyboard.press("Escape");
       await expect(tid(page, "keymap")).toHaveCount(0);
 
-      expect(checked).toHaveLength(15);
+      expect(checked).toHaveLength(19);
     } finally {
       await app.stop();
     }

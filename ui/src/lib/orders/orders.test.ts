@@ -1,9 +1,24 @@
-//! Tests of order labels, ages, the repeated-tap rule, the new-order form and split parts.
+//! Tests of order labels, ages, the repeated-tap rule, the new-order form, split parts, payments
+//! in words and the closed-and-cancelled list.
 import { describe, expect, it } from "vitest";
 import type { LineView } from "../bindings/LineView";
 import type { OrderView } from "../bindings/OrderView";
 import type { PaymentView } from "../bindings/PaymentView";
-import { formatAge, lineToIncrement, linesPart, nextEvenPart, orderTypeFromForm, orderTypeLabel, paidLineIds, seatPart } from "./orders";
+import type { OrderSummaryView } from "../bindings/OrderSummaryView";
+import {
+  formatAge,
+  lineToIncrement,
+  linesPart,
+  mergeFinished,
+  moneyHeld,
+  nextEvenPart,
+  orderTypeFromForm,
+  orderTypeLabel,
+  paidLineIds,
+  paymentMethodText,
+  seatPart,
+  splitText,
+} from "./orders";
 
 const stamp = { at_ms: 0, by: "Sam" };
 const line = (id: string, over: Partial<LineView> = {}): LineView => ({
@@ -119,5 +134,53 @@ describe("split parts", () => {
     expect(linesPart(o, ["a", "b"])).toMatchObject({ amount: 750, split: { type: "lines", value: ["a", "b"] } });
     o.payments = [payment({ type: "lines", value: ["a"] })];
     expect([...paidLineIds(o)]).toEqual(["a"]);
+  });
+});
+
+describe("payments in words", () => {
+  it("says the method and the card reference", () => {
+    expect(paymentMethodText(payment(null))).toBe("Card · ref x");
+    expect(paymentMethodText({ ...payment(null), method: { type: "card", reference: "  " } })).toBe("Card");
+    expect(paymentMethodText({ ...payment(null), method: { type: "cash", tendered: 2000, change: 500 } })).toBe("Cash");
+  });
+  it("says the split part", () => {
+    expect(splitText(null)).toBeNull();
+    expect(splitText({ type: "even", value: { part: 1, of: 2 } })).toBe("Part 1 of 2");
+    expect(splitText({ type: "seat", value: 3 })).toBe("Seat 3");
+    expect(splitText({ type: "lines", value: ["a"] })).toBe("1 item");
+    expect(splitText({ type: "lines", value: ["a", "b"] })).toBe("2 items");
+  });
+  it("counts the money held: paid less refunded", () => {
+    const o = order({}, 1000);
+    expect(moneyHeld(o)).toBe(0);
+    o.totals = { ...o.totals, paid: 600, refunded: 100 };
+    expect(moneyHeld(o)).toBe(500);
+  });
+});
+
+describe("closed and cancelled list", () => {
+  const sum = (id: string, status: OrderSummaryView["status"], updated_ms: number, number = 1): OrderSummaryView => ({
+    order_id: id,
+    number,
+    status,
+    label: "Table 4",
+    total: 100,
+    balance: 0,
+    line_count: 1,
+    conflict_count: 0,
+    opened_ms: 0,
+    updated_ms,
+  });
+  it("merges both, newest change first", () => {
+    const out = mergeFinished([sum("a", "closed", 10), sum("b", "closed", 30)], [sum("c", "cancelled", 20)]);
+    expect(out.map((o) => o.order_id)).toEqual(["b", "c", "a"]);
+  });
+  it("keeps each order once and at most the limit", () => {
+    const out = mergeFinished([sum("a", "closed", 10), sum("b", "closed", 5)], [sum("a", "cancelled", 10), sum("c", "cancelled", 1)], 2);
+    expect(out.map((o) => o.order_id)).toEqual(["a", "b"]);
+  });
+  it("breaks ties by the newer number", () => {
+    const out = mergeFinished([sum("a", "closed", 10, 1)], [sum("b", "cancelled", 10, 2)]);
+    expect(out.map((o) => o.order_id)).toEqual(["b", "a"]);
   });
 });

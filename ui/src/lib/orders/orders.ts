@@ -2,8 +2,10 @@
 //! increments, what the new-order form opens, and the parts of a split bill.
 import type { LineView } from "../bindings/LineView";
 import type { Money } from "../bindings/Money";
+import type { OrderSummaryView } from "../bindings/OrderSummaryView";
 import type { OrderType } from "../bindings/OrderType";
 import type { OrderView } from "../bindings/OrderView";
+import type { PaymentView } from "../bindings/PaymentView";
 import type { SplitTarget } from "../bindings/SplitTarget";
 import { minMoney, splitEven } from "../money/money";
 
@@ -124,4 +126,42 @@ export function linesPart(order: OrderView, lineIds: readonly string[]): SplitPa
   if (sum <= 0) return null;
   const n = amounts.length;
   return { split: { type: "lines", value: amounts.map((a) => a.line_id) }, amount: minMoney(sum, order.totals.balance), label: `${n} ${n === 1 ? "item" : "items"}` };
+}
+
+/** Money still held on the order (live payments less refunds): a cancel is refused while > 0. */
+export function moneyHeld(order: OrderView): Money {
+  return order.totals.paid - order.totals.refunded;
+}
+
+/** A payment's method in words: "Cash", "Card · ref 4821" (the reference when there is one). */
+export function paymentMethodText(p: PaymentView): string {
+  if (p.method.type === "cash") return "Cash";
+  const ref = p.method.reference.trim();
+  return ref ? `Card · ref ${ref}` : "Card";
+}
+
+/** "Part 1 of 2", "Seat 3", "2 items", or null when the payment was for the whole balance. */
+export function splitText(s: SplitTarget | null): string | null {
+  if (!s) return null;
+  switch (s.type) {
+    case "even":
+      return `Part ${s.value.part} of ${s.value.of}`;
+    case "seat":
+      return `Seat ${s.value}`;
+    case "lines":
+      return `${s.value.length} ${s.value.length === 1 ? "item" : "items"}`;
+  }
+}
+
+/** The Closed tab's list: closed and cancelled orders together, most recently changed first,
+ *  each order once, at most `limit`. */
+export function mergeFinished(closed: readonly OrderSummaryView[], cancelled: readonly OrderSummaryView[], limit = 100): OrderSummaryView[] {
+  const seen = new Set<string>();
+  const out: OrderSummaryView[] = [];
+  for (const o of [...closed, ...cancelled].sort((a, b) => b.updated_ms - a.updated_ms || b.number - a.number)) {
+    if (seen.has(o.order_id)) continue;
+    seen.add(o.order_id);
+    out.push(o);
+  }
+  return out.slice(0, limit);
 }

@@ -18,6 +18,7 @@ import type { OrderSummaryView } from "../../lib/bindings/OrderSummaryView";
 import type { OrderType } from "../../lib/bindings/OrderType";
 import type { OrderView } from "../../lib/bindings/OrderView";
 import type { PaymentRequest } from "../../lib/bindings/PaymentRequest";
+import type { PaymentView } from "../../lib/bindings/PaymentView";
 import type { SplitTarget } from "../../lib/bindings/SplitTarget";
 import { beep } from "../../lib/input/beep";
 import { NumpadBuffer } from "../../lib/input/numpad";
@@ -31,6 +32,8 @@ export type CounterDialog =
   | { type: "modifiers"; item: Item; line: LineView | null }
   | { type: "new_order"; kind: NewOrderForm["kind"]; pending: PendingAdd | null }
   | { type: "void"; line: LineView }
+  | { type: "void_payment"; payment: PaymentView }
+  | { type: "cancel_order" }
   | { type: "discount" }
   | { type: "note" }
   | { type: "pay" }
@@ -392,6 +395,34 @@ export class CounterState {
     );
     if (this.selectedId === line.line_id) this.selectedId = null;
     toasts.show(`Voided ${line.name}.`, "success");
+  }
+
+  /** Voids a payment (a manager's PIN, asked in place, unless a manager is signed in). Throws
+   *  for the dialog to show; the balance comes back with the order. */
+  async voidPayment(payment: PaymentView, reason: string): Promise<void> {
+    const order = this.order;
+    if (!order) return;
+    await approvals.run((approval) =>
+      this.mutate(() => app.api.voidPayment(withApproval({ order_id: order.order_id, payment_id: payment.payment_id, reason }, approval))),
+    );
+    toasts.show(`Voided the payment of ${app.money(payment.amount)}.`, "success");
+  }
+
+  openCancel(): void {
+    if (!this.order || !this.isOpen) return;
+    this.dialog = { type: "cancel_order" };
+  }
+
+  /** Cancels the current order (a manager's PIN, asked in place, once lines were sent), then
+   *  back to a fresh counter. Throws for the dialog to show (e.g. money still held). */
+  async cancelOrder(reason: string): Promise<void> {
+    const order = this.order;
+    if (!order) return;
+    const o = await approvals.run((approval) => this.mutate(() => app.api.cancelOrder(withApproval({ order_id: order.order_id, reason }, approval))));
+    this.dialog = null;
+    if (this.order?.order_id === o.order_id) this.clearOrder();
+    this.panel = "menu";
+    toasts.show(`Order #${o.number} cancelled.`, "success");
   }
 
   async applyDiscount(target: DiscountTarget, discount: DiscountRequest, reason: string): Promise<void> {
