@@ -105,8 +105,9 @@ pub struct StoreSettings {
     pub store_name: String,
     /// ISO 4217 code of the currency prices are in.
     pub currency: String,
-    /// The largest discount a cashier may give alone, as a share of what it applies to; above
-    /// it a manager's PIN is needed.
+    /// The largest discount a cashier may give alone, as a share of the order's subtotal with
+    /// every discount no manager approved counted together (so a full comp of one cheap line on
+    /// a large order passes); above it a manager's PIN is needed.
     pub cashier_discount_limit: Percent,
 }
 

@@ -82,15 +82,17 @@ pub fn apply_discount(ctx: &Ctx, s: &Session, req: ApplyDiscount) -> Result<Orde
                 }
             }
         }
-        let (before, after) = discount_share(order, req.target, amount, discount_id);
-        if after == before {
+        let with = with_discount(order, req.target, amount, discount_id);
+        if with.totals().discount == order.totals().discount {
             return Err(
                 ApiError::new(ErrorCode::Conflict, "There is nothing left to discount.")
                     .on("discount"),
             );
         }
         let limit = tx.settings()?.unwrap_or_default().cashier_discount_limit;
-        let approved_by = if after > limit.bp() {
+        // Every discount no manager approved counts together, so small ones cannot be stacked
+        // past the limit one by one.
+        let approved_by = if unapproved_share(&with) > limit.bp() {
             Some(approve(
                 ctx,
                 tx,
@@ -111,25 +113,13 @@ pub fn apply_discount(ctx: &Ctx, s: &Session, req: ApplyDiscount) -> Result<Orde
     })
 }
 
-/// The order's total discount as a share of its subtotal (basis points), before and after this
-/// discount, so stacked small discounts cannot pass the limit one by one.
-fn discount_share(
+/// The order as it would be with this discount (not yet approved).
+fn with_discount(
     order: &OrderState,
     target: DiscountTarget,
     amount: DiscountAmount,
     id: DiscountId,
-) -> (u32, u32) {
-    let share = |o: &OrderState| {
-        let t = o.totals();
-        if t.subtotal.minor() <= 0 {
-            return 0;
-        }
-        u32::try_from(div_round(
-            i128::from(t.discount.minor()) * 10_000,
-            i128::from(t.subtotal.minor()),
-        ))
-        .unwrap_or(u32::MAX)
-    };
+) -> OrderState {
     let mut with = order.clone();
     let stamp = order.opened.unwrap_or(comanda_domain::order::Stamp {
         at_ms: 0,
@@ -145,7 +135,7 @@ fn discount_share(
         stamp,
         removed: false,
     });
-    (share(order), share(&with))
+    with
 }
 
 /// The share of the subtotal (basis points) that discounts no manager approved take off.

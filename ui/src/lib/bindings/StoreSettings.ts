@@ -14,7 +14,8 @@ store_name: string,
  */
 currency: string, 
 /**
- * The largest discount a cashier may give alone, as a share of what it applies to; above
- * it a manager's PIN is needed.
+ * The largest discount a cashier may give alone, as a share of the order's subtotal with
+ * every discount no manager approved counted together (so a full comp of one cheap line on
+ * a large order passes); above it a manager's PIN is needed.
  */
 cashier_discount_limit: Percent, };
