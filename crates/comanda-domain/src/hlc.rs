@@ -53,8 +53,13 @@ impl HlcState {
         if now_ms > self.wall_ms {
             self.wall_ms = now_ms;
             self.counter = 0;
+        } else if self.counter == u32::MAX {
+            // The counter is spent (a remote stamp carried u32::MAX): move to the next
+            // millisecond rather than repeat a stamp.
+            self.wall_ms = self.wall_ms.saturating_add(1);
+            self.counter = 0;
         } else {
-            self.counter = self.counter.saturating_add(1);
+            self.counter += 1;
         }
         Hlc {
             wall_ms: self.wall_ms,
@@ -78,11 +83,27 @@ mod tests {
     use crate::ids::SeqIds;
     use proptest::prelude::*;
 
+    /// Regression (review): the counter saturated at `u32::MAX` and repeated stamps.
+    #[test]
+    fn a_spent_counter_moves_to_the_next_millisecond() {
+        let dev = DeviceId::new(&SeqIds::new(1));
+        let mut st = HlcState::default();
+        st.observe(&Hlc {
+            wall_ms: 50,
+            counter: u32::MAX,
+            device: dev,
+        });
+        let a = st.tick(10, dev);
+        let b = st.tick(10, dev);
+        assert_eq!((a.wall_ms, a.counter), (51, 0));
+        assert!(b > a);
+    }
+
     proptest! {
         #[test]
         fn stamps_strictly_increase_whatever_the_clock_does(
             nows in prop::collection::vec(0u64..10_000, 1..100),
-            remotes in prop::collection::vec((0u64..20_000, 0u32..5), 0..20),
+            remotes in prop::collection::vec((0u64..20_000, prop_oneof![0u32..5, Just(u32::MAX - 1), Just(u32::MAX)]), 0..20),
         ) {
             let dev = DeviceId::new(&SeqIds::new(1));
             let other = DeviceId::new(&SeqIds::new(2));
