@@ -88,6 +88,13 @@ for (const { width, height } of [
       await openTable(page, "4");
       await check("empty order");
 
+      // The order's label opens the change-type dialog (another table, takeaway or tab).
+      await tid(page, "order-label-button").click();
+      await expect(tid(page, "change-type-dialog")).toBeVisible();
+      await check("change type dialog");
+      await tid(page, "change-type-dialog").getByRole("button", { name: "Cancel" }).click();
+      await expect(tid(page, "change-type-dialog")).toHaveCount(0);
+
       // The category tabs are one tab stop; the arrow keys move between them (ARIA tabs).
       await tid(page, "category-Burgers").focus();
       await page.keyboard.press("ArrowRight");
@@ -209,7 +216,7 @@ for (const { width, height } of [
       await page.keyboard.press("Escape");
       await expect(tid(page, "keymap")).toHaveCount(0);
 
-      expect(checked).toHaveLength(19);
+      expect(checked).toHaveLength(20);
     } finally {
       await app.stop();
     }

@@ -7,6 +7,7 @@ import type { PaymentView } from "../bindings/PaymentView";
 import type { OrderSummaryView } from "../bindings/OrderSummaryView";
 import {
   formatAge,
+  formFromOrderType,
   lineToIncrement,
   linesPart,
   mergeFinished,
@@ -107,6 +108,19 @@ describe("new order form", () => {
     expect(orderTypeFromForm({ kind: "dine_in", table: "4", guests: "", name: "" })).toEqual({ ok: { type: "dine_in", table: "4", guests: null } });
     expect(orderTypeFromForm({ kind: "dine_in", table: "4", guests: "x", name: "" })).toMatchObject({ field: "guests" });
     expect(orderTypeFromForm({ kind: "takeaway", table: "", guests: "", name: "" })).toEqual({ ok: { type: "takeaway", name: null } });
+  });
+  it("is prefilled with the order's current type, and gives it back unchanged", () => {
+    const types = [
+      { type: "dine_in", table: "4", guests: 2 },
+      { type: "dine_in", table: "Terrace", guests: null },
+      { type: "takeaway", name: "Ana" },
+      { type: "takeaway", name: null },
+      { type: "tab", name: "Kim" },
+    ] as const;
+    for (const t of types) expect(orderTypeFromForm(formFromOrderType(t))).toEqual({ ok: t });
+    expect(formFromOrderType({ type: "dine_in", table: "4", guests: 2 })).toEqual({ kind: "dine_in", table: "4", guests: "2", name: "" });
+    expect(formFromOrderType({ type: "takeaway", name: null })).toEqual({ kind: "takeaway", table: "", guests: "", name: "" });
+    expect(formFromOrderType(null)).toEqual({ kind: "dine_in", table: "", guests: "", name: "" });
   });
 });
 

@@ -74,6 +74,20 @@ export function orderTypeFromForm(f: NewOrderForm): { ok: OrderType } | { field:
   }
 }
 
+/** The form prefilled with an order's current type (a table when it has none). */
+export function formFromOrderType(t: OrderType | null): NewOrderForm {
+  const form: NewOrderForm = { kind: "dine_in", table: "", guests: "", name: "" };
+  if (!t) return form;
+  switch (t.type) {
+    case "dine_in":
+      return { ...form, table: t.table, guests: t.guests === null ? "" : String(t.guests) };
+    case "takeaway":
+      return { ...form, kind: "takeaway", name: t.name ?? "" };
+    case "tab":
+      return { ...form, kind: "tab", name: t.name };
+  }
+}
+
 /** Payments that count (not voided). */
 const livePayments = (o: OrderView) => o.payments.filter((p) => p.voided === null);
 

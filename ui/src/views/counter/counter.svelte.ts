@@ -34,6 +34,7 @@ export type CounterDialog =
   | { type: "void"; line: LineView }
   | { type: "void_payment"; payment: PaymentView }
   | { type: "cancel_order" }
+  | { type: "change_type" }
   | { type: "discount" }
   | { type: "note" }
   | { type: "pay" }
@@ -406,6 +407,21 @@ export class CounterState {
       this.mutate(() => app.api.voidPayment(withApproval({ order_id: order.order_id, payment_id: payment.payment_id, reason }, approval))),
     );
     toasts.show(`Voided the payment of ${app.money(payment.amount)}.`, "success");
+  }
+
+  /** The change-type dialog: another table, guests or name, or another kind (open orders only). */
+  openChangeType(): void {
+    if (!this.order || !this.isOpen) return;
+    this.dialog = { type: "change_type" };
+  }
+
+  /** Moves the current order to another table, renames it, or changes its kind. Throws for the
+   *  dialog to show (a field's error next to the field). */
+  async changeOrderType(orderType: OrderType): Promise<void> {
+    const order = this.order;
+    if (!order) return;
+    await this.mutate(() => app.api.changeOrderType({ order_id: order.order_id, order_type: orderType }));
+    this.dialog = null;
   }
 
   openCancel(): void {
