@@ -64,9 +64,9 @@ mod tests {
             concat!("test", ".skip("),
             concat!("it", ".skip("),
             concat!("describe", ".skip("),
-            concat!("test", ".only("),
-            concat!("it", ".only("),
-            concat!("describe", ".only("),
+            concat!("test", ".", "only("),
+            concat!("it", ".", "only("),
+            concat!("describe", ".", "only("),
         ];
         let mut bad = Vec::new();
         for p in sources(&[".rs", ".ts", ".js", ".mjs", ".svelte"]) {
