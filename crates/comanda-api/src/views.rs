@@ -175,7 +175,7 @@ pub struct OrderView {
     pub generation: u32,
     /// Table, takeaway or tab.
     pub order_type: Option<OrderType>,
-    /// A label for lists: "Table 4", "Tab Sam", "Takeaway".
+    /// A label for lists: "Table 4", "Tab · Sam", "Takeaway".
     pub label: String,
     /// Note.
     pub note: Option<String>,
@@ -209,7 +209,7 @@ pub struct OrderSummaryView {
     pub number: u32,
     /// Status.
     pub status: OrderStatus,
-    /// "Table 4", "Tab Sam", "Takeaway".
+    /// "Table 4", "Tab · Sam", "Takeaway".
     pub label: String,
     /// Total.
     pub total: Money,
@@ -307,17 +307,6 @@ impl Names<'_> {
     }
 }
 
-/// The words a list shows for an order's type.
-pub fn label_of(t: Option<&OrderType>) -> String {
-    match t {
-        Some(OrderType::DineIn { table, .. }) => format!("Table {table}"),
-        Some(OrderType::Takeaway { name: Some(n) }) => format!("Takeaway · {n}"),
-        Some(OrderType::Takeaway { name: None }) => "Takeaway".into(),
-        Some(OrderType::Tab { name }) => format!("Tab · {name}"),
-        None => "Order".into(),
-    }
-}
-
 impl OrderView {
     /// Builds the view of an order.
     pub fn build(o: &OrderState, conflicts: &[Conflict], names: &Names<'_>) -> OrderView {
@@ -366,7 +355,7 @@ impl OrderView {
             status: o.status(),
             generation: o.lifecycle.generation,
             order_type: o.order_type.clone(),
-            label: label_of(o.order_type.as_ref()),
+            label: OrderType::label_of(o.order_type.as_ref()),
             note: o.note.clone(),
             opened: o.opened.as_ref().map(|s| names.stamp(s)),
             closed: o

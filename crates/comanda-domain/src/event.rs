@@ -187,6 +187,20 @@ pub enum OrderType {
     },
 }
 
+impl OrderType {
+    /// The words lists and headers show: "Table 4", "Takeaway", "Takeaway · Ana", "Tab · Sam";
+    /// "Order" while the type is not known yet. The one place this wording lives.
+    pub fn label_of(t: Option<&OrderType>) -> String {
+        match t {
+            Some(OrderType::DineIn { table, .. }) => format!("Table {table}"),
+            Some(OrderType::Takeaway { name: Some(n) }) => format!("Takeaway · {n}"),
+            Some(OrderType::Takeaway { name: None }) => "Takeaway".into(),
+            Some(OrderType::Tab { name }) => format!("Tab · {name}"),
+            None => "Order".into(),
+        }
+    }
+}
+
 /// Payload of `OrderOpened`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct OrderOpened {

@@ -245,17 +245,6 @@ pub(crate) fn status_text(s: OrderStatus) -> &'static str {
     }
 }
 
-/// How lists name an order: "Table 4", "Tab Ana", "Takeaway Ana" or "Takeaway".
-fn label(t: Option<&OrderType>) -> String {
-    match t {
-        Some(OrderType::DineIn { table, .. }) => format!("Table {table}"),
-        Some(OrderType::Tab { name }) => format!("Tab {name}"),
-        Some(OrderType::Takeaway { name: Some(name) }) => format!("Takeaway {name}"),
-        Some(OrderType::Takeaway { name: None }) => "Takeaway".to_owned(),
-        None => String::new(),
-    }
-}
-
 /// Upserts an order's row. Every column is derived from `state` alone (never from the clock),
 /// so the incremental path and a refold write identical rows.
 fn write_order(conn: &Connection, state: &OrderState) -> Result<(), StoreError> {
@@ -294,7 +283,7 @@ fn write_order(conn: &Connection, state: &OrderState) -> Result<(), StoreError> 
         state.order_id.to_string(),
         state.number,
         status_text(status),
-        label(state.order_type.as_ref()),
+        OrderType::label_of(state.order_type.as_ref()),
         totals.total.minor(),
         totals.paid.minor(),
         totals.balance.minor(),

@@ -60,7 +60,7 @@ pub struct OrderSummary {
     pub number: u32,
     /// Its status.
     pub status: OrderStatus,
-    /// Table, tab or takeaway name ("Table 4", "Tab Ana", "Takeaway").
+    /// Table, tab or takeaway name ("Table 4", "Tab · Ana", "Takeaway"; `OrderType::label_of`).
     pub label: String,
     /// What the customer owes in all.
     pub total: i64,

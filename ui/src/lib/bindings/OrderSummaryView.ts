@@ -20,7 +20,7 @@ number: number,
  */
 status: OrderStatus, 
 /**
- * "Table 4", "Tab Sam", "Takeaway".
+ * "Table 4", "Tab · Sam", "Takeaway".
  */
 label: string, 
 /**

@@ -36,7 +36,7 @@ generation: number,
  */
 order_type: OrderType | null, 
 /**
- * A label for lists: "Table 4", "Tab Sam", "Takeaway".
+ * A label for lists: "Table 4", "Tab · Sam", "Takeaway".
  */
 label: string, 
 /**
