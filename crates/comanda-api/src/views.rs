@@ -311,6 +311,7 @@ impl OrderView {
     /// Builds the view of an order.
     pub fn build(o: &OrderState, conflicts: &[Conflict], names: &Names<'_>) -> OrderView {
         let totals = o.totals();
+        let status = o.status_with(&totals);
         let lines = o
             .lines
             .iter()
@@ -352,7 +353,7 @@ impl OrderView {
         OrderView {
             order_id: o.order_id,
             number: o.number,
-            status: o.status(),
+            status,
             generation: o.lifecycle.generation,
             order_type: o.order_type.clone(),
             label: OrderType::label_of(o.order_type.as_ref()),
@@ -361,7 +362,7 @@ impl OrderView {
             closed: o
                 .closed
                 .as_ref()
-                .filter(|_| o.status() == OrderStatus::Closed)
+                .filter(|_| status == OrderStatus::Closed)
                 .map(|s| names.stamp(s)),
             lines,
             discounts: o

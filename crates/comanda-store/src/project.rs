@@ -255,8 +255,8 @@ fn write_order(conn: &Connection, state: &OrderState) -> Result<(), StoreError> 
         )));
     };
     let totals = state.totals();
-    let conflicts = state.conflicts();
-    let status = state.status();
+    let conflicts = state.conflicts_with(&totals);
+    let status = state.status_with(&totals);
     let closed_ms = match status {
         OrderStatus::Closed => state.closed.map(|s| s.at_ms),
         OrderStatus::Cancelled => state.cancelled.as_ref().map(|(s, _)| s.at_ms),

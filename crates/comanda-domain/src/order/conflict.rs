@@ -60,7 +60,11 @@ pub enum Conflict {
 impl OrderState {
     /// The conflicts the state holds, in a fixed order.
     pub fn conflicts(&self) -> Vec<Conflict> {
-        let t = self.totals();
+        self.conflicts_with(&self.totals())
+    }
+
+    /// [`Self::conflicts`] with the totals already computed (they are the costly part).
+    pub fn conflicts_with(&self, t: &crate::order::Totals) -> Vec<Conflict> {
         let mut out = Vec::new();
         if self.opened.is_none() {
             out.push(Conflict::MissingOpen);

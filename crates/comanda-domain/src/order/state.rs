@@ -324,10 +324,15 @@ impl OrderState {
     /// The status people see: closed only while the balance is zero (items added on another
     /// terminal after a close reopen it with a balance due).
     pub fn status(&self) -> OrderStatus {
+        self.status_with(&self.totals())
+    }
+
+    /// [`Self::status`] with the totals already computed (they are the costly part).
+    pub fn status_with(&self, t: &crate::order::Totals) -> OrderStatus {
         match self.lifecycle.phase {
             Phase::Open => OrderStatus::Open,
             Phase::Cancelled => OrderStatus::Cancelled,
-            Phase::Closed if self.totals().balance == Money::ZERO => OrderStatus::Closed,
+            Phase::Closed if t.balance == Money::ZERO => OrderStatus::Closed,
             Phase::Closed => OrderStatus::Open,
         }
     }
