@@ -73,7 +73,7 @@ test("a card payment blocks the cancel, is voided with a manager's PIN, then the
     await expect(tid(page, "approval-dialog")).toHaveCount(0);
     await expect(tid(page, "void-payment-dialog")).toHaveCount(0);
     await expect(payment).toHaveClass(/voided/);
-    await expect(tid(page, "payment-void-reason")).toHaveText("Void: Wrong amount");
+    await expect(tid(page, "payment-void-reason")).toHaveText("Void: Wrong amount · approved by Morgan");
     await expect(tid(page, "payment-void")).toHaveCount(0);
     await expect(tid(page, "balance-due")).toContainText("€6.00");
     await expect(tid(page, "pay-button")).toContainText("€6.00");
@@ -105,7 +105,8 @@ test("a card payment blocks the cancel, is voided with a manager's PIN, then the
     const o = await api("get_order", { order_id: list.body.orders[0].order_id });
     expect(o.body.status).toBe("cancelled");
     expect(o.body.payments).toHaveLength(1);
-    expect(o.body.payments[0].voided).toBe("Wrong amount");
+    expect(o.body.payments[0].voided).toMatchObject({ reason: "Wrong amount", approved_by: "Morgan", stamp: { by: "Alex" } });
+    expect(o.body.cancelled).toMatchObject({ reason: expect.any(String), stamp: { by: "Alex" } });
     expect(o.body.totals.paid).toBe(0);
   } finally {
     await app.stop();

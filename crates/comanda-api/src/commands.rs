@@ -194,6 +194,8 @@ commands! {
     Session record_payment(RecordPayment) -> OrderView = record_payment;
     /// Void a payment on an open order (a manager's PIN).
     Session void_payment(VoidPayment) -> OrderView = void_payment;
+    /// Give money back against a payment, when the order owes it (a manager's PIN).
+    Session refund_payment(RefundPayment) -> OrderView = refund_payment;
     /// Close an order whose balance is zero.
     Session close_order(CloseOrder) -> OrderView = close_order;
     /// Cancel an order (a manager's PIN when lines were sent).

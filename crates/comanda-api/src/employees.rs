@@ -3,7 +3,7 @@
 //! alone).
 
 use comanda_domain::employee::{EmployeeRecord, Pin, Role};
-use comanda_domain::event::{EventBody, StreamId};
+use comanda_domain::event::{EmployeeSaved, EventBody, StreamId};
 use comanda_domain::ids::EmployeeId;
 use serde::{Deserialize, Serialize};
 
@@ -71,7 +71,7 @@ pub fn save_employee(ctx: &Ctx, s: &Session, req: SaveEmployee) -> Result<Employ
     };
     let pin_hash = pin.as_ref().map(|p| hash_pin(ctx, p)).transpose()?;
     let out = ctx.store.write(|tx| {
-        approve(ctx, tx, s, req.approval.as_ref(), "change the staff list")?;
+        let approver = approve(ctx, tx, s, req.approval.as_ref(), "change the staff list")?;
         let all = tx.employees()?;
         let existing = match req.employee_id {
             Some(id) => Some(all.get(&id).ok_or_else(|| {
@@ -138,7 +138,10 @@ pub fn save_employee(ctx: &Ctx, s: &Session, req: SaveEmployee) -> Result<Employ
         tx.append(
             StreamId::Employees,
             Some(s.employee_id),
-            EventBody::EmployeeSaved(record),
+            EventBody::EmployeeSaved(EmployeeSaved {
+                record,
+                approved_by: Some(approver),
+            }),
         )?;
         Ok((revoke, list(tx.employees()?.into_values())))
     })?;

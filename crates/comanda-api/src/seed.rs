@@ -5,11 +5,11 @@
 
 use comanda_domain::catalog::{Catalog, Category, Item, Modifier, ModifierGroup, TaxRate};
 use comanda_domain::employee::{EmployeeRecord, Pin, Role, StoreSettings};
-use comanda_domain::event::{EventBody, StreamId};
+use comanda_domain::event::{EmployeeSaved, EventBody, StreamId};
 use comanda_domain::ids::{
     CategoryId, EmployeeId, IdSource, ItemId, ModifierGroupId, ModifierId, TaxRateId,
 };
-use comanda_domain::money::{Money, Percent, Rate};
+use comanda_domain::money::{Money, Rate};
 
 use crate::ctx::Ctx;
 use crate::error::ApiError;
@@ -49,11 +49,18 @@ pub fn seed_demo_if_empty(ctx: &Ctx) -> Result<(), ApiError> {
             EventBody::SettingsPublished(StoreSettings {
                 store_name: "Comanda Demo Bistro".into(),
                 currency: "EUR".into(),
-                cashier_discount_limit: Percent::from_bp(1000).unwrap_or_default(),
+                ..StoreSettings::default()
             }),
         )?;
         for e in staff {
-            tx.append(StreamId::Employees, None, EventBody::EmployeeSaved(e))?;
+            tx.append(
+                StreamId::Employees,
+                None,
+                EventBody::EmployeeSaved(EmployeeSaved {
+                    record: e,
+                    approved_by: None,
+                }),
+            )?;
         }
         tx.append(
             StreamId::Catalog,

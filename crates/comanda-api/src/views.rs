@@ -6,7 +6,7 @@ use std::collections::BTreeMap;
 use comanda_domain::catalog::{Catalog, ChosenModifier};
 use comanda_domain::employee::{EmployeeRecord, Role};
 use comanda_domain::event::{
-    DiscountAmount, DiscountTarget, OrderType, PaymentMethod, SplitTarget,
+    DiscountAmount, DiscountTarget, OrderType, PaymentMethod, RefundMethod, SplitTarget,
 };
 use comanda_domain::ids::{
     DeviceId, DiscountId, EmployeeId, ItemId, LineId, OrderId, PaymentId, RefundId, StoreId,
@@ -85,7 +85,8 @@ pub struct LineView {
     pub amounts: Option<LineAmounts>,
 }
 
-/// How a line was voided.
+/// How a line or a payment was voided, or an order cancelled: why, who, when, and the manager
+/// who approved it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ts_rs::TS, utoipa::ToSchema)]
 #[ts(export, export_to = "bindings/")]
 pub struct VoidView {
@@ -131,8 +132,10 @@ pub struct PaymentView {
     pub split: Option<SplitTarget>,
     /// By whom and when.
     pub stamp: StampView,
-    /// Set when voided: the reason.
-    pub voided: Option<String>,
+    /// Set when voided: why, who, and the approving manager.
+    pub voided: Option<VoidView>,
+    /// What is left to refund of it (zero once voided or fully refunded).
+    pub refundable: Money,
 }
 
 /// A refund.
@@ -145,10 +148,28 @@ pub struct RefundView {
     pub payment_id: PaymentId,
     /// How much.
     pub amount: Money,
+    /// How the money went back (`null`: as the payment came in, on old events).
+    pub method: Option<RefundMethod>,
     /// Why.
     pub reason: String,
     /// By whom and when.
     pub stamp: StampView,
+    /// The approving manager's name.
+    pub approved_by: Option<String>,
+}
+
+/// An action a manager approved: the order's audit trail.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ts_rs::TS, utoipa::ToSchema)]
+#[ts(export, export_to = "bindings/")]
+pub struct ApprovalView {
+    /// What was done, in words: "Line voided", "Payment voided", "Discount"…
+    pub action: String,
+    /// What it was about: "Burger", "payment of 12.00", "10% off the order".
+    pub detail: String,
+    /// Who did it, and when.
+    pub stamp: StampView,
+    /// The approving manager's name.
+    pub approved_by: String,
 }
 
 /// What is still due per seat, for splitting by seat.
@@ -183,6 +204,8 @@ pub struct OrderView {
     pub opened: Option<StampView>,
     /// Closed by whom and when.
     pub closed: Option<StampView>,
+    /// Cancelled: why, by whom, when, approved by whom.
+    pub cancelled: Option<VoidView>,
     /// Lines (voided included, marked).
     pub lines: Vec<LineView>,
     /// Discounts in force.
@@ -191,6 +214,11 @@ pub struct OrderView {
     pub payments: Vec<PaymentView>,
     /// Refunds.
     pub refunds: Vec<RefundView>,
+    /// What the customer is owed back: more paid than owed on an open order, or money held on a
+    /// cancelled one. A manager settles it with `refund_payment`.
+    pub refund_due: Money,
+    /// Every action a manager approved, in order.
+    pub approvals: Vec<ApprovalView>,
     /// Totals.
     pub totals: Totals,
     /// Due per seat, for seats in use.
@@ -364,6 +392,15 @@ impl OrderView {
                 .as_ref()
                 .filter(|_| status == OrderStatus::Closed)
                 .map(|s| names.stamp(s)),
+            cancelled: o
+                .cancelled
+                .as_ref()
+                .filter(|_| status == OrderStatus::Cancelled)
+                .map(|c| VoidView {
+                    reason: c.reason.clone(),
+                    stamp: names.stamp(&c.stamp),
+                    approved_by: c.approved_by.map(|a| names.of(Some(a))),
+                }),
             lines,
             discounts: o
                 .discounts
@@ -388,7 +425,12 @@ impl OrderView {
                     tip: p.tip,
                     split: p.split.clone(),
                     stamp: names.stamp(&p.stamp),
-                    voided: p.voided.clone(),
+                    voided: p.voided.as_ref().map(|v| VoidView {
+                        reason: v.reason.clone(),
+                        stamp: names.stamp(&v.stamp),
+                        approved_by: v.approved_by.map(|a| names.of(Some(a))),
+                    }),
+                    refundable: o.refundable(p.payment_id),
                 })
                 .collect(),
             refunds: o
@@ -398,14 +440,41 @@ impl OrderView {
                     refund_id: r.refund_id,
                     payment_id: r.payment_id,
                     amount: r.amount,
+                    method: r.method.clone(),
                     reason: r.reason.clone(),
                     stamp: names.stamp(&r.stamp),
+                    approved_by: r.approved_by.map(|a| names.of(Some(a))),
+                })
+                .collect(),
+            refund_due: o.refund_due_with(&totals),
+            approvals: o
+                .approvals
+                .iter()
+                .map(|a| ApprovalView {
+                    action: action_words(&a.kind).to_owned(),
+                    detail: a.detail.clone(),
+                    stamp: names.stamp(&a.stamp),
+                    approved_by: names.of(Some(a.approved_by)),
                 })
                 .collect(),
             totals,
             seats,
             conflicts: conflicts.to_vec(),
         }
+    }
+}
+
+/// The words for an approved event's kind, as a manager reads the audit.
+fn action_words(kind: &str) -> &'static str {
+    match kind {
+        "LineVoided" => "Line voided",
+        "LineChanged" => "Line changed",
+        "DiscountApplied" => "Discount",
+        "PaymentVoided" => "Payment voided",
+        "RefundIssued" => "Refund",
+        "OrderCancelled" => "Order cancelled",
+        "OrderReopened" => "Order reopened",
+        _ => "Approved",
     }
 }
 

@@ -8,8 +8,32 @@ use crate::event::{Event, EventBody, StreamId};
 use crate::hlc::Hlc;
 use crate::ids::{DeviceId, EmployeeId, EventId, StoreId};
 
-/// The schema version written for every kind today.
-pub const CURRENT_SCHEMA: u32 = 1;
+/// The schema version this build writes for a kind. A payload that gained a field is a new
+/// version; every older version of a kind still decodes (an added field is optional, with a
+/// default, so schema 1 payloads read as schema 2 ones with the field absent). An older build
+/// refuses a version it does not know rather than dropping the new field unseen.
+pub fn current_schema(kind: &str) -> u32 {
+    match kind {
+        // Schema 2: the approving manager is recorded (`approved_by`); a refund says how the
+        // money went back (`method`); the settings carry the card tip limit.
+        "LineChanged" | "PaymentVoided" | "OrderCancelled" | "EmployeeSaved" | "RefundIssued"
+        | "SettingsPublished" => 2,
+        _ => 1,
+    }
+}
+
+fn check_kind(kind: &str, schema: u32) -> Result<(), CodecError> {
+    if !KNOWN_KINDS.contains(&kind) {
+        return Err(CodecError::UnknownKind(kind.to_owned()));
+    }
+    if schema == 0 || schema > current_schema(kind) {
+        return Err(CodecError::UnknownSchema {
+            kind: kind.to_owned(),
+            schema,
+        });
+    }
+    Ok(())
+}
 
 /// An event as stored and sent: the envelope in plain fields, the payload as JSON.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -83,7 +107,7 @@ pub fn encode(e: &Event) -> StoredEvent {
         hlc: e.hlc,
         actor: e.actor,
         kind: e.body.kind().to_owned(),
-        schema: CURRENT_SCHEMA,
+        schema: current_schema(e.body.kind()),
         payload,
     }
 }
@@ -94,15 +118,7 @@ pub fn decode_body(
     schema: u32,
     payload: serde_json::Value,
 ) -> Result<EventBody, CodecError> {
-    if !KNOWN_KINDS.contains(&kind) {
-        return Err(CodecError::UnknownKind(kind.to_owned()));
-    }
-    if schema != 1 {
-        return Err(CodecError::UnknownSchema {
-            kind: kind.to_owned(),
-            schema,
-        });
-    }
+    check_kind(kind, schema)?;
     let tagged = serde_json::json!({ "kind": kind, "payload": payload });
     serde_json::from_value(tagged).map_err(|e| CodecError::BadPayload {
         kind: kind.to_owned(),
@@ -113,15 +129,7 @@ pub fn decode_body(
 /// Decodes a payload given as JSON text, without an intermediate `serde_json::Value` (the store
 /// reads every event this way when it re-projects).
 pub fn decode_body_str(kind: &str, schema: u32, payload: &str) -> Result<EventBody, CodecError> {
-    if !KNOWN_KINDS.contains(&kind) {
-        return Err(CodecError::UnknownKind(kind.to_owned()));
-    }
-    if schema != 1 {
-        return Err(CodecError::UnknownSchema {
-            kind: kind.to_owned(),
-            schema,
-        });
-    }
+    check_kind(kind, schema)?;
     // `kind` is one of KNOWN_KINDS (plain identifiers), so it needs no escaping.
     let tagged = format!("{{\"kind\":\"{kind}\",\"payload\":{payload}}}");
     serde_json::from_str(&tagged).map_err(|e| CodecError::BadPayload {

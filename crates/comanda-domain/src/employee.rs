@@ -109,6 +109,15 @@ pub struct StoreSettings {
     /// every discount no manager approved counted together (so a full comp of one cheap line on
     /// a large order passes); above it a manager's PIN is needed.
     pub cashier_discount_limit: Percent,
+    /// The largest card tip a cashier may record alone, as a share of what the payment pays;
+    /// above it a manager's PIN is needed (a mistyped tip is money out of the customer's
+    /// account). Schema 2; schema 1 settings take the default.
+    #[serde(default = "default_card_tip_limit")]
+    pub card_tip_limit: Percent,
+}
+
+fn default_card_tip_limit() -> Percent {
+    Percent::from_bp(3000).unwrap_or_default()
 }
 
 impl Default for StoreSettings {
@@ -117,6 +126,7 @@ impl Default for StoreSettings {
             store_name: "Comanda".into(),
             currency: "EUR".into(),
             cashier_discount_limit: Percent::from_bp(1000).unwrap_or_default(),
+            card_tip_limit: default_card_tip_limit(),
         }
     }
 }
@@ -130,7 +140,7 @@ pub fn fold_employees<'a>(
     let mut out = BTreeMap::new();
     for e in evs {
         if let EventBody::EmployeeSaved(r) = &e.body {
-            out.insert(r.employee_id, r.clone());
+            out.insert(r.record.employee_id, r.record.clone());
         }
     }
     out

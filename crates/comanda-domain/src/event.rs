@@ -132,7 +132,7 @@ pub enum EventBody {
     /// The menu was published.
     CatalogPublished(Catalog),
     /// An employee was added or changed.
-    EmployeeSaved(EmployeeRecord),
+    EmployeeSaved(EmployeeSaved),
     /// Store settings were changed.
     SettingsPublished(StoreSettings),
 }
@@ -161,6 +161,48 @@ impl EventBody {
             EventBody::SettingsPublished(_) => "SettingsPublished",
         }
     }
+
+    /// The manager who approved what this event records, when one did.
+    pub fn approved_by(&self) -> Option<EmployeeId> {
+        match self {
+            EventBody::LineChanged(e) => e.approved_by,
+            EventBody::LineVoided(e) => e.approved_by,
+            EventBody::DiscountApplied(e) => e.approved_by,
+            EventBody::PaymentVoided(e) => e.approved_by,
+            EventBody::RefundIssued(e) => e.approved_by,
+            EventBody::OrderCancelled(e) => e.approved_by,
+            EventBody::OrderReopened(e) => Some(e.approved_by),
+            EventBody::EmployeeSaved(e) => e.approved_by,
+            _ => None,
+        }
+    }
+
+    /// Records the approving manager on an event that carries one (a no-op on the others).
+    pub fn set_approved_by(&mut self, id: EmployeeId) {
+        match self {
+            EventBody::LineChanged(e) => e.approved_by = Some(id),
+            EventBody::LineVoided(e) => e.approved_by = Some(id),
+            EventBody::DiscountApplied(e) => e.approved_by = Some(id),
+            EventBody::PaymentVoided(e) => e.approved_by = Some(id),
+            EventBody::RefundIssued(e) => e.approved_by = Some(id),
+            EventBody::OrderCancelled(e) => e.approved_by = Some(id),
+            EventBody::OrderReopened(e) => e.approved_by = id,
+            EventBody::EmployeeSaved(e) => e.approved_by = Some(id),
+            _ => {}
+        }
+    }
+}
+
+/// Payload of `EmployeeSaved`: the employee's whole record as saved, and who approved it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct EmployeeSaved {
+    /// The record.
+    #[serde(flatten)]
+    pub record: EmployeeRecord,
+    /// The manager who approved the change (the one signed in, or whose PIN was given).
+    /// Schema 2; absent in schema 1.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub approved_by: Option<EmployeeId>,
 }
 
 /// How an order is served.
@@ -258,6 +300,10 @@ pub struct LineChanged {
     pub line_id: LineId,
     /// What changed.
     pub change: LineChange,
+    /// The manager who approved it (taking some of a sent line off; a change that takes the
+    /// cashier's discounts past the limit). Schema 2; absent in schema 1.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub approved_by: Option<EmployeeId>,
 }
 
 /// Payload of `LineVoided`.
@@ -402,6 +448,23 @@ pub struct PaymentVoided {
     pub payment_id: PaymentId,
     /// Why.
     pub reason: String,
+    /// The manager who approved it. Schema 2; absent in schema 1.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub approved_by: Option<EmployeeId>,
+}
+
+/// How money went back to the customer.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ts_rs::TS, utoipa::ToSchema)]
+#[serde(tag = "type", rename_all = "snake_case")]
+#[ts(export, export_to = "bindings/")]
+pub enum RefundMethod {
+    /// Cash from the drawer.
+    Cash,
+    /// Back to the card, on the external card terminal.
+    Card {
+        /// The card terminal's reference of the refund.
+        reference: String,
+    },
 }
 
 /// Payload of `RefundIssued`.
@@ -413,6 +476,9 @@ pub struct RefundIssued {
     pub payment_id: PaymentId,
     /// How much.
     pub amount: Money,
+    /// How the money went back. Schema 2; absent in schema 1 (the way the payment came in).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub method: Option<RefundMethod>,
     /// Why.
     pub reason: String,
     /// The manager who approved it.
@@ -433,6 +499,10 @@ pub struct OrderCancelled {
     pub generation: u32,
     /// Why.
     pub reason: String,
+    /// The manager who approved it (needed once lines were sent). Schema 2; absent in
+    /// schema 1.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub approved_by: Option<EmployeeId>,
 }
 
 /// Payload of `OrderReopened`.

@@ -19,6 +19,8 @@ macro_rules! id_type {
         pub struct $name(Uuid);
 
         impl $name {
+            /// The nil id: never made by an id source; stands for "none" in previews.
+            pub const NIL: Self = Self(Uuid::nil());
             /// Wraps a raw UUID (from storage or the wire).
             pub const fn from_uuid(id: Uuid) -> Self {
                 Self(id)

@@ -196,6 +196,17 @@ impl fmt::Debug for Percent {
     }
 }
 
+/// As people write it: "10%", "12.5%", "0.25%".
+impl fmt::Display for Percent {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self.0 % 100 {
+            0 => write!(f, "{}%", self.0 / 100),
+            c if c % 10 == 0 => write!(f, "{}.{}%", self.0 / 100, c / 10),
+            c => write!(f, "{}.{c:02}%", self.0 / 100),
+        }
+    }
+}
+
 /// A tax rate in thousandths of a percent: 10 % = 10,000; 8.875 % = 8,875. Finer than basis
 /// points because real rates need it (New York City's 8.875 %). Always within 0–100 %.
 #[derive(
@@ -323,6 +334,11 @@ mod tests {
         assert!(Money::parse_input("price", Money::MAX_INPUT + 1).is_err());
         assert!(Money::parse_positive("payment", 0).is_err());
         assert!(Percent::from_bp(10_001).is_err());
+        let shown: Vec<String> = [1000, 1250, 25, 10_000, 1205]
+            .iter()
+            .map(|bp| Percent::from_bp(*bp).unwrap().to_string())
+            .collect();
+        assert_eq!(shown, ["10%", "12.5%", "0.25%", "100%", "12.05%"]);
         assert!(Percent::from_bp(-1).is_err());
     }
 

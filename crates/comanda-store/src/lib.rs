@@ -25,5 +25,5 @@ mod types;
 
 pub use error::StoreError;
 pub use reads::Reader;
-pub use store::{Store, Tx};
+pub use store::{PROJECTION_VERSION, Store, Tx};
 pub use types::{DeadLetter, DeviceInfo, OrderFilter, OrderRecord, OrderSummary, OutboxStats};

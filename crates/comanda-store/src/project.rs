@@ -112,7 +112,7 @@ fn apply_small(conn: &Connection, stream: StreamId, e: &Event) -> Result<(), Sto
         (EventBody::SettingsPublished(s), StreamId::Settings) => json(&Some(s))?,
         (EventBody::EmployeeSaved(r), StreamId::Employees) => {
             let mut all: BTreeMap<EmployeeId, EmployeeRecord> = serde_json::from_str(&state)?;
-            all.insert(r.employee_id, r.clone());
+            all.insert(r.record.employee_id, r.record.clone());
             json(&all)?
         }
         _ => state,
@@ -259,7 +259,7 @@ fn write_order(conn: &Connection, state: &OrderState) -> Result<(), StoreError> 
     let status = state.status_with(&totals);
     let closed_ms = match status {
         OrderStatus::Closed => state.closed.map(|s| s.at_ms),
-        OrderStatus::Cancelled => state.cancelled.as_ref().map(|(s, _)| s.at_ms),
+        OrderStatus::Cancelled => state.cancelled.as_ref().map(|c| c.stamp.at_ms),
         OrderStatus::Open => None,
     };
     let opened_ms = state.opened.map_or(hlc.wall_ms, |s| s.at_ms);

@@ -18,6 +18,11 @@ use crate::reads::{Reader, read_methods};
 use crate::schema::{self, Role};
 use crate::sql::{self, DeviceRow, int};
 
+/// The version of the projections' stored form. Bump it whenever `OrderState` (or another
+/// projected state) changes shape or meaning: every store re-projects at its next open.
+/// 2: orphans kept with their events, approvals recorded on the order.
+pub const PROJECTION_VERSION: u32 = 2;
+
 /// The latest wall time a stamp may carry: 9999-12-31T23:59:59.999Z.
 const MAX_WALL_MS: u64 = 253_402_300_799_999;
 
@@ -75,6 +80,28 @@ impl Store {
                     int(clock.now_ms(), "created_ms")?,
                 ],
             )?;
+        }
+        // Projections written by a build that stored or folded them differently are rebuilt
+        // from the log before anything reads them.
+        let version: i64 = tx.query_row(
+            "SELECT projection_version FROM device WHERE id = 1",
+            [],
+            |r| r.get(0),
+        )?;
+        if version != i64::from(PROJECTION_VERSION) {
+            let streams = project::reproject_all(&tx)?;
+            tx.execute(
+                "UPDATE device SET projection_version = ?1 WHERE id = 1",
+                [PROJECTION_VERSION],
+            )?;
+            if version != 0 {
+                tracing::info!(
+                    from = version,
+                    to = PROJECTION_VERSION,
+                    streams,
+                    "re-projected"
+                );
+            }
         }
         tx.commit()?;
         let reader = schema::connect(path, Role::Reader)?;

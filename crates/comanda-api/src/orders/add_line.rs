@@ -10,7 +10,7 @@ use serde::{Deserialize, Serialize};
 use crate::ctx::Ctx;
 use crate::error::{ApiError, ErrorCode, domain};
 use crate::input;
-use crate::orders::{Needs, ensure_open, mutate};
+use crate::orders::{Needs, Proposal, ensure_open, mutate};
 use crate::session::Session;
 use crate::views::OrderView;
 
@@ -97,13 +97,15 @@ pub fn add_line(ctx: &Ctx, s: &Session, req: AddLine) -> Result<OrderView, ApiEr
     let seat = input::small_number("seat", req.seat, 99)?;
     let course = input::small_number("course", req.course, 9)?;
     let line_id = req.line_id.unwrap_or_else(|| LineId::new(ctx.ids.as_ref()));
-    mutate(ctx, s, req.order_id, Needs::Any, |tx, order| {
+    mutate(ctx, s, req.order_id, Needs::Any, None, |tx, order| {
         if order.line(line_id).is_some() {
-            return Ok(vec![]); // a retry: added once
+            return Ok(Proposal::none()); // a retry: added once
         }
         ensure_open(order)?;
         let p = price(&catalog_of(tx)?, req.item_id, &req.modifiers)?;
-        Ok(vec![line_added(line_id, p, qty, note, seat, course)])
+        Ok(Proposal::of(vec![line_added(
+            line_id, p, qty, note, seat, course,
+        )]))
     })
 }
 
@@ -134,7 +136,7 @@ fn line_added(
 pub fn add_by_barcode(ctx: &Ctx, s: &Session, req: AddByBarcode) -> Result<OrderView, ApiError> {
     let code = input::required("code", &req.code, 64)?;
     let line_id = LineId::new(ctx.ids.as_ref());
-    mutate(ctx, s, req.order_id, Needs::Open, |tx, _| {
+    mutate(ctx, s, req.order_id, Needs::Open, None, |tx, _| {
         let catalog = catalog_of(tx)?;
         let item = catalog.item_by_barcode(&code).ok_or_else(|| {
             ApiError::new(
@@ -144,13 +146,13 @@ pub fn add_by_barcode(ctx: &Ctx, s: &Session, req: AddByBarcode) -> Result<Order
             .on("code")
         })?;
         let p = price(&catalog, item.id, &[])?;
-        Ok(vec![line_added(
+        Ok(Proposal::of(vec![line_added(
             line_id,
             p,
             Quantity::ONE,
             None,
             None,
             None,
-        )])
+        )]))
     })
 }

@@ -8,8 +8,8 @@ use serde::{Deserialize, Serialize};
 use crate::ctx::Ctx;
 use crate::error::{ApiError, ErrorCode};
 use crate::input;
-use crate::orders::{Needs, mutate};
-use crate::session::{Approval, Session, approve};
+use crate::orders::{Needs, Proposal, mutate};
+use crate::session::{Approval, Session};
 use crate::views::OrderView;
 
 /// Request of `cancel_order`.
@@ -30,29 +30,33 @@ pub struct CancelOrder {
 /// Cancels the order.
 pub fn cancel_order(ctx: &Ctx, s: &Session, req: CancelOrder) -> Result<OrderView, ApiError> {
     let reason = input::required("reason", &req.reason, input::MAX_TEXT)?;
-    mutate(ctx, s, req.order_id, Needs::Open, |tx, order| {
-        let t = order.totals();
-        if (t.paid - t.refunded).is_positive() {
-            return Err(ApiError::new(
-                ErrorCode::Conflict,
-                format!(
-                    "{} was paid on this order: void or refund the payments first.",
-                    t.paid - t.refunded
-                ),
-            ));
-        }
-        if order.live_lines().any(|l| l.fired) {
-            approve(
-                ctx,
-                tx,
-                s,
-                req.approval.as_ref(),
-                "cancel an order already sent to the kitchen",
-            )?;
-        }
-        Ok(vec![EventBody::OrderCancelled(OrderCancelled {
-            generation: order.lifecycle.generation,
-            reason,
-        })])
-    })
+    mutate(
+        ctx,
+        s,
+        req.order_id,
+        Needs::Open,
+        req.approval.as_ref(),
+        |_, order| {
+            let t = order.totals();
+            if (t.paid - t.refunded).is_positive() {
+                return Err(ApiError::new(
+                    ErrorCode::Conflict,
+                    format!(
+                        "{} was paid on this order: void or refund the payments first.",
+                        t.paid - t.refunded
+                    ),
+                ));
+            }
+            let body = EventBody::OrderCancelled(OrderCancelled {
+                generation: order.lifecycle.generation,
+                reason,
+                approved_by: None,
+            });
+            Ok(if order.live_lines().any(|l| l.fired) {
+                Proposal::approved(vec![body], "cancel an order already sent to the kitchen")
+            } else {
+                Proposal::of(vec![body])
+            })
+        },
+    )
 }

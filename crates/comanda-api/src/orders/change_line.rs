@@ -9,9 +9,8 @@ use crate::ctx::Ctx;
 use crate::error::{ApiError, ErrorCode, domain};
 use crate::input;
 use crate::orders::add_line::{ModifierChoice, catalog_of, price};
-use crate::orders::apply_discount::shrink_needs_approval;
-use crate::orders::{Needs, mutate};
-use crate::session::{Approval, Session, approve};
+use crate::orders::{Needs, Proposal, mutate};
+use crate::session::{Approval, Session};
 use crate::views::OrderView;
 
 /// The field to change and its new value.
@@ -51,7 +50,8 @@ pub struct ChangeLine {
 
 /// Changes a line. A line already sent to the kitchen keeps its modifiers and never grows (add a
 /// new line, which the kitchen gets as its own ticket line), so the kitchen never cooks something
-/// else than its ticket says; taking some of it off needs a manager, as a void does.
+/// else than its ticket says; taking some of it off needs a manager, as a void does. The policy
+/// ([`crate::orders::policy`]) judges all of it on the order the change would leave.
 pub fn change_line(ctx: &Ctx, s: &Session, req: ChangeLine) -> Result<OrderView, ApiError> {
     let change = match &req.change {
         LineChangeRequest::Qty(q) => Some(LineChange::Qty(
@@ -68,86 +68,44 @@ pub fn change_line(ctx: &Ctx, s: &Session, req: ChangeLine) -> Result<OrderView,
         }
         LineChangeRequest::Modifiers(_) => None,
     };
-    mutate(ctx, s, req.order_id, Needs::Open, |tx, order| {
-        let line = order
-            .line(req.line_id)
-            .ok_or_else(|| ApiError::not_found("That line is not on this order.").on("line_id"))?;
-        if line.voided.is_some() {
-            return Err(ApiError::new(
-                ErrorCode::Conflict,
-                format!("{} was voided and cannot change.", line.name),
-            ));
-        }
-        if let Some(LineChange::Qty(q)) = &change {
-            check_qty(ctx, tx, s, &req, order, line, *q)?;
-        }
-        let change = match (change, &req.change) {
-            (Some(c), _) => c,
-            (None, LineChangeRequest::Modifiers(m)) => {
-                if line.fired {
-                    return Err(ApiError::new(
-                        ErrorCode::Conflict,
-                        format!(
-                            "{} was already sent to the kitchen: void it and add it again.",
-                            line.name
-                        ),
-                    )
-                    .on("modifiers"));
-                }
-                LineChange::Modifiers(price(&catalog_of(tx)?, line.item_id, m)?.modifiers)
+    mutate(
+        ctx,
+        s,
+        req.order_id,
+        Needs::Open,
+        req.approval.as_ref(),
+        |tx, order| {
+            let line = order.line(req.line_id).ok_or_else(|| {
+                ApiError::not_found("That line is not on this order.").on("line_id")
+            })?;
+            if line.voided.is_some() {
+                return Err(ApiError::new(
+                    ErrorCode::Conflict,
+                    format!("{} was voided and cannot change.", line.name),
+                ));
             }
-            (None, _) => return Err(ApiError::internal(&"line change not parsed")),
-        };
-        Ok(vec![EventBody::LineChanged(LineChanged {
-            line_id: req.line_id,
-            change,
-        })])
-    })
-}
-
-/// A new quantity: a sent line cannot grow; shrinking a sent line, or shrinking the order below
-/// what its cashier-given discounts allow, needs a manager.
-fn check_qty(
-    ctx: &Ctx,
-    tx: &comanda_store::Tx<'_>,
-    s: &Session,
-    req: &ChangeLine,
-    order: &comanda_domain::order::OrderState,
-    line: &comanda_domain::order::LineState,
-    q: Quantity,
-) -> Result<(), ApiError> {
-    if line.fired && q > line.qty {
-        return Err(ApiError::new(
-            ErrorCode::Conflict,
-            format!(
-                "{} was already sent to the kitchen: add a new line for more.",
-                line.name
-            ),
-        )
-        .on("qty"));
-    }
-    if q >= line.qty {
-        return Ok(());
-    }
-    let mut after = order.clone();
-    if let Some(l) = after.lines.iter_mut().find(|l| l.line_id == line.line_id) {
-        l.qty = q;
-    }
-    let what = if line.fired {
-        Some(format!(
-            "take {} off, already sent to the kitchen",
-            line.name
-        ))
-    } else {
-        shrink_needs_approval(tx, order, &after)?.map(|limit| {
-            format!(
-                "lower {}: the order's discounts would then be above {limit:?}",
-                line.name
-            )
-        })
-    };
-    if let Some(what) = what {
-        approve(ctx, tx, s, req.approval.as_ref(), &what)?;
-    }
-    Ok(())
+            let change = match (change, &req.change) {
+                (Some(c), _) => c,
+                (None, LineChangeRequest::Modifiers(m)) => {
+                    LineChange::Modifiers(price(&catalog_of(tx)?, line.item_id, m)?.modifiers)
+                }
+                (None, _) => return Err(ApiError::internal(&"line change not parsed")),
+            };
+            let unchanged = match &change {
+                LineChange::Qty(q) => *q == line.qty,
+                LineChange::Modifiers(m) => *m == line.modifiers,
+                LineChange::Note(n) => *n == line.note,
+                LineChange::Seat(n) => *n == line.seat,
+                LineChange::Course(n) => *n == line.course,
+            };
+            if unchanged {
+                return Ok(Proposal::none()); // nothing to record
+            }
+            Ok(Proposal::of(vec![EventBody::LineChanged(LineChanged {
+                line_id: req.line_id,
+                change,
+                approved_by: None,
+            })]))
+        },
+    )
 }

@@ -7,7 +7,8 @@ use serde::{Deserialize, Serialize};
 
 use crate::ctx::Ctx;
 use crate::error::{ApiError, ErrorCode};
-use crate::orders::{Needs, mutate};
+use crate::orders::fire_order::fire_unsent;
+use crate::orders::{Needs, Proposal, mutate};
 use crate::session::Session;
 use crate::views::OrderView;
 
@@ -22,7 +23,7 @@ pub struct CloseOrder {
 
 /// Closes the order. **Invariant:** an order closes only when its balance is zero.
 pub fn close_order(ctx: &Ctx, s: &Session, req: CloseOrder) -> Result<OrderView, ApiError> {
-    mutate(ctx, s, req.order_id, Needs::Open, |_, order| {
+    mutate(ctx, s, req.order_id, Needs::Open, None, |_, order| {
         let balance = order.totals().balance;
         if balance != comanda_domain::money::Money::ZERO {
             return Err(ApiError::new(
@@ -30,8 +31,11 @@ pub fn close_order(ctx: &Ctx, s: &Session, req: CloseOrder) -> Result<OrderView,
                 format!("{balance} is still due: take payment before closing."),
             ));
         }
-        Ok(vec![EventBody::OrderClosed(OrderClosed {
+        // What was never sent goes to the kitchen now, or it would never be made.
+        let mut bodies: Vec<EventBody> = fire_unsent(order).into_iter().collect();
+        bodies.push(EventBody::OrderClosed(OrderClosed {
             generation: order.lifecycle.generation,
-        })])
+        }));
+        Ok(Proposal::of(bodies))
     })
 }

@@ -2,11 +2,12 @@
 
 use comanda_domain::event::{EventBody, OrderFired};
 use comanda_domain::ids::OrderId;
+use comanda_domain::order::OrderState;
 use serde::{Deserialize, Serialize};
 
 use crate::ctx::Ctx;
 use crate::error::ApiError;
-use crate::orders::{Needs, mutate};
+use crate::orders::{Needs, Proposal, mutate};
 use crate::session::Session;
 use crate::views::OrderView;
 
@@ -22,16 +23,17 @@ pub struct FireOrder {
 /// Marks every live line not yet sent as sent. Sending with nothing new changes nothing.
 /// (Kitchen tickets and printing come with the kitchen and devices issues.)
 pub fn fire_order(ctx: &Ctx, s: &Session, req: FireOrder) -> Result<OrderView, ApiError> {
-    mutate(ctx, s, req.order_id, Needs::Open, |_, order| {
-        let line_ids: Vec<_> = order
-            .live_lines()
-            .filter(|l| !l.fired)
-            .map(|l| l.line_id)
-            .collect();
-        Ok(if line_ids.is_empty() {
-            vec![]
-        } else {
-            vec![EventBody::OrderFired(OrderFired { line_ids })]
-        })
+    mutate(ctx, s, req.order_id, Needs::Open, None, |_, order| {
+        Ok(Proposal::of(fire_unsent(order).into_iter().collect()))
     })
+}
+
+/// The event that sends every live line not yet sent, if there is one.
+pub(crate) fn fire_unsent(order: &OrderState) -> Option<EventBody> {
+    let line_ids: Vec<_> = order
+        .live_lines()
+        .filter(|l| !l.fired)
+        .map(|l| l.line_id)
+        .collect();
+    (!line_ids.is_empty()).then_some(EventBody::OrderFired(OrderFired { line_ids }))
 }

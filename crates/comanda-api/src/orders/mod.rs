@@ -7,10 +7,12 @@ pub(crate) mod apply_discount;
 mod cancel_order;
 mod change_line;
 mod close_order;
-mod fire_order;
+pub(crate) mod fire_order;
 mod open_order;
+pub(crate) mod policy;
 mod queries;
 mod record_payment;
+mod refund_payment;
 mod remove_discount;
 mod reopen_order;
 mod set_order_details;
@@ -26,13 +28,14 @@ pub use fire_order::{FireOrder, fire_order};
 pub use open_order::{OpenOrder, open_order};
 pub use queries::{GetOrder, ListOrders, StatusFilter, get_order, list_orders};
 pub use record_payment::{PaymentRequest, RecordPayment, record_payment};
+pub use refund_payment::{RefundPayment, RefundRequestMethod, refund_payment};
 pub use remove_discount::{RemoveDiscount, remove_discount};
 pub use reopen_order::{ReopenOrder, reopen_order};
 pub use set_order_details::{ChangeOrderType, SetOrderNote, change_order_type, set_order_note};
 pub use void_line::{VoidLine, void_line};
 pub use void_payment::{VoidPayment, void_payment};
 
-use comanda_domain::event::{EventBody, OrderType, StreamId};
+use comanda_domain::event::{OrderType, StreamId};
 use comanda_domain::ids::OrderId;
 use comanda_domain::order::{OrderState, OrderStatus};
 use comanda_store::Tx;
@@ -41,8 +44,9 @@ use crate::bus::Change;
 use crate::ctx::Ctx;
 use crate::error::{ApiError, ErrorCode};
 use crate::input;
-use crate::session::Session;
+use crate::session::{Approval, Session};
 use crate::views::{Names, OrderView};
+pub(crate) use policy::Proposal;
 
 /// Whether a command may touch an order that is not open.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -53,15 +57,17 @@ pub(crate) enum Needs {
     Any,
 }
 
-/// Runs one order command in one transaction: loads the order, checks its status, lets `f` decide
-/// the events (or refuse), appends them, and returns the new view. Nothing is written when `f`
-/// refuses or anything fails.
+/// Runs one order command in one transaction: loads the order, checks its status, lets `f`
+/// propose the events (or refuse), judges them with every policy in one place
+/// ([`policy::decide`]: sent lines, the discount limit, tips, the command's own approval),
+/// appends them, and returns the new view. Nothing is written when anything refuses or fails.
 pub(crate) fn mutate(
     ctx: &Ctx,
     s: &Session,
     order_id: OrderId,
     needs: Needs,
-    f: impl FnOnce(&Tx<'_>, &OrderState) -> Result<Vec<EventBody>, ApiError>,
+    approval: Option<&Approval>,
+    f: impl FnOnce(&Tx<'_>, &OrderState) -> Result<Proposal, ApiError>,
 ) -> Result<OrderView, ApiError> {
     let view = ctx.store.write(|tx| {
         let rec = tx
@@ -70,7 +76,8 @@ pub(crate) fn mutate(
         if needs == Needs::Open {
             ensure_open(&rec.state)?;
         }
-        let bodies = f(tx, &rec.state)?;
+        let proposal = f(tx, &rec.state)?;
+        let bodies = policy::decide(ctx, tx, s, approval, &rec.state, proposal)?;
         for body in bodies {
             tx.append(StreamId::Order(order_id), Some(s.employee_id), body)?;
         }

@@ -1,6 +1,9 @@
 //! `record_payment`: cash (with tendered and change) or card (with the card terminal's
 //! reference), for the whole balance or one part of a split bill. When the balance reaches zero
-//! the order closes in the same transaction.
+//! the order closes in the same transaction, and lines not yet sent to the kitchen are sent with
+//! it: an order closed with unsent lines would never be cooked, and food paid for is food the
+//! guest expects. A part payment sends nothing (a table paying its drinks may still be choosing
+//! dessert).
 
 use comanda_domain::event::{EventBody, OrderClosed, PaymentMethod, PaymentRecorded, SplitTarget};
 use comanda_domain::ids::{OrderId, PaymentId};
@@ -11,8 +14,9 @@ use serde::{Deserialize, Serialize};
 use crate::ctx::Ctx;
 use crate::error::{ApiError, ErrorCode, domain};
 use crate::input;
-use crate::orders::{Needs, mutate};
-use crate::session::Session;
+use crate::orders::fire_order::fire_unsent;
+use crate::orders::{Needs, Proposal, mutate};
+use crate::session::{Approval, Session};
 use crate::views::OrderView;
 
 /// How the customer pays.
@@ -60,6 +64,10 @@ pub struct RecordPayment {
     #[serde(default)]
     #[ts(optional)]
     pub split: Option<SplitTarget>,
+    /// A manager's PIN, needed for a card tip above the store's share of the payment.
+    #[serde(default)]
+    #[ts(optional)]
+    pub approval: Option<Approval>,
 }
 
 /// Records a payment.
@@ -68,42 +76,50 @@ pub fn record_payment(ctx: &Ctx, s: &Session, req: RecordPayment) -> Result<Orde
         None => Money::ZERO,
         Some(t) => Money::parse_input("tip", t).map_err(|e| domain("tip", e))?,
     };
-    mutate(ctx, s, req.order_id, Needs::Any, |_, order| {
-        if order.payment(req.payment_id).is_some() {
-            return Ok(vec![]); // a retry: applied once
-        }
-        if order.status() != OrderStatus::Open {
-            return Err(ApiError::new(
-                ErrorCode::OrderNotOpen,
-                format!("Order #{} is not open: it takes no payment.", order.number),
-            ));
-        }
-        let balance = order.totals().balance;
-        if !balance.is_positive() {
-            return Err(ApiError::new(
-                ErrorCode::Conflict,
-                "Nothing is due on this order.",
-            ));
-        }
-        let due = match &req.split {
-            Some(part) => validate_split(order, part)?,
-            None => balance,
-        };
-        let (method, amount) = payment_of(&req.method, due, balance, tip)?;
-        let mut out = vec![EventBody::PaymentRecorded(PaymentRecorded {
-            payment_id: req.payment_id,
-            method,
-            amount,
-            tip,
-            split: req.split.clone(),
-        })];
-        if amount == balance {
-            out.push(EventBody::OrderClosed(OrderClosed {
-                generation: order.lifecycle.generation,
-            }));
-        }
-        Ok(out)
-    })
+    mutate(
+        ctx,
+        s,
+        req.order_id,
+        Needs::Any,
+        req.approval.as_ref(),
+        |_, order| {
+            if order.payment(req.payment_id).is_some() {
+                return Ok(Proposal::none()); // a retry: applied once
+            }
+            if order.status() != OrderStatus::Open {
+                return Err(ApiError::new(
+                    ErrorCode::OrderNotOpen,
+                    format!("Order #{} is not open: it takes no payment.", order.number),
+                ));
+            }
+            let balance = order.totals().balance;
+            if !balance.is_positive() {
+                return Err(ApiError::new(
+                    ErrorCode::Conflict,
+                    "Nothing is due on this order.",
+                ));
+            }
+            let due = match &req.split {
+                Some(part) => validate_split(order, part)?,
+                None => balance,
+            };
+            let (method, amount, tip) = payment_of(&req.method, due, balance, tip)?;
+            let mut out = vec![EventBody::PaymentRecorded(PaymentRecorded {
+                payment_id: req.payment_id,
+                method,
+                amount,
+                tip,
+                split: req.split.clone(),
+            })];
+            if amount == balance {
+                out.extend(fire_unsent(order));
+                out.push(EventBody::OrderClosed(OrderClosed {
+                    generation: order.lifecycle.generation,
+                }));
+            }
+            Ok(Proposal::of(out))
+        },
+    )
 }
 
 fn validate_split(order: &OrderState, part: &SplitTarget) -> Result<Money, ApiError> {
@@ -140,12 +156,15 @@ fn validate_split(order: &OrderState, part: &SplitTarget) -> Result<Money, ApiEr
     Ok(due)
 }
 
+/// The method, the amount applied to the balance and the tip. Cash pays the bill before the
+/// tip: handed less than the bill and the tip, the bill takes what it needs and the tip gets
+/// what is left.
 fn payment_of(
     m: &PaymentRequest,
     due: Money,
     balance: Money,
     tip: Money,
-) -> Result<(PaymentMethod, Money), ApiError> {
+) -> Result<(PaymentMethod, Money, Money), ApiError> {
     let explicit = |a: Option<i64>| -> Result<Option<Money>, ApiError> {
         match a {
             None => Ok(None),
@@ -167,31 +186,24 @@ fn payment_of(
                 Money::parse_positive("tendered", *tendered).map_err(|e| domain("tendered", e))?;
             let amount = match explicit(*amount)? {
                 Some(a) => {
-                    if tendered < a + tip {
+                    if tendered < a {
                         return Err(ApiError::invalid(
                             "tendered",
-                            format!("{tendered} does not cover {}.", a + tip),
+                            format!("{tendered} is less than the {a} to pay."),
                         ));
                     }
                     a
                 }
-                None => {
-                    if tendered <= tip {
-                        return Err(ApiError::invalid(
-                            "tendered",
-                            format!("{tendered} does not cover the tip of {tip}."),
-                        ));
-                    }
-                    (tendered - tip).min(due)
-                }
+                None => tendered.min(due),
             };
+            let tip = tip.min(tendered - amount);
             let change = tendered - amount - tip;
-            Ok((PaymentMethod::Cash { tendered, change }, amount))
+            Ok((PaymentMethod::Cash { tendered, change }, amount, tip))
         }
         PaymentRequest::Card { amount, reference } => {
             let reference = input::required("reference", reference, 64)?;
             let amount = explicit(*amount)?.unwrap_or(due);
-            Ok((PaymentMethod::Card { reference }, amount))
+            Ok((PaymentMethod::Card { reference }, amount, tip))
         }
     }
 }

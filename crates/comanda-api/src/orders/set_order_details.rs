@@ -7,7 +7,7 @@ use serde::{Deserialize, Serialize};
 use crate::ctx::Ctx;
 use crate::error::ApiError;
 use crate::input;
-use crate::orders::{Needs, mutate, parse_order_type};
+use crate::orders::{Needs, Proposal, mutate, parse_order_type};
 use crate::session::Session;
 use crate::views::OrderView;
 
@@ -37,12 +37,12 @@ pub struct ChangeOrderType {
 /// Sets or clears the order's note.
 pub fn set_order_note(ctx: &Ctx, s: &Session, req: SetOrderNote) -> Result<OrderView, ApiError> {
     let note = input::optional("note", req.note.as_deref(), input::MAX_TEXT)?;
-    mutate(ctx, s, req.order_id, Needs::Open, |_, order| {
-        Ok(if order.note == note {
+    mutate(ctx, s, req.order_id, Needs::Open, None, |_, order| {
+        Ok(Proposal::of(if order.note == note {
             vec![]
         } else {
             vec![EventBody::OrderNoteSet(OrderNoteSet { note })]
-        })
+        }))
     })
 }
 
@@ -53,11 +53,13 @@ pub fn change_order_type(
     req: ChangeOrderType,
 ) -> Result<OrderView, ApiError> {
     let order_type = parse_order_type(&req.order_type)?;
-    mutate(ctx, s, req.order_id, Needs::Open, |_, order| {
-        Ok(if order.order_type.as_ref() == Some(&order_type) {
-            vec![]
-        } else {
-            vec![EventBody::OrderTypeChanged(OrderTypeChanged { order_type })]
-        })
+    mutate(ctx, s, req.order_id, Needs::Open, None, |_, order| {
+        Ok(Proposal::of(
+            if order.order_type.as_ref() == Some(&order_type) {
+                vec![]
+            } else {
+                vec![EventBody::OrderTypeChanged(OrderTypeChanged { order_type })]
+            },
+        ))
     })
 }

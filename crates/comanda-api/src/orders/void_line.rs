@@ -7,9 +7,8 @@ use serde::{Deserialize, Serialize};
 use crate::ctx::Ctx;
 use crate::error::ApiError;
 use crate::input;
-use crate::orders::apply_discount::shrink_needs_approval;
-use crate::orders::{Needs, mutate};
-use crate::session::{Approval, Session, approve};
+use crate::orders::{Needs, Proposal, mutate};
+use crate::session::{Approval, Session};
 use crate::views::OrderView;
 
 /// Request of `void_line`.
@@ -29,49 +28,28 @@ pub struct VoidLine {
     pub approval: Option<Approval>,
 }
 
-/// Voids a line. Voiding a voided line changes nothing.
+/// Voids a line. Voiding a voided line changes nothing. A line already sent, or a void that
+/// would leave a cashier's discounts past the limit, needs a manager (the policy says which).
 pub fn void_line(ctx: &Ctx, s: &Session, req: VoidLine) -> Result<OrderView, ApiError> {
     let reason = input::required("reason", &req.reason, input::MAX_TEXT)?;
-    mutate(ctx, s, req.order_id, Needs::Open, |tx, order| {
-        let line = order
-            .line(req.line_id)
-            .ok_or_else(|| ApiError::not_found("That line is not on this order.").on("line_id"))?;
-        if line.voided.is_some() {
-            return Ok(vec![]);
-        }
-        let mut after = order.clone();
-        if let Some(l) = after.lines.iter_mut().find(|l| l.line_id == req.line_id) {
-            l.voided = Some(comanda_domain::order::VoidInfo {
-                reason: reason.clone(),
-                stamp: l.added,
+    mutate(
+        ctx,
+        s,
+        req.order_id,
+        Needs::Open,
+        req.approval.as_ref(),
+        |_, order| {
+            let line = order.line(req.line_id).ok_or_else(|| {
+                ApiError::not_found("That line is not on this order.").on("line_id")
+            })?;
+            if line.voided.is_some() {
+                return Ok(Proposal::none());
+            }
+            Ok(Proposal::of(vec![EventBody::LineVoided(LineVoided {
+                line_id: req.line_id,
+                reason,
                 approved_by: None,
-            });
-        }
-        let over_limit = shrink_needs_approval(tx, order, &after)?;
-        let approved_by = match (line.fired, over_limit) {
-            (true, _) => Some(approve(
-                ctx,
-                tx,
-                s,
-                req.approval.as_ref(),
-                &format!("void {}, already sent to the kitchen", line.name),
-            )?),
-            (false, Some(limit)) => Some(approve(
-                ctx,
-                tx,
-                s,
-                req.approval.as_ref(),
-                &format!(
-                    "void {}: the order's discounts would then be above {limit:?}",
-                    line.name
-                ),
-            )?),
-            (false, None) => None,
-        };
-        Ok(vec![EventBody::LineVoided(LineVoided {
-            line_id: req.line_id,
-            reason,
-            approved_by,
-        })])
-    })
+            })]))
+        },
+    )
 }

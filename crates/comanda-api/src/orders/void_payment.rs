@@ -7,8 +7,8 @@ use serde::{Deserialize, Serialize};
 use crate::ctx::Ctx;
 use crate::error::ApiError;
 use crate::input;
-use crate::orders::{Needs, mutate};
-use crate::session::{Approval, Session, approve};
+use crate::orders::{Needs, Proposal, mutate};
+use crate::session::{Approval, Session};
 use crate::views::OrderView;
 
 /// Request of `void_payment`.
@@ -31,23 +31,27 @@ pub struct VoidPayment {
 /// Voids a payment. Voiding twice changes nothing.
 pub fn void_payment(ctx: &Ctx, s: &Session, req: VoidPayment) -> Result<OrderView, ApiError> {
     let reason = input::required("reason", &req.reason, input::MAX_TEXT)?;
-    mutate(ctx, s, req.order_id, Needs::Open, |tx, order| {
-        let p = order.payment(req.payment_id).ok_or_else(|| {
-            ApiError::not_found("That payment is not on this order.").on("payment_id")
-        })?;
-        if p.voided.is_some() {
-            return Ok(vec![]);
-        }
-        approve(
-            ctx,
-            tx,
-            s,
-            req.approval.as_ref(),
-            &format!("void a payment of {}", p.amount),
-        )?;
-        Ok(vec![EventBody::PaymentVoided(PaymentVoided {
-            payment_id: req.payment_id,
-            reason,
-        })])
-    })
+    mutate(
+        ctx,
+        s,
+        req.order_id,
+        Needs::Open,
+        req.approval.as_ref(),
+        |_, order| {
+            let p = order.payment(req.payment_id).ok_or_else(|| {
+                ApiError::not_found("That payment is not on this order.").on("payment_id")
+            })?;
+            if p.voided.is_some() {
+                return Ok(Proposal::none());
+            }
+            Ok(Proposal::approved(
+                vec![EventBody::PaymentVoided(PaymentVoided {
+                    payment_id: req.payment_id,
+                    reason,
+                    approved_by: None,
+                })],
+                format!("void a payment of {}", p.amount),
+            ))
+        },
+    )
 }

@@ -164,7 +164,7 @@ async fn bad_input_changes_nothing_and_names_the_field() {
     assert_error(&got, 400, "invalid_input", Some("amount"));
     assert!(got.1["message"].as_str().expect("message").contains("9.00"));
 
-    // Cash that does not even cover the tip.
+    // No cash handed over at all.
     let got = refused(
         &app,
         &t,
@@ -172,7 +172,7 @@ async fn bad_input_changes_nothing_and_names_the_field() {
         "record_payment",
         json!({
             "order_id": id, "payment_id": client_id(901),
-            "method": { "type": "cash", "tendered": 100 }, "tip": 200,
+            "method": { "type": "cash", "tendered": 0 }, "tip": 200,
         }),
     )
     .await;
@@ -186,7 +186,7 @@ async fn bad_input_changes_nothing_and_names_the_field() {
         "record_payment",
         json!({
             "order_id": id, "payment_id": client_id(902),
-            "method": { "type": "cash", "tendered": 500, "amount": 450 }, "tip": 100,
+            "method": { "type": "cash", "tendered": 400, "amount": 450 }, "tip": 100,
         }),
     )
     .await;

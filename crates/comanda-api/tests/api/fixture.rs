@@ -28,6 +28,10 @@ pub struct Fixture {
     pub d1: String,
     /// The payment on `a`.
     pub p1: String,
+    /// Open takeaway, paid 5.00 by card for 9.00 of fries, then 4.50 voided: 0.50 owed back.
+    pub f: String,
+    /// The card payment on `f`.
+    pub p2: String,
 }
 
 impl Fixture {
@@ -118,6 +122,35 @@ impl Fixture {
             open(&e, json!({ "type": "tab", "name": "Kim" })),
         )
         .await;
+
+        let (f, p2) = (client_id(14), client_id(6));
+        app.ok(
+            "open_order",
+            &token,
+            open(&f, json!({ "type": "takeaway", "name": null })),
+        )
+        .await;
+        app.add(&token, &f, &menu.item("Fries"), 1).await;
+        let two = app.add(&token, &f, &menu.item("Fries"), 1).await;
+        app.ok(
+            "record_payment",
+            &token,
+            json!({
+                "order_id": f, "payment_id": p2,
+                "method": { "type": "card", "amount": 500, "reference": "T-2" },
+            }),
+        )
+        .await;
+        let overpaid = app
+            .ok(
+                "void_line",
+                &token,
+                json!({
+                    "order_id": f, "line_id": two["lines"][1]["line_id"], "reason": "one only",
+                }),
+            )
+            .await;
+        assert_eq!(overpaid["refund_due"], 50, "{overpaid}");
         Fixture {
             token,
             menu,
@@ -129,6 +162,8 @@ impl Fixture {
             l2,
             d1,
             p1,
+            f,
+            p2,
         }
     }
 
@@ -215,6 +250,14 @@ impl Fixture {
                 "void_payment",
                 json!({
                     "order_id": a, "payment_id": self.p1, "reason": "wrong card",
+                    "approval": manager,
+                }),
+            ),
+            (
+                "refund_payment",
+                json!({
+                    "order_id": self.f, "refund_id": client_id(104), "payment_id": self.p2,
+                    "amount": 50, "method": { "type": "cash" }, "reason": "one fries too many",
                     "approval": manager,
                 }),
             ),

@@ -11,6 +11,7 @@ mod fuzz;
 mod idempotency;
 mod malformed;
 mod review;
+mod sequences;
 mod split;
 mod support;
 mod websocket;

@@ -108,7 +108,7 @@ impl OrderState {
             out.push(Conflict::MissingReference {
                 event_id: o.event_id,
                 kind: o.kind.clone(),
-                missing: o.missing.clone(),
+                missing: o.missing.to_string(),
             });
         }
         for id in &self.foreign {

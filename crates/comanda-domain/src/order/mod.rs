@@ -19,8 +19,8 @@ mod totals;
 pub use conflict::Conflict;
 pub use render::render_text;
 pub use state::{
-    DiscountState, Lifecycle, LineState, OrderState, OrderStatus, PaymentState, Phase, RefundState,
-    Stamp, VoidInfo,
+    Approved, CancelInfo, DiscountState, Lifecycle, LineState, Missing, OrderState, OrderStatus,
+    Orphan, PaymentState, PaymentVoid, Phase, RefundState, ReopenInfo, Stamp, VoidInfo,
 };
 pub use totals::{LineAmounts, TaxLine, Totals};
 

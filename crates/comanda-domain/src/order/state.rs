@@ -5,7 +5,7 @@ use serde::{Deserialize, Serialize};
 use crate::catalog::{ChosenModifier, LineTax};
 use crate::event::{
     DiscountAmount, DiscountTarget, Event, EventBody, EventKey, LineChange, OrderType,
-    PaymentMethod, SplitTarget, StreamId,
+    PaymentMethod, PaymentVoided, RefundMethod, SplitTarget, StreamId,
 };
 use crate::ids::{
     DeviceId, DiscountId, EmployeeId, EventId, ItemId, LineId, OrderId, PaymentId, RefundId,
@@ -183,6 +183,17 @@ pub struct DiscountState {
     pub removed: bool,
 }
 
+/// How a payment was voided.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PaymentVoid {
+    /// Why.
+    pub reason: String,
+    /// Who and when.
+    pub stamp: Stamp,
+    /// The approving manager (old events did not record one).
+    pub approved_by: Option<EmployeeId>,
+}
+
 /// A payment.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct PaymentState {
@@ -198,8 +209,8 @@ pub struct PaymentState {
     pub split: Option<SplitTarget>,
     /// Who and when.
     pub stamp: Stamp,
-    /// Set once voided, with the reason.
-    pub voided: Option<String>,
+    /// Set once voided: a void is final.
+    pub voided: Option<PaymentVoid>,
 }
 
 /// A refund against a payment.
@@ -211,21 +222,93 @@ pub struct RefundState {
     pub payment_id: PaymentId,
     /// How much.
     pub amount: Money,
+    /// How the money went back (`None`: the way the payment came in, as old events said).
+    pub method: Option<RefundMethod>,
     /// Why.
     pub reason: String,
+    /// The approving manager.
+    pub approved_by: Option<EmployeeId>,
     /// Who and when.
     pub stamp: Stamp,
 }
 
-/// An event that referred to something the order does not (yet) hold.
+/// How an order was cancelled.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CancelInfo {
+    /// Why.
+    pub reason: String,
+    /// Who and when.
+    pub stamp: Stamp,
+    /// The approving manager, when one was needed.
+    pub approved_by: Option<EmployeeId>,
+}
+
+/// One reopening of an order.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ReopenInfo {
+    /// Why.
+    pub reason: String,
+    /// Who and when.
+    pub stamp: Stamp,
+    /// The approving manager.
+    pub approved_by: EmployeeId,
+}
+
+/// An action a manager approved, as the order's events recorded it: the audit trail of one
+/// order, in agreed order.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Approved {
+    /// The event.
+    pub event_id: EventId,
+    /// Its kind (`LineVoided`, `PaymentVoided`…).
+    pub kind: String,
+    /// Who did it and when.
+    pub stamp: Stamp,
+    /// The manager who approved it.
+    pub approved_by: EmployeeId,
+    /// What it was about, in words ("Burger × 2", "payment of 12.00", "10% off the order").
+    pub detail: String,
+}
+
+/// What an event referred to that the order does not (yet) hold.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "type", content = "id", rename_all = "snake_case")]
+pub enum Missing {
+    /// A line.
+    Line(LineId),
+    /// A payment.
+    Payment(PaymentId),
+    /// A discount.
+    Discount(DiscountId),
+}
+
+impl std::fmt::Display for Missing {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Missing::Line(id) => write!(f, "line {id}"),
+            Missing::Payment(id) => write!(f, "payment {id}"),
+            Missing::Discount(id) => write!(f, "discount {id}"),
+        }
+    }
+}
+
+/// An event that referred to something the order does not (yet) hold. A terminal restored from
+/// an old backup, or a clock that went back, can stamp an event before the line it names: the
+/// event is kept here and applied to its target the moment the target arrives (in agreed
+/// order), and until then it shows as a `MissingReference` conflict.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Orphan {
     /// The event.
     pub event_id: EventId,
     /// Its kind.
     pub kind: String,
-    /// What it referred to, in words.
-    pub missing: String,
+    /// What it referred to.
+    pub missing: Missing,
+    /// Who and when.
+    pub stamp: Stamp,
+    /// What is left to apply to the target when it arrives (`None` when the event already
+    /// took effect: a line discount, a refund).
+    pub pending: Option<EventBody>,
 }
 
 /// Everything known about one order: the accumulation of its events in agreed order.
@@ -253,21 +336,16 @@ pub struct OrderState {
     pub lifecycle: Lifecycle,
     /// The last close (of the highest generation) and who did it.
     pub closed: Option<Stamp>,
-    /// The last cancel and its reason.
-    pub cancelled: Option<(Stamp, String)>,
-    /// Reopens, with reason and approver, in agreed order.
-    pub reopens: Vec<(Stamp, String, EmployeeId)>,
-    /// Events that referred to missing lines, payments or discounts.
+    /// The last cancel.
+    pub cancelled: Option<CancelInfo>,
+    /// Reopens, in agreed order.
+    pub reopens: Vec<ReopenInfo>,
+    /// Every action a manager approved, in agreed order.
+    pub approvals: Vec<Approved>,
+    /// Events that referred to lines, payments or discounts not (yet) held.
     pub orphans: Vec<Orphan>,
     /// Events of another stream or kind that were in this order's set.
     pub foreign: Vec<EventId>,
-    /// Voids of lines not (yet) added in agreed order: a void is a tombstone, applied when the
-    /// line appears (a terminal restored from an old backup can stamp out of causal order).
-    pub pending_voids: Vec<(LineId, VoidInfo)>,
-    /// Payment voids that sort before their payment (tombstones, as above).
-    pub pending_payment_voids: Vec<(PaymentId, String)>,
-    /// Discount removals that sort before their discount (tombstones, as above).
-    pub pending_discount_removals: Vec<DiscountId>,
     /// The last event applied, in agreed order.
     pub last_key: Option<EventKey>,
     /// How many events were applied.
@@ -291,11 +369,9 @@ impl OrderState {
             closed: None,
             cancelled: None,
             reopens: Vec::new(),
+            approvals: Vec::new(),
             orphans: Vec::new(),
             foreign: Vec::new(),
-            pending_voids: Vec::new(),
-            pending_payment_voids: Vec::new(),
-            pending_discount_removals: Vec::new(),
             last_key: None,
             event_count: 0,
         }
@@ -316,9 +392,29 @@ impl OrderState {
         self.discounts.iter().find(|d| d.discount_id == id)
     }
 
+    /// The refund with this id.
+    pub fn refund(&self, id: RefundId) -> Option<&RefundState> {
+        self.refunds.iter().find(|r| r.refund_id == id)
+    }
+
     /// Lines not voided.
     pub fn live_lines(&self) -> impl Iterator<Item = &LineState> {
         self.lines.iter().filter(|l| l.is_live())
+    }
+
+    /// What is left to refund of one payment: its amount less the refunds against it (zero for a
+    /// voided payment, never below zero).
+    pub fn refundable(&self, id: PaymentId) -> Money {
+        let Some(p) = self.payment(id).filter(|p| p.voided.is_none()) else {
+            return Money::ZERO;
+        };
+        let refunded: Money = self
+            .refunds
+            .iter()
+            .filter(|r| r.payment_id == id)
+            .map(|r| r.amount)
+            .sum();
+        (p.amount - refunded).max(Money::ZERO)
     }
 
     /// The status people see: closed only while the balance is zero (items added on another
@@ -337,6 +433,29 @@ impl OrderState {
         }
     }
 
+    /// The order as it would be after these events, made now by `by` on `device`: what a
+    /// command decides on. The events are applied to a copy as if they sorted after every event
+    /// already applied (a local event always does), so `(self, preview)` is the before and after
+    /// pair every policy compares.
+    pub fn preview(
+        &self,
+        bodies: &[EventBody],
+        by: Option<EmployeeId>,
+        device: DeviceId,
+        at_ms: u64,
+    ) -> OrderState {
+        let mut after = self.clone();
+        let stamp = Stamp {
+            at_ms: at_ms.max(self.last_key.map_or(0, |k| k.0.wall_ms)),
+            by,
+            device,
+        };
+        for body in bodies {
+            after.apply_body(EventId::NIL, stamp, body);
+        }
+        after
+    }
+
     /// Applies one event. Callers apply each event once, in agreed order
     /// ([`crate::order::fold`] does; the store applies a local event incrementally only when it
     /// sorts after every event already applied, and refolds otherwise).
@@ -351,8 +470,21 @@ impl OrderState {
         if self.last_key.is_none_or(|k| e.key() > k) {
             self.last_key = Some(e.key());
         }
-        let stamp = Stamp::of(e);
-        match &e.body {
+        self.apply_body(e.id, Stamp::of(e), &e.body);
+    }
+
+    fn apply_body(&mut self, id: EventId, stamp: Stamp, body: &EventBody) {
+        if let Some(approver) = body.approved_by() {
+            let detail = self.describe(body);
+            self.approvals.push(Approved {
+                event_id: id,
+                kind: body.kind().to_owned(),
+                stamp,
+                approved_by: approver,
+                detail,
+            });
+        }
+        match body {
             EventBody::OrderOpened(o) => {
                 if self.opened.is_none() {
                     self.opened = Some(stamp);
@@ -364,14 +496,6 @@ impl OrderState {
             EventBody::OrderNoteSet(n) => self.note = n.note.clone(),
             EventBody::LineAdded(a) => {
                 if self.line(a.line_id).is_none() {
-                    let tombstone = self
-                        .pending_voids
-                        .iter()
-                        .position(|(id, _)| *id == a.line_id);
-                    let voided = tombstone.map(|i| self.pending_voids.remove(i).1);
-                    if voided.is_some() {
-                        self.resolve_orphans("LineVoided", &format!("line {}", a.line_id));
-                    }
                     self.lines.push(LineState {
                         line_id: a.line_id,
                         item_id: a.item_id,
@@ -385,55 +509,16 @@ impl OrderState {
                         course: a.course,
                         fired: false,
                         added: stamp,
-                        voided,
+                        voided: None,
                     });
+                    self.adopt_orphans(Missing::Line(a.line_id));
                 }
             }
-            EventBody::LineChanged(c) => {
-                match self.lines.iter_mut().find(|l| l.line_id == c.line_id) {
-                    Some(l) if l.is_live() => match &c.change {
-                        LineChange::Qty(q) => l.qty = *q,
-                        LineChange::Modifiers(m) => l.modifiers = m.clone(),
-                        LineChange::Note(n) => l.note = n.clone(),
-                        LineChange::Seat(s) => l.seat = *s,
-                        LineChange::Course(c) => l.course = *c,
-                    },
-                    Some(_) => {}
-                    None => self.orphan(e, format!("line {}", c.line_id)),
-                }
-            }
-            EventBody::LineVoided(v) => {
-                match self.lines.iter_mut().find(|l| l.line_id == v.line_id) {
-                    Some(l) => {
-                        if l.voided.is_none() {
-                            l.voided = Some(VoidInfo {
-                                reason: v.reason.clone(),
-                                stamp,
-                                approved_by: v.approved_by,
-                            });
-                        }
-                    }
-                    None => {
-                        if !self.pending_voids.iter().any(|(id, _)| *id == v.line_id) {
-                            self.pending_voids.push((
-                                v.line_id,
-                                VoidInfo {
-                                    reason: v.reason.clone(),
-                                    stamp,
-                                    approved_by: v.approved_by,
-                                },
-                            ));
-                        }
-                        self.orphan(e, format!("line {}", v.line_id));
-                    }
-                }
-            }
+            EventBody::LineChanged(c) => self.on_line(id, stamp, body, c.line_id),
+            EventBody::LineVoided(v) => self.on_line(id, stamp, body, v.line_id),
             EventBody::OrderFired(f) => {
-                for id in &f.line_ids {
-                    match self.lines.iter_mut().find(|l| l.line_id == *id) {
-                        Some(l) => l.fired = true,
-                        None => self.orphan(e, format!("line {id}")),
-                    }
+                for line_id in &f.line_ids {
+                    self.on_line(id, stamp, body, *line_id);
                 }
             }
             EventBody::DiscountApplied(d) => {
@@ -441,9 +526,8 @@ impl OrderState {
                     if let DiscountTarget::Line { line_id } = d.target
                         && self.line(line_id).is_none()
                     {
-                        self.orphan(e, format!("line {line_id}"));
+                        self.orphan(id, stamp, body, Missing::Line(line_id), false);
                     }
-                    let removed = self.take_pending_removal(d.discount_id);
                     self.discounts.push(DiscountState {
                         discount_id: d.discount_id,
                         target: d.target,
@@ -451,8 +535,9 @@ impl OrderState {
                         reason: d.reason.clone(),
                         approved_by: d.approved_by,
                         stamp,
-                        removed,
+                        removed: false,
                     });
+                    self.adopt_orphans(Missing::Discount(d.discount_id));
                 }
             }
             EventBody::DiscountRemoved(r) => {
@@ -462,17 +547,11 @@ impl OrderState {
                     .find(|d| d.discount_id == r.discount_id)
                 {
                     Some(d) => d.removed = true,
-                    None => {
-                        if !self.pending_discount_removals.contains(&r.discount_id) {
-                            self.pending_discount_removals.push(r.discount_id);
-                        }
-                        self.orphan(e, format!("discount {}", r.discount_id));
-                    }
+                    None => self.orphan(id, stamp, body, Missing::Discount(r.discount_id), true),
                 }
             }
             EventBody::PaymentRecorded(p) => {
                 if self.payment(p.payment_id).is_none() {
-                    let voided = self.take_pending_payment_void(p.payment_id);
                     self.payments.push(PaymentState {
                         payment_id: p.payment_id,
                         method: p.method.clone(),
@@ -480,8 +559,9 @@ impl OrderState {
                         tip: p.tip,
                         split: p.split.clone(),
                         stamp,
-                        voided,
+                        voided: None,
                     });
+                    self.adopt_orphans(Missing::Payment(p.payment_id));
                 }
             }
             EventBody::PaymentVoided(v) => {
@@ -490,34 +570,22 @@ impl OrderState {
                     .iter_mut()
                     .find(|p| p.payment_id == v.payment_id)
                 {
-                    Some(p) => {
-                        if p.voided.is_none() {
-                            p.voided = Some(v.reason.clone());
-                        }
-                    }
-                    None => {
-                        if !self
-                            .pending_payment_voids
-                            .iter()
-                            .any(|(id, _)| *id == v.payment_id)
-                        {
-                            self.pending_payment_voids
-                                .push((v.payment_id, v.reason.clone()));
-                        }
-                        self.orphan(e, format!("payment {}", v.payment_id));
-                    }
+                    Some(p) => void_payment(p, stamp, v),
+                    None => self.orphan(id, stamp, body, Missing::Payment(v.payment_id), true),
                 }
             }
             EventBody::RefundIssued(r) => {
-                if self.payment(r.payment_id).is_none() {
-                    self.orphan(e, format!("payment {}", r.payment_id));
-                }
-                if !self.refunds.iter().any(|x| x.refund_id == r.refund_id) {
+                if self.refund(r.refund_id).is_none() {
+                    if self.payment(r.payment_id).is_none() {
+                        self.orphan(id, stamp, body, Missing::Payment(r.payment_id), false);
+                    }
                     self.refunds.push(RefundState {
                         refund_id: r.refund_id,
                         payment_id: r.payment_id,
                         amount: r.amount,
+                        method: r.method.clone(),
                         reason: r.reason.clone(),
+                        approved_by: r.approved_by,
                         stamp,
                     });
                 }
@@ -539,7 +607,11 @@ impl OrderState {
                 };
                 if to >= self.lifecycle {
                     self.lifecycle = to;
-                    self.cancelled = Some((stamp, c.reason.clone()));
+                    self.cancelled = Some(CancelInfo {
+                        reason: c.reason.clone(),
+                        stamp,
+                        approved_by: c.approved_by,
+                    });
                 }
             }
             EventBody::OrderReopened(r) => {
@@ -550,53 +622,153 @@ impl OrderState {
                 if to > self.lifecycle {
                     self.lifecycle = to;
                 }
-                self.reopens.push((stamp, r.reason.clone(), r.approved_by));
+                self.reopens.push(ReopenInfo {
+                    reason: r.reason.clone(),
+                    stamp,
+                    approved_by: r.approved_by,
+                });
             }
             EventBody::CatalogPublished(_)
             | EventBody::EmployeeSaved(_)
             | EventBody::SettingsPublished(_) => {
-                if !self.foreign.contains(&e.id) {
-                    self.foreign.push(e.id);
+                if !self.foreign.contains(&id) {
+                    self.foreign.push(id);
                 }
             }
         }
     }
 
-    fn take_pending_removal(&mut self, id: DiscountId) -> bool {
-        let Some(i) = self.pending_discount_removals.iter().position(|x| *x == id) else {
-            return false;
+    /// What an approved event was about, in words, as the order stands when it applies.
+    fn describe(&self, body: &EventBody) -> String {
+        let line = |id: LineId| {
+            self.line(id)
+                .map_or_else(|| format!("line {id}"), |l| l.name.clone())
         };
-        self.pending_discount_removals.remove(i);
-        self.resolve_orphans("DiscountRemoved", &format!("discount {id}"));
-        true
+        let amount = |a: &DiscountAmount| match a {
+            DiscountAmount::Fixed(m) => format!("{m} off"),
+            DiscountAmount::Percent(p) => format!("{p} off"),
+        };
+        match body {
+            EventBody::LineVoided(v) => line(v.line_id),
+            EventBody::LineChanged(c) => match &c.change {
+                LineChange::Qty(q) => format!("{} × {}", line(c.line_id), q.get()),
+                _ => line(c.line_id),
+            },
+            EventBody::DiscountApplied(d) => match d.target {
+                DiscountTarget::Order => format!("{} the order", amount(&d.amount)),
+                DiscountTarget::Line { line_id } => {
+                    format!("{} {}", amount(&d.amount), line(line_id))
+                }
+            },
+            EventBody::PaymentVoided(v) => self.payment(v.payment_id).map_or_else(
+                || format!("payment {}", v.payment_id),
+                |p| format!("payment of {}", p.amount),
+            ),
+            EventBody::RefundIssued(r) => format!("{} back", r.amount),
+            EventBody::OrderCancelled(c) => c.reason.clone(),
+            EventBody::OrderReopened(r) => r.reason.clone(),
+            _ => String::new(),
+        }
     }
 
-    fn take_pending_payment_void(&mut self, id: PaymentId) -> Option<String> {
-        let i = self
-            .pending_payment_voids
-            .iter()
-            .position(|(x, _)| *x == id)?;
-        let (_, reason) = self.pending_payment_voids.remove(i);
-        self.resolve_orphans("PaymentVoided", &format!("payment {id}"));
-        Some(reason)
+    /// Applies what `body` says about one line, or keeps it for when the line arrives.
+    fn on_line(&mut self, id: EventId, stamp: Stamp, body: &EventBody, line_id: LineId) {
+        match self.lines.iter_mut().find(|l| l.line_id == line_id) {
+            Some(l) => line_effect(l, stamp, body),
+            None => self.orphan(id, stamp, body, Missing::Line(line_id), true),
+        }
     }
 
-    fn resolve_orphans(&mut self, kind: &str, missing: &str) {
-        self.orphans
-            .retain(|o| !(o.kind == kind && o.missing == missing));
+    /// The target of some orphans arrived: applies them to it, in the agreed order they were
+    /// kept in, and clears their conflicts.
+    fn adopt_orphans(&mut self, target: Missing) {
+        if !self.orphans.iter().any(|o| o.missing == target) {
+            return;
+        }
+        let (adopted, kept): (Vec<Orphan>, Vec<Orphan>) = std::mem::take(&mut self.orphans)
+            .into_iter()
+            .partition(|o| o.missing == target);
+        self.orphans = kept;
+        for o in adopted {
+            let Some(body) = o.pending else { continue };
+            match target {
+                Missing::Line(line_id) => {
+                    if let Some(l) = self.lines.iter_mut().find(|l| l.line_id == line_id) {
+                        line_effect(l, o.stamp, &body);
+                    }
+                }
+                Missing::Payment(pid) => {
+                    if let (Some(p), EventBody::PaymentVoided(v)) = (
+                        self.payments.iter_mut().find(|p| p.payment_id == pid),
+                        &body,
+                    ) {
+                        void_payment(p, o.stamp, v);
+                    }
+                }
+                Missing::Discount(did) => {
+                    if let Some(d) = self.discounts.iter_mut().find(|d| d.discount_id == did) {
+                        d.removed = true;
+                    }
+                }
+            }
+        }
     }
 
-    fn orphan(&mut self, e: &Event, missing: String) {
+    fn orphan(
+        &mut self,
+        id: EventId,
+        stamp: Stamp,
+        body: &EventBody,
+        missing: Missing,
+        keep: bool,
+    ) {
         if !self
             .orphans
             .iter()
-            .any(|o| o.event_id == e.id && o.missing == missing)
+            .any(|o| o.event_id == id && o.missing == missing)
         {
             self.orphans.push(Orphan {
-                event_id: e.id,
-                kind: e.body.kind().to_owned(),
+                event_id: id,
+                kind: body.kind().to_owned(),
                 missing,
+                stamp,
+                pending: keep.then(|| body.clone()),
             });
         }
+    }
+}
+
+/// What a line event does to its line. A void is final: nothing changes a voided line.
+fn line_effect(l: &mut LineState, stamp: Stamp, body: &EventBody) {
+    if l.voided.is_some() {
+        return;
+    }
+    match body {
+        EventBody::LineChanged(c) => match &c.change {
+            LineChange::Qty(q) => l.qty = *q,
+            LineChange::Modifiers(m) => l.modifiers = m.clone(),
+            LineChange::Note(n) => l.note = n.clone(),
+            LineChange::Seat(s) => l.seat = *s,
+            LineChange::Course(c) => l.course = *c,
+        },
+        EventBody::LineVoided(v) => {
+            l.voided = Some(VoidInfo {
+                reason: v.reason.clone(),
+                stamp,
+                approved_by: v.approved_by,
+            });
+        }
+        EventBody::OrderFired(_) => l.fired = true,
+        _ => {}
+    }
+}
+
+fn void_payment(p: &mut PaymentState, stamp: Stamp, v: &PaymentVoided) {
+    if p.voided.is_none() {
+        p.voided = Some(PaymentVoid {
+            reason: v.reason.clone(),
+            stamp,
+            approved_by: v.approved_by,
+        });
     }
 }

@@ -205,26 +205,65 @@ impl OrderState {
         }
     }
 
-    /// What is still due for one part of a split bill: the part's share, less the payments
-    /// recorded for that same part. Never below zero, never above the order's balance.
+    /// The share of the subtotal, in basis points, that the discounts no manager approved take
+    /// off, as the order's own totals compute it (line discounts first, order discounts on what
+    /// is left). The one measure of the cashier discount limit.
+    pub fn unapproved_discount_bp(&self) -> u32 {
+        if !self
+            .discounts
+            .iter()
+            .any(|d| !d.removed && d.approved_by.is_none())
+        {
+            return 0;
+        }
+        let mut o = self.clone();
+        for d in &mut o.discounts {
+            if d.approved_by.is_some() {
+                d.removed = true;
+            }
+        }
+        let t = o.totals();
+        if t.subtotal.minor() <= 0 {
+            return 0;
+        }
+        u32::try_from(div_round(
+            i128::from(t.discount.minor()) * 10_000,
+            i128::from(t.subtotal.minor()),
+        ))
+        .unwrap_or(u32::MAX)
+    }
+
+    /// What the customer is owed back: on a cancelled order the money still held, otherwise what
+    /// was paid past the total. Zero when nothing is owed.
+    pub fn refund_due_with(&self, t: &Totals) -> Money {
+        if self.lifecycle.phase == crate::order::Phase::Cancelled {
+            (t.paid - t.refunded).max(Money::ZERO)
+        } else {
+            (-t.balance).max(Money::ZERO)
+        }
+    }
+
+    /// What is still due for one part of a split bill, never below zero, never above the order's
+    /// balance.
+    ///
+    /// By seat or by lines, a part is what its lines cost less what was already paid for those
+    /// very lines by any part that named them (a payment by lines or by seat is spread over its
+    /// lines by their weight), so a line paid by seat is not paid again by lines.
     ///
     /// An even split shares what the other payments left: a 45.00 bill with 15.00 paid by card,
     /// then split two ways, is 15.00 a part.
-    pub fn due_for(&self, part: &SplitTarget) -> Money {
+    pub fn due_for(&self, target: &SplitTarget) -> Money {
         let t = self.totals();
-        let share: Money = match part {
-            SplitTarget::Seat(s) => t
-                .lines
-                .iter()
-                .filter(|a| self.line(a.line_id).is_some_and(|l| l.seat == Some(*s)))
-                .map(|a| a.total)
-                .sum(),
-            SplitTarget::Lines(ids) => t
-                .lines
-                .iter()
-                .filter(|a| ids.contains(&a.line_id))
-                .map(|a| a.total)
-                .sum(),
+        let share: Money = match target {
+            SplitTarget::Seat(_) | SplitTarget::Lines(_) => {
+                let paid = self.paid_per_line(&t);
+                t.lines
+                    .iter()
+                    .enumerate()
+                    .filter(|(_, a)| self.covers(target, a.line_id))
+                    .map(|(i, a)| (a.total - paid[i]).max(Money::ZERO))
+                    .sum()
+            }
             SplitTarget::Even { part, of } => {
                 let n = usize::from((*of).max(1));
                 let k = usize::from((*part).clamp(1, *of.max(&1))) - 1;
@@ -236,20 +275,47 @@ impl OrderState {
                     .map(|p| p.amount)
                     .sum();
                 let base = (t.total + t.refunded - others).max(Money::ZERO);
-                allocate(base, &vec![1; n])
+                let share = allocate(base, &vec![1; n])
                     .get(k)
                     .copied()
-                    .unwrap_or_default()
+                    .unwrap_or_default();
+                let paid_for: Money = self
+                    .payments
+                    .iter()
+                    .filter(|p| p.voided.is_none() && p.split.as_ref() == Some(target))
+                    .map(|p| p.amount)
+                    .sum();
+                share - paid_for
             }
         };
-        let paid_for: Money = self
-            .payments
-            .iter()
-            .filter(|p| p.voided.is_none() && p.split.as_ref() == Some(part))
-            .map(|p| p.amount)
-            .sum();
-        (share - paid_for)
-            .max(Money::ZERO)
-            .min(t.balance.max(Money::ZERO))
+        share.max(Money::ZERO).min(t.balance.max(Money::ZERO))
+    }
+
+    /// True when a split part by seat or lines names this line.
+    fn covers(&self, part: &SplitTarget, line_id: LineId) -> bool {
+        match part {
+            SplitTarget::Seat(s) => self.line(line_id).is_some_and(|l| l.seat == Some(*s)),
+            SplitTarget::Lines(ids) => ids.contains(&line_id),
+            SplitTarget::Even { .. } => false,
+        }
+    }
+
+    /// What payments by seat or by lines paid for each live line (in the order of
+    /// `t.lines`): each payment spread over the live lines it named, by their totals.
+    fn paid_per_line(&self, t: &Totals) -> Vec<Money> {
+        let mut paid = vec![Money::ZERO; t.lines.len()];
+        for p in self.payments.iter().filter(|p| p.voided.is_none()) {
+            let Some(split @ (SplitTarget::Seat(_) | SplitTarget::Lines(_))) = &p.split else {
+                continue;
+            };
+            let idx: Vec<usize> = (0..t.lines.len())
+                .filter(|i| self.covers(split, t.lines[*i].line_id))
+                .collect();
+            let w: Vec<i64> = idx.iter().map(|i| t.lines[*i].total.minor()).collect();
+            for (i, share) in idx.iter().zip(allocate(p.amount, &w)) {
+                paid[*i] += share;
+            }
+        }
+        paid
     }
 }

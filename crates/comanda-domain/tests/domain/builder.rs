@@ -148,6 +148,7 @@ pub fn qty(n: &Names, i: usize, q: u32) -> EventBody {
     EventBody::LineChanged(LineChanged {
         line_id: n.lines[i],
         change: LineChange::Qty(Quantity::parse(i64::from(q)).unwrap()),
+        approved_by: None,
     })
 }
 
@@ -155,6 +156,7 @@ pub fn note(n: &Names, i: usize, text: Option<&str>) -> EventBody {
     EventBody::LineChanged(LineChanged {
         line_id: n.lines[i],
         change: LineChange::Note(text.map(str::to_owned)),
+        approved_by: None,
     })
 }
 
@@ -222,6 +224,7 @@ pub fn void_pay(n: &Names, i: usize) -> EventBody {
     EventBody::PaymentVoided(PaymentVoided {
         payment_id: n.payments[i],
         reason: "wrong amount".into(),
+        approved_by: None,
     })
 }
 
@@ -230,6 +233,7 @@ pub fn refund(n: &Names, i: usize, payment: usize, amount: i64) -> EventBody {
         refund_id: n.refunds[i],
         payment_id: n.payments[payment],
         amount: Money::from_minor(amount),
+        method: None,
         reason: "cold food".into(),
         approved_by: Some(n.employees[2]),
     })
@@ -243,6 +247,7 @@ pub fn cancel(generation: u32) -> EventBody {
     EventBody::OrderCancelled(OrderCancelled {
         generation,
         reason: "walked out".into(),
+        approved_by: None,
     })
 }
 

@@ -1,7 +1,8 @@
-//! Golden events: one file per kind and schema version under `tests/golden/v1/`, decoded by every
-//! later build so terminals in the field never break. A new kind gets its file with
-//! `UPDATE_GOLDEN=1 cargo test -p comanda-domain --test domain golden`; an existing file is never
-//! rewritten (a changed payload is a new schema version with a new folder).
+//! Golden events: one file per kind and schema version under `tests/golden/v<schema>/`, decoded
+//! by every later build so terminals in the field never break. A new kind or schema version gets
+//! its file with `UPDATE_GOLDEN=1 cargo test -p comanda-domain --test domain golden`; an
+//! existing file is never rewritten (a changed payload is a new schema version with a new
+//! folder).
 
 use std::path::PathBuf;
 
@@ -9,14 +10,18 @@ use comanda_domain::catalog::Catalog;
 use comanda_domain::codec::{self, KNOWN_KINDS};
 use comanda_domain::employee::{EmployeeRecord, PinHash, Role, StoreSettings};
 use comanda_domain::event::{
-    DiscountAmount, EventBody, OrderNoteSet, OrderType, OrderTypeChanged, StreamId,
+    DiscountAmount, EmployeeSaved, EventBody, OrderNoteSet, OrderType, OrderTypeChanged, StreamId,
 };
 use comanda_domain::money::Money;
 
 use crate::builder::*;
 
+fn dir_of(schema: u32) -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join(format!("tests/golden/v{schema}"))
+}
+
 fn dir() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/golden/v1")
+    dir_of(1)
 }
 
 fn samples() -> Vec<comanda_domain::event::Event> {
@@ -44,7 +49,9 @@ fn samples() -> Vec<comanda_domain::event::Event> {
         cancel(0),
         reopen(&n, 1),
     ];
-    for b in bodies {
+    for mut b in bodies {
+        // Every event that can name an approver names one, so the files show the field.
+        b.set_approved_by(n.employees[2]);
         evs.push(d.event(n.order, Some(n.employees[0]), b));
     }
     let mut other = |stream: StreamId, body: EventBody| {
@@ -58,12 +65,17 @@ fn samples() -> Vec<comanda_domain::event::Event> {
     );
     other(
         StreamId::Employees,
-        EventBody::EmployeeSaved(EmployeeRecord {
-            employee_id: n.employees[1],
-            name: "Alex".into(),
-            role: Role::Cashier,
-            pin_hash: PinHash::from_phc("$argon2id$v=19$m=8192,t=2,p=1$c2FsdHNhbHQ$aGFzaA".into()),
-            active: true,
+        EventBody::EmployeeSaved(EmployeeSaved {
+            record: EmployeeRecord {
+                employee_id: n.employees[1],
+                name: "Alex".into(),
+                role: Role::Cashier,
+                pin_hash: PinHash::from_phc(
+                    "$argon2id$v=19$m=8192,t=2,p=1$c2FsdHNhbHQ$aGFzaA".into(),
+                ),
+                active: true,
+            },
+            approved_by: Some(n.employees[2]),
         }),
     );
     other(
@@ -77,8 +89,10 @@ fn samples() -> Vec<comanda_domain::event::Event> {
 fn every_kind_has_a_golden_file_that_decodes() {
     let update = std::env::var_os("UPDATE_GOLDEN").is_some();
     for e in samples() {
-        let path = dir().join(format!("{}.json", e.body.kind()));
+        let dir = dir_of(codec::current_schema(e.body.kind()));
+        let path = dir.join(format!("{}.json", e.body.kind()));
         if !path.exists() && update {
+            std::fs::create_dir_all(&dir).unwrap();
             let text = serde_json::to_string_pretty(&codec::encode(&e)).unwrap();
             std::fs::write(&path, text + "\n").unwrap();
         }
@@ -89,12 +103,22 @@ fn every_kind_has_a_golden_file_that_decodes() {
         );
     }
     for kind in KNOWN_KINDS {
-        let path = dir().join(format!("{kind}.json"));
+        // Every version ever written still decodes: schema 1 of every kind, and each later one.
+        for schema in 1..=codec::current_schema(kind) {
+            let path = dir_of(schema).join(format!("{kind}.json"));
+            if schema > 1 && !path.exists() {
+                continue;
+            }
+            let text = std::fs::read_to_string(&path)
+                .unwrap_or_else(|_| panic!("missing golden file {}", path.display()));
+            let e = codec::decode_json(&text).unwrap_or_else(|err| panic!("{kind}: {err}"));
+            assert_eq!(e.body.kind(), *kind);
+        }
+        let path = dir_of(codec::current_schema(kind)).join(format!("{kind}.json"));
         let text = std::fs::read_to_string(&path)
             .unwrap_or_else(|_| panic!("missing golden file {}", path.display()));
         let e = codec::decode_json(&text).unwrap_or_else(|err| panic!("{kind}: {err}"));
-        assert_eq!(e.body.kind(), *kind);
-        // Today's encoder writes exactly what v1 files hold.
+        // Today's encoder writes exactly what the current version's file holds.
         let again: serde_json::Value = serde_json::to_value(codec::encode(&e)).unwrap();
         let file: serde_json::Value = serde_json::from_str(&text).unwrap();
         assert_eq!(again, file, "{kind}: re-encoding changed the event");
@@ -139,5 +163,37 @@ fn unknown_kinds_schemas_and_bad_payloads_are_errors_not_panics() {
     assert!(matches!(
         codec::decode_json("{not json"),
         Err(codec::CodecError::NotJson(_))
+    ));
+}
+
+#[test]
+fn schema_1_events_read_with_no_approver() {
+    // A terminal on the old build recorded these without the approver: they still decode, and
+    // say nothing rather than something made up.
+    for kind in [
+        "LineChanged",
+        "PaymentVoided",
+        "OrderCancelled",
+        "EmployeeSaved",
+    ] {
+        let text = std::fs::read_to_string(dir_of(1).join(format!("{kind}.json"))).unwrap();
+        let e = codec::decode_json(&text).unwrap();
+        assert_eq!(e.body.approved_by(), None, "{kind}");
+    }
+    let text = std::fs::read_to_string(dir_of(2).join("PaymentVoided.json")).unwrap();
+    assert!(
+        codec::decode_json(&text)
+            .unwrap()
+            .body
+            .approved_by()
+            .is_some()
+    );
+    // A build that knows only schema 1 must refuse schema 2 rather than drop the approver: the
+    // codec refuses any version above the one it writes.
+    let mut v: serde_json::Value = serde_json::from_str(&text).unwrap();
+    v["schema"] = 3.into();
+    assert!(matches!(
+        codec::decode_json(&v.to_string()),
+        Err(codec::CodecError::UnknownSchema { .. })
     ));
 }

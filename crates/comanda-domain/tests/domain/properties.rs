@@ -272,6 +272,66 @@ proptest! {
         prop_assert_eq!(refund_due, o.lifecycle.phase == Phase::Cancelled && held.is_positive());
     }
 
+    /// Stamps that run against causal order (a terminal restored from an old backup, a clock
+    /// set back): an event may sort before the line, payment or discount it names. Once the
+    /// target is held, every such event has taken effect on it and no `MissingReference` is
+    /// left for it.
+    #[test]
+    fn orphans_take_effect_when_their_target_arrives(ops in scenario(), walls in proptest::collection::vec(0u64..60_000, 64)) {
+        let (n, mut events) = play(&ops);
+        for (e, w) in events.iter_mut().zip(walls.iter().cycle()) {
+            e.hlc.wall_ms = 1_700_000_000_000 + *w;
+        }
+        let (o, conflicts) = fold(n.order, &events);
+        let mut line_ids = std::collections::BTreeSet::new();
+        let mut payment_ids = std::collections::BTreeSet::new();
+        let mut discount_ids = std::collections::BTreeSet::new();
+        for e in &events {
+            match &e.body {
+                EventBody::LineAdded(a) => { line_ids.insert(a.line_id.to_string()); }
+                EventBody::PaymentRecorded(p) => { payment_ids.insert(p.payment_id.to_string()); }
+                EventBody::DiscountApplied(d) => { discount_ids.insert(d.discount_id.to_string()); }
+                _ => {}
+            }
+        }
+        for c in &conflicts {
+            if let Conflict::MissingReference { missing, .. } = c {
+                let (what, id) = missing.split_once(' ').unwrap();
+                let held = match what {
+                    "line" => line_ids.contains(id),
+                    "payment" => payment_ids.contains(id),
+                    _ => discount_ids.contains(id),
+                };
+                prop_assert!(!held, "{} is held but still missing", missing);
+            }
+        }
+        let mut last_qty: BTreeMap<_, (comanda_domain::event::EventKey, u32)> = BTreeMap::new();
+        for e in &events {
+            match &e.body {
+                EventBody::LineVoided(v) => prop_assert!(o.line(v.line_id).is_none_or(|l| l.voided.is_some())),
+                EventBody::OrderFired(f) => {
+                    for id in &f.line_ids {
+                        prop_assert!(o.line(*id).is_none_or(|l| l.fired || l.voided.is_some()));
+                    }
+                }
+                EventBody::PaymentVoided(v) => prop_assert!(o.payment(v.payment_id).is_none_or(|p| p.voided.is_some())),
+                EventBody::DiscountRemoved(r) => prop_assert!(o.discount(r.discount_id).is_none_or(|d| d.removed)),
+                EventBody::LineChanged(c) => {
+                    if let LineChange::Qty(q) = c.change {
+                        let cur = last_qty.entry(c.line_id).or_insert((e.key(), q.get()));
+                        if e.key() > cur.0 { *cur = (e.key(), q.get()); }
+                    }
+                }
+                _ => {}
+            }
+        }
+        for l in o.live_lines() {
+            if let Some((_, q)) = last_qty.get(&l.line_id) {
+                prop_assert_eq!(l.qty.get(), *q, "the latest change wins on {}", l.name);
+            }
+        }
+    }
+
     /// Status never goes backwards: whatever subset of the events a node holds, its lifecycle is
     /// at most the lifecycle of the whole set.
     #[test]
@@ -309,18 +369,14 @@ proptest! {
                 _ => {}
             }
         }
-        // A quantity change counts when it comes after the add and before any void.
+        // On a live line the latest quantity change counts, even one stamped before the add (a
+        // change names its line, so it was made after it, whatever the clocks said).
         for e in &events {
             if let EventBody::LineChanged(c) = &e.body
                 && let LineChange::Qty(q) = c.change
             {
-                    let void_key = events.iter().filter_map(|v| match &v.body { EventBody::LineVoided(x) if x.line_id == c.line_id => Some(v.key()), _ => None }).min();
-                    let after_add = added.get(&c.line_id).is_some_and(|a| e.key() > a.0);
-                    let before_void = void_key.is_none_or(|k| e.key() < k);
-                    if after_add && before_void {
-                        let cur = last_qty.entry(c.line_id).or_insert((e.key(), q.get()));
-                        if e.key() > cur.0 { *cur = (e.key(), q.get()); }
-                    }
+                let cur = last_qty.entry(c.line_id).or_insert((e.key(), q.get()));
+                if e.key() > cur.0 { *cur = (e.key(), q.get()); }
             }
         }
         let model_live: BTreeMap<_, u32> = added.iter().filter(|(id, _)| !voided.contains(*id)).map(|(id, (_, q))| (*id, last_qty.get(id).map_or(*q, |x| x.1))).collect();

@@ -71,12 +71,15 @@ fn order_lists_are_newest_first_and_filter_by_status() {
 }
 
 fn employee(id: EmployeeId, name: &str, role: Role) -> EventBody {
-    EventBody::EmployeeSaved(EmployeeRecord {
-        employee_id: id,
-        name: name.into(),
-        role,
-        pin_hash: PinHash::from_phc("$argon2id$v=19$m=19456,t=2,p=1$c2FsdA$aGFzaA".into()),
-        active: true,
+    EventBody::EmployeeSaved(comanda_domain::event::EmployeeSaved {
+        record: EmployeeRecord {
+            employee_id: id,
+            name: name.into(),
+            role,
+            pin_hash: PinHash::from_phc("$argon2id$v=19$m=19456,t=2,p=1$c2FsdA$aGFzaA".into()),
+            active: true,
+        },
+        approved_by: None,
     })
 }
 
@@ -147,4 +150,26 @@ fn catalog_settings_and_employees_take_the_latest_by_agreed_order() {
         comanda_domain::employee::fold_employees(&events_of(&t.store, StreamId::Employees)),
         staff
     );
+}
+
+#[test]
+fn projections_of_an_older_build_are_rebuilt_at_open() {
+    let t = TestStore::new(1, 1_700_000_000_000);
+    let id = small_order(&t);
+    let before = t.store.read(|r| r.order(id)).unwrap().unwrap();
+    // An older build stored the order in a form this build cannot read.
+    let conn = rusqlite::Connection::open(t.path()).unwrap();
+    conn.execute("UPDATE orders SET state = '{\"old\":true}'", [])
+        .unwrap();
+    conn.execute("UPDATE device SET projection_version = 1", [])
+        .unwrap();
+    drop(conn);
+    let t = t.reopen(2);
+    assert_eq!(t.store.read(|r| r.order(id)).unwrap().unwrap(), before);
+    assert_projection_is_fold(&t.store, id);
+    let version: i64 = rusqlite::Connection::open(t.path())
+        .unwrap()
+        .query_row("SELECT projection_version FROM device", [], |r| r.get(0))
+        .unwrap();
+    assert_eq!(version, i64::from(comanda_store::PROJECTION_VERSION));
 }

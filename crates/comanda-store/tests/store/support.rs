@@ -112,6 +112,7 @@ pub fn qty(line_id: LineId, n: i64) -> EventBody {
     EventBody::LineChanged(LineChanged {
         line_id,
         change: LineChange::Qty(Quantity::parse(n).unwrap()),
+        approved_by: None,
     })
 }
 

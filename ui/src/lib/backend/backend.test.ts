@@ -81,6 +81,7 @@ describe("Api", () => {
       note: null,
       opened: { at_ms: 1, by: "Sam" },
       closed: null,
+      cancelled: null,
       lines: [
         {
           line_id: "l",
@@ -100,8 +101,10 @@ describe("Api", () => {
         },
       ],
       discounts: [{ discount_id: "d", target: { type: "order" }, amount: { type: "percent", value: 1000 }, reason: "r", approved_by: null, stamp: { at_ms: 1, by: "Sam" } }],
-      payments: [{ payment_id: "p", method: { type: "cash", tendered: 5000, change: 4400 }, amount: 600, tip: 0, split: null, stamp: { at_ms: 1, by: "Sam" }, voided: null }],
+      payments: [{ payment_id: "p", method: { type: "cash", tendered: 5000, change: 4400 }, amount: 600, tip: 0, split: null, stamp: { at_ms: 1, by: "Sam" }, voided: null, refundable: 600 }],
       refunds: [],
+      refund_due: 0,
+      approvals: [],
       totals: { subtotal: 600, discount: 0, tax_included: 104, tax_added: 0, total: 600, paid: 600, refunded: 0, tips: 0, balance: 0, taxes: [], lines: [] },
       seats: [{ seat: 1, due: 0 }],
       conflicts: [{ type: "overpaid", amount: 5 }],

@@ -4,6 +4,7 @@ import type { PaymentId } from "./PaymentId";
 import type { PaymentMethod } from "./PaymentMethod";
 import type { SplitTarget } from "./SplitTarget";
 import type { StampView } from "./StampView";
+import type { VoidView } from "./VoidView";
 
 /**
  * A payment.
@@ -34,6 +35,10 @@ split: SplitTarget | null,
  */
 stamp: StampView, 
 /**
- * Set when voided: the reason.
+ * Set when voided: why, who, and the approving manager.
  */
-voided: string | null, };
+voided: VoidView | null, 
+/**
+ * What is left to refund of it (zero once voided or fully refunded).
+ */
+refundable: Money, };

@@ -2,6 +2,7 @@
 import type { Money } from "./Money";
 import type { PaymentId } from "./PaymentId";
 import type { RefundId } from "./RefundId";
+import type { RefundMethod } from "./RefundMethod";
 import type { StampView } from "./StampView";
 
 /**
@@ -21,10 +22,18 @@ payment_id: PaymentId,
  */
 amount: Money, 
 /**
+ * How the money went back (`null`: as the payment came in, on old events).
+ */
+method: RefundMethod | null, 
+/**
  * Why.
  */
 reason: string, 
 /**
  * By whom and when.
  */
-stamp: StampView, };
+stamp: StampView, 
+/**
+ * The approving manager's name.
+ */
+approved_by: string | null, };

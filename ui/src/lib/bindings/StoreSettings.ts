@@ -18,4 +18,10 @@ currency: string,
  * every discount no manager approved counted together (so a full comp of one cheap line on
  * a large order passes); above it a manager's PIN is needed.
  */
-cashier_discount_limit: Percent, };
+cashier_discount_limit: Percent, 
+/**
+ * The largest card tip a cashier may record alone, as a share of what the payment pays;
+ * above it a manager's PIN is needed (a mistyped tip is money out of the customer's
+ * account). Schema 2; schema 1 settings take the default.
+ */
+card_tip_limit: Percent, };

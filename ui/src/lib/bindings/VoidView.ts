@@ -2,7 +2,8 @@
 import type { StampView } from "./StampView";
 
 /**
- * How a line was voided.
+ * How a line or a payment was voided, or an order cancelled: why, who, when, and the manager
+ * who approved it.
  */
 export type VoidView = { 
 /**

@@ -49,23 +49,27 @@ const order = (over: Partial<OrderView> = {}, balance = 1000): OrderView => ({
   note: null,
   opened: stamp,
   closed: null,
+  cancelled: null,
   lines: [],
   discounts: [],
   payments: [],
   refunds: [],
+  refund_due: 0,
+  approvals: [],
   totals: { subtotal: balance, discount: 0, tax_included: 0, tax_added: 0, total: balance, paid: 0, refunded: 0, tips: 0, balance, taxes: [], lines: [] },
   seats: [],
   conflicts: [],
   ...over,
 });
-const payment = (split: PaymentView["split"], voided: string | null = null): PaymentView => ({
+const payment = (split: PaymentView["split"], voidReason: string | null = null): PaymentView => ({
   payment_id: Math.random().toString(),
   method: { type: "card", reference: "x" },
   amount: 1,
   tip: 0,
   split,
   stamp,
-  voided,
+  voided: voidReason === null ? null : { reason: voidReason, stamp, approved_by: "Morgan" },
+  refundable: voidReason === null ? 1 : 0,
 });
 
 describe("labels and ages", () => {

@@ -1,0 +1,164 @@
+//! The one place an order command is judged: on the order as it is and as the command's events
+//! would leave it (`OrderState::preview`), never on the command's own arithmetic. Every rule that
+//! must hold after any sequence of commands lives here, so no later command can slip past a rule
+//! written for an earlier one:
+//!
+//! - **sent lines**: a line the kitchen has never grows and keeps its modifiers; taking some or
+//!   all of it off needs a manager;
+//! - **the cashier discount limit**: discounts no manager approved, counted together as a share
+//!   of the subtotal, may not rise above the store's limit without a manager: whether they rise
+//!   because a discount is applied, or because a discounted line grows, a priced modifier
+//!   changes, another discount is removed, a line is voided or shrinks;
+//! - **card tips**: a card tip above the store's share of what the payment pays needs a manager;
+//! - **a command's own approval** (voiding a payment, a refund, a reopen, cancelling what the
+//!   kitchen has): said by the command as `manager_for`.
+//!
+//! When any rule asks for a manager, one approval covers them all and is recorded in every event
+//! of the command that carries an approver.
+
+use comanda_domain::event::{EventBody, PaymentMethod};
+use comanda_domain::order::OrderState;
+use comanda_store::Tx;
+
+use crate::ctx::Ctx;
+use crate::error::{ApiError, ErrorCode};
+use crate::session::{Approval, Session, approve};
+
+/// What a command proposes: its events, and why a manager must approve it whatever the order
+/// looks like after (voiding a payment, reopening…).
+#[derive(Debug, Default)]
+pub(crate) struct Proposal {
+    /// The events, in the order they are to be appended.
+    pub bodies: Vec<EventBody>,
+    /// What the cashier is doing that always needs a manager, in words ("void a payment of
+    /// 12.00").
+    pub manager_for: Option<String>,
+}
+
+impl Proposal {
+    /// Events that need nothing beyond what the rules find.
+    pub fn of(bodies: Vec<EventBody>) -> Proposal {
+        Proposal {
+            bodies,
+            manager_for: None,
+        }
+    }
+
+    /// Nothing to do (a retry, a no-op).
+    pub fn none() -> Proposal {
+        Proposal::default()
+    }
+
+    /// Events that always need a manager, for `what`.
+    pub fn approved(bodies: Vec<EventBody>, what: impl Into<String>) -> Proposal {
+        Proposal {
+            bodies,
+            manager_for: Some(what.into()),
+        }
+    }
+}
+
+/// Judges a proposal on `before` and the state it would produce; returns the events to append,
+/// with the approving manager recorded when one was needed, or the refusal.
+pub(crate) fn decide(
+    ctx: &Ctx,
+    tx: &Tx<'_>,
+    s: &Session,
+    approval: Option<&Approval>,
+    before: &OrderState,
+    p: Proposal,
+) -> Result<Vec<EventBody>, ApiError> {
+    if p.bodies.is_empty() {
+        return Ok(p.bodies);
+    }
+    let device = tx.device()?.device_id;
+    let after = before.preview(&p.bodies, Some(s.employee_id), device, ctx.clock.now_ms());
+    let settings = tx.settings()?.unwrap_or_default();
+    let mut needs: Vec<String> = p.manager_for.into_iter().collect();
+
+    for b in before.live_lines().filter(|l| l.fired) {
+        let Some(a) = after.line(b.line_id) else {
+            continue;
+        };
+        if a.voided.is_some() {
+            needs.push(format!("void {}, already sent to the kitchen", b.name));
+            continue;
+        }
+        if a.qty > b.qty {
+            return Err(ApiError::new(
+                ErrorCode::Conflict,
+                format!(
+                    "{} was already sent to the kitchen: add a new line for more.",
+                    b.name
+                ),
+            )
+            .on("qty"));
+        }
+        if a.modifiers != b.modifiers {
+            return Err(ApiError::new(
+                ErrorCode::Conflict,
+                format!(
+                    "{} was already sent to the kitchen: void it and add it again.",
+                    b.name
+                ),
+            )
+            .on("modifiers"));
+        }
+        if a.qty < b.qty {
+            needs.push(format!("take {} off, already sent to the kitchen", b.name));
+        }
+    }
+
+    let limit = settings.cashier_discount_limit;
+    let (was, will) = (
+        before.unapproved_discount_bp(),
+        after.unapproved_discount_bp(),
+    );
+    if will > limit.bp() && will > was {
+        needs.push(format!("take the order's discounts past {limit}"));
+    }
+
+    for b in &p.bodies {
+        if let EventBody::PaymentRecorded(pay) = b
+            && matches!(pay.method, PaymentMethod::Card { .. })
+            && pay.tip > pay.amount.percent(settings.card_tip_limit)
+        {
+            needs.push(format!(
+                "add a card tip of {} on {} (more than {})",
+                pay.tip, pay.amount, settings.card_tip_limit
+            ));
+        }
+    }
+
+    if needs.is_empty() {
+        return Ok(p.bodies);
+    }
+    let approver = approve(ctx, tx, s, approval, &join(&needs))?;
+    let mut bodies = p.bodies;
+    for b in &mut bodies {
+        b.set_approved_by(approver);
+    }
+    Ok(bodies)
+}
+
+/// "a, b and c".
+fn join(parts: &[String]) -> String {
+    match parts {
+        [] => String::new(),
+        [one] => one.clone(),
+        [init @ .., last] => format!("{} and {last}", init.join(", ")),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::join;
+
+    #[test]
+    fn reasons_read_as_a_sentence() {
+        let s = |v: &[&str]| join(&v.iter().map(|x| (*x).to_owned()).collect::<Vec<_>>());
+        assert_eq!(s(&["a"]), "a");
+        assert_eq!(s(&["a", "b"]), "a and b");
+        assert_eq!(s(&["a", "b", "c"]), "a, b and c");
+    }
+}
