@@ -10,6 +10,7 @@ mod fixture;
 mod fuzz;
 mod idempotency;
 mod malformed;
+mod money;
 mod review;
 mod sequences;
 mod split;
