@@ -70,6 +70,14 @@ macro_rules! read_methods {
             ) -> Result<Vec<::comanda_domain::event::Event>, $crate::StoreError> {
                 $crate::sql::stream_events(self.conn(), stream)
             }
+            /// The order an id a caller may choose (an order's, a line's, a payment's, a
+            /// discount's, a refund's) already belongs to, and its kind (`"line"`…).
+            pub fn entity_owner(
+                &self,
+                id: &str,
+            ) -> Result<Option<(String, ::comanda_domain::ids::OrderId)>, $crate::StoreError> {
+                $crate::sql::entity_owner(self.conn(), id)
+            }
             /// How many events are stored (local and received).
             pub fn event_count(&self) -> Result<u64, $crate::StoreError> {
                 $crate::reads::event_count(self.conn())

@@ -5,9 +5,9 @@
 use std::str::FromStr;
 
 use comanda_domain::codec;
-use comanda_domain::event::{Event, StreamId};
+use comanda_domain::event::{Event, EventBody, StreamId};
 use comanda_domain::hlc::{Hlc, HlcState};
-use comanda_domain::ids::{DeviceId, EventId, StoreId};
+use comanda_domain::ids::{DeviceId, EventId, OrderId, StoreId};
 use rusqlite::{Connection, OptionalExtension, params};
 
 use crate::error::StoreError;
@@ -115,7 +115,44 @@ pub(crate) fn insert_event(conn: &Connection, e: &Event) -> Result<i64, StoreErr
             serde_json::to_string(&s.payload)?,
         ],
     )?;
-    Ok(conn.last_insert_rowid())
+    let seq = conn.last_insert_rowid();
+    if let StreamId::Order(order_id) = e.stream
+        && let Some((kind, id)) = entity_of(&e.body, order_id)
+    {
+        conn.prepare_cached(
+            "INSERT OR IGNORE INTO entity_ids (id, kind, order_id) VALUES (?1, ?2, ?3)",
+        )?
+        .execute(params![id, kind, order_id.to_string()])?;
+    }
+    Ok(seq)
+}
+
+/// The id a caller may choose that an order event creates, and its kind.
+fn entity_of(body: &EventBody, order_id: OrderId) -> Option<(&'static str, String)> {
+    Some(match body {
+        EventBody::OrderOpened(_) => ("order", order_id.to_string()),
+        EventBody::LineAdded(a) => ("line", a.line_id.to_string()),
+        EventBody::PaymentRecorded(p) => ("payment", p.payment_id.to_string()),
+        EventBody::DiscountApplied(d) => ("discount", d.discount_id.to_string()),
+        EventBody::RefundIssued(r) => ("refund", r.refund_id.to_string()),
+        _ => return None,
+    })
+}
+
+/// The order an id a caller chose already belongs to, and what it names there.
+pub(crate) fn entity_owner(
+    conn: &Connection,
+    id: &str,
+) -> Result<Option<(String, OrderId)>, StoreError> {
+    let row: Option<(String, String)> = conn
+        .query_row(
+            "SELECT kind, order_id FROM entity_ids WHERE id = ?1",
+            [id],
+            |r| Ok((r.get(0)?, r.get(1)?)),
+        )
+        .optional()?;
+    row.map(|(kind, order)| Ok((kind, parse(&order, "entity order id")?)))
+        .transpose()
 }
 
 /// True when an event with this id is stored.

@@ -10,7 +10,7 @@ use serde::{Deserialize, Serialize};
 use crate::ctx::Ctx;
 use crate::error::{ApiError, ErrorCode, domain};
 use crate::input;
-use crate::orders::{Needs, Proposal, ensure_open, mutate};
+use crate::orders::{Claim, Needs, Proposal, claim, ensure_open, mutate, not_a_retry};
 use crate::session::{Approval, Session};
 use crate::views::OrderView;
 
@@ -77,9 +77,16 @@ pub fn apply_discount(ctx: &Ctx, s: &Session, req: ApplyDiscount) -> Result<Orde
         req.order_id,
         Needs::Any,
         req.approval.as_ref(),
-        |_, order| {
-            if order.discount(discount_id).is_some() {
-                return Ok(Proposal::none()); // a retry: applied once
+        |tx, order| {
+            if claim(tx, &discount_id, "discount", req.order_id, "discount_id")? == Claim::Here {
+                let same = order
+                    .discount(discount_id)
+                    .is_some_and(|d| d.target == req.target && d.amount == amount);
+                return if same {
+                    Ok(Proposal::none()) // a retry: applied once
+                } else {
+                    Err(not_a_retry("discount_id"))
+                };
             }
             ensure_open(order)?;
             if let DiscountTarget::Line { line_id } = req.target {

@@ -8,14 +8,14 @@
 use comanda_domain::event::{EventBody, OrderClosed, PaymentMethod, PaymentRecorded, SplitTarget};
 use comanda_domain::ids::{OrderId, PaymentId};
 use comanda_domain::money::Money;
-use comanda_domain::order::{OrderState, OrderStatus};
+use comanda_domain::order::{OrderState, OrderStatus, PaymentState};
 use serde::{Deserialize, Serialize};
 
 use crate::ctx::Ctx;
 use crate::error::{ApiError, ErrorCode, domain};
 use crate::input;
 use crate::orders::fire_order::fire_unsent;
-use crate::orders::{Needs, Proposal, mutate};
+use crate::orders::{Claim, Needs, Proposal, claim, mutate, not_a_retry};
 use crate::session::{Approval, Session};
 use crate::views::OrderView;
 
@@ -82,9 +82,12 @@ pub fn record_payment(ctx: &Ctx, s: &Session, req: RecordPayment) -> Result<Orde
         req.order_id,
         Needs::Any,
         req.approval.as_ref(),
-        |_, order| {
-            if order.payment(req.payment_id).is_some() {
-                return Ok(Proposal::none()); // a retry: applied once
+        |tx, order| {
+            if claim(tx, &req.payment_id, "payment", req.order_id, "payment_id")? == Claim::Here {
+                return match order.payment(req.payment_id) {
+                    Some(p) if same_payment(p, &req) => Ok(Proposal::none()), // a retry: once
+                    _ => Err(not_a_retry("payment_id")),
+                };
             }
             if order.status() != OrderStatus::Open {
                 return Err(ApiError::new(
@@ -120,6 +123,21 @@ pub fn record_payment(ctx: &Ctx, s: &Session, req: RecordPayment) -> Result<Orde
             Ok(Proposal::of(out))
         },
     )
+}
+
+/// True when a request sent again is the payment already recorded under its id: the same
+/// method (cash handed over, or card reference), the same explicit amount, the same split part.
+fn same_payment(p: &PaymentState, req: &RecordPayment) -> bool {
+    let method = match (&req.method, &p.method) {
+        (PaymentRequest::Cash { tendered, amount }, PaymentMethod::Cash { tendered: t, .. }) => {
+            *tendered == t.minor() && amount.is_none_or(|a| a == p.amount.minor())
+        }
+        (PaymentRequest::Card { amount, reference }, PaymentMethod::Card { reference: r }) => {
+            reference.trim() == r && amount.is_none_or(|a| a == p.amount.minor())
+        }
+        _ => false,
+    };
+    method && req.split == p.split
 }
 
 fn validate_split(order: &OrderState, part: &SplitTarget) -> Result<Money, ApiError> {

@@ -16,7 +16,7 @@ use serde::{Deserialize, Serialize};
 use crate::ctx::Ctx;
 use crate::error::{ApiError, ErrorCode, domain};
 use crate::input;
-use crate::orders::{Needs, Proposal, mutate};
+use crate::orders::{Claim, Needs, Proposal, claim, mutate, not_a_retry};
 use crate::session::{Approval, Session};
 use crate::views::OrderView;
 
@@ -78,16 +78,16 @@ pub fn refund_payment(ctx: &Ctx, s: &Session, req: RefundPayment) -> Result<Orde
         req.order_id,
         Needs::Any,
         req.approval.as_ref(),
-        |_, order| {
-            if let Some(r) = order.refund(req.refund_id) {
-                return if r.payment_id == req.payment_id && asked.is_none_or(|a| a == r.amount) {
-                    Ok(Proposal::none()) // a retry: refunded once
-                } else {
-                    Err(ApiError::new(
-                        ErrorCode::Conflict,
-                        "That refund was already recorded with other details.",
-                    )
-                    .on("refund_id"))
+        |tx, order| {
+            if claim(tx, &req.refund_id, "refund", req.order_id, "refund_id")? == Claim::Here {
+                return match order.refund(req.refund_id) {
+                    Some(r)
+                        if r.payment_id == req.payment_id
+                            && asked.is_none_or(|a| a == r.amount) =>
+                    {
+                        Ok(Proposal::none()) // a retry: refunded once
+                    }
+                    _ => Err(not_a_retry("refund_id")),
                 };
             }
             let p = order.payment(req.payment_id).ok_or_else(|| {

@@ -133,3 +133,94 @@ async fn a_retry_after_the_order_closed_still_answers_its_success() {
         None,
     );
 }
+
+/// Regression (review): the same `line_id` and the same `payment_id` landed on two orders, and
+/// `open_order` with a known id and another table answered the first order as a success.
+#[tokio::test]
+async fn an_id_sent_again_on_another_order_or_with_other_content_is_a_conflict() {
+    let app = spawn_app().await;
+    let t = app.login(ALEX).await;
+    let menu = app.menu().await;
+    let (a, b) = (app.open_table(&t, "1").await, app.open_table(&t, "2").await);
+    let events = |app: &crate::support::TestApp| app.event_count();
+    let conflict = |got: &(u16, serde_json::Value), field: &str| {
+        crate::support::assert_error(got, 409, "conflict", Some(field));
+    };
+
+    // A line id of order a, sent on order b; and on a for another item.
+    let add = |order: &str, item: &str| json!({ "order_id": order, "line_id": client_id(30), "item_id": menu.item(item), "qty": 1 });
+    app.ok("add_line", &t, add(&a, "Beer")).await;
+    let before = events(&app);
+    conflict(
+        &app.call("add_line", Some(&t), add(&b, "Beer")).await,
+        "line_id",
+    );
+    conflict(
+        &app.call("add_line", Some(&t), add(&a, "Cola")).await,
+        "line_id",
+    );
+    assert_eq!(
+        app.ok("add_line", &t, add(&a, "Beer")).await["lines"]
+            .as_array()
+            .unwrap()
+            .len(),
+        1
+    );
+    // An id of one kind cannot name another: the line's id as a payment's.
+    let pay = |order: &str, id: u64, reference: &str| json!({ "order_id": order, "payment_id": client_id(id), "method": { "type": "card", "amount": 100, "reference": reference } });
+    conflict(
+        &app.call("record_payment", Some(&t), pay(&a, 30, "T-1"))
+            .await,
+        "payment_id",
+    );
+
+    // A payment id of order a, sent on order b; and on a with another card reference.
+    app.ok("record_payment", &t, pay(&a, 31, "T-1")).await;
+    let before_pay = events(&app);
+    conflict(
+        &app.call("record_payment", Some(&t), pay(&b, 31, "T-1"))
+            .await,
+        "payment_id",
+    );
+    conflict(
+        &app.call("record_payment", Some(&t), pay(&a, 31, "T-2"))
+            .await,
+        "payment_id",
+    );
+    assert_eq!(events(&app), before_pay);
+
+    // A discount id reused, an order id reused for another table.
+    let disc = |order: &str, bp: i64| json!({ "order_id": order, "discount_id": client_id(32), "target": { "type": "order" }, "discount": { "type": "percent", "value": bp }, "reason": "regular" });
+    app.ok("apply_discount", &t, disc(&a, 500)).await;
+    conflict(
+        &app.call("apply_discount", Some(&t), disc(&b, 500)).await,
+        "discount_id",
+    );
+    conflict(
+        &app.call("apply_discount", Some(&t), disc(&a, 800)).await,
+        "discount_id",
+    );
+    app.ok("apply_discount", &t, disc(&a, 500)).await;
+    let open = |table: &str| json!({ "order_id": a, "order_type": { "type": "dine_in", "table": table, "guests": null } });
+    conflict(
+        &app.call("open_order", Some(&t), open("9")).await,
+        "order_id",
+    );
+    // A line's id cannot open an order either.
+    let open_as_line =
+        json!({ "order_id": client_id(30), "order_type": { "type": "tab", "name": "Kim" } });
+    conflict(
+        &app.call("open_order", Some(&t), open_as_line).await,
+        "order_id",
+    );
+
+    assert!(
+        events(&app) > before,
+        "the first payment and discount were recorded"
+    );
+    let listed = app.ok("list_orders", &t, json!({ "status": "all" })).await;
+    assert_eq!(listed["orders"].as_array().unwrap().len(), 2);
+    let b_view = app.ok("get_order", &t, json!({ "order_id": b })).await;
+    assert!(b_view["lines"].as_array().unwrap().is_empty());
+    assert!(b_view["payments"].as_array().unwrap().is_empty());
+}

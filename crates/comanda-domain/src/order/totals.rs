@@ -224,7 +224,21 @@ impl OrderState {
         }
         let t = o.totals();
         if t.subtotal.minor() <= 0 {
-            return 0;
+            // Nothing to take a share of, but a fixed amount off still waits for the next line:
+            // 3.91 off an emptied order is 30 % of the 13.00 line added next. It counts as
+            // everything, so emptying an order under such a discount needs a manager, and a
+            // cheap line added after it cannot hide behind a share of zero.
+            let waiting = o.discounts.iter().any(|d| {
+                !d.removed
+                    && matches!(d.amount, DiscountAmount::Fixed(_))
+                    && match d.target {
+                        DiscountTarget::Order => true,
+                        DiscountTarget::Line { line_id } => {
+                            o.line(line_id).is_some_and(|l| l.is_live())
+                        }
+                    }
+            });
+            return if waiting { u32::MAX } else { 0 };
         }
         u32::try_from(div_round(
             i128::from(t.discount.minor()) * 10_000,
