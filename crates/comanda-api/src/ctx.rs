@@ -15,6 +15,14 @@ use crate::session::Session;
 
 /// How long a session lasts without use before the PIN is asked again.
 pub const SESSION_IDLE_MS: u64 = 12 * 60 * 60 * 1000;
+/// How long a session lasts at most, however much it is used: a shift, with room to spare.
+pub const SESSION_MAX_MS: u64 = 16 * 60 * 60 * 1000;
+
+/// True while a session is neither idle too long nor too old.
+pub(crate) fn alive(s: &Session, now: u64) -> bool {
+    now.saturating_sub(s.last_used_ms) <= SESSION_IDLE_MS
+        && now.saturating_sub(s.created_ms) <= SESSION_MAX_MS
+}
 
 /// The signed-in sessions, and a counter bumped whenever the staff list changes in a way that
 /// ends sessions, so a sign-in that read the list before the change cannot slip in after it.
@@ -25,10 +33,10 @@ pub(crate) struct Sessions {
 }
 
 impl Sessions {
-    /// Drops sessions idle for longer than [`SESSION_IDLE_MS`].
+    /// Drops sessions idle for longer than [`SESSION_IDLE_MS`] or older than
+    /// [`SESSION_MAX_MS`].
     pub(crate) fn prune(&mut self, now: u64) {
-        self.map
-            .retain(|_, s| now.saturating_sub(s.last_used_ms) <= SESSION_IDLE_MS);
+        self.map.retain(|_, s| alive(s, now));
     }
 }
 
@@ -44,56 +52,7 @@ pub struct Ctx {
     /// The event bus.
     pub bus: Bus,
     pub(crate) sessions: Arc<Mutex<Sessions>>,
-    pub(crate) pin_guard: Arc<Mutex<PinGuard>>,
-}
-
-/// How many wrong PINs (sign-in and approvals together) are allowed within [`PIN_WINDOW_MS`].
-pub const MAX_WRONG_PINS: usize = 8;
-/// The window over which wrong PINs are counted.
-pub const PIN_WINDOW_MS: u64 = 60_000;
-
-/// Counts recent wrong PINs, so nobody can try all 10,000 four-digit PINs at the counter or
-/// through the API: past [`MAX_WRONG_PINS`] in a minute, PINs are refused until the oldest
-/// mistake is a minute old.
-#[derive(Debug, Default)]
-pub(crate) struct PinGuard {
-    wrong: std::collections::VecDeque<u64>,
-}
-
-impl PinGuard {
-    /// Refuses while too many wrong PINs were typed in the last minute.
-    pub(crate) fn check(&mut self, now: u64) -> Result<(), ApiError> {
-        while self
-            .wrong
-            .front()
-            .is_some_and(|t| now.saturating_sub(*t) >= PIN_WINDOW_MS)
-        {
-            self.wrong.pop_front();
-        }
-        if self.wrong.len() >= MAX_WRONG_PINS {
-            let wait = self
-                .wrong
-                .front()
-                .map_or(PIN_WINDOW_MS, |t| PIN_WINDOW_MS - now.saturating_sub(*t));
-            return Err(ApiError::new(
-                crate::error::ErrorCode::TooManyAttempts,
-                format!(
-                    "Too many wrong PINs: wait {} seconds, then try again.",
-                    wait.div_ceil(1000)
-                ),
-            )
-            .on("pin"));
-        }
-        Ok(())
-    }
-
-    /// Counts a wrong PIN (the queue never holds more than the limit).
-    pub(crate) fn wrong(&mut self, now: u64) {
-        self.wrong.push_back(now);
-        while self.wrong.len() > MAX_WRONG_PINS {
-            self.wrong.pop_front();
-        }
-    }
+    pub(crate) pin_limits: Arc<Mutex<crate::limits::PinLimits>>,
 }
 
 impl Ctx {
@@ -118,7 +77,7 @@ impl Ctx {
             ids,
             bus: Bus::default(),
             sessions: Arc::default(),
-            pin_guard: Arc::default(),
+            pin_limits: Arc::default(),
         };
         if demo {
             crate::seed::seed_demo_if_empty(&ctx)?;
@@ -129,11 +88,9 @@ impl Ctx {
     /// True while the token's session is alive (does not refresh its idle timer).
     pub fn session_alive(&self, token: &str) -> bool {
         let now = self.clock.now_ms();
-        self.sessions.lock().is_ok_and(|s| {
-            s.map
-                .get(token)
-                .is_some_and(|s| now.saturating_sub(s.last_used_ms) <= SESSION_IDLE_MS)
-        })
+        self.sessions
+            .lock()
+            .is_ok_and(|s| s.map.get(token).is_some_and(|s| alive(s, now)))
     }
 
     /// The session for a token, if it is valid; refreshes its idle timer.
@@ -145,7 +102,7 @@ impl Ctx {
             .map_err(|_| ApiError::internal(&"session lock poisoned"))?;
         let map = &mut sessions.map;
         match map.get_mut(token) {
-            Some(s) if now.saturating_sub(s.last_used_ms) <= SESSION_IDLE_MS => {
+            Some(s) if alive(s, now) => {
                 s.last_used_ms = now;
                 Ok(s.clone())
             }

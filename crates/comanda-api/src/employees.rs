@@ -12,7 +12,7 @@ use crate::catalog::Empty;
 use crate::ctx::Ctx;
 use crate::error::{ApiError, ErrorCode};
 use crate::input;
-use crate::session::{Approval, Session, approve, hash_pin, pin_matches};
+use crate::session::{Approval, Session, approve, hash_pin, limits, pin_matches};
 use crate::views::EmployeeView;
 
 /// The staff list.
@@ -80,11 +80,18 @@ pub fn save_employee(ctx: &Ctx, s: &Session, req: SaveEmployee) -> Result<Employ
             None => None,
         };
         if let Some(p) = &pin {
+            // Whether a PIN is someone else's is a PIN test: counted against the one saving
+            // (crate::limits), so the staff list is no way to try PINs unchecked.
+            let attempt = limits(ctx)?
+                .of(s.employee_id)
+                .begin(crate::limits::APPROVALS, ctx.clock.now_ms())?;
             let taken = all
                 .values()
                 .filter(|e| e.active && Some(e.employee_id) != req.employee_id)
                 .any(|e| pin_matches(p, &e.pin_hash));
-            if taken {
+            if !taken {
+                limits(ctx)?.of(s.employee_id).neutral(attempt);
+            } else {
                 return Err(ApiError::new(
                     ErrorCode::Conflict,
                     "Someone else already has that PIN: choose another.",
@@ -132,9 +139,10 @@ pub fn save_employee(ctx: &Ctx, s: &Session, req: SaveEmployee) -> Result<Employ
         if existing == Some(&record) {
             return Ok((None, list(all.into_values())));
         }
-        // A departure or a changed role takes effect at once: their sessions end.
-        let revoke = (!record.active || existing.is_some_and(|e| e.role != record.role))
-            .then_some(record.employee_id);
+        // A departure, a changed role or a changed PIN takes effect at once: their sessions end.
+        let revoke = (!record.active
+            || existing.is_some_and(|e| e.role != record.role || e.pin_hash != record.pin_hash))
+        .then_some(record.employee_id);
         tx.append(
             StreamId::Employees,
             Some(s.employee_id),

@@ -15,6 +15,7 @@ pub mod employees;
 pub mod error;
 pub mod http;
 pub mod input;
+pub mod limits;
 pub mod orders;
 pub mod seed;
 pub mod session;

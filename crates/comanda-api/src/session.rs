@@ -28,6 +28,8 @@ pub struct Session {
     pub role: Role,
     /// Last use (Unix ms), for the idle timeout.
     pub last_used_ms: u64,
+    /// When it began (Unix ms), for the absolute lifetime.
+    pub created_ms: u64,
 }
 
 /// A manager's PIN given to approve an action.
@@ -95,18 +97,22 @@ fn find_by_pin<'a>(
 pub fn login(ctx: &Ctx, req: Login) -> Result<SessionView, ApiError> {
     let pin = Pin::parse(req.pin.trim())
         .map_err(|_| ApiError::invalid("pin", "A PIN is 4 to 8 digits."))?;
+    // The try is counted before any hash is checked (crate::limits), and given back if the
+    // PIN is right.
+    let attempt = limits(ctx)?
+        .sign_in
+        .begin(crate::limits::SIGN_IN, ctx.clock.now_ms())?;
     // The staff list may change while the PIN hashes are checked (they take a few ms each):
     // the session is only kept if no change that ends sessions came in between.
-    guard(ctx)?.check(ctx.clock.now_ms())?;
     for _ in 0..3 {
         let version = lock(ctx)?.staff_version;
         let employees = ctx.store.read(|r| r.employees())?;
         let Some(e) = find_by_pin(employees.values(), &pin) else {
-            guard(ctx)?.wrong(ctx.clock.now_ms());
             return Err(
                 ApiError::new(ErrorCode::WrongPin, "That PIN is not known. Try again.").on("pin"),
             );
         };
+        limits(ctx)?.sign_in.right(attempt);
         let token = format!(
             "{}{}",
             ctx.ids.next_uuid().simple(),
@@ -119,6 +125,7 @@ pub fn login(ctx: &Ctx, req: Login) -> Result<SessionView, ApiError> {
             name: e.name.clone(),
             role: e.role,
             last_used_ms: now,
+            created_ms: now,
         };
         let mut sessions = lock(ctx)?;
         if sessions.staff_version != version {
@@ -139,10 +146,12 @@ pub fn login(ctx: &Ctx, req: Login) -> Result<SessionView, ApiError> {
     ))
 }
 
-fn guard(ctx: &Ctx) -> Result<std::sync::MutexGuard<'_, crate::ctx::PinGuard>, ApiError> {
-    ctx.pin_guard
+pub(crate) fn limits(
+    ctx: &Ctx,
+) -> Result<std::sync::MutexGuard<'_, crate::limits::PinLimits>, ApiError> {
+    ctx.pin_limits
         .lock()
-        .map_err(|_| ApiError::internal(&"PIN guard lock poisoned"))
+        .map_err(|_| ApiError::internal(&"PIN limits lock poisoned"))
 }
 
 fn lock(ctx: &Ctx) -> Result<std::sync::MutexGuard<'_, crate::ctx::Sessions>, ApiError> {
@@ -151,8 +160,8 @@ fn lock(ctx: &Ctx) -> Result<std::sync::MutexGuard<'_, crate::ctx::Sessions>, Ap
         .map_err(|_| ApiError::internal(&"session lock poisoned"))
 }
 
-/// Ends every session of one employee (they left, or their role changed), so no sign-in that
-/// read the old staff list can survive the change.
+/// Ends every session of one employee (they left, their role or their PIN changed), so no
+/// sign-in that read the old staff list can survive the change.
 pub(crate) fn end_sessions_of(
     ctx: &Ctx,
     id: comanda_domain::ids::EmployeeId,
@@ -190,15 +199,19 @@ pub fn approve(
     };
     let denied =
         || ApiError::new(ErrorCode::ApprovalDenied, "That PIN is not a manager's.").on("approval");
-    let now = ctx.clock.now_ms();
-    guard(ctx)?.check(now).map_err(|e| e.on("approval"))?;
+    // Counted against the one asking (crate::limits): a cashier guessing at their session
+    // locks only their own approvals.
+    let attempt = limits(ctx)?
+        .of(s.employee_id)
+        .begin(crate::limits::APPROVALS, ctx.clock.now_ms())
+        .map_err(|e| e.on("approval"))?;
     let pin = Pin::parse(a.pin.trim()).map_err(|_| denied())?;
     let employees = tx.employees()?;
     match find_by_pin(employees.values().filter(|e| e.role == Role::Manager), &pin) {
-        Some(m) => Ok(m.employee_id),
-        None => {
-            guard(ctx)?.wrong(now);
-            Err(denied())
+        Some(m) => {
+            limits(ctx)?.of(s.employee_id).right(attempt);
+            Ok(m.employee_id)
         }
+        None => Err(denied()),
     }
 }

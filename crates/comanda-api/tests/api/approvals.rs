@@ -240,7 +240,7 @@ async fn sign_in_needs_a_known_pin_and_every_call_a_live_session() {
         app.call("list_orders", Some(&token), body.clone()).await.0,
         200
     );
-    app.clock.advance(11 * 60 * 60 * 1000);
+    app.clock.advance(4 * 60 * 60 * 1000);
     assert_eq!(
         app.call("list_orders", Some(&token), body.clone()).await.0,
         200
