@@ -64,6 +64,7 @@ pub fn router(ctx: Ctx, assets: Option<Arc<dyn Assets>>) -> Router {
         })
         .fallback(fallback)
         .layer(axum::middleware::from_fn(loopback_host_only))
+        .layer(axum::middleware::from_fn(security_headers))
         .layer(DefaultBodyLimit::disable())
         .layer(CatchPanicLayer::custom(
             |_: Box<dyn std::any::Any + Send>| {
@@ -94,14 +95,43 @@ async fn loopback_host_only(req: axum::extract::Request, next: axum::middleware:
         .headers()
         .get(header::HOST)
         .and_then(|h| h.to_str().ok());
+    // No Host at all is refused like a foreign one: every browser sends it, and a request
+    // without one cannot show it is meant for this terminal.
     match host {
-        Some(h) if !is_loopback_host(h) => ApiError::new(
+        Some(h) if is_loopback_host(h) => next.run(req).await,
+        _ => ApiError::new(
             ErrorCode::Forbidden,
             "This terminal answers only on its own address (127.0.0.1 or localhost).",
         )
         .into_response(),
-        _ => next.run(req).await,
     }
+}
+
+/// The page's own files and nothing else: scripts only from this server, no framing (no
+/// clickjacking of the counter), no guessing of content types, no referrer leaving the terminal.
+pub const CONTENT_SECURITY_POLICY: &str = "default-src 'self'; script-src 'self'; \
+     style-src 'self' 'unsafe-inline'; img-src 'self' data:; connect-src 'self'; \
+     font-src 'self'; object-src 'none'; base-uri 'none'; form-action 'none'; \
+     frame-ancestors 'none'";
+
+/// Adds the security headers to every answer (the UI's files, the API's JSON, its errors).
+async fn security_headers(req: axum::extract::Request, next: axum::middleware::Next) -> Response {
+    let mut resp = next.run(req).await;
+    let h = resp.headers_mut();
+    h.insert(
+        header::CONTENT_SECURITY_POLICY,
+        HeaderValue::from_static(CONTENT_SECURITY_POLICY),
+    );
+    h.insert(
+        header::X_CONTENT_TYPE_OPTIONS,
+        HeaderValue::from_static("nosniff"),
+    );
+    h.insert(header::X_FRAME_OPTIONS, HeaderValue::from_static("DENY"));
+    h.insert(
+        header::REFERRER_POLICY,
+        HeaderValue::from_static("no-referrer"),
+    );
+    resp
 }
 
 /// True for `127.0.0.1`, `localhost` and `[::1]`, with or without a port.

@@ -406,3 +406,43 @@ async fn only_loopback_host_names_are_served() {
         }
     }
 }
+
+/// Regression (review): the served UI had no Content-Security-Policy, could be framed and
+/// sniffed; a request with no Host header was served.
+#[tokio::test]
+async fn the_ui_and_the_api_say_how_a_browser_may_use_them_and_no_host_is_refused() {
+    let app = spawn_app().await;
+    for (method, path) in [
+        (reqwest::Method::GET, "/"),
+        (reqwest::Method::GET, "/api/openapi.json"),
+        (reqwest::Method::POST, "/api/get_status"),
+        (reqwest::Method::POST, "/api/nope"),
+    ] {
+        let resp = app
+            .client
+            .request(method, format!("{}{path}", app.base))
+            .header(reqwest::header::CONTENT_TYPE, "application/json")
+            .body("{}")
+            .send()
+            .await
+            .unwrap();
+        let h = resp.headers();
+        let csp = h["content-security-policy"].to_str().unwrap();
+        assert!(csp.contains("frame-ancestors 'none'"), "{path}: {csp}");
+        assert!(csp.contains("script-src 'self'"), "{path}: {csp}");
+        assert_eq!(h["x-content-type-options"], "nosniff", "{path}");
+        assert_eq!(h["x-frame-options"], "DENY", "{path}");
+    }
+    // A request with no Host header at all, written by hand on a socket.
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    let mut s = tokio::net::TcpStream::connect(("127.0.0.1", app.port))
+        .await
+        .unwrap();
+    s.write_all(b"POST /api/get_status HTTP/1.0\r\nContent-Type: application/json\r\nContent-Length: 2\r\n\r\n{}")
+        .await
+        .unwrap();
+    let mut out = String::new();
+    s.read_to_string(&mut out).await.unwrap();
+    assert!(out.starts_with("HTTP/1.0 403"), "{out}");
+    assert!(out.contains("\"code\":\"forbidden\""), "{out}");
+}
