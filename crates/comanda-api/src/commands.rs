@@ -139,6 +139,9 @@ macro_rules! commands {
                         Access::$access,
                         &<$req as ToSchema>::name(),
                         &<$resp as ToSchema>::name(),
+                        // A call whose request may be `{}` may be sent with no body at all
+                        // (the server reads none as `{}`): the document says it is optional.
+                        serde_json::from_value::<$req>(Value::Object(Default::default())).is_err(),
                     )),
                 );
             )*
@@ -218,6 +221,7 @@ fn operation(
     access: Access,
     req: &str,
     resp: &str,
+    body_required: bool,
 ) -> utoipa::openapi::path::Operation {
     let json = |n: &str| ContentBuilder::new().schema(Some(schema_ref(n))).build();
     let error = |d: &str| {
@@ -232,7 +236,11 @@ fn operation(
         .request_body(Some(
             RequestBodyBuilder::new()
                 .content("application/json", json(req))
-                .required(Some(utoipa::openapi::Required::True))
+                .required(Some(if body_required {
+                    utoipa::openapi::Required::True
+                } else {
+                    utoipa::openapi::Required::False
+                }))
                 .build(),
         ))
         .responses(
