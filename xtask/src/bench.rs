@@ -1,7 +1,7 @@
 //! `cargo xtask bench`: builds the benchmarks in release mode and prints the quality-bar figures
 //! beside their same-run references; `--write` also rewrites `BENCHMARKS.md`.
 //!
-//! The measuring is done by `crates/comanda-api/examples/bench.rs` (it links the real crates and
+//! The measuring is done by `bench/src/main.rs` (it links the real crates and
 //! prints one JSON line per figure); this file builds what it needs (the UI, the release app),
 //! runs it, and turns its lines into the report.
 
@@ -52,33 +52,22 @@ pub fn bench(rest: &[String]) -> Result<()> {
     }
 
     let mut lines = String::new();
-    sh::step(
-        "benchmarks (release build of comanda-api's `bench` example)",
-        || {
-            let mut cmd = vec![
-                "run",
-                "--release",
-                "-p",
-                "comanda-api",
-                "--example",
-                "bench",
-                "--",
-            ];
-            cmd.extend(bench_args.iter().map(String::as_str));
-            let out = Command::new("cargo")
-                .args(&cmd)
-                .current_dir(&root)
-                .stdin(Stdio::null())
-                .stderr(Stdio::inherit())
-                .output()
-                .context("starting cargo")?;
-            lines = String::from_utf8_lossy(&out.stdout).into_owned();
-            if !out.status.success() {
-                bail!("the benchmark exited with {}", out.status);
-            }
-            Ok(())
-        },
-    )?;
+    sh::step("benchmarks (release build of comanda-bench)", || {
+        let mut cmd = vec!["run", "--release", "-p", "comanda-bench", "--"];
+        cmd.extend(bench_args.iter().map(String::as_str));
+        let out = Command::new("cargo")
+            .args(&cmd)
+            .current_dir(&root)
+            .stdin(Stdio::null())
+            .stderr(Stdio::inherit())
+            .output()
+            .context("starting cargo")?;
+        lines = String::from_utf8_lossy(&out.stdout).into_owned();
+        if !out.status.success() {
+            bail!("the benchmark exited with {}", out.status);
+        }
+        Ok(())
+    })?;
     let figures: Vec<Value> = lines
         .lines()
         .filter(|l| l.trim_start().starts_with('{'))
@@ -407,7 +396,7 @@ fn document(cmd: &str, rows: &[Row], m: &Machine, kept: &str) -> String {
         d,
         "The quality-bar figures (`../shared/design/quality-bar.md`, \"Speed\"), each beside a reference doing the same work \
          measured in the same run. Timings on a shared machine move from run to run: the ratio is the figure that counts. \
-         The measuring code is `crates/comanda-api/examples/bench.rs`; the browser part is `tests/e2e/bench-start.mjs`.\n"
+         The measuring code is `bench/src/main.rs`; the browser part is `tests/e2e/bench-start.mjs`.\n"
     );
     let _ = writeln!(d, "- command: `{cmd}`");
     let _ = writeln!(d, "- date: {}", m.date);

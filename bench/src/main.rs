@@ -1,6 +1,6 @@
 //! The quality-bar benchmarks (quality-bar.md, "Speed"), each beside a reference doing the same
 //! work measured in the same run. Run by `cargo xtask bench`, or by hand:
-//! `cargo run --release -p comanda-api --example bench -- --work-dir target/bench [--app target/release/comanda] [--e2e tests/e2e]`.
+//! `cargo run --release -p comanda-bench -- --work-dir target/bench [--app target/release/comanda] [--e2e tests/e2e]`.
 //!
 //! Prints one JSON line per figure to stdout and readable progress to stderr. Every database lives
 //! in a temporary folder under `--work-dir` (a real file on the disk, not a tmpfs), removed at the
