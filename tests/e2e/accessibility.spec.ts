@@ -187,6 +187,19 @@ for (const { width, height } of [
       await page.keyboard.press("Escape");
       await expect(tid(page, "payment")).toHaveCount(1);
       await check("order with a payment");
+      // The cola was not served after all: 1.00 paid on nothing, a refund due and its dialog.
+      await tid(page, "order-line").filter({ hasText: "Cola" }).click();
+      await page.keyboard.press("Delete");
+      await tid(page, "void-reason-quick").first().click();
+      await tid(page, "void-confirm").click();
+      await expect(tid(page, "refund-due")).toBeVisible();
+      await check("order with a refund due");
+      await page.keyboard.press("F8");
+      await expect(tid(page, "refund-dialog")).toBeVisible();
+      await tid(page, "refund-reason-quick").first().click();
+      await check("refund dialog");
+      await page.keyboard.press("Escape");
+      await expect(tid(page, "refund-dialog")).toHaveCount(0);
       await tid(page, "payment-void").click();
       await expect(tid(page, "void-payment-dialog")).toBeVisible();
       await tid(page, "void-payment-reason-quick").first().click();
@@ -216,7 +229,7 @@ for (const { width, height } of [
       await page.keyboard.press("Escape");
       await expect(tid(page, "keymap")).toHaveCount(0);
 
-      expect(checked).toHaveLength(20);
+      expect(checked).toHaveLength(22);
     } finally {
       await app.stop();
     }

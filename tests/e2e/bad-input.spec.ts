@@ -22,7 +22,7 @@ test("an absurd quantity and a card without reference are refused next to their 
     await tid(page, "order-line").first().click();
     for (const d of "1000") await tid(page, `numpad-${d}`).click();
     await tid(page, "numpad-qty").click();
-    await expect(tid(page, "field-error-qty")).toContainText("between 1 and 999");
+    await expect(tid(page, "field-error-qty")).toContainText("from 1 to 999");
     await expect(tid(page, "line-qty").first()).toContainText("1");
     await page.screenshot({ path: info.outputPath("bad-qty.png") });
 

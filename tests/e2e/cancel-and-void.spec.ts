@@ -3,15 +3,10 @@
 // voided with a manager's PIN asked in place (a cashier's PIN refused); the balance comes back;
 // the cancel then returns to a fresh counter and the order is listed as cancelled. An order
 // with a line sent to the kitchen needs the manager's PIN to cancel.
-import { expect, test, type Page } from "@playwright/test";
+import { expect, test } from "@playwright/test";
 
-import { apiAs, openTable, signIn, tid } from "./helpers";
+import { apiAs, openTable, signIn, tid, typePin } from "./helpers";
 import { startApp } from "./server";
-
-async function typePin(page: Page, pin: string) {
-  for (const d of pin) await tid(page, `approval-key-${d}`).click();
-  await tid(page, "approval-submit").click();
-}
 
 test("a card payment blocks the cancel, is voided with a manager's PIN, then the order is cancelled", async ({ page, request }, info) => {
   const app = await startApp();

@@ -12,7 +12,7 @@ test("three items, cash 50.00, change due, closed, and still there after a resta
   try {
     await page.goto(app.url);
     await signIn(page, "1111");
-    await expect(tid(page, "sync-badge")).toContainText("Offline — not paired");
+    await expect(tid(page, "sync-badge")).toContainText("Working on its own");
     await openTable(page, "4");
 
     // A burger needs its cooking and its side: Add stays off until both are chosen.

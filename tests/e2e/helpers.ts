@@ -27,6 +27,12 @@ export async function addWithModifiers(page: Page, item: string, choices: [strin
   await expect(tid(page, "modifier-dialog")).toHaveCount(0);
 }
 
+/** Types a PIN on the in-place approval dialog and submits it. */
+export async function typePin(page: Page, pin: string) {
+  for (const d of pin) await tid(page, `approval-key-${d}`).click();
+  await tid(page, "approval-submit").click();
+}
+
 /** Signs in over HTTP and returns a function calling the API with that session. */
 export async function apiAs(request: APIRequestContext, url: string, pin: string) {
   const login = await request.post(`${url}/api/login`, { data: { pin } });

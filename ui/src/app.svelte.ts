@@ -2,6 +2,7 @@
 //! its menu, the terminal's clock, and the status badge, refreshed every 10 s and on changes.
 import { Api } from "./lib/backend/api";
 import { createBackend, isFailure, type Backend } from "./lib/backend";
+import { echoes } from "./lib/backend/echoes";
 import type { BootstrapView } from "./lib/bindings/BootstrapView";
 import type { Change } from "./lib/bindings/Change";
 import type { Money } from "./lib/bindings/Money";
@@ -56,6 +57,7 @@ export class AppState {
   private offset = 0;
   private timers: ReturnType<typeof setInterval>[] = [];
   private statusQueued = false;
+  private queuedChanges: (Change | null)[] = [];
 
   get currency(): string {
     return this.terminal?.currency ?? this.bootstrap?.terminal.currency ?? "EUR";
@@ -112,12 +114,17 @@ export class AppState {
     }
   }
 
-  /** Refreshes the badge soon, once for a burst of changes. */
-  queueStatus(): void {
+  /** Refreshes the badge soon, once for a burst of changes, unless every change of the burst
+   *  was the echo of this screen's own calls. */
+  queueStatus(c: Change | null = null): void {
+    this.queuedChanges.push(c);
     if (this.statusQueued) return;
     this.statusQueued = true;
     setTimeout(() => {
+      const changes = this.queuedChanges;
+      this.queuedChanges = [];
       this.statusQueued = false;
+      if (changes.every((x) => x !== null && echoes.isEcho(x))) return;
       void this.refreshStatus();
     }, 250);
   }
@@ -129,7 +136,9 @@ export class AppState {
   }
 
   private onChange(c: Change): void {
-    this.queueStatus();
+    // The echo of this screen's own call changes nothing the badge shows (checked when the
+    // refresh is due: the stream can be faster than the call's answer).
+    this.queueStatus(c);
     if (c.type === "catalog" || c.type === "settings" || c.type === "reload") void this.loadBootstrap();
   }
 

@@ -14,10 +14,13 @@ pub const BUS_CAPACITY: usize = 1024;
 #[serde(tag = "type", rename_all = "snake_case")]
 #[ts(export, export_to = "bindings/")]
 pub enum Change {
-    /// An order changed: fetch it again.
+    /// An order changed: fetch it again, unless the view at hand is already at `version` (the
+    /// answer of the screen's own call carries the same version as its echo here).
     Order {
         /// Which.
         order_id: OrderId,
+        /// How many events the order holds now on this terminal (only grows).
+        version: u32,
     },
     /// The menu changed.
     Catalog,

@@ -190,6 +190,9 @@ pub struct OrderView {
     pub order_id: OrderId,
     /// Short number.
     pub number: u32,
+    /// How many events the order holds on this terminal: only grows, so a screen knows whether
+    /// a change it hears of is newer than the view it has.
+    pub version: u32,
     /// Status people see.
     pub status: OrderStatus,
     /// Reopen generation (0 until reopened).
@@ -202,6 +205,9 @@ pub struct OrderView {
     pub note: Option<String>,
     /// Opened by whom and when.
     pub opened: Option<StampView>,
+    /// When it last changed (Unix ms, the wall time of its latest event).
+    #[ts(type = "number")]
+    pub updated_ms: u64,
     /// Closed by whom and when.
     pub closed: Option<StampView>,
     /// Cancelled: why, by whom, when, approved by whom.
@@ -381,12 +387,14 @@ impl OrderView {
         OrderView {
             order_id: o.order_id,
             number: o.number,
+            version: o.event_count,
             status,
             generation: o.lifecycle.generation,
             order_type: o.order_type.clone(),
             label: OrderType::label_of(o.order_type.as_ref()),
             note: o.note.clone(),
             opened: o.opened.as_ref().map(|s| names.stamp(s)),
+            updated_ms: o.last_key.map_or(0, |k| k.0.wall_ms),
             closed: o
                 .closed
                 .as_ref()

@@ -350,7 +350,7 @@ mod tests {
     fn required_group_must_be_chosen() {
         let (c, item, ..) = menu();
         let err = c.price_choice(item, &[]).unwrap_err();
-        assert_eq!(err.to_string(), "Cooking: choose exactly 1, got 0");
+        assert_eq!(err.to_string(), "Cooking: choose exactly 1 (none chosen).");
     }
 
     #[test]
@@ -364,12 +364,12 @@ mod tests {
         ];
         assert_eq!(
             c.price_choice(item, &three).unwrap_err().to_string(),
-            "Extras: choose up to 2, got 3"
+            "Extras: choose up to 2 (3 chosen)."
         );
         let dup = [(cooking, cm[0]), (extras, em[0]), (extras, em[0])];
         assert_eq!(
             c.price_choice(item, &dup).unwrap_err().to_string(),
-            "Cheese chosen twice"
+            "Cheese is chosen twice: choose it once."
         );
     }
 

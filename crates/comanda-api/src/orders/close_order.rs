@@ -7,7 +7,6 @@ use serde::{Deserialize, Serialize};
 
 use crate::ctx::Ctx;
 use crate::error::{ApiError, ErrorCode};
-use crate::orders::fire_order::fire_unsent;
 use crate::orders::{Needs, Proposal, mutate};
 use crate::session::Session;
 use crate::views::OrderView;
@@ -31,11 +30,10 @@ pub fn close_order(ctx: &Ctx, s: &Session, req: CloseOrder) -> Result<OrderView,
                 format!("{balance} is still due: take payment before closing."),
             ));
         }
-        // What was never sent goes to the kitchen now, or it would never be made.
-        let mut bodies: Vec<EventBody> = fire_unsent(order).into_iter().collect();
-        bodies.push(EventBody::OrderClosed(OrderClosed {
+        // What was never sent goes to the kitchen with the close (the policy adds it).
+        let bodies = vec![EventBody::OrderClosed(OrderClosed {
             generation: order.lifecycle.generation,
-        }));
+        })];
         Ok(Proposal::of(bodies))
     })
 }

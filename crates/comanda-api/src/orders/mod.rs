@@ -83,7 +83,10 @@ pub(crate) fn mutate(
         }
         view_in(tx, order_id)
     })?;
-    ctx.bus.send(Change::Order { order_id });
+    ctx.bus.send(Change::Order {
+        order_id,
+        version: view.version,
+    });
     Ok(view)
 }
 

@@ -49,6 +49,9 @@ pub fn open_order(ctx: &Ctx, s: &Session, req: OpenOrder) -> Result<OrderView, A
         }
         view_in(tx, order_id)
     })?;
-    ctx.bus.send(Change::Order { order_id });
+    ctx.bus.send(Change::Order {
+        order_id,
+        version: view.version,
+    });
     Ok(view)
 }

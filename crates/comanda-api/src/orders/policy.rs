@@ -17,11 +17,13 @@
 //! of the command that carries an approver.
 
 use comanda_domain::event::{EventBody, PaymentMethod};
+use comanda_domain::ids::DeviceId;
 use comanda_domain::order::OrderState;
 use comanda_store::Tx;
 
 use crate::ctx::Ctx;
 use crate::error::{ApiError, ErrorCode};
+use crate::orders::fire_order::fire_unsent;
 use crate::session::{Approval, Session, approve};
 
 /// What a command proposes: its events, and why a manager must approve it whatever the order
@@ -71,6 +73,10 @@ pub(crate) fn decide(
     if p.bodies.is_empty() {
         return Ok(p.bodies);
     }
+    let p = Proposal {
+        bodies: send_before_closing(before, p.bodies),
+        ..p
+    };
     let device = tx.device()?.device_id;
     let after = before.preview(&p.bodies, Some(s.employee_id), device, ctx.clock.now_ms());
     let settings = tx.settings()?.unwrap_or_default();
@@ -139,6 +145,22 @@ pub(crate) fn decide(
         b.set_approved_by(approver);
     }
     Ok(bodies)
+}
+
+/// An order that closes (paid, refunded to zero, closed by hand) sends first what the kitchen
+/// never got: closed with unsent lines, the food would never be made.
+fn send_before_closing(before: &OrderState, mut bodies: Vec<EventBody>) -> Vec<EventBody> {
+    let Some(at) = bodies
+        .iter()
+        .position(|b| matches!(b, EventBody::OrderClosed(_)))
+    else {
+        return bodies;
+    };
+    let upto = before.preview(&bodies[..at], None, DeviceId::NIL, 0);
+    if let Some(fire) = fire_unsent(&upto) {
+        bodies.insert(at, fire);
+    }
+    bodies
 }
 
 /// "a, b and c".

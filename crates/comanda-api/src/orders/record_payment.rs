@@ -14,7 +14,6 @@ use serde::{Deserialize, Serialize};
 use crate::ctx::Ctx;
 use crate::error::{ApiError, ErrorCode, domain};
 use crate::input;
-use crate::orders::fire_order::fire_unsent;
 use crate::orders::{Claim, Needs, Proposal, claim, mutate, not_a_retry};
 use crate::session::{Approval, Session};
 use crate::views::OrderView;
@@ -115,7 +114,6 @@ pub fn record_payment(ctx: &Ctx, s: &Session, req: RecordPayment) -> Result<Orde
                 split: req.split.clone(),
             })];
             if amount == balance {
-                out.extend(fire_unsent(order));
                 out.push(EventBody::OrderClosed(OrderClosed {
                     generation: order.lifecycle.generation,
                 }));

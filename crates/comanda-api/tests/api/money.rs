@@ -172,6 +172,8 @@ async fn an_order_overpaid_after_a_void_is_settled_by_a_refund_and_closes() {
         .ok("refund_payment", &alex, refund(10, None, true))
         .await;
     assert_eq!(view["status"], "closed");
+    // Closed by the refund: the fries the kitchen never got are sent with it.
+    assert_eq!(view["lines"][0]["fired"], true);
     assert_eq!(view["refund_due"], 0);
     assert_eq!(view["refunds"][0]["amount"], 50);
     assert_eq!(view["refunds"][0]["approved_by"], "Morgan");

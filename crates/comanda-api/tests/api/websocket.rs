@@ -42,13 +42,16 @@ async fn a_change_over_http_reaches_the_websocket() {
     let id = app.open_table(&t, "11").await;
     assert_eq!(
         next_json(&mut ws).await,
-        json!({ "type": "order", "order_id": id })
+        json!({ "type": "order", "order_id": id, "version": 1 })
     );
     let menu = app.menu().await;
-    app.add(&t, &id, &menu.item("Tea"), 1).await;
+    let view = app.add(&t, &id, &menu.item("Tea"), 1).await;
+    // The echo carries the version the answer already had: the screen that made the call
+    // knows it has nothing to fetch.
+    assert_eq!(view["version"], 2);
     assert_eq!(
         next_json(&mut ws).await,
-        json!({ "type": "order", "order_id": id })
+        json!({ "type": "order", "order_id": id, "version": 2 })
     );
     // A refused call changes nothing and says nothing.
     let (status, _) = app
@@ -62,7 +65,7 @@ async fn a_change_over_http_reaches_the_websocket() {
     app.ok("fire_order", &t, json!({ "order_id": id })).await;
     assert_eq!(
         next_json(&mut ws).await,
-        json!({ "type": "order", "order_id": id }),
+        json!({ "type": "order", "order_id": id, "version": 3 }),
         "the next message is the fire, not the refusal"
     );
     ws.close(None).await.expect("close");

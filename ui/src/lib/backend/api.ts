@@ -17,6 +17,7 @@ import type { OpenOrder } from "../bindings/OpenOrder";
 import type { OrderList } from "../bindings/OrderList";
 import type { OrderView } from "../bindings/OrderView";
 import type { RecordPayment } from "../bindings/RecordPayment";
+import type { RefundPayment } from "../bindings/RefundPayment";
 import type { RemoveDiscount } from "../bindings/RemoveDiscount";
 import type { ReopenOrder } from "../bindings/ReopenOrder";
 import type { SessionView } from "../bindings/SessionView";
@@ -92,6 +93,9 @@ export class Api {
   }
   voidPayment(req: VoidPayment): Promise<OrderView> {
     return this.order("void_payment", req);
+  }
+  refundPayment(req: RefundPayment): Promise<OrderView> {
+    return this.order("refund_payment", req);
   }
   closeOrder(req: CloseOrder): Promise<OrderView> {
     return this.order("close_order", req);

@@ -74,12 +74,14 @@ describe("Api", () => {
     const w: OrderView = {
       order_id: "o",
       number: 7,
+      version: 3,
       status: "open",
       generation: 0,
       order_type: { type: "tab", name: "Sam" },
       label: "Tab Sam",
       note: null,
       opened: { at_ms: 1, by: "Sam" },
+      updated_ms: 1,
       closed: null,
       cancelled: null,
       lines: [

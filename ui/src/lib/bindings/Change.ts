@@ -8,4 +8,8 @@ export type Change = { "type": "order",
 /**
  * Which.
  */
-order_id: OrderId, } | { "type": "catalog" } | { "type": "settings" } | { "type": "reload" };
+order_id: OrderId, 
+/**
+ * How many events the order holds now on this terminal (only grows).
+ */
+version: number, } | { "type": "catalog" } | { "type": "settings" } | { "type": "reload" };

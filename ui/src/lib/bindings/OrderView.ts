@@ -27,6 +27,11 @@ order_id: OrderId,
  */
 number: number, 
 /**
+ * How many events the order holds on this terminal: only grows, so a screen knows whether
+ * a change it hears of is newer than the view it has.
+ */
+version: number, 
+/**
  * Status people see.
  */
 status: OrderStatus, 
@@ -50,6 +55,10 @@ note: string | null,
  * Opened by whom and when.
  */
 opened: StampView | null, 
+/**
+ * When it last changed (Unix ms, the wall time of its latest event).
+ */
+updated_ms: number, 
 /**
  * Closed by whom and when.
  */

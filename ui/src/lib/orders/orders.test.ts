@@ -19,6 +19,8 @@ import {
   paymentMethodText,
   seatPart,
   splitText,
+  summaryOf,
+  withOpenOrder,
 } from "./orders";
 
 const stamp = { at_ms: 0, by: "Sam" };
@@ -42,12 +44,14 @@ const line = (id: string, over: Partial<LineView> = {}): LineView => ({
 const order = (over: Partial<OrderView> = {}, balance = 1000): OrderView => ({
   order_id: "o",
   number: 1,
+  version: 1,
   status: "open",
   generation: 0,
   order_type: null,
   label: "Takeaway",
   note: null,
   opened: stamp,
+  updated_ms: 0,
   closed: null,
   cancelled: null,
   lines: [],
@@ -200,5 +204,36 @@ describe("closed and cancelled list", () => {
   it("breaks ties by the newer number", () => {
     const out = mergeFinished([sum("a", "closed", 10, 1)], [sum("b", "cancelled", 10, 2)]);
     expect(out.map((o) => o.order_id)).toEqual(["b", "a"]);
+  });
+});
+
+describe("the open list kept from answers", () => {
+  const summary = (id: string, opened: number, number: number) => ({
+    order_id: id,
+    number,
+    status: "open" as const,
+    label: "Takeaway",
+    total: 0,
+    balance: 0,
+    line_count: 0,
+    conflict_count: 0,
+    opened_ms: opened,
+    updated_ms: opened,
+  });
+  it("replaces, adds newest first, and drops what closed", () => {
+    const list = [summary("b", 20, 2), summary("a", 10, 1)];
+    const changed = withOpenOrder(list, order({ order_id: "a", number: 1, opened: { at_ms: 10, by: "Sam" }, updated_ms: 30 }, 450));
+    expect(changed.map((x) => [x.order_id, x.balance])).toEqual([
+      ["b", 0],
+      ["a", 450],
+    ]);
+    const added = withOpenOrder(list, order({ order_id: "c", number: 3, opened: { at_ms: 40, by: "Sam" }, updated_ms: 40 }));
+    expect(added.map((x) => x.order_id)).toEqual(["c", "b", "a"]);
+    const closed = withOpenOrder(list, order({ order_id: "b", status: "closed" }));
+    expect(closed.map((x) => x.order_id)).toEqual(["a"]);
+  });
+  it("summarises as the server lists: live lines, conflicts, totals", () => {
+    const o = order({ lines: [line("x"), line("y", { voided: { reason: "r", stamp, approved_by: null } })], conflicts: [{ type: "missing_open" }] }, 700);
+    expect(summaryOf(o)).toMatchObject({ line_count: 1, conflict_count: 1, balance: 700 });
   });
 });

@@ -179,3 +179,28 @@ export function mergeFinished(closed: readonly OrderSummaryView[], cancelled: re
   }
   return out.slice(0, limit);
 }
+
+/** The list entry of an order, from its whole view (what `list_orders` would answer for it). */
+export function summaryOf(o: OrderView): OrderSummaryView {
+  return {
+    order_id: o.order_id,
+    number: o.number,
+    status: o.status,
+    label: o.label,
+    total: o.totals.total,
+    balance: o.totals.balance,
+    line_count: o.lines.filter(isLive).length,
+    conflict_count: o.conflicts.length,
+    opened_ms: o.opened?.at_ms ?? o.updated_ms,
+    updated_ms: o.updated_ms,
+  };
+}
+
+/** The open list with one order's new view in it: replaced in place, added (newest first, as the
+ *  server sorts: opened, then number), or taken out once it is no longer open. */
+export function withOpenOrder(list: readonly OrderSummaryView[], o: OrderView): OrderSummaryView[] {
+  const rest = list.filter((x) => x.order_id !== o.order_id);
+  if (o.status !== "open") return rest;
+  const s = summaryOf(o);
+  return [...rest, s].sort((a, b) => b.opened_ms - a.opened_ms || b.number - a.number || (a.order_id < b.order_id ? 1 : -1));
+}

@@ -5,6 +5,7 @@ import { app } from "../../app.svelte";
 import { approvals, ApprovalCancelled } from "../../components/approval.svelte";
 import { toasts } from "../../components/toasts.svelte";
 import { ApiFailure, isFailure, messageOf } from "../../lib/backend";
+import { echoes } from "../../lib/backend/echoes";
 import { newId } from "../../lib/backend/ids";
 import type { Approval } from "../../lib/bindings/Approval";
 import type { Change } from "../../lib/bindings/Change";
@@ -19,11 +20,12 @@ import type { OrderType } from "../../lib/bindings/OrderType";
 import type { OrderView } from "../../lib/bindings/OrderView";
 import type { PaymentRequest } from "../../lib/bindings/PaymentRequest";
 import type { PaymentView } from "../../lib/bindings/PaymentView";
+import type { RefundRequestMethod } from "../../lib/bindings/RefundRequestMethod";
 import type { SplitTarget } from "../../lib/bindings/SplitTarget";
 import { beep } from "../../lib/input/beep";
 import { NumpadBuffer } from "../../lib/input/numpad";
 import { needsDialog } from "../../lib/orders/modifiers";
-import { isLive, lineToIncrement, type NewOrderForm } from "../../lib/orders/orders";
+import { isLive, lineToIncrement, orderTypeLabel, withOpenOrder, type NewOrderForm } from "../../lib/orders/orders";
 
 /** Something to add once an order exists (a tile tapped or a code scanned with no order open). */
 export type PendingAdd = { kind: "item"; item: Item } | { kind: "barcode"; code: string };
@@ -33,6 +35,7 @@ export type CounterDialog =
   | { type: "new_order"; kind: NewOrderForm["kind"]; pending: PendingAdd | null }
   | { type: "void"; line: LineView }
   | { type: "void_payment"; payment: PaymentView }
+  | { type: "refund" }
   | { type: "cancel_order" }
   | { type: "change_type" }
   | { type: "discount" }
@@ -40,7 +43,18 @@ export type CounterDialog =
   | { type: "pay" }
   | { type: "keys" }
   | { type: "reopen"; order: OrderSummaryView }
-  | { type: "paid"; number: number; label: string; total: Money; change: Money; cash: boolean };
+  | { type: "paid"; number: number; label: string; total: Money; change: Money; cash: boolean; sent: number };
+
+/** The words the Paid screen shows for an order: its type with the guests ("Table 12 · 2 guests"). */
+function paidLabel(o: OrderView): string {
+  return orderTypeLabel(o.order_type, o.label);
+}
+
+/** How many lines went to the kitchen between two views of an order (settling sends the rest). */
+function sentBy(before: OrderView, after: OrderView): number {
+  const unsent = (o: OrderView) => o.lines.filter((l) => isLive(l) && !l.fired).length;
+  return Math.max(0, unsent(before) - unsent(after));
+}
 
 /** How long a new or changed line flashes (ms). */
 const FLASH_MS = 700;
@@ -54,11 +68,15 @@ export class CounterState {
   qtyError = $state<string | null>(null);
   dialog = $state<CounterDialog | null>(null);
   panel = $state<"menu" | "orders">("menu");
+  /** The menu's category tab (null: the first). */
+  menuCategory = $state<string | null>(null);
   openOrders = $state<OrderSummaryView[]>([]);
   /** Bumped on every change, so lists refetch. */
   listVersion = $state(0);
   private seq = 0;
   private applied = 0;
+  private inFlight = 0;
+  private heard: Change[] = [];
   private flashTimer: ReturnType<typeof setTimeout> | null = null;
   private listTimer: ReturnType<typeof setTimeout> | null = null;
 
@@ -73,6 +91,7 @@ export class CounterState {
   // ---- applying answers -------------------------------------------------------------------
 
   private apply(o: OrderView, seq: number): void {
+    echoes.hold(o.order_id, o.version);
     if (seq < this.applied) return;
     this.applied = seq;
     if (this.order && this.order.order_id !== o.order_id && seq !== this.seq) return;
@@ -80,12 +99,24 @@ export class CounterState {
     if (this.selectedId && !o.lines.some((l) => l.line_id === this.selectedId)) this.selectedId = null;
   }
 
-  /** Runs a call that answers with the order, and applies the answer. */
+  /** Runs a call that answers with the order, and applies the answer: to the order shown and to
+   *  the open list, so nothing is fetched again (the change stream's echo of it is skipped). */
   async mutate(call: () => Promise<OrderView>): Promise<OrderView> {
     const s = ++this.seq;
-    const o = await call();
+    this.inFlight++;
+    let o: OrderView;
+    try {
+      o = await call();
+    } finally {
+      this.inFlight--;
+      // Changes heard while the call was out: the answer may have carried them already.
+      if (this.inFlight === 0) queueMicrotask(() => this.heardWhileBusy());
+    }
     this.apply(o, s);
-    this.scheduleLists();
+    const wasOpen = this.openOrders.some((x) => x.order_id === o.order_id);
+    this.openOrders = withOpenOrder(this.openOrders, o);
+    // Closed or cancelled: the Closed tab's list changed too.
+    if (wasOpen && o.status !== "open") this.listVersion++;
     return o;
   }
 
@@ -119,8 +150,14 @@ export class CounterState {
     }, 300);
   }
 
-  /** A change from the stream. */
+  /** A change from the stream. The echo of this screen's own call brings nothing new; one heard
+   *  while a call is out waits for its answer (the stream can be faster than the answer). */
   onChange(c: Change): void {
+    if (this.inFlight > 0) {
+      this.heard.push(c);
+      return;
+    }
+    if (echoes.isEcho(c)) return;
     if (c.type === "order") {
       if (c.order_id === this.order?.order_id) void this.refresh();
       this.scheduleLists();
@@ -128,6 +165,12 @@ export class CounterState {
       void this.refresh();
       this.scheduleLists();
     }
+  }
+
+  private heardWhileBusy(): void {
+    const heard = this.heard;
+    this.heard = [];
+    for (const c of heard) this.onChange(c);
   }
 
   private flash(lineId: string): void {
@@ -144,12 +187,10 @@ export class CounterState {
     this.qtyError = null;
   }
 
+  /** Selects a line. Tapping the line that is already selected keeps it selected, nothing more:
+   *  a new line is selected as it is added, and a tap to select it must not open a dialog
+   *  (Modify does that). */
   select(line: LineView): void {
-    if (this.selectedId === line.line_id) {
-      // A second tap on an unsent line with modifiers reopens its modifiers.
-      if (this.canModify(line)) this.openModifiersFor(line);
-      return;
-    }
     this.selectedId = line.line_id;
     this.qtyError = null;
   }
@@ -409,6 +450,20 @@ export class CounterState {
     toasts.show(`Voided the payment of ${app.money(payment.amount)}.`, "success");
   }
 
+  /** Gives money back against a payment (a manager's PIN, asked in place, unless a manager is
+   *  signed in). Throws for the dialog to show. `refundId` is kept by the dialog for retries. */
+  async refund(refundId: string, payment: PaymentView, amount: Money, method: RefundRequestMethod, reason: string): Promise<OrderView> {
+    const order = this.order;
+    if (!order) throw new ApiFailure("order_not_open", "No order is open.");
+    const o = await approvals.run((approval) =>
+      this.mutate(() =>
+        app.api.refundPayment(withApproval({ order_id: order.order_id, refund_id: refundId, payment_id: payment.payment_id, amount, method, reason }, approval)),
+      ),
+    );
+    toasts.show(`Refunded ${app.money(amount)}.`, "success");
+    return o;
+  }
+
   /** The change-type dialog: another table, guests or name, or another kind (open orders only). */
   openChangeType(): void {
     if (!this.order || !this.isOpen) return;
@@ -483,6 +538,10 @@ export class CounterState {
       toasts.show(`This order is ${order.status}.`);
       return;
     }
+    if (order.refund_due > 0) {
+      this.dialog = { type: "refund" };
+      return;
+    }
     if (order.totals.balance <= 0) {
       if (order.lines.some(isLive)) void this.closeZero();
       else toasts.show("Nothing to pay yet: scan or tap an item.");
@@ -496,7 +555,7 @@ export class CounterState {
     if (!order) return;
     try {
       const o = await this.mutate(() => app.api.closeOrder({ order_id: order.order_id }));
-      this.dialog = { type: "paid", number: o.number, label: o.label, total: o.totals.total, change: 0, cash: false };
+      this.dialog = { type: "paid", number: o.number, label: paidLabel(o), total: o.totals.total, change: 0, cash: false, sent: sentBy(order, o) };
     } catch (e) {
       this.showError(e);
     }
@@ -506,22 +565,28 @@ export class CounterState {
   async pay(paymentId: string, method: PaymentRequest, split: SplitTarget | null): Promise<OrderView> {
     const order = this.order;
     if (!order) throw new ApiFailure("order_not_open", "No order is open.");
-    const o = await this.mutate(() =>
-      app.api.recordPayment(split ? { order_id: order.order_id, payment_id: paymentId, method, split } : { order_id: order.order_id, payment_id: paymentId, method }),
+    // A large card tip needs a manager, asked in place.
+    const o = await approvals.run((approval) =>
+      this.mutate(() =>
+        app.api.recordPayment(
+          withApproval(split ? { order_id: order.order_id, payment_id: paymentId, method, split } : { order_id: order.order_id, payment_id: paymentId, method }, approval),
+        ),
+      ),
     );
     if (o.status === "closed") {
       const p = o.payments.find((x) => x.payment_id === paymentId);
       const change = p?.method.type === "cash" ? p.method.change : 0;
-      this.dialog = { type: "paid", number: o.number, label: o.label, total: o.totals.total, change, cash: p?.method.type === "cash" };
+      this.dialog = { type: "paid", number: o.number, label: paidLabel(o), total: o.totals.total, change, cash: p?.method.type === "cash", sent: sentBy(order, o) };
     }
     return o;
   }
 
-  /** After "Paid": back to a fresh counter. */
+  /** After "Paid": back to a fresh counter, on the menu's first category. */
   finishSale(): void {
     this.dialog = null;
     this.clearOrder();
     this.panel = "menu";
+    this.menuCategory = null;
   }
 
   /** Shows an error: with a field the counter shows (qty, seat) next to the numpad, else a toast. */
