@@ -11,10 +11,10 @@ async fn api(
     name: String,
     token: Option<String>,
     args: serde_json::Value,
-) -> Result<serde_json::Value, ApiError> {
+) -> Result<Box<serde_json::value::RawValue>, ApiError> {
     let ctx = ctx.inner().clone();
     tauri::async_runtime::spawn_blocking(move || {
-        comanda_api::commands::dispatch(&ctx, &name, token.as_deref(), args)
+        comanda_api::commands::dispatch_raw(&ctx, &name, token.as_deref(), args)
     })
     .await
     .map_err(|e| ApiError::internal(&e))?

@@ -14,7 +14,7 @@ use serde_json::Value;
 
 use crate::sh;
 
-const USAGE: &str = "usage: cargo xtask bench [--write] [--only commit,read,project,start]
+const USAGE: &str = "usage: cargo xtask bench [--write] [--only commit,read,size,project,start]
 
   --write   rewrite BENCHMARKS.md with the figures, the command and the machine
   --only    measure only these groups (the report then holds only them)";

@@ -4,6 +4,7 @@
 
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
+use serde_json::value::RawValue;
 use utoipa::openapi::path::{HttpMethod, OperationBuilder, PathItem};
 use utoipa::openapi::request_body::RequestBodyBuilder;
 use utoipa::openapi::response::{ResponseBuilder, ResponsesBuilder};
@@ -74,8 +75,14 @@ fn parse<T: for<'de> Deserialize<'de>>(body: Value) -> Result<T, ApiError> {
     })
 }
 
-fn out<T: Serialize>(v: Result<T, ApiError>) -> Result<Value, ApiError> {
-    v.and_then(|v| serde_json::to_value(v).map_err(|e| ApiError::internal(&e)))
+/// An answer as JSON text, written straight from the typed view (no `Value` tree in between:
+/// a 500-line order's view is ~300 KB of JSON).
+fn out<T: Serialize>(v: Result<T, ApiError>) -> Result<Box<RawValue>, ApiError> {
+    v.and_then(|v| {
+        serde_json::to_string(&v)
+            .and_then(RawValue::from_string)
+            .map_err(|e| ApiError::internal(&e))
+    })
 }
 
 fn session_of(ctx: &Ctx, token: Option<&str>) -> Result<Session, ApiError> {
@@ -106,10 +113,11 @@ macro_rules! commands {
             access: Access::$access,
         }),*];
 
-        /// Runs a command by name with a JSON body: the one entry point of every transport.
-        /// Runs in a `command` span (the name only: bodies and tokens may hold PINs); refusals
-        /// are logged at debug, failures inside at error (by `ApiError::internal`).
-        pub fn dispatch(ctx: &Ctx, name: &str, token: Option<&str>, body: Value) -> Result<Value, ApiError> {
+        /// Runs a command by name with a JSON body and answers JSON text: the one entry point of
+        /// every transport (the HTTP server and the window send the text as it is). Runs in a
+        /// `command` span (the name only: bodies and tokens may hold PINs); refusals are logged
+        /// at debug, failures inside at error (by `ApiError::internal`).
+        pub fn dispatch_raw(ctx: &Ctx, name: &str, token: Option<&str>, body: Value) -> Result<Box<RawValue>, ApiError> {
             let _span = tracing::info_span!("command", name).entered();
             let out = match name {
                 $(stringify!($name) => commands!(@call $access, ctx, token, body, $req, $f),)*
@@ -209,6 +217,18 @@ commands! {
     Session list_employees(Empty) -> EmployeeList = crate::employees::list_employees;
     /// Add or change an employee and their PIN (a manager's PIN).
     Session save_employee(SaveEmployee) -> EmployeeList = crate::employees::save_employee;
+}
+
+/// [`dispatch_raw`], with the answer as a `serde_json::Value` (for tests and tools that look
+/// inside it).
+pub fn dispatch(
+    ctx: &Ctx,
+    name: &str,
+    token: Option<&str>,
+    body: Value,
+) -> Result<Value, ApiError> {
+    let raw = dispatch_raw(ctx, name, token, body)?;
+    serde_json::from_str(raw.get()).map_err(|e| ApiError::internal(&e))
 }
 
 fn schema_ref(name: &str) -> Ref {

@@ -212,11 +212,19 @@ async fn call(
     let span = tracing::info_span!("http");
     let out = tokio::task::spawn_blocking(move || {
         let _g = span.enter();
-        commands::dispatch(&st.ctx, &name, token.as_deref(), value)
+        commands::dispatch_raw(&st.ctx, &name, token.as_deref(), value)
     })
     .await
     .map_err(|e| ApiError::internal(&e))??;
-    Ok(axum::Json(out).into_response())
+    let text: Box<str> = out.into();
+    Ok((
+        [(
+            header::CONTENT_TYPE,
+            HeaderValue::from_static("application/json"),
+        )],
+        String::from(text),
+    )
+        .into_response())
 }
 
 #[derive(Deserialize)]

@@ -12,7 +12,9 @@ use comanda_domain::ids::{
     DeviceId, DiscountId, EmployeeId, ItemId, LineId, OrderId, PaymentId, RefundId, StoreId,
 };
 use comanda_domain::money::Money;
-use comanda_domain::order::{Conflict, LineAmounts, OrderState, OrderStatus, Stamp, Totals};
+use comanda_domain::order::{
+    Conflict, LineAmounts, OrderState, OrderStatus, Stamp, TaxLine, Totals,
+};
 use serde::{Deserialize, Serialize};
 
 /// Who did something and when, with the employee's name resolved.
@@ -172,6 +174,49 @@ pub struct ApprovalView {
     pub approved_by: String,
 }
 
+/// The totals of an order, as the UI sees them: the per-line amounts are on each line instead.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ts_rs::TS, utoipa::ToSchema)]
+#[ts(export, export_to = "bindings/")]
+pub struct TotalsView {
+    /// Sum of live lines' gross.
+    pub subtotal: Money,
+    /// All discounts (line and order).
+    pub discount: Money,
+    /// Tax already inside prices.
+    pub tax_included: Money,
+    /// Tax added on top.
+    pub tax_added: Money,
+    /// What the customer owes in all.
+    pub total: Money,
+    /// Payments not voided.
+    pub paid: Money,
+    /// Refunds given.
+    pub refunded: Money,
+    /// Tips (not part of the balance).
+    pub tips: Money,
+    /// `total − paid + refunded` (0 for a cancelled order).
+    pub balance: Money,
+    /// Per tax rate.
+    pub taxes: Vec<TaxLine>,
+}
+
+impl From<Totals> for TotalsView {
+    fn from(t: Totals) -> Self {
+        TotalsView {
+            subtotal: t.subtotal,
+            discount: t.discount,
+            tax_included: t.tax_included,
+            tax_added: t.tax_added,
+            total: t.total,
+            paid: t.paid,
+            refunded: t.refunded,
+            tips: t.tips,
+            balance: t.balance,
+            taxes: t.taxes,
+        }
+    }
+}
+
 /// What is still due per seat, for splitting by seat.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ts_rs::TS, utoipa::ToSchema)]
 #[ts(export, export_to = "bindings/")]
@@ -225,8 +270,8 @@ pub struct OrderView {
     pub refund_due: Money,
     /// Every action a manager approved, in order.
     pub approvals: Vec<ApprovalView>,
-    /// Totals.
-    pub totals: Totals,
+    /// Totals (each line's own amounts are on the line).
+    pub totals: TotalsView,
     /// Due per seat, for seats in use.
     pub seats: Vec<SeatDue>,
     /// Conflicts for a person to settle.
@@ -344,8 +389,21 @@ impl Names<'_> {
 impl OrderView {
     /// Builds the view of an order.
     pub fn build(o: &OrderState, conflicts: &[Conflict], names: &Names<'_>) -> OrderView {
-        let totals = o.totals();
+        let mut totals = o.totals();
         let status = o.status_with(&totals);
+        let mut seat_numbers: Vec<u8> = o.live_lines().filter_map(|l| l.seat).collect();
+        seat_numbers.sort_unstable();
+        seat_numbers.dedup();
+        let seats = seat_numbers
+            .into_iter()
+            .map(|seat| SeatDue {
+                seat,
+                due: o.due_for_with(&totals, &SplitTarget::Seat(seat)),
+            })
+            .collect();
+        // `totals.lines` holds the live lines in the order of `o.lines`: walked side by side,
+        // never searched (a 500-line order stays linear).
+        let mut amounts = std::mem::take(&mut totals.lines).into_iter().peekable();
         let lines = o
             .lines
             .iter()
@@ -367,21 +425,11 @@ impl OrderView {
                     stamp: names.stamp(&v.stamp),
                     approved_by: v.approved_by.map(|a| names.of(Some(a))),
                 }),
-                amounts: totals
-                    .lines
-                    .iter()
-                    .find(|a| a.line_id == l.line_id)
-                    .cloned(),
-            })
-            .collect();
-        let mut seat_numbers: Vec<u8> = o.live_lines().filter_map(|l| l.seat).collect();
-        seat_numbers.sort_unstable();
-        seat_numbers.dedup();
-        let seats = seat_numbers
-            .into_iter()
-            .map(|seat| SeatDue {
-                seat,
-                due: o.due_for(&SplitTarget::Seat(seat)),
+                amounts: if l.is_live() {
+                    amounts.next_if(|a| a.line_id == l.line_id)
+                } else {
+                    None
+                },
             })
             .collect();
         OrderView {
@@ -465,7 +513,7 @@ impl OrderView {
                     approved_by: names.of(Some(a.approved_by)),
                 })
                 .collect(),
-            totals,
+            totals: totals.into(),
             seats,
             conflicts: conflicts.to_vec(),
         }

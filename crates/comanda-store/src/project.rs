@@ -1,9 +1,15 @@
-//! Keeping the projections (`orders`, `projections`) in step with the event log.
+//! Keeping the projections (`orders` with `order_lines`, `projections`) in step with the event
+//! log.
 //!
 //! **Invariant:** a projection row is a pure function of its stream's event set. A new event is
 //! applied incrementally only when its key `(hlc, id)` sorts after the last key already applied;
-//! otherwise the whole stream is folded again. Either way the row is the one a fresh fold gives,
-//! so [`reproject_all`] never changes a row.
+//! otherwise the whole stream is folded again. Either way the rows are the ones a fresh fold
+//! gives, so [`reproject_all`] never changes a row.
+//!
+//! An order is stored as its header (`orders.state`: the state without its lines, plus the list
+//! columns) and one `order_lines` row per line. An incremental apply rewrites the header and the
+//! lines the event touched, never the others: a tap costs the same on a 2-line order and on a
+//! 500-line banquet.
 
 use std::collections::BTreeMap;
 
@@ -11,38 +17,56 @@ use comanda_domain::catalog::Catalog;
 use comanda_domain::employee::{EmployeeRecord, StoreSettings, fold_employees};
 use comanda_domain::event::{Event, EventBody, EventKey, OrderType, StreamId};
 use comanda_domain::ids::{EmployeeId, OrderId};
-use comanda_domain::order::{self, OrderState, OrderStatus};
+use comanda_domain::order::{self, Conflict, LineState, OrderState, OrderStatus};
 use rusqlite::{Connection, OptionalExtension, params};
 use serde::Serialize;
 use serde::de::DeserializeOwned;
 
 use crate::error::StoreError;
 use crate::sql::{self, int, uint, uint32};
+use crate::types::OrderRecord;
 
-/// Brings the projection of `e`'s stream up to date after `e` was inserted.
+/// Brings the projection of a small stream (catalog, settings, employees) up to date after `e`
+/// was inserted.
 pub(crate) fn apply(conn: &Connection, e: &Event) -> Result<(), StoreError> {
     match e.stream {
-        StreamId::Order(id) => apply_order(conn, id, e),
+        StreamId::Order(_) => Err(StoreError::Corrupt(
+            "an order event given to the small-stream projection".into(),
+        )),
         stream => apply_small(conn, stream, e),
     }
 }
 
-/// Rebuilds the projection of one stream from all its events.
-pub(crate) fn refold(conn: &Connection, stream: StreamId) -> Result<(), StoreError> {
+/// Rebuilds the projection of one stream from all its events. For an order, returns its new
+/// record (`None` once it has no events), for the store's cache.
+pub(crate) fn refold(
+    conn: &Connection,
+    stream: StreamId,
+) -> Result<Option<OrderRecord>, StoreError> {
     let events = sql::stream_events(conn, stream)?;
-    project(conn, stream, &events)
+    project(conn, stream, &events, Lines::All)
 }
 
 /// Writes the projection of one stream from its events (in agreed order).
-fn project(conn: &Connection, stream: StreamId, events: &[Event]) -> Result<(), StoreError> {
+fn project(
+    conn: &Connection,
+    stream: StreamId,
+    events: &[Event],
+    lines: Lines,
+) -> Result<Option<OrderRecord>, StoreError> {
     match stream {
         StreamId::Order(id) => {
             if events.is_empty() {
                 conn.execute("DELETE FROM orders WHERE order_id = ?1", [id.to_string()])?;
-                return Ok(());
+                conn.execute(
+                    "DELETE FROM order_lines WHERE order_id = ?1",
+                    [id.to_string()],
+                )?;
+                return Ok(None);
             }
-            let (state, _) = order::fold(id, events);
-            write_order(conn, &state)
+            let (mut state, _) = order::fold(id, events);
+            let conflicts = write_order(conn, &mut state, lines)?;
+            Ok(Some(OrderRecord { state, conflicts }))
         }
         stream => {
             let Some(last) = events.last() else {
@@ -50,7 +74,7 @@ fn project(conn: &Connection, stream: StreamId, events: &[Event]) -> Result<(), 
                     "DELETE FROM projections WHERE stream = ?1",
                     [stream.to_string()],
                 )?;
-                return Ok(());
+                return Ok(None);
             };
             let state = match stream {
                 StreamId::Catalog => json(&latest(events, |b| match b {
@@ -66,7 +90,8 @@ fn project(conn: &Connection, stream: StreamId, events: &[Event]) -> Result<(), 
                     return Err(StoreError::Corrupt("order stream in projections".into()));
                 }
             };
-            write_small(conn, stream, &state, last.key())
+            write_small(conn, stream, &state, last.key())?;
+            Ok(None)
         }
     }
 }
@@ -74,38 +99,80 @@ fn project(conn: &Connection, stream: StreamId, events: &[Event]) -> Result<(), 
 /// Drops every projection row and rebuilds them all from the event log. Returns the number of
 /// streams projected.
 pub(crate) fn reproject_all(conn: &Connection) -> Result<usize, StoreError> {
+    conn.execute("DELETE FROM order_lines", [])?;
     conn.execute("DELETE FROM orders", [])?;
     conn.execute("DELETE FROM projections", [])?;
-    sql::for_each_stream(conn, |stream, events| project(conn, stream, &events))
+    // Every row was just dropped: plain inserts, nothing to replace.
+    sql::for_each_stream(conn, |stream, events| {
+        project(conn, stream, &events, Lines::Fresh).map(|_| ())
+    })
 }
 
-fn apply_order(conn: &Connection, id: OrderId, e: &Event) -> Result<(), StoreError> {
-    let stored: Option<String> = conn
-        .query_row(
-            "SELECT state FROM orders WHERE order_id = ?1",
-            [id.to_string()],
-            |r| r.get(0),
-        )
-        .optional()?;
-    let mut state = match stored {
-        Some(text) => serde_json::from_str::<OrderState>(&text)?,
-        None => return refold(conn, e.stream),
+/// Brings an order's projection up to date after `e` was inserted, from its record as it was
+/// (`current`, from the store's cache or its rows; `None` when it has none). Returns the new
+/// record.
+pub(crate) fn apply_order(
+    conn: &Connection,
+    current: Option<OrderRecord>,
+    e: &Event,
+) -> Result<Option<OrderRecord>, StoreError> {
+    let Some(OrderRecord { mut state, .. }) = current else {
+        return refold(conn, e.stream);
     };
-    if state.last_key.is_some_and(|k| e.key() > k) {
-        state.apply(e);
-        write_order(conn, &state)
-    } else {
-        refold(conn, e.stream)
+    if state.last_key.is_none_or(|k| e.key() <= k) {
+        return refold(conn, e.stream);
     }
+    state.apply(e);
+    let touched = touched_lines(&state, &e.body);
+    let conflicts = write_order(conn, &mut state, Lines::Only(touched))?;
+    Ok(Some(OrderRecord { state, conflicts }))
+}
+
+/// The positions of the lines an event changed (its own line, the lines it fired).
+fn touched_lines(state: &OrderState, body: &EventBody) -> Vec<usize> {
+    let pos = |id: comanda_domain::ids::LineId| state.lines.iter().position(|l| l.line_id == id);
+    match body {
+        EventBody::LineAdded(a) => pos(a.line_id).into_iter().collect(),
+        EventBody::LineChanged(c) => pos(c.line_id).into_iter().collect(),
+        EventBody::LineVoided(v) => pos(v.line_id).into_iter().collect(),
+        EventBody::OrderFired(f) => f.line_ids.iter().filter_map(|id| pos(*id)).collect(),
+        _ => Vec::new(),
+    }
+}
+
+/// An order's record as its rows hold it: the header with its lines put back.
+pub(crate) fn read_order(
+    conn: &Connection,
+    id: OrderId,
+) -> Result<Option<OrderRecord>, StoreError> {
+    let row: Option<(String, String)> = conn
+        .prepare_cached("SELECT state, conflicts FROM orders WHERE order_id = ?1")?
+        .query_row([id.to_string()], |r| Ok((r.get(0)?, r.get(1)?)))
+        .optional()?;
+    let Some((header, conflicts)) = row else {
+        return Ok(None);
+    };
+    let mut state: OrderState = serde_json::from_str(&header)?;
+    let mut stmt =
+        conn.prepare_cached("SELECT state FROM order_lines WHERE order_id = ?1 ORDER BY pos")?;
+    let mut rows = stmt.query([id.to_string()])?;
+    while let Some(r) = rows.next()? {
+        let text: String = r.get(0)?;
+        state.lines.push(serde_json::from_str::<LineState>(&text)?);
+    }
+    Ok(Some(OrderRecord {
+        state,
+        conflicts: serde_json::from_str::<Vec<Conflict>>(&conflicts)?,
+    }))
 }
 
 fn apply_small(conn: &Connection, stream: StreamId, e: &Event) -> Result<(), StoreError> {
     let stored: Option<(String, EventKey)> = load_small(conn, stream)?;
     let Some((state, last)) = stored else {
-        return refold(conn, stream);
+        return refold(conn, stream).map(|_| ());
     };
     if e.key() <= last {
-        return refold(conn, stream);
+        return refold(conn, stream).map(|_| ());
     }
     let state = match (&e.body, stream) {
         (EventBody::CatalogPublished(c), StreamId::Catalog) => json(&Some(c))?,
@@ -245,9 +312,65 @@ pub(crate) fn status_text(s: OrderStatus) -> &'static str {
     }
 }
 
-/// Upserts an order's row. Every column is derived from `state` alone (never from the clock),
-/// so the incremental path and a refold write identical rows.
-fn write_order(conn: &Connection, state: &OrderState) -> Result<(), StoreError> {
+/// Which line rows of an order to write.
+#[derive(Debug, Clone)]
+enum Lines {
+    /// All of them, onto a table where the order has no rows (every projection is being
+    /// rebuilt): plain inserts.
+    Fresh,
+    /// All of them (a refold): the old rows are dropped first.
+    All,
+    /// These positions only (an incremental apply).
+    Only(Vec<usize>),
+}
+
+/// Upserts an order's row and the line rows asked for; returns its conflicts. Every column is
+/// derived from `state` alone (never from the clock), so the incremental path and a refold write
+/// identical rows. `state` is lent mutably only to serialise the header without its lines; it is
+/// given back whole.
+fn write_order(
+    conn: &Connection,
+    state: &mut OrderState,
+    lines: Lines,
+) -> Result<Vec<Conflict>, StoreError> {
+    let header = {
+        let lines = std::mem::take(&mut state.lines);
+        let text = json(&*state);
+        state.lines = lines;
+        text?
+    };
+    let id = state.order_id.to_string();
+    let positions: Vec<usize> = match &lines {
+        Lines::Fresh => (0..state.lines.len()).collect(),
+        Lines::All => {
+            conn.prepare_cached("DELETE FROM order_lines WHERE order_id = ?1")?
+                .execute([&id])?;
+            (0..state.lines.len()).collect()
+        }
+        Lines::Only(p) => p.clone(),
+    };
+    let conflicts = write_order_row(conn, state, header)?;
+    let mut upsert = conn.prepare_cached(match lines {
+        Lines::Fresh => "INSERT INTO order_lines (order_id, pos, state) VALUES (?1, ?2, ?3)",
+        _ => {
+            "INSERT INTO order_lines (order_id, pos, state) VALUES (?1, ?2, ?3)
+             ON CONFLICT (order_id, pos) DO UPDATE SET state = excluded.state"
+        }
+    })?;
+    for p in positions {
+        if let Some(l) = state.lines.get(p) {
+            upsert.execute(params![id, int(p as u64, "line position")?, json(l)?])?;
+        }
+    }
+    Ok(conflicts)
+}
+
+/// Upserts an order's row (the list columns and the header); returns its conflicts.
+fn write_order_row(
+    conn: &Connection,
+    state: &OrderState,
+    header: String,
+) -> Result<Vec<Conflict>, StoreError> {
     let Some((hlc, last_id)) = state.last_key else {
         return Err(StoreError::Corrupt(format!(
             "order {} has no events to project",
@@ -296,8 +419,8 @@ fn write_order(conn: &Connection, state: &OrderState) -> Result<(), StoreError> 
         hlc.counter,
         hlc.device.to_string(),
         last_id.to_string(),
-        json(state)?,
+        header,
         json(&conflicts)?,
     ])?;
-    Ok(())
+    Ok(conflicts)
 }

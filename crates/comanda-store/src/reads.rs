@@ -3,8 +3,8 @@
 //! transaction).
 
 use comanda_domain::ids::OrderId;
-use comanda_domain::order::{Conflict, OrderState, OrderStatus};
-use rusqlite::{Connection, OptionalExtension, Row, params};
+use comanda_domain::order::OrderStatus;
+use rusqlite::{Connection, Row, params};
 
 use crate::error::StoreError;
 use crate::project;
@@ -24,13 +24,6 @@ macro_rules! read_methods {
             /// This terminal's identity and last `device_seq`.
             pub fn device(&self) -> Result<$crate::DeviceInfo, $crate::StoreError> {
                 $crate::reads::device(self.conn())
-            }
-            /// One order's state and conflicts, if any event of it is known.
-            pub fn order(
-                &self,
-                id: ::comanda_domain::ids::OrderId,
-            ) -> Result<Option<$crate::OrderRecord>, $crate::StoreError> {
-                $crate::reads::order(self.conn(), id)
             }
             /// Orders newest first (by opening time, then number), filtered by status.
             pub fn list_orders(
@@ -99,6 +92,12 @@ impl<'a> Reader<'a> {
     fn conn(&self) -> &'a Connection {
         self.conn
     }
+
+    /// One order's state and conflicts, if any event of it is known (read from its rows: the
+    /// reader sees the last commit, never a write in progress).
+    pub fn order(&self, id: OrderId) -> Result<Option<OrderRecord>, StoreError> {
+        project::read_order(self.conn, id)
+    }
 }
 
 read_methods!(Reader);
@@ -110,23 +109,6 @@ pub(crate) fn device(conn: &Connection) -> Result<DeviceInfo, StoreError> {
         store_id: d.store_id,
         last_seq: d.last_seq,
     })
-}
-
-pub(crate) fn order(conn: &Connection, id: OrderId) -> Result<Option<OrderRecord>, StoreError> {
-    let row: Option<(String, String)> = conn
-        .query_row(
-            "SELECT state, conflicts FROM orders WHERE order_id = ?1",
-            [id.to_string()],
-            |r| Ok((r.get(0)?, r.get(1)?)),
-        )
-        .optional()?;
-    row.map(|(state, conflicts)| {
-        Ok(OrderRecord {
-            state: serde_json::from_str::<OrderState>(&state)?,
-            conflicts: serde_json::from_str::<Vec<Conflict>>(&conflicts)?,
-        })
-    })
-    .transpose()
 }
 
 /// The columns of a summary, as read.

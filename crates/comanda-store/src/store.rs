@@ -1,7 +1,7 @@
 //! The store: one writer connection, one reader connection, and the write transaction [`Tx`]
 //! through which every change goes.
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeSet, HashMap};
 use std::fmt;
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
@@ -9,7 +9,7 @@ use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
 use comanda_domain::clock::Clock;
 use comanda_domain::codec;
 use comanda_domain::event::{Event, EventBody, StreamId};
-use comanda_domain::ids::{DeviceId, EmployeeId, EventId, IdSource, StoreId};
+use comanda_domain::ids::{DeviceId, EmployeeId, EventId, IdSource, OrderId, StoreId};
 use rusqlite::{Connection, Transaction, TransactionBehavior, params};
 
 use crate::error::StoreError;
@@ -17,11 +17,13 @@ use crate::project;
 use crate::reads::{Reader, read_methods};
 use crate::schema::{self, Role};
 use crate::sql::{self, DeviceRow, int};
+use crate::types::OrderRecord;
 
 /// The version of the projections' stored form. Bump it whenever `OrderState` (or another
 /// projected state) changes shape or meaning: every store re-projects at its next open.
 /// 2: orphans kept with their events, approvals recorded on the order.
-pub const PROJECTION_VERSION: u32 = 2;
+/// 3: an order's lines in `order_lines`, one row each; `orders.state` without them.
+pub const PROJECTION_VERSION: u32 = 3;
 
 /// The latest wall time a stamp may carry: 9999-12-31T23:59:59.999Z.
 const MAX_WALL_MS: u64 = 253_402_300_799_999;
@@ -34,6 +36,10 @@ const MAX_WALL_MS: u64 = 253_402_300_799_999;
 pub struct Store {
     writer: Mutex<Connection>,
     reader: Mutex<Connection>,
+    /// The latest committed record of recently written orders, so a command on a big order
+    /// neither re-reads nor re-parses its rows. Only the writer's transactions use it, and only
+    /// what they committed goes in.
+    cache: Mutex<OrderCache>,
     clock: Arc<dyn Clock>,
     ids: Arc<dyn IdSource>,
     path: PathBuf,
@@ -108,6 +114,7 @@ impl Store {
         Ok(Store {
             writer: Mutex::new(writer),
             reader: Mutex::new(reader),
+            cache: Mutex::new(OrderCache::default()),
             clock,
             ids,
             path: path.to_owned(),
@@ -141,10 +148,27 @@ impl Store {
             device,
             clock: &*self.clock,
             ids: &*self.ids,
+            cache: &self.cache,
+            dirty: HashMap::new(),
+            dropped_all: false,
         };
         match f(&mut t) {
             Ok(v) => {
-                t.tx.commit().map_err(StoreError::from)?;
+                let Tx {
+                    tx,
+                    dirty,
+                    dropped_all,
+                    ..
+                } = t;
+                tx.commit().map_err(StoreError::from)?;
+                // Committed: what this transaction wrote is now what the rows say.
+                let mut cache = self.cache.lock().unwrap_or_else(PoisonError::into_inner);
+                if dropped_all {
+                    cache.clear();
+                }
+                for (id, rec) in dirty {
+                    cache.put(id, rec);
+                }
                 Ok(v)
             }
             Err(e) => {
@@ -195,6 +219,58 @@ pub struct Tx<'a> {
     device: DeviceRow,
     clock: &'a dyn Clock,
     ids: &'a dyn IdSource,
+    cache: &'a Mutex<OrderCache>,
+    /// Orders this transaction wrote, as it left them (`None`: no longer there). Put in the
+    /// cache when the transaction commits, forgotten when it rolls back.
+    dirty: HashMap<OrderId, Option<Arc<OrderRecord>>>,
+    /// Every projection was rebuilt: the cache is cleared at commit.
+    dropped_all: bool,
+}
+
+/// Committed order records, at most [`ORDER_CACHE`] of them (the least recently written go
+/// first).
+#[derive(Default)]
+struct OrderCache {
+    map: HashMap<OrderId, (u64, Option<Arc<OrderRecord>>)>,
+    tick: u64,
+}
+
+/// How many orders the cache keeps: the open orders of a busy service, with room.
+const ORDER_CACHE: usize = 256;
+
+impl OrderCache {
+    fn get(&mut self, id: OrderId) -> Option<Option<Arc<OrderRecord>>> {
+        self.tick += 1;
+        let tick = self.tick;
+        self.map.get_mut(&id).map(|(t, rec)| {
+            *t = tick;
+            rec.clone()
+        })
+    }
+
+    /// Takes an order out (to change it without copying it); it comes back at commit.
+    fn take(&mut self, id: OrderId) -> Option<Option<Arc<OrderRecord>>> {
+        self.map.remove(&id).map(|(_, rec)| rec)
+    }
+
+    fn put(&mut self, id: OrderId, rec: Option<Arc<OrderRecord>>) {
+        self.tick += 1;
+        self.map.insert(id, (self.tick, rec));
+        if self.map.len() > ORDER_CACHE {
+            let oldest = self
+                .map
+                .iter()
+                .min_by_key(|(_, (t, _))| *t)
+                .map(|(k, _)| *k);
+            if let Some(k) = oldest {
+                self.map.remove(&k);
+            }
+        }
+    }
+
+    fn clear(&mut self) {
+        self.map.clear();
+    }
 }
 
 impl fmt::Debug for Tx<'_> {
@@ -206,6 +282,45 @@ impl fmt::Debug for Tx<'_> {
 impl Tx<'_> {
     fn conn(&self) -> &Connection {
         &self.tx
+    }
+
+    /// One order's state and conflicts, if any event of it is known: as this transaction left
+    /// it, else as last committed (from the cache, or its rows). Shared, not copied: a 500-line
+    /// order costs nothing to look at. Drop it before appending to the order, so the append can
+    /// change it in place.
+    pub fn order(&self, id: OrderId) -> Result<Option<Arc<OrderRecord>>, StoreError> {
+        if let Some(rec) = self.dirty.get(&id) {
+            return Ok(rec.clone());
+        }
+        let cached = self
+            .cache
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .get(id);
+        match cached {
+            Some(rec) => Ok(rec),
+            None => Ok(project::read_order(&self.tx, id)?.map(Arc::new)),
+        }
+    }
+
+    /// The order's record, taken out of this transaction's changes or the cache to be changed
+    /// (copied only when someone still holds it).
+    fn take_order(&mut self, id: OrderId) -> Result<Option<OrderRecord>, StoreError> {
+        let rec = match self.dirty.remove(&id) {
+            Some(rec) => rec,
+            None => {
+                let cached = self
+                    .cache
+                    .lock()
+                    .unwrap_or_else(PoisonError::into_inner)
+                    .take(id);
+                match cached {
+                    Some(rec) => rec,
+                    None => return project::read_order(&self.tx, id),
+                }
+            }
+        };
+        Ok(rec.map(|a| Arc::try_unwrap(a).unwrap_or_else(|shared| (*shared).clone())))
     }
 
     /// Appends a local event: a new id from the id source, `device_seq = last_seq + 1`, an HLC
@@ -236,15 +351,26 @@ impl Tx<'_> {
             actor,
             body,
         };
+        let current = match stream {
+            StreamId::Order(id) => Some((id, self.take_order(id)?)),
+            _ => None,
+        };
         let sp = self.tx.savepoint()?;
         let seq = sql::insert_event(&sp, &event)?;
-        sp.execute(
-            "INSERT INTO outbox (event_seq, enqueued_ms) VALUES (?1, ?2)",
-            params![seq, int(now, "enqueued_ms")?],
-        )?;
-        project::apply(&sp, &event)?;
+        sp.prepare_cached("INSERT INTO outbox (event_seq, enqueued_ms) VALUES (?1, ?2)")?
+            .execute(params![seq, int(now, "enqueued_ms")?])?;
+        let written = match current {
+            Some((id, rec)) => Some((id, project::apply_order(&sp, rec, &event)?)),
+            None => {
+                project::apply(&sp, &event)?;
+                None
+            }
+        };
         sql::save_device(&sp, &device)?;
         sp.commit()?;
+        if let Some((id, rec)) = written {
+            self.dirty.insert(id, rec.map(Arc::new));
+        }
         self.device = device;
         Ok(event)
     }
@@ -321,11 +447,16 @@ impl Tx<'_> {
             touched.insert(e.stream);
             new += 1;
         }
+        let mut written = Vec::new();
         for stream in touched {
-            project::refold(&sp, stream)?;
+            let rec = project::refold(&sp, stream)?;
+            if let StreamId::Order(id) = stream {
+                written.push((id, rec.map(Arc::new)));
+            }
         }
         sql::save_device(&sp, &device)?;
         sp.commit()?;
+        self.dirty.extend(written);
         self.device = device;
         Ok(new)
     }
@@ -333,7 +464,10 @@ impl Tx<'_> {
     /// Rebuilds every projection from the event log (recovery, benchmarks). Returns how many
     /// streams were projected.
     pub fn reproject_all(&mut self) -> Result<usize, StoreError> {
-        project::reproject_all(&self.tx)
+        let n = project::reproject_all(&self.tx)?;
+        self.dirty.clear();
+        self.dropped_all = true;
+        Ok(n)
     }
 
     /// Puts aside something that could not be decoded or stored, for a person to review.

@@ -78,6 +78,8 @@ pub(crate) fn mutate(
         }
         let proposal = f(tx, &rec.state)?;
         let bodies = policy::decide(ctx, tx, s, approval, &rec.state, proposal)?;
+        // Let go of the order before changing it: the append then changes it in place.
+        drop(rec);
         for body in bodies {
             tx.append(StreamId::Order(order_id), Some(s.employee_id), body)?;
         }

@@ -82,10 +82,11 @@ pub(crate) fn decide(
     let settings = tx.settings()?.unwrap_or_default();
     let mut needs: Vec<String> = p.manager_for.into_iter().collect();
 
-    for b in before.live_lines().filter(|l| l.fired) {
-        let Some(a) = after.line(b.line_id) else {
+    // A preview only adds lines after the others, never moves them: walked side by side.
+    for (b, a) in before.lines.iter().zip(&after.lines) {
+        if !b.fired || !b.is_live() || a.line_id != b.line_id {
             continue;
-        };
+        }
         if a.voided.is_some() {
             needs.push(format!("void {}, already sent to the kitchen", b.name));
             continue;

@@ -267,10 +267,14 @@ impl OrderState {
     /// An even split shares what the other payments left: a 45.00 bill with 15.00 paid by card,
     /// then split two ways, is 15.00 a part.
     pub fn due_for(&self, target: &SplitTarget) -> Money {
-        let t = self.totals();
+        self.due_for_with(&self.totals(), target)
+    }
+
+    /// [`Self::due_for`] with the totals already computed (they are the costly part).
+    pub fn due_for_with(&self, t: &Totals, target: &SplitTarget) -> Money {
         let share: Money = match target {
             SplitTarget::Seat(_) | SplitTarget::Lines(_) => {
-                let paid = self.paid_per_line(&t);
+                let paid = self.paid_per_line(t);
                 t.lines
                     .iter()
                     .enumerate()

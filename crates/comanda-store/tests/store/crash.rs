@@ -300,8 +300,10 @@ fn killed_writers_lose_nothing_acknowledged() {
     // Finally: rebuilding every projection from the log changes no row.
     let store = Store::open(&db, clock.clone(), ids.clone()).unwrap();
     let before = raw_rows(&db, "orders");
+    let lines_before = raw_rows(&db, "order_lines");
     store.write(|tx| tx.reproject_all()).unwrap();
     assert_eq!(raw_rows(&db, "orders"), before, "seed {seed}");
+    assert_eq!(raw_rows(&db, "order_lines"), lines_before, "seed {seed}");
     let events = store.read(|r| r.event_count()).unwrap();
     eprintln!(
         "{KILLS} kills, {} acks, {} ingested, {events} events, {} orders, \

@@ -173,3 +173,48 @@ fn projections_of_an_older_build_are_rebuilt_at_open() {
         .unwrap();
     assert_eq!(version, i64::from(comanda_store::PROJECTION_VERSION));
 }
+
+/// The store keeps the last committed state of the orders it wrote, so a command on a big order
+/// does not re-read its rows: what a transaction sees is always what its rows would say, and a
+/// transaction that rolls back leaves no trace in it.
+#[test]
+fn what_a_write_sees_of_an_order_is_its_rows_and_a_rollback_leaves_no_trace() {
+    let t = TestStore::new(1, 1_700_000_000_000);
+    let id = small_order(&t);
+    let ids = &*t.ids;
+    let stream = StreamId::Order(id);
+    let seen = |t: &TestStore| (*t.store.write(|tx| tx.order(id)).unwrap().unwrap()).clone();
+    let stored = |t: &TestStore| t.store.read(|r| r.order(id)).unwrap().unwrap();
+    assert_eq!(seen(&t), stored(&t));
+
+    // A line added, then the transaction refuses: neither the rows nor what the next write
+    // sees have it.
+    let before = stored(&t);
+    let refused: Result<(), StoreError> = t.store.write(|tx| {
+        let (_, body) = crate::support::line(ids, "Soup", 600);
+        tx.append(stream, None, body)?;
+        assert_eq!(
+            tx.order(id)?.unwrap().state.lines.len(),
+            before.state.lines.len() + 1
+        );
+        Err(StoreError::Corrupt("refused on purpose".into()))
+    });
+    assert!(refused.is_err());
+    assert_eq!(stored(&t), before);
+    assert_eq!(seen(&t), before);
+
+    // Many writes later, and after a restart, the two still agree with a fresh fold.
+    for i in 0..30 {
+        t.store
+            .write(|tx| {
+                let (_, body) = crate::support::line(ids, "Bread", 100 + i);
+                tx.append(stream, None, body)
+            })
+            .unwrap();
+    }
+    assert_eq!(seen(&t), stored(&t));
+    assert_projection_is_fold(&t.store, id);
+    let t = t.reopen(2);
+    assert_eq!(seen(&t), stored(&t));
+    assert_projection_is_fold(&t.store, id);
+}

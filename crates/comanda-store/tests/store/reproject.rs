@@ -36,6 +36,8 @@ fn reproject_all_gives_the_rows_the_incremental_path_wrote() {
         .unwrap();
 
     let orders = raw_rows(&t.path(), "orders");
+    let lines = raw_rows(&t.path(), "order_lines");
+    assert!(!lines.is_empty());
     let small = raw_rows(&t.path(), "projections");
     assert_eq!(orders.len(), 2);
     assert_eq!(small.len(), 1);
@@ -43,6 +45,7 @@ fn reproject_all_gives_the_rows_the_incremental_path_wrote() {
     let n = t.store.write(|tx| tx.reproject_all()).unwrap();
     assert_eq!(n, 3, "two orders and the catalog");
     assert_eq!(raw_rows(&t.path(), "orders"), orders);
+    assert_eq!(raw_rows(&t.path(), "order_lines"), lines);
     assert_eq!(raw_rows(&t.path(), "projections"), small);
 
     // Projections lost (a bad migration, a hand edit) come back from the log.
@@ -53,5 +56,6 @@ fn reproject_all_gives_the_rows_the_incremental_path_wrote() {
     assert!(t.store.read(|r| r.order(open)).unwrap().is_none());
     t.store.write(|tx| tx.reproject_all()).unwrap();
     assert_eq!(raw_rows(&t.path(), "orders"), orders);
+    assert_eq!(raw_rows(&t.path(), "order_lines"), lines);
     assert_eq!(raw_rows(&t.path(), "projections"), small);
 }

@@ -11,7 +11,7 @@ import type { PaymentView } from "./PaymentView";
 import type { RefundView } from "./RefundView";
 import type { SeatDue } from "./SeatDue";
 import type { StampView } from "./StampView";
-import type { Totals } from "./Totals";
+import type { TotalsView } from "./TotalsView";
 import type { VoidView } from "./VoidView";
 
 /**
@@ -93,9 +93,9 @@ refund_due: Money,
  */
 approvals: Array<ApprovalView>, 
 /**
- * Totals.
+ * Totals (each line's own amounts are on the line).
  */
-totals: Totals, 
+totals: TotalsView, 
 /**
  * Due per seat, for seats in use.
  */

@@ -60,7 +60,7 @@ const order = (over: Partial<OrderView> = {}, balance = 1000): OrderView => ({
   refunds: [],
   refund_due: 0,
   approvals: [],
-  totals: { subtotal: balance, discount: 0, tax_included: 0, tax_added: 0, total: balance, paid: 0, refunded: 0, tips: 0, balance, taxes: [], lines: [] },
+  totals: { subtotal: balance, discount: 0, tax_included: 0, tax_added: 0, total: balance, paid: 0, refunded: 0, tips: 0, balance, taxes: [] },
   seats: [],
   conflicts: [],
   ...over,
@@ -152,10 +152,14 @@ describe("split parts", () => {
   it("pays chosen lines", () => {
     const am = (line_id: string, total: number) => ({ line_id, gross: total, discount: 0, net: total, tax: 0, total });
     const o = order({}, 1000);
-    o.totals.lines = [am("a", 300), am("b", 450)];
+    o.lines = [line("a", { amounts: am("a", 300) }), line("b", { amounts: am("b", 450) })];
     expect(linesPart(o, ["a", "b"])).toMatchObject({ amount: 750, split: { type: "lines", value: ["a", "b"] } });
     o.payments = [payment({ type: "lines", value: ["a"] })];
     expect([...paidLineIds(o)]).toEqual(["a"]);
+    // A seat's payment paid its lines: they are not offered again by items.
+    o.lines = [line("a", { seat: 1 }), line("b", { seat: 2 })];
+    o.payments = [payment({ type: "seat", value: 2 })];
+    expect([...paidLineIds(o)]).toEqual(["b"]);
   });
 });
 

@@ -124,17 +124,21 @@ export function seatPart(order: OrderView, seat: number): SplitPart | null {
   return { split: { type: "seat", value: seat }, amount: minMoney(s.due, order.totals.balance), label: `Seat ${seat}` };
 }
 
-/** Lines already paid by a "by items" part. */
+/** Lines already paid by a "by items" or a seat part. */
 export function paidLineIds(order: OrderView): Set<string> {
   const ids = new Set<string>();
-  for (const p of livePayments(order)) if (p.split?.type === "lines") for (const id of p.split.value) ids.add(id);
+  for (const p of livePayments(order)) {
+    if (p.split?.type === "lines") for (const id of p.split.value) ids.add(id);
+    // A seat's payment paid its lines too: they are not offered again by items.
+    if (p.split?.type === "seat") for (const l of order.lines) if (l.seat === p.split.value) ids.add(l.line_id);
+  }
   return ids;
 }
 
 /** The part for chosen lines: the sum of their totals, at most the balance. */
 export function linesPart(order: OrderView, lineIds: readonly string[]): SplitPart | null {
   const chosen = new Set(lineIds);
-  const amounts = order.totals.lines.filter((a) => chosen.has(a.line_id));
+  const amounts = order.lines.flatMap((l) => (l.amounts && chosen.has(l.line_id) ? [l.amounts] : []));
   if (amounts.length === 0 || order.totals.balance <= 0) return null;
   const sum = amounts.reduce((acc, a) => acc + a.total, 0);
   if (sum <= 0) return null;
