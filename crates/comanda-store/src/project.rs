@@ -102,10 +102,27 @@ pub(crate) fn reproject_all(conn: &Connection) -> Result<usize, StoreError> {
     conn.execute("DELETE FROM order_lines", [])?;
     conn.execute("DELETE FROM orders", [])?;
     conn.execute("DELETE FROM projections", [])?;
-    // Every row was just dropped: plain inserts, nothing to replace.
-    sql::for_each_stream(conn, |stream, events| {
-        project(conn, stream, &events, Lines::Fresh).map(|_| ())
+    sql::for_each_stream_raw(conn, |stream, raw| match stream {
+        StreamId::Order(id) => fold_rows(id, raw)?.write(conn, &Lines::Fresh),
+        small => {
+            let events = raw
+                .into_iter()
+                .map(sql::RawEvent::decode)
+                .collect::<Result<Vec<_>, _>>()?;
+            project(conn, small, &events, Lines::Fresh).map(|_| ())
+        }
     })
+}
+
+/// One order's rows from its raw events: decode, fold, derive.
+fn fold_rows(id: OrderId, raw: Vec<sql::RawEvent>) -> Result<OrderRows, StoreError> {
+    let events = raw
+        .into_iter()
+        .map(sql::RawEvent::decode)
+        .collect::<Result<Vec<_>, _>>()?;
+    let (mut state, _) = order::fold(id, &events);
+    let positions: Vec<usize> = (0..state.lines.len()).collect();
+    OrderRows::of(&mut state, &positions)
 }
 
 /// Brings an order's projection up to date after `e` was inserted, from its record as it was
@@ -326,101 +343,156 @@ enum Lines {
 
 /// Upserts an order's row and the line rows asked for; returns its conflicts. Every column is
 /// derived from `state` alone (never from the clock), so the incremental path and a refold write
-/// identical rows. `state` is lent mutably only to serialise the header without its lines; it is
-/// given back whole.
+/// identical rows.
 fn write_order(
     conn: &Connection,
     state: &mut OrderState,
     lines: Lines,
 ) -> Result<Vec<Conflict>, StoreError> {
-    let header = {
-        let lines = std::mem::take(&mut state.lines);
-        let text = json(&*state);
-        state.lines = lines;
-        text?
-    };
-    let id = state.order_id.to_string();
     let positions: Vec<usize> = match &lines {
-        Lines::Fresh => (0..state.lines.len()).collect(),
-        Lines::All => {
-            conn.prepare_cached("DELETE FROM order_lines WHERE order_id = ?1")?
-                .execute([&id])?;
-            (0..state.lines.len()).collect()
-        }
+        Lines::Fresh | Lines::All => (0..state.lines.len()).collect(),
         Lines::Only(p) => p.clone(),
     };
-    let conflicts = write_order_row(conn, state, header)?;
-    let mut upsert = conn.prepare_cached(match lines {
-        Lines::Fresh => "INSERT INTO order_lines (order_id, pos, state) VALUES (?1, ?2, ?3)",
-        _ => {
-            "INSERT INTO order_lines (order_id, pos, state) VALUES (?1, ?2, ?3)
-             ON CONFLICT (order_id, pos) DO UPDATE SET state = excluded.state"
-        }
-    })?;
-    for p in positions {
-        if let Some(l) = state.lines.get(p) {
-            upsert.execute(params![id, int(p as u64, "line position")?, json(l)?])?;
-        }
-    }
-    Ok(conflicts)
+    let rows = OrderRows::of(state, &positions)?;
+    rows.write(conn, &lines)?;
+    Ok(rows.conflicts)
 }
 
-/// Upserts an order's row (the list columns and the header); returns its conflicts.
-fn write_order_row(
-    conn: &Connection,
-    state: &OrderState,
+/// An order's rows, derived from its state alone (no IO), then written.
+pub(crate) struct OrderRows {
+    order_id: String,
+    number: u32,
+    status: &'static str,
+    label: String,
+    total: i64,
+    paid: i64,
+    balance: i64,
+    line_count: i64,
+    conflict_count: i64,
+    opened_ms: i64,
+    updated_ms: i64,
+    closed_ms: Option<i64>,
+    hlc_counter: u32,
+    hlc_device: String,
+    last_event_id: String,
+    /// The state without its lines, as JSON.
     header: String,
-) -> Result<Vec<Conflict>, StoreError> {
-    let Some((hlc, last_id)) = state.last_key else {
-        return Err(StoreError::Corrupt(format!(
-            "order {} has no events to project",
-            state.order_id
-        )));
-    };
-    let totals = state.totals();
-    let conflicts = state.conflicts_with(&totals);
-    let status = state.status_with(&totals);
-    let closed_ms = match status {
-        OrderStatus::Closed => state.closed.map(|s| s.at_ms),
-        OrderStatus::Cancelled => state.cancelled.as_ref().map(|c| c.stamp.at_ms),
-        OrderStatus::Open => None,
-    };
-    let opened_ms = state.opened.map_or(hlc.wall_ms, |s| s.at_ms);
-    let line_count = state.live_lines().count();
-    conn.prepare_cached(
-        "INSERT INTO orders (order_id, number, status, label, total, paid, balance, line_count,
-                             conflict_count, opened_ms, updated_ms, closed_ms, last_hlc_wall_ms,
-                             last_hlc_counter, last_hlc_device, last_event_id, state, conflicts)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18)
-         ON CONFLICT (order_id) DO UPDATE SET
-             number = excluded.number, status = excluded.status, label = excluded.label,
-             total = excluded.total, paid = excluded.paid, balance = excluded.balance,
-             line_count = excluded.line_count, conflict_count = excluded.conflict_count,
-             opened_ms = excluded.opened_ms, updated_ms = excluded.updated_ms,
-             closed_ms = excluded.closed_ms, last_hlc_wall_ms = excluded.last_hlc_wall_ms,
-             last_hlc_counter = excluded.last_hlc_counter,
-             last_hlc_device = excluded.last_hlc_device, last_event_id = excluded.last_event_id,
-             state = excluded.state, conflicts = excluded.conflicts",
-    )?
-    .execute(params![
-        state.order_id.to_string(),
-        state.number,
-        status_text(status),
-        OrderType::label_of(state.order_type.as_ref()),
-        totals.total.minor(),
-        totals.paid.minor(),
-        totals.balance.minor(),
-        int(line_count as u64, "line count")?,
-        int(conflicts.len() as u64, "conflict count")?,
-        int(opened_ms, "opened_ms")?,
-        int(hlc.wall_ms, "updated_ms")?,
-        closed_ms.map(|m| int(m, "closed_ms")).transpose()?,
-        int(hlc.wall_ms, "hlc wall")?,
-        hlc.counter,
-        hlc.device.to_string(),
-        last_id.to_string(),
-        header,
-        json(&conflicts)?,
-    ])?;
-    Ok(conflicts)
+    conflicts_json: String,
+    /// The line rows to write: position and JSON.
+    lines: Vec<(i64, String)>,
+    /// The order's conflicts.
+    pub(crate) conflicts: Vec<Conflict>,
+}
+
+impl OrderRows {
+    /// The rows of `state`, with the lines at `positions`. `state` is lent mutably only to
+    /// serialise the header without its lines; it is given back whole.
+    pub(crate) fn of(state: &mut OrderState, positions: &[usize]) -> Result<OrderRows, StoreError> {
+        let Some((hlc, last_id)) = state.last_key else {
+            return Err(StoreError::Corrupt(format!(
+                "order {} has no events to project",
+                state.order_id
+            )));
+        };
+        let header = {
+            let lines = std::mem::take(&mut state.lines);
+            let text = json(&*state);
+            state.lines = lines;
+            text?
+        };
+        let totals = state.totals();
+        let conflicts = state.conflicts_with(&totals);
+        let status = state.status_with(&totals);
+        let closed_ms = match status {
+            OrderStatus::Closed => state.closed.map(|s| s.at_ms),
+            OrderStatus::Cancelled => state.cancelled.as_ref().map(|c| c.stamp.at_ms),
+            OrderStatus::Open => None,
+        };
+        let opened_ms = state.opened.map_or(hlc.wall_ms, |s| s.at_ms);
+        let mut lines = Vec::with_capacity(positions.len());
+        for p in positions {
+            if let Some(l) = state.lines.get(*p) {
+                lines.push((int(*p as u64, "line position")?, json(l)?));
+            }
+        }
+        Ok(OrderRows {
+            order_id: state.order_id.to_string(),
+            number: state.number,
+            status: status_text(status),
+            label: OrderType::label_of(state.order_type.as_ref()),
+            total: totals.total.minor(),
+            paid: totals.paid.minor(),
+            balance: totals.balance.minor(),
+            line_count: int(state.live_lines().count() as u64, "line count")?,
+            conflict_count: int(conflicts.len() as u64, "conflict count")?,
+            opened_ms: int(opened_ms, "opened_ms")?,
+            updated_ms: int(hlc.wall_ms, "updated_ms")?,
+            closed_ms: closed_ms.map(|m| int(m, "closed_ms")).transpose()?,
+            hlc_counter: hlc.counter,
+            hlc_device: hlc.device.to_string(),
+            last_event_id: last_id.to_string(),
+            header,
+            conflicts_json: json(&conflicts)?,
+            lines,
+            conflicts,
+        })
+    }
+
+    /// Writes the order's row and its line rows (`lines` says whether old line rows may be
+    /// there).
+    fn write(&self, conn: &Connection, lines: &Lines) -> Result<(), StoreError> {
+        if matches!(lines, Lines::All) {
+            conn.prepare_cached("DELETE FROM order_lines WHERE order_id = ?1")?
+                .execute([&self.order_id])?;
+        }
+        conn.prepare_cached(
+            "INSERT INTO orders (order_id, number, status, label, total, paid, balance,
+                                 line_count, conflict_count, opened_ms, updated_ms, closed_ms,
+                                 last_hlc_wall_ms, last_hlc_counter, last_hlc_device,
+                                 last_event_id, state, conflicts)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17,
+                     ?18)
+             ON CONFLICT (order_id) DO UPDATE SET
+                 number = excluded.number, status = excluded.status, label = excluded.label,
+                 total = excluded.total, paid = excluded.paid, balance = excluded.balance,
+                 line_count = excluded.line_count, conflict_count = excluded.conflict_count,
+                 opened_ms = excluded.opened_ms, updated_ms = excluded.updated_ms,
+                 closed_ms = excluded.closed_ms, last_hlc_wall_ms = excluded.last_hlc_wall_ms,
+                 last_hlc_counter = excluded.last_hlc_counter,
+                 last_hlc_device = excluded.last_hlc_device,
+                 last_event_id = excluded.last_event_id,
+                 state = excluded.state, conflicts = excluded.conflicts",
+        )?
+        .execute(params![
+            self.order_id,
+            self.number,
+            self.status,
+            self.label,
+            self.total,
+            self.paid,
+            self.balance,
+            self.line_count,
+            self.conflict_count,
+            self.opened_ms,
+            self.updated_ms,
+            self.closed_ms,
+            self.updated_ms,
+            self.hlc_counter,
+            self.hlc_device,
+            self.last_event_id,
+            self.header,
+            self.conflicts_json,
+        ])?;
+        let mut stmt = conn.prepare_cached(match lines {
+            Lines::Fresh => "INSERT INTO order_lines (order_id, pos, state) VALUES (?1, ?2, ?3)",
+            _ => {
+                "INSERT INTO order_lines (order_id, pos, state) VALUES (?1, ?2, ?3)
+                 ON CONFLICT (order_id, pos) DO UPDATE SET state = excluded.state"
+            }
+        })?;
+        for (pos, text) in &self.lines {
+            stmt.execute(params![self.order_id, pos, text])?;
+        }
+        Ok(())
+    }
 }

@@ -183,7 +183,7 @@ pub(crate) fn event_at(
 }
 
 /// An event row as stored, before decoding.
-struct RawEvent {
+pub(crate) struct RawEvent {
     id: String,
     store_id: String,
     device_id: String,
@@ -199,7 +199,8 @@ struct RawEvent {
 }
 
 impl RawEvent {
-    fn decode(self) -> Result<Event, StoreError> {
+    /// The event, decoded.
+    pub(crate) fn decode(self) -> Result<Event, StoreError> {
         Ok(Event {
             id: parse(&self.id, "event id")?,
             store_id: parse(&self.store_id, "store id")?,
@@ -224,7 +225,7 @@ impl RawEvent {
         })
     }
 
-    fn from_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<RawEvent> {
+    pub(crate) fn from_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<RawEvent> {
         Ok(RawEvent {
             id: r.get(0)?,
             store_id: r.get(1)?,
@@ -243,10 +244,11 @@ impl RawEvent {
 }
 
 /// Every event, stream by stream (each stream's events in agreed order), handed to `f` one
-/// stream at a time: one scan of the log instead of one query per stream.
-pub(crate) fn for_each_stream(
+/// stream at a time as read, not yet decoded: one scan of the log instead of one query per
+/// stream.
+pub(crate) fn for_each_stream_raw(
     conn: &Connection,
-    mut f: impl FnMut(StreamId, Vec<Event>) -> Result<(), StoreError>,
+    mut f: impl FnMut(StreamId, Vec<RawEvent>) -> Result<(), StoreError>,
 ) -> Result<usize, StoreError> {
     let mut stmt = conn.prepare(
         "SELECT id, store_id, device_id, device_seq, stream, hlc_wall_ms, hlc_counter,
@@ -255,23 +257,23 @@ pub(crate) fn for_each_stream(
          ORDER BY stream, hlc_wall_ms, hlc_counter, hlc_device, id",
     )?;
     let mut rows = stmt.query([])?;
-    let mut current: Option<(String, Vec<Event>)> = None;
+    let mut current: Option<(StreamId, Vec<RawEvent>)> = None;
     let mut count = 0;
     while let Some(row) = rows.next()? {
         let raw = RawEvent::from_row(row)?;
-        if let Some((name, events)) = current.take_if(|(name, _)| *name != raw.stream) {
-            f(parse(&name, "stream")?, events)?;
+        if let Some((stream, events)) =
+            current.take_if(|(_, events)| events.first().is_some_and(|e| e.stream != raw.stream))
+        {
+            f(stream, events)?;
             count += 1;
         }
-        let name = raw.stream.clone();
-        let e = raw.decode()?;
         match &mut current {
-            Some((_, events)) => events.push(e),
-            None => current = Some((name, vec![e])),
+            Some((_, events)) => events.push(raw),
+            None => current = Some((parse(&raw.stream, "stream")?, vec![raw])),
         }
     }
-    if let Some((name, events)) = current {
-        f(parse(&name, "stream")?, events)?;
+    if let Some((stream, events)) = current {
+        f(stream, events)?;
         count += 1;
     }
     Ok(count)
