@@ -207,6 +207,8 @@ commands! {
     Session void_payment(VoidPayment) -> OrderView = void_payment;
     /// Give money back against a payment, when the order owes it (a manager's PIN).
     Session refund_payment(RefundPayment) -> OrderView = refund_payment;
+    /// Settle refunds that came to more than their payment: recovered or written off (a manager's PIN).
+    Session accept_over_refund(AcceptOverRefund) -> OrderView = accept_over_refund;
     /// Close an order whose balance is zero.
     Session close_order(CloseOrder) -> OrderView = close_order;
     /// Cancel an order (a manager's PIN when lines were sent).

@@ -530,6 +530,7 @@ fn action_words(kind: &str) -> &'static str {
         "RefundIssued" => "Refund",
         "OrderCancelled" => "Order cancelled",
         "OrderReopened" => "Order reopened",
+        "OverRefundAccepted" => "Over-refund settled",
         _ => "Approved",
     }
 }

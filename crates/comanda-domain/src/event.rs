@@ -123,6 +123,8 @@ pub enum EventBody {
     PaymentVoided(PaymentVoided),
     /// Money was given back against a payment.
     RefundIssued(RefundIssued),
+    /// A manager settled refunds that exceeded their payment (two terminals refunded it).
+    OverRefundAccepted(OverRefundAccepted),
     /// The order was closed (its balance was zero).
     OrderClosed(OrderClosed),
     /// The order was cancelled.
@@ -153,6 +155,7 @@ impl EventBody {
             EventBody::PaymentRecorded(_) => "PaymentRecorded",
             EventBody::PaymentVoided(_) => "PaymentVoided",
             EventBody::RefundIssued(_) => "RefundIssued",
+            EventBody::OverRefundAccepted(_) => "OverRefundAccepted",
             EventBody::OrderClosed(_) => "OrderClosed",
             EventBody::OrderCancelled(_) => "OrderCancelled",
             EventBody::OrderReopened(_) => "OrderReopened",
@@ -170,6 +173,7 @@ impl EventBody {
             EventBody::DiscountApplied(e) => e.approved_by,
             EventBody::PaymentVoided(e) => e.approved_by,
             EventBody::RefundIssued(e) => e.approved_by,
+            EventBody::OverRefundAccepted(e) => Some(e.approved_by),
             EventBody::OrderCancelled(e) => e.approved_by,
             EventBody::OrderReopened(e) => Some(e.approved_by),
             EventBody::EmployeeSaved(e) => e.approved_by,
@@ -185,6 +189,7 @@ impl EventBody {
             EventBody::DiscountApplied(e) => e.approved_by = Some(id),
             EventBody::PaymentVoided(e) => e.approved_by = Some(id),
             EventBody::RefundIssued(e) => e.approved_by = Some(id),
+            EventBody::OverRefundAccepted(e) => e.approved_by = id,
             EventBody::OrderCancelled(e) => e.approved_by = Some(id),
             EventBody::OrderReopened(e) => e.approved_by = id,
             EventBody::EmployeeSaved(e) => e.approved_by = Some(id),
@@ -483,6 +488,37 @@ pub struct RefundIssued {
     pub reason: String,
     /// The manager who approved it.
     pub approved_by: Option<EmployeeId>,
+}
+
+/// How refunds past their payment were settled.
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ts_rs::TS, utoipa::ToSchema,
+)]
+#[serde(rename_all = "snake_case")]
+#[ts(export, export_to = "bindings/")]
+pub enum OverRefundSettlement {
+    /// The customer gave the excess back (taken as a payment, or by hand).
+    Recovered,
+    /// The excess is a loss the store accepts.
+    WrittenOff,
+}
+
+/// Payload of `OverRefundAccepted`: refunds against one payment came to more than it (two
+/// terminals each refunded it offline); a manager has settled the excess. The money already left
+/// the drawer: nothing is undone, the conflict is closed for that much refunded. Should more be
+/// refunded later, the conflict comes back.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct OverRefundAccepted {
+    /// The payment.
+    pub payment_id: PaymentId,
+    /// The total refunded against it that the manager looked at.
+    pub refunded: Money,
+    /// Recovered from the customer, or written off.
+    pub settlement: OverRefundSettlement,
+    /// What happened, in words.
+    pub note: String,
+    /// The manager.
+    pub approved_by: EmployeeId,
 }
 
 /// Payload of `OrderClosed`.

@@ -23,7 +23,8 @@ use crate::types::OrderRecord;
 /// projected state) changes shape or meaning: every store re-projects at its next open.
 /// 2: orphans kept with their events, approvals recorded on the order.
 /// 3: an order's lines in `order_lines`, one row each; `orders.state` without them.
-pub const PROJECTION_VERSION: u32 = 3;
+/// 4: over-refunds a manager settled.
+pub const PROJECTION_VERSION: u32 = 4;
 
 /// The latest wall time a stamp may carry: 9999-12-31T23:59:59.999Z.
 const MAX_WALL_MS: u64 = 253_402_300_799_999;

@@ -2,6 +2,7 @@
 //! transaction through `mutate`: load the order, check it may change, append the events, read
 //! the new view; then tell the bus.
 
+mod accept_over_refund;
 mod add_line;
 pub(crate) mod apply_discount;
 mod cancel_order;
@@ -19,6 +20,7 @@ mod set_order_details;
 mod void_line;
 mod void_payment;
 
+pub use accept_over_refund::{AcceptOverRefund, accept_over_refund};
 pub use add_line::{AddByBarcode, AddLine, ModifierChoice, add_by_barcode, add_line};
 pub use apply_discount::{ApplyDiscount, DiscountRequest, apply_discount};
 pub use cancel_order::{CancelOrder, cancel_order};

@@ -32,6 +32,11 @@ pub struct Fixture {
     pub f: String,
     /// The card payment on `f`.
     pub p2: String,
+    /// Takeaway paid 4.50 by card, then refunded 3.00 on two terminals: refunded past payment
+    /// `p3`.
+    pub g: String,
+    /// The card payment on `g`.
+    pub p3: String,
 }
 
 impl Fixture {
@@ -151,6 +156,26 @@ impl Fixture {
             )
             .await;
         assert_eq!(overpaid["refund_due"], 50, "{overpaid}");
+
+        let (g, p3) = (client_id(15), client_id(7));
+        app.ok(
+            "open_order",
+            &token,
+            open(&g, json!({ "type": "takeaway", "name": null })),
+        )
+        .await;
+        app.add(&token, &g, &menu.item("Fries"), 1).await;
+        app.ok(
+            "record_payment",
+            &token,
+            json!({
+                "order_id": g, "payment_id": p3,
+                "method": { "type": "card", "reference": "T-3" },
+            }),
+        )
+        .await;
+        // Two terminals each refunded 3.00 of it while apart: what sync will bring in.
+        over_refund(app, &g, &p3);
         Fixture {
             token,
             menu,
@@ -164,6 +189,8 @@ impl Fixture {
             p1,
             f,
             p2,
+            g,
+            p3,
         }
     }
 
@@ -261,6 +288,13 @@ impl Fixture {
                     "approval": manager,
                 }),
             ),
+            (
+                "accept_over_refund",
+                json!({
+                    "order_id": self.g, "payment_id": self.p3, "settlement": "written_off",
+                    "note": "refunded on two terminals", "approval": manager,
+                }),
+            ),
             ("close_order", json!({ "order_id": c })),
             (
                 "cancel_order",
@@ -282,4 +316,33 @@ impl Fixture {
             ),
         ]
     }
+}
+
+/// Appends two refunds of 3.00 against a payment straight to the store, as two terminals that
+/// each refunded it offline would (the API never lets one terminal refund past a payment).
+pub fn over_refund(app: &TestApp, order_id: &str, payment_id: &str) {
+    use comanda_domain::event::{EventBody, RefundIssued, StreamId};
+    use comanda_domain::ids::{OrderId, PaymentId, RefundId};
+    let order: OrderId = order_id.parse().expect("order id");
+    let payment: PaymentId = payment_id.parse().expect("payment id");
+    app.ctx
+        .store
+        .write(|tx| {
+            for n in 0..2 {
+                tx.append(
+                    StreamId::Order(order),
+                    None,
+                    EventBody::RefundIssued(RefundIssued {
+                        refund_id: RefundId::new(app.ctx.ids.as_ref()),
+                        payment_id: payment,
+                        amount: comanda_domain::money::Money::from_minor(300),
+                        method: None,
+                        reason: format!("cold, terminal {n}"),
+                        approved_by: None,
+                    }),
+                )?;
+            }
+            Ok::<_, comanda_store::StoreError>(())
+        })
+        .expect("two refunds");
 }

@@ -338,3 +338,68 @@ async fn a_line_paid_by_seat_is_not_paid_again_by_lines() {
     assert_eq!(view["payments"][1]["amount"], 300);
     assert_eq!(view["status"], "closed");
 }
+
+#[tokio::test]
+async fn refunds_past_their_payment_are_settled_by_a_manager_once() {
+    let app = spawn_app().await;
+    let alex = app.login(ALEX).await;
+    let menu = app.menu().await;
+    let id = app.open_table(&alex, "1").await;
+    app.add(&alex, &id, &menu.item("Fries"), 1).await;
+    let pay = json!({ "order_id": id, "payment_id": client_id(1), "method": { "type": "card", "reference": "T-1" } });
+    app.ok("record_payment", &alex, pay).await;
+    crate::fixture::over_refund(&app, &id, &client_id(1));
+    let view = app.ok("get_order", &alex, json!({ "order_id": id })).await;
+    assert!(
+        view["conflicts"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|c| c["type"] == "over_refund"),
+        "{view}"
+    );
+    let accept = |approval: bool| {
+        let mut b = json!({ "order_id": id, "payment_id": client_id(1), "settlement": "recovered", "note": "customer brought 1.50 back" });
+        if approval {
+            b["approval"] = json!({ "pin": MORGAN });
+        }
+        b
+    };
+    assert_error(
+        &app.call("accept_over_refund", Some(&alex), accept(false))
+            .await,
+        403,
+        "approval_required",
+        Some("approval"),
+    );
+    let view = app.ok("accept_over_refund", &alex, accept(true)).await;
+    assert!(
+        !view["conflicts"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|c| c["type"] == "over_refund"),
+        "{view}"
+    );
+    let last = view["approvals"]
+        .as_array()
+        .unwrap()
+        .last()
+        .unwrap()
+        .clone();
+    assert_eq!(last["action"], "Over-refund settled");
+    assert_eq!(last["approved_by"], "Morgan");
+    // Sent again: nothing more is recorded.
+    let events = app.event_count();
+    app.ok("accept_over_refund", &alex, accept(true)).await;
+    assert_eq!(app.event_count(), events);
+    // An order with no over-refund has nothing to settle.
+    let other = app.open_table(&alex, "2").await;
+    let none = json!({ "order_id": other, "payment_id": client_id(1), "settlement": "written_off", "note": "x", "approval": { "pin": MORGAN } });
+    assert_error(
+        &app.call("accept_over_refund", Some(&alex), none).await,
+        409,
+        "conflict",
+        Some("payment_id"),
+    );
+}

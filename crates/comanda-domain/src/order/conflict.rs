@@ -96,7 +96,12 @@ impl OrderState {
                 .filter(|r| r.payment_id == p.payment_id)
                 .map(|r| r.amount)
                 .sum();
-            if refunded > paid {
+            let settled = self
+                .over_refunds_settled
+                .iter()
+                .find(|(id, _)| *id == p.payment_id)
+                .is_some_and(|(_, s)| *s >= refunded);
+            if refunded > paid && !settled {
                 out.push(Conflict::OverRefund {
                     payment_id: p.payment_id,
                     paid,

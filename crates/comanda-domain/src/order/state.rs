@@ -342,6 +342,8 @@ pub struct OrderState {
     pub reopens: Vec<ReopenInfo>,
     /// Every action a manager approved, in agreed order.
     pub approvals: Vec<Approved>,
+    /// Over-refunds a manager settled: per payment, the highest refunded total settled.
+    pub over_refunds_settled: Vec<(PaymentId, Money)>,
     /// Events that referred to lines, payments or discounts not (yet) held.
     pub orphans: Vec<Orphan>,
     /// Events of another stream or kind that were in this order's set.
@@ -370,6 +372,7 @@ impl OrderState {
             cancelled: None,
             reopens: Vec::new(),
             approvals: Vec::new(),
+            over_refunds_settled: Vec::new(),
             orphans: Vec::new(),
             foreign: Vec::new(),
             last_key: None,
@@ -590,6 +593,16 @@ impl OrderState {
                     });
                 }
             }
+            EventBody::OverRefundAccepted(a) => {
+                match self
+                    .over_refunds_settled
+                    .iter_mut()
+                    .find(|(id, _)| *id == a.payment_id)
+                {
+                    Some((_, settled)) => *settled = (*settled).max(a.refunded),
+                    None => self.over_refunds_settled.push((a.payment_id, a.refunded)),
+                }
+            }
             EventBody::OrderClosed(c) => {
                 let to = Lifecycle {
                     generation: c.generation,
@@ -665,6 +678,14 @@ impl OrderState {
                 |p| format!("payment of {}", p.amount),
             ),
             EventBody::RefundIssued(r) => format!("{} back", r.amount),
+            EventBody::OverRefundAccepted(a) => match a.settlement {
+                crate::event::OverRefundSettlement::Recovered => {
+                    format!("{} refunded in all, excess recovered", a.refunded)
+                }
+                crate::event::OverRefundSettlement::WrittenOff => {
+                    format!("{} refunded in all, excess written off", a.refunded)
+                }
+            },
             EventBody::OrderCancelled(c) => c.reason.clone(),
             EventBody::OrderReopened(r) => r.reason.clone(),
             _ => String::new(),

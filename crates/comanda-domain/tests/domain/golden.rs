@@ -10,7 +10,8 @@ use comanda_domain::catalog::Catalog;
 use comanda_domain::codec::{self, KNOWN_KINDS};
 use comanda_domain::employee::{EmployeeRecord, PinHash, Role, StoreSettings};
 use comanda_domain::event::{
-    DiscountAmount, EmployeeSaved, EventBody, OrderNoteSet, OrderType, OrderTypeChanged, StreamId,
+    DiscountAmount, EmployeeSaved, EventBody, OrderNoteSet, OrderType, OrderTypeChanged,
+    OverRefundAccepted, OverRefundSettlement, StreamId,
 };
 use comanda_domain::money::Money;
 
@@ -45,6 +46,13 @@ fn samples() -> Vec<comanda_domain::event::Event> {
         pay_cash(&n, 0, 2500, 5000),
         void_pay(&n, 0),
         refund(&n, 0, 0, 500),
+        EventBody::OverRefundAccepted(OverRefundAccepted {
+            payment_id: n.payments[0],
+            refunded: Money::from_minor(3000),
+            settlement: OverRefundSettlement::WrittenOff,
+            note: "refunded on two terminals".into(),
+            approved_by: n.employees[2],
+        }),
         close(0),
         cancel(0),
         reopen(&n, 1),

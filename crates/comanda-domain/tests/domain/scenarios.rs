@@ -127,6 +127,40 @@ fn two_refunds_exceeding_the_payment_are_both_kept_and_flagged() {
 }
 
 #[test]
+fn a_manager_settles_an_over_refund_and_a_later_refund_raises_it_again() {
+    use comanda_domain::event::{EventBody, OverRefundAccepted, OverRefundSettlement};
+    let n = Names::new();
+    let (mut a, mut b, mut base) = shared_start(&n);
+    base.push(a.event(n.order, None, pay_card(&n, 0, 1300, 0)));
+    b.observe(&base);
+    let ea = vec![a.event(n.order, None, refund(&n, 0, 0, 1000))];
+    let eb = vec![b.event(n.order, None, refund(&n, 1, 0, 800))];
+    a.observe(&eb);
+    let accept = EventBody::OverRefundAccepted(OverRefundAccepted {
+        payment_id: n.payments[0],
+        refunded: Money::from_minor(1800),
+        settlement: OverRefundSettlement::WrittenOff,
+        note: "refunded twice".into(),
+        approved_by: n.employees[2],
+    });
+    let settled = vec![a.event(n.order, None, accept)];
+    let (o, c, _) = merged(&n, &[&base, &ea, &eb, &settled]);
+    assert!(
+        !c.iter().any(|x| matches!(x, Conflict::OverRefund { .. })),
+        "{c:?}"
+    );
+    assert_eq!(o.approvals.len(), 3, "two refunds and the settlement");
+    // A third refund, from a terminal that had not heard: the excess grows, the conflict is back.
+    let ec = vec![b.event(n.order, None, refund(&n, 2, 0, 100))];
+    let (_, c, _) = merged(&n, &[&base, &ea, &eb, &settled, &ec]);
+    assert!(c.contains(&Conflict::OverRefund {
+        payment_id: n.payments[0],
+        paid: Money::from_minor(1300),
+        refunded: Money::from_minor(1900)
+    }));
+}
+
+#[test]
 fn cancel_after_payment_becomes_refund_due() {
     let n = Names::new();
     let (mut a, mut b, base) = shared_start(&n);

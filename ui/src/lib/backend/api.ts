@@ -1,5 +1,6 @@
 //! Typed wrappers, one per command, over the {@link Backend}: requests and answers are the
 //! generated bindings types, exactly as JSON carries them (money is integer minor units, a `number`).
+import type { AcceptOverRefund } from "../bindings/AcceptOverRefund";
 import type { AddByBarcode } from "../bindings/AddByBarcode";
 import type { AddLine } from "../bindings/AddLine";
 import type { ApplyDiscount } from "../bindings/ApplyDiscount";
@@ -96,6 +97,9 @@ export class Api {
   }
   refundPayment(req: RefundPayment): Promise<OrderView> {
     return this.order("refund_payment", req);
+  }
+  acceptOverRefund(req: AcceptOverRefund): Promise<OrderView> {
+    return this.order("accept_over_refund", req);
   }
   closeOrder(req: CloseOrder): Promise<OrderView> {
     return this.order("close_order", req);

@@ -19,6 +19,7 @@ import type { OrderSummaryView } from "../../lib/bindings/OrderSummaryView";
 import type { OrderType } from "../../lib/bindings/OrderType";
 import type { OrderView } from "../../lib/bindings/OrderView";
 import type { PaymentRequest } from "../../lib/bindings/PaymentRequest";
+import type { OverRefundSettlement } from "../../lib/bindings/OverRefundSettlement";
 import type { PaymentView } from "../../lib/bindings/PaymentView";
 import type { RefundRequestMethod } from "../../lib/bindings/RefundRequestMethod";
 import type { SplitTarget } from "../../lib/bindings/SplitTarget";
@@ -36,6 +37,7 @@ export type CounterDialog =
   | { type: "void"; line: LineView }
   | { type: "void_payment"; payment: PaymentView }
   | { type: "refund" }
+  | { type: "settle_over_refund"; paymentId: string; paid: Money; refunded: Money }
   | { type: "cancel_order" }
   | { type: "change_type" }
   | { type: "discount" }
@@ -462,6 +464,17 @@ export class CounterState {
     );
     toasts.show(`Refunded ${app.money(amount)}.`, "success");
     return o;
+  }
+
+  /** Settles refunds that came to more than their payment (a manager's PIN, asked in place).
+   *  Throws for the dialog to show. */
+  async settleOverRefund(paymentId: string, settlement: OverRefundSettlement, note: string): Promise<void> {
+    const order = this.order;
+    if (!order) return;
+    await approvals.run((approval) =>
+      this.mutate(() => app.api.acceptOverRefund(withApproval({ order_id: order.order_id, payment_id: paymentId, settlement, note }, approval))),
+    );
+    toasts.show("Over-refund settled.", "success");
   }
 
   /** The change-type dialog: another table, guests or name, or another kind (open orders only). */
