@@ -4,6 +4,7 @@
 //   manager's PIN asked in place, the approver shown, and the order closes;
 // - one tap on a tile is one call: the answer is the new view, its echo fetches nothing;
 // - the Paid screen keeps the guests, and New sale comes back on the first category;
+// - the manager's audit lists the refund with who approved it;
 // - no Content-Security-Policy violation anywhere on the way.
 import { expect, test, type Request } from "@playwright/test";
 
@@ -123,6 +124,17 @@ test("paying unsent lines sends them, a void after a part payment is refunded wi
     const five = (await api("list_orders", { status: "closed" })).body.orders.find((x: { label: string }) => x.label === "Table 5");
     const paid = (await api("get_order", { order_id: five.order_id })).body;
     expect(paid.lines.every((l: { fired: boolean }) => l.fired)).toBe(true);
+
+    // The manager's audit: who approved what, across the store.
+    await tid(page, "lock-button").click();
+    await signIn(page, "9999");
+    await tid(page, "orders-button").click();
+    await tid(page, "orders-tab-approvals").click();
+    const refundEntry = tid(page, "audit-entry").filter({ hasText: "Refund" });
+    await expect(refundEntry).toHaveCount(1);
+    await expect(refundEntry).toContainText("Table 12");
+    await expect(refundEntry).toContainText("by Alex, approved by Morgan");
+    await page.screenshot({ path: info.outputPath("audit.png") });
 
     expect(cspViolations).toEqual([]);
   } finally {

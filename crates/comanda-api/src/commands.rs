@@ -14,6 +14,7 @@ use utoipa::openapi::{
 };
 use utoipa::{PartialSchema, ToSchema};
 
+use crate::audit::{AuditList, ListApprovals};
 use crate::catalog::{self, Empty};
 use crate::ctx::Ctx;
 use crate::employees::{EmployeeList, SaveEmployee};
@@ -215,6 +216,8 @@ commands! {
     Session cancel_order(CancelOrder) -> OrderView = cancel_order;
     /// Reopen a closed or cancelled order (a manager's PIN).
     Session reopen_order(ReopenOrder) -> OrderView = reopen_order;
+    /// Who approved what, across the store, newest first (managers only).
+    Session list_approvals(ListApprovals) -> AuditList = crate::audit::list_approvals;
     /// The staff list: names and roles.
     Session list_employees(Empty) -> EmployeeList = crate::employees::list_employees;
     /// Add or change an employee and their PIN (a manager's PIN).

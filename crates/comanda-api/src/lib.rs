@@ -7,6 +7,7 @@
 //! **API boundary:** nothing above this crate sees a domain type it could misuse: requests are
 //! parsed into domain newtypes here (parse, don't validate), and responses are [`views`].
 
+pub mod audit;
 pub mod bus;
 pub mod catalog;
 pub mod commands;

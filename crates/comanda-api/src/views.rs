@@ -521,7 +521,7 @@ impl OrderView {
 }
 
 /// The words for an approved event's kind, as a manager reads the audit.
-fn action_words(kind: &str) -> &'static str {
+pub(crate) fn action_words(kind: &str) -> &'static str {
     match kind {
         "LineVoided" => "Line voided",
         "LineChanged" => "Line changed",
@@ -531,6 +531,7 @@ fn action_words(kind: &str) -> &'static str {
         "OrderCancelled" => "Order cancelled",
         "OrderReopened" => "Order reopened",
         "OverRefundAccepted" => "Over-refund settled",
+        "EmployeeSaved" => "Staff change",
         _ => "Approved",
     }
 }

@@ -71,6 +71,13 @@ macro_rules! read_methods {
             ) -> Result<Option<(String, ::comanda_domain::ids::OrderId)>, $crate::StoreError> {
                 $crate::sql::entity_owner(self.conn(), id)
             }
+            /// The events that name an approving manager (the audit), newest first.
+            pub fn approved_events(
+                &self,
+                limit: u32,
+            ) -> Result<Vec<::comanda_domain::event::Event>, $crate::StoreError> {
+                $crate::sql::approved_events(self.conn(), limit)
+            }
             /// How many events are stored (local and received).
             pub fn event_count(&self) -> Result<u64, $crate::StoreError> {
                 $crate::reads::event_count(self.conn())

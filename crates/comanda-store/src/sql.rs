@@ -116,6 +116,20 @@ pub(crate) fn insert_event(conn: &Connection, e: &Event) -> Result<i64, StoreErr
         ],
     )?;
     let seq = conn.last_insert_rowid();
+    if let Some(approver) = e.body.approved_by() {
+        conn.prepare_cached(
+            "INSERT INTO approvals (event_seq, stream, kind, actor, approved_by, wall_ms)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+        )?
+        .execute(params![
+            seq,
+            s.stream,
+            s.kind,
+            s.actor.map(|a| a.to_string()),
+            approver.to_string(),
+            int(s.hlc.wall_ms, "hlc wall")?,
+        ])?;
+    }
     if let StreamId::Order(order_id) = e.stream
         && let Some((kind, id)) = entity_of(&e.body, order_id)
     {
@@ -289,6 +303,21 @@ pub(crate) fn stream_events(conn: &Connection, stream: StreamId) -> Result<Vec<E
     )?;
     let raws = stmt
         .query_map([stream.to_string()], RawEvent::from_row)?
+        .collect::<Result<Vec<_>, _>>()?;
+    raws.into_iter().map(RawEvent::decode).collect()
+}
+
+/// The events that name an approving manager, newest first (by wall time), at most `limit`.
+pub(crate) fn approved_events(conn: &Connection, limit: u32) -> Result<Vec<Event>, StoreError> {
+    let mut stmt = conn.prepare_cached(
+        "SELECT e.id, e.store_id, e.device_id, e.device_seq, e.stream, e.hlc_wall_ms,
+                e.hlc_counter, e.hlc_device, e.actor, e.kind, e.schema, e.payload
+         FROM approvals a JOIN events e ON e.seq = a.event_seq
+         ORDER BY a.wall_ms DESC, a.event_seq DESC
+         LIMIT ?1",
+    )?;
+    let raws = stmt
+        .query_map([limit], RawEvent::from_row)?
         .collect::<Result<Vec<_>, _>>()?;
     raws.into_iter().map(RawEvent::decode).collect()
 }

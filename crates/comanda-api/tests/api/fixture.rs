@@ -306,6 +306,10 @@ impl Fixture {
                 "reopen_order",
                 json!({ "order_id": b, "reason": "forgot a drink", "approval": manager }),
             ),
+            (
+                "list_approvals",
+                json!({ "limit": 50, "approval": manager }),
+            ),
             ("list_employees", json!({})),
             (
                 "save_employee",

@@ -403,3 +403,46 @@ async fn refunds_past_their_payment_are_settled_by_a_manager_once() {
         Some("payment_id"),
     );
 }
+
+#[tokio::test]
+async fn the_store_audit_lists_who_approved_what_for_a_manager_only() {
+    let app = spawn_app().await;
+    let alex = app.login(ALEX).await;
+    let morgan = app.login(MORGAN).await;
+    let menu = app.menu().await;
+    let id = app.open_table(&alex, "9").await;
+    app.add(&alex, &id, &menu.item("Fries"), 1).await;
+    app.ok("fire_order", &alex, json!({ "order_id": id })).await;
+    let view = app.ok("get_order", &alex, json!({ "order_id": id })).await;
+    let void = json!({ "order_id": id, "line_id": line_id(&view, 0), "reason": "dropped", "approval": { "pin": MORGAN } });
+    app.ok("void_line", &alex, void).await;
+    let staff = json!({ "name": "Robin", "role": "cashier", "pin": "4321", "active": true });
+    app.ok("save_employee", &morgan, staff).await;
+
+    // A cashier alone may not look; with a manager's PIN, or as a manager, the list is there.
+    assert_error(
+        &app.call("list_approvals", Some(&alex), json!({})).await,
+        403,
+        "approval_required",
+        Some("approval"),
+    );
+    let list = app.ok("list_approvals", &morgan, json!({})).await;
+    let entries = list["entries"].as_array().unwrap();
+    assert_eq!(entries.len(), 2, "{list}");
+    assert_eq!(entries[0]["approval"]["action"], "Staff change");
+    assert_eq!(entries[0]["approval"]["detail"], "Robin (cashier)");
+    assert_eq!(entries[0]["on"], "Staff list");
+    assert_eq!(entries[1]["approval"]["action"], "Line voided");
+    assert_eq!(entries[1]["approval"]["detail"], "Fries");
+    assert_eq!(entries[1]["approval"]["stamp"]["by"], "Alex");
+    assert_eq!(entries[1]["approval"]["approved_by"], "Morgan");
+    assert_eq!(entries[1]["on"], "#1 · Table 9");
+    let with_pin = app
+        .ok(
+            "list_approvals",
+            &alex,
+            json!({ "approval": { "pin": MORGAN } }),
+        )
+        .await;
+    assert_eq!(with_pin, list);
+}

@@ -3,6 +3,8 @@
 import type { AcceptOverRefund } from "../bindings/AcceptOverRefund";
 import type { AddByBarcode } from "../bindings/AddByBarcode";
 import type { AddLine } from "../bindings/AddLine";
+import type { AuditList } from "../bindings/AuditList";
+import type { ListApprovals } from "../bindings/ListApprovals";
 import type { ApplyDiscount } from "../bindings/ApplyDiscount";
 import type { BootstrapView } from "../bindings/BootstrapView";
 import type { CancelOrder } from "../bindings/CancelOrder";
@@ -53,6 +55,9 @@ export class Api {
   }
 
   // Orders
+  listApprovals(req: ListApprovals): Promise<AuditList> {
+    return this.backend.call<AuditList>("list_approvals", req);
+  }
   listOrders(req: ListOrders): Promise<OrderList> {
     return this.backend.call<OrderList>("list_orders", req);
   }
