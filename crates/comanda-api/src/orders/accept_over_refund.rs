@@ -29,7 +29,7 @@ pub struct AcceptOverRefund {
     /// Recovered from the customer, or written off.
     pub settlement: OverRefundSettlement,
     /// What happened ("customer brought the cash back", "refunded on two terminals").
-    pub note: String,
+    pub reason: String,
     /// A manager's PIN (unless a manager is signed in).
     #[serde(default)]
     #[ts(optional)]
@@ -42,7 +42,7 @@ pub fn accept_over_refund(
     s: &Session,
     req: AcceptOverRefund,
 ) -> Result<OrderView, ApiError> {
-    let note = input::required("note", &req.note, input::MAX_TEXT)?;
+    let note = input::required("reason", &req.reason, input::MAX_TEXT)?;
     mutate(
         ctx,
         s,

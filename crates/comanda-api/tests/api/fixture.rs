@@ -292,7 +292,7 @@ impl Fixture {
                 "accept_over_refund",
                 json!({
                     "order_id": self.g, "payment_id": self.p3, "settlement": "written_off",
-                    "note": "refunded on two terminals", "approval": manager,
+                    "reason": "refunded on two terminals", "approval": manager,
                 }),
             ),
             ("close_order", json!({ "order_id": c })),

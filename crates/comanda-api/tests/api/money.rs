@@ -359,7 +359,7 @@ async fn refunds_past_their_payment_are_settled_by_a_manager_once() {
         "{view}"
     );
     let accept = |approval: bool| {
-        let mut b = json!({ "order_id": id, "payment_id": client_id(1), "settlement": "recovered", "note": "customer brought 1.50 back" });
+        let mut b = json!({ "order_id": id, "payment_id": client_id(1), "settlement": "recovered", "reason": "customer brought 1.50 back" });
         if approval {
             b["approval"] = json!({ "pin": MORGAN });
         }
@@ -395,7 +395,7 @@ async fn refunds_past_their_payment_are_settled_by_a_manager_once() {
     assert_eq!(app.event_count(), events);
     // An order with no over-refund has nothing to settle.
     let other = app.open_table(&alex, "2").await;
-    let none = json!({ "order_id": other, "payment_id": client_id(1), "settlement": "written_off", "note": "x", "approval": { "pin": MORGAN } });
+    let none = json!({ "order_id": other, "payment_id": client_id(1), "settlement": "written_off", "reason": "x", "approval": { "pin": MORGAN } });
     assert_error(
         &app.call("accept_over_refund", Some(&alex), none).await,
         409,

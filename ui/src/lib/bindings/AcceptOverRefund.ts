@@ -23,7 +23,7 @@ settlement: OverRefundSettlement,
 /**
  * What happened ("customer brought the cash back", "refunded on two terminals").
  */
-note: string, 
+reason: string, 
 /**
  * A manager's PIN (unless a manager is signed in).
  */

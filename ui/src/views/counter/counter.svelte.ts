@@ -468,11 +468,11 @@ export class CounterState {
 
   /** Settles refunds that came to more than their payment (a manager's PIN, asked in place).
    *  Throws for the dialog to show. */
-  async settleOverRefund(paymentId: string, settlement: OverRefundSettlement, note: string): Promise<void> {
+  async settleOverRefund(paymentId: string, settlement: OverRefundSettlement, reason: string): Promise<void> {
     const order = this.order;
     if (!order) return;
     await approvals.run((approval) =>
-      this.mutate(() => app.api.acceptOverRefund(withApproval({ order_id: order.order_id, payment_id: paymentId, settlement, note }, approval))),
+      this.mutate(() => app.api.acceptOverRefund(withApproval({ order_id: order.order_id, payment_id: paymentId, settlement, reason }, approval))),
     );
     toasts.show("Over-refund settled.", "success");
   }
