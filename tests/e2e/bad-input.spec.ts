@@ -23,6 +23,9 @@ test("an absurd quantity and a card without reference are refused next to their 
     for (const d of "1000") await tid(page, `numpad-${d}`).click();
     await tid(page, "numpad-qty").click();
     await expect(tid(page, "field-error-qty")).toContainText("from 1 to 999");
+    // The whole message shows: the box above the numpad grows with it, nothing is cut off.
+    const clipped = await tid(page, "numpad-display").evaluate((e) => e.scrollHeight > e.clientHeight + 1 || e.scrollWidth > e.clientWidth + 1);
+    expect(clipped).toBe(false);
     await expect(tid(page, "line-qty").first()).toContainText("1");
     await page.screenshot({ path: info.outputPath("bad-qty.png") });
 

@@ -29,6 +29,13 @@ test("paying unsent lines sends them, a void after a part payment is refunded wi
     await tid(page, "new-order-guests").fill("2");
     await tid(page, "new-order-submit").click();
     await expect(tid(page, "empty-order")).toBeVisible();
+    // "Table 12 · 2 guests" on one line beside the status and Cancel order.
+    const label = await tid(page, "order-label").boundingBox();
+    expect(label?.height ?? 99).toBeLessThan(30);
+    // The focus ring is blue, not the amber of warnings.
+    await tid(page, "search-input").focus();
+    const ring = await page.evaluate(() => getComputedStyle(document.activeElement as Element).outlineColor);
+    expect(ring).toBe("rgb(37, 99, 235)");
     await tid(page, "category-Drinks").click();
 
     // One tap, one call: count what the page asks the terminal for.
