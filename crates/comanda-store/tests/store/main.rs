@@ -4,6 +4,7 @@
 mod append;
 mod crash;
 mod ingest;
+mod migrate;
 mod projection;
 mod reproject;
 mod rollback;
