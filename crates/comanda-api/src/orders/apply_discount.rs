@@ -49,7 +49,7 @@ pub struct ApplyDiscount {
 }
 
 /// Applies a discount. Whether a manager must approve is the policy's to say
-/// ([`crate::orders::policy`]): every discount no manager approved counts together, so small
+/// (`orders::policy`): every discount no manager approved counts together, so small
 /// ones cannot be stacked past the limit one by one.
 pub fn apply_discount(ctx: &Ctx, s: &Session, req: ApplyDiscount) -> Result<OrderView, ApiError> {
     let amount = match req.discount {

@@ -51,7 +51,7 @@ pub struct ChangeLine {
 /// Changes a line. A line already sent to the kitchen keeps its modifiers and never grows (add a
 /// new line, which the kitchen gets as its own ticket line), so the kitchen never cooks something
 /// else than its ticket says; taking some of it off needs a manager, as a void does. The policy
-/// ([`crate::orders::policy`]) judges all of it on the order the change would leave.
+/// (`orders::policy`) judges all of it on the order the change would leave.
 pub fn change_line(ctx: &Ctx, s: &Session, req: ChangeLine) -> Result<OrderView, ApiError> {
     let change = match &req.change {
         LineChangeRequest::Qty(q) => Some(LineChange::Qty(
