@@ -389,4 +389,38 @@ proptest! {
         let (t, order_id) = play(&ops);
         audit(&t, &order_id)?;
     }
+
+    /// No order is stranded: whatever happened, a manager can give back all that is owed, one
+    /// payment after another, and nothing is owed after; a closed order has sent every line.
+    #[test]
+    fn no_order_is_stranded(ops in proptest::collection::vec((arb_op(), arb_who()), 1..40)) {
+        let (mut t, order_id) = play(&ops);
+        let state = t.state(&order_id);
+        if state.status() == comanda_domain::order::OrderStatus::Closed {
+            prop_assert!(state.live_lines().all(|l| l.fired), "closed with a line never sent");
+        }
+        let morgan = t.morgan.clone();
+        for _ in 0..=state.payments.len() {
+            let state = t.state(&order_id);
+            let owed = state.refund_due_with(&state.totals());
+            if !owed.is_positive() {
+                break;
+            }
+            let payment = state
+                .payments
+                .iter()
+                .max_by_key(|p| state.refundable(p.payment_id))
+                .map(|p| p.payment_id)
+                .expect("money owed back was paid by some payment");
+            let body = json!({
+                "order_id": order_id, "refund_id": t.id(), "payment_id": payment,
+                "method": { "type": "cash" }, "reason": "owed",
+            });
+            let answer = dispatch(&t.ctx, "refund_payment", Some(&morgan), body);
+            prop_assert!(answer.is_ok(), "refund refused: {:?}", answer.err());
+        }
+        let state = t.state(&order_id);
+        prop_assert_eq!(state.refund_due_with(&state.totals()), Money::ZERO);
+        audit(&t, &order_id)?;
+    }
 }
