@@ -192,9 +192,11 @@ pub struct TotalsView {
     pub paid: Money,
     /// Refunds given.
     pub refunded: Money,
+    /// Refunds past their payment that a manager settled.
+    pub over_refund_settled: Money,
     /// Tips (not part of the balance).
     pub tips: Money,
-    /// `total − paid + refunded` (0 for a cancelled order).
+    /// `total − paid + refunded − over_refund_settled` (0 for a cancelled order).
     pub balance: Money,
     /// Per tax rate.
     pub taxes: Vec<TaxLine>,
@@ -210,6 +212,7 @@ impl From<Totals> for TotalsView {
             total: t.total,
             paid: t.paid,
             refunded: t.refunded,
+            over_refund_settled: t.over_refund_settled,
             tips: t.tips,
             balance: t.balance,
             taxes: t.taxes,

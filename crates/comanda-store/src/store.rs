@@ -24,7 +24,8 @@ use crate::types::OrderRecord;
 /// 2: orphans kept with their events, approvals recorded on the order.
 /// 3: an order's lines in `order_lines`, one row each; `orders.state` without them.
 /// 4: over-refunds a manager settled.
-pub const PROJECTION_VERSION: u32 = 4;
+/// 5: a settled over-refund no longer counts in the balance.
+pub const PROJECTION_VERSION: u32 = 5;
 
 /// The latest wall time a stamp may carry: 9999-12-31T23:59:59.999Z.
 const MAX_WALL_MS: u64 = 253_402_300_799_999;

@@ -389,10 +389,23 @@ async fn refunds_past_their_payment_are_settled_by_a_manager_once() {
         .clone();
     assert_eq!(last["action"], "Over-refund settled");
     assert_eq!(last["approved_by"], "Morgan");
+    // 4.50 paid, 6.00 given back, 1.50 of it settled: the fries are due again, nothing more.
+    assert_eq!(view["totals"]["over_refund_settled"], 150);
+    assert_eq!(view["totals"]["balance"], 450);
     // Sent again: nothing more is recorded.
     let events = app.event_count();
     app.ok("accept_over_refund", &alex, accept(true)).await;
     assert_eq!(app.event_count(), events);
+    // A manager comps the fries: the order closes at zero, nothing left stranded.
+    let comp = json!({ "order_id": id, "target": { "type": "order" }, "discount": { "type": "percent", "value": 10_000 }, "reason": "cold fries", "approval": { "pin": MORGAN } });
+    let comped = app.ok("apply_discount", &alex, comp).await;
+    assert_eq!(comped["totals"]["balance"], 0);
+    // It had been closed when paid: at zero it reads closed again.
+    assert_eq!(comped["status"], "closed");
+    assert!(
+        comped["conflicts"].as_array().unwrap().is_empty(),
+        "{comped}"
+    );
     // An order with no over-refund has nothing to settle.
     let other = app.open_table(&alex, "2").await;
     let none = json!({ "order_id": other, "payment_id": client_id(1), "settlement": "written_off", "reason": "x", "approval": { "pin": MORGAN } });

@@ -62,9 +62,12 @@ pub struct Totals {
     pub paid: Money,
     /// Refunds given.
     pub refunded: Money,
+    /// Refunds past their payment that a manager settled (recovered or written off).
+    pub over_refund_settled: Money,
     /// Tips (not part of the balance).
     pub tips: Money,
-    /// `total − paid + refunded` (0 for a cancelled order: see the refund-due conflict).
+    /// `total − paid + refunded − over_refund_settled` (0 for a cancelled order: see the
+    /// refund-due conflict).
     pub balance: Money,
     /// Per tax rate.
     pub taxes: Vec<TaxLine>,
@@ -185,10 +188,11 @@ impl OrderState {
         let paid: Money = live_payments.clone().map(|p| p.amount).sum();
         let tips: Money = live_payments.map(|p| p.tip).sum();
         let refunded: Money = self.refunds.iter().map(|r| r.amount).sum();
+        let over_refund_settled = self.over_refund_settled();
         let balance = if self.lifecycle.phase == crate::order::Phase::Cancelled {
             Money::ZERO
         } else {
-            total - paid + refunded
+            total - paid + refunded - over_refund_settled
         };
         Totals {
             subtotal,
@@ -198,11 +202,34 @@ impl OrderState {
             total,
             paid,
             refunded,
+            over_refund_settled,
             tips,
             balance,
             taxes,
             lines,
         }
+    }
+
+    /// What a manager settled of refunds past their payment (recovered or written off): per
+    /// settled payment, the refunds it covered beyond the payment. It no longer counts against the
+    /// customer, so an order refunded twice can still be brought to a zero balance.
+    fn over_refund_settled(&self) -> Money {
+        self.over_refunds_settled
+            .iter()
+            .map(|(id, upto)| {
+                let paid = self
+                    .payment(*id)
+                    .filter(|p| p.voided.is_none())
+                    .map_or(Money::ZERO, |p| p.amount);
+                let refunded: Money = self
+                    .refunds
+                    .iter()
+                    .filter(|r| r.payment_id == *id)
+                    .map(|r| r.amount)
+                    .sum();
+                ((*upto).min(refunded) - paid).max(Money::ZERO)
+            })
+            .sum()
     }
 
     /// The share of the subtotal, in basis points, that the discounts no manager approved take

@@ -253,7 +253,7 @@ proptest! {
         if o.lifecycle.phase == Phase::Cancelled {
             prop_assert_eq!(t.balance, Money::ZERO);
         } else {
-            prop_assert_eq!(t.balance, t.total - t.paid + t.refunded);
+            prop_assert_eq!(t.balance, t.total - t.paid + t.refunded - t.over_refund_settled);
         }
         // An order is closed only with a zero balance.
         if o.status() == OrderStatus::Closed {

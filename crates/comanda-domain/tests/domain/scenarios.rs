@@ -150,6 +150,11 @@ fn a_manager_settles_an_over_refund_and_a_later_refund_raises_it_again() {
         "{c:?}"
     );
     assert_eq!(o.approvals.len(), 3, "two refunds and the settlement");
+    // The 5.00 given back past the payment no longer counts against the customer: what is due is
+    // the food, which a payment or a comp settles (the order is not stranded).
+    let t = o.totals();
+    assert_eq!(t.over_refund_settled, Money::from_minor(500));
+    assert_eq!(t.balance, t.total);
     // A third refund, from a terminal that had not heard: the excess grows, the conflict is back.
     let ec = vec![b.event(n.order, None, refund(&n, 2, 0, 100))];
     let (_, c, _) = merged(&n, &[&base, &ea, &eb, &settled, &ec]);

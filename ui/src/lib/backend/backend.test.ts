@@ -107,7 +107,7 @@ describe("Api", () => {
       refunds: [],
       refund_due: 0,
       approvals: [],
-      totals: { subtotal: 600, discount: 0, tax_included: 104, tax_added: 0, total: 600, paid: 600, refunded: 0, tips: 0, balance: 0, taxes: [] },
+      totals: { subtotal: 600, discount: 0, tax_included: 104, tax_added: 0, total: 600, paid: 600, refunded: 0, over_refund_settled: 0, tips: 0, balance: 0, taxes: [] },
       seats: [{ seat: 1, due: 0 }],
       conflicts: [{ type: "overpaid", amount: 5 }],
     };

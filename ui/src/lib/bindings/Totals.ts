@@ -36,11 +36,16 @@ paid: Money,
  */
 refunded: Money, 
 /**
+ * Refunds past their payment that a manager settled (recovered or written off).
+ */
+over_refund_settled: Money, 
+/**
  * Tips (not part of the balance).
  */
 tips: Money, 
 /**
- * `total − paid + refunded` (0 for a cancelled order: see the refund-due conflict).
+ * `total − paid + refunded − over_refund_settled` (0 for a cancelled order: see the
+ * refund-due conflict).
  */
 balance: Money, 
 /**

@@ -35,11 +35,15 @@ paid: Money,
  */
 refunded: Money, 
 /**
+ * Refunds past their payment that a manager settled.
+ */
+over_refund_settled: Money, 
+/**
  * Tips (not part of the balance).
  */
 tips: Money, 
 /**
- * `total − paid + refunded` (0 for a cancelled order).
+ * `total − paid + refunded − over_refund_settled` (0 for a cancelled order).
  */
 balance: Money, 
 /**

@@ -60,7 +60,7 @@ const order = (over: Partial<OrderView> = {}, balance = 1000): OrderView => ({
   refunds: [],
   refund_due: 0,
   approvals: [],
-  totals: { subtotal: balance, discount: 0, tax_included: 0, tax_added: 0, total: balance, paid: 0, refunded: 0, tips: 0, balance, taxes: [] },
+  totals: { subtotal: balance, discount: 0, tax_included: 0, tax_added: 0, total: balance, paid: 0, refunded: 0, over_refund_settled: 0, tips: 0, balance, taxes: [] },
   seats: [],
   conflicts: [],
   ...over,
