@@ -86,7 +86,7 @@ fn run(rest: &[String]) -> Result<()> {
 
 fn test(_rest: &[String]) -> Result<()> {
     let mut pkgs = APP_PACKAGES.to_vec();
-    pkgs.extend(["chromium", "git"]);
+    pkgs.extend(["chromium", "git", "python3"]);
     sh::ensure_apt(&pkgs)?;
     sh::ensure_node()?;
     ui_build()?;
