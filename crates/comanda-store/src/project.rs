@@ -120,7 +120,8 @@ fn fold_rows(id: OrderId, raw: Vec<sql::RawEvent>) -> Result<OrderRows, StoreErr
         .into_iter()
         .map(sql::RawEvent::decode)
         .collect::<Result<Vec<_>, _>>()?;
-    let (mut state, _) = order::fold(id, &events);
+    // The log holds each event once and reads a stream in agreed order.
+    let mut state = order::fold_ordered(id, &events);
     let positions: Vec<usize> = (0..state.lines.len()).collect();
     OrderRows::of(&mut state, &positions)
 }
@@ -358,6 +359,29 @@ fn write_order(
     Ok(rows.conflicts)
 }
 
+/// The statement that writes an order's row (without its upsert clause).
+macro_rules! insert_order {
+    () => {
+        "INSERT INTO orders (order_id, number, status, label, total, paid, balance, line_count,
+                             conflict_count, opened_ms, updated_ms, closed_ms, last_hlc_wall_ms,
+                             last_hlc_counter, last_hlc_device, last_event_id, state, conflicts)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18)"
+    };
+}
+const INSERT_ORDER: &str = insert_order!();
+const UPSERT_ORDER: &str = concat!(
+    insert_order!(),
+    " ON CONFLICT (order_id) DO UPDATE SET
+         number = excluded.number, status = excluded.status, label = excluded.label,
+         total = excluded.total, paid = excluded.paid, balance = excluded.balance,
+         line_count = excluded.line_count, conflict_count = excluded.conflict_count,
+         opened_ms = excluded.opened_ms, updated_ms = excluded.updated_ms,
+         closed_ms = excluded.closed_ms, last_hlc_wall_ms = excluded.last_hlc_wall_ms,
+         last_hlc_counter = excluded.last_hlc_counter, last_hlc_device = excluded.last_hlc_device,
+         last_event_id = excluded.last_event_id, state = excluded.state,
+         conflicts = excluded.conflicts"
+);
+
 /// An order's rows, derived from its state alone (no IO), then written.
 pub(crate) struct OrderRows {
     order_id: String,
@@ -445,25 +469,12 @@ impl OrderRows {
             conn.prepare_cached("DELETE FROM order_lines WHERE order_id = ?1")?
                 .execute([&self.order_id])?;
         }
-        conn.prepare_cached(
-            "INSERT INTO orders (order_id, number, status, label, total, paid, balance,
-                                 line_count, conflict_count, opened_ms, updated_ms, closed_ms,
-                                 last_hlc_wall_ms, last_hlc_counter, last_hlc_device,
-                                 last_event_id, state, conflicts)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17,
-                     ?18)
-             ON CONFLICT (order_id) DO UPDATE SET
-                 number = excluded.number, status = excluded.status, label = excluded.label,
-                 total = excluded.total, paid = excluded.paid, balance = excluded.balance,
-                 line_count = excluded.line_count, conflict_count = excluded.conflict_count,
-                 opened_ms = excluded.opened_ms, updated_ms = excluded.updated_ms,
-                 closed_ms = excluded.closed_ms, last_hlc_wall_ms = excluded.last_hlc_wall_ms,
-                 last_hlc_counter = excluded.last_hlc_counter,
-                 last_hlc_device = excluded.last_hlc_device,
-                 last_event_id = excluded.last_event_id,
-                 state = excluded.state, conflicts = excluded.conflicts",
-        )?
-        .execute(params![
+        // Onto emptied tables (a re-projection) a plain insert; otherwise an upsert.
+        let sql = match lines {
+            Lines::Fresh => INSERT_ORDER,
+            _ => UPSERT_ORDER,
+        };
+        conn.prepare_cached(sql)?.execute(params![
             self.order_id,
             self.number,
             self.status,

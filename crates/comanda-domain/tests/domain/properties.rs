@@ -332,6 +332,24 @@ proptest! {
         }
     }
 
+    /// The store's fast fold (events already unique and in agreed order) is the fold.
+    #[test]
+    fn the_ordered_fold_is_the_fold(ops in scenario(), perm_seed in any::<u64>()) {
+        let (n, events) = play(&ops);
+        let mut sorted = events.clone();
+        sorted.sort_by_key(|e| e.key());
+        sorted.dedup_by_key(|e| e.id);
+        let (expected, _) = fold(n.order, &events);
+        prop_assert_eq!(&comanda_domain::order::fold_ordered(n.order, &sorted), &expected);
+        // Out of order, it falls back to the fold.
+        let mut shuffled = sorted.clone();
+        if shuffled.len() > 1 {
+            let i = usize::try_from(perm_seed % shuffled.len() as u64).unwrap();
+            shuffled.swap(0, i);
+        }
+        prop_assert_eq!(&comanda_domain::order::fold_ordered(n.order, &shuffled), &expected);
+    }
+
     /// Status never goes backwards: whatever subset of the events a node holds, its lifecycle is
     /// at most the lifecycle of the whole set.
     #[test]
