@@ -394,15 +394,10 @@ impl OrderView {
     pub fn build(o: &OrderState, conflicts: &[Conflict], names: &Names<'_>) -> OrderView {
         let mut totals = o.totals();
         let status = o.status_with(&totals);
-        let mut seat_numbers: Vec<u8> = o.live_lines().filter_map(|l| l.seat).collect();
-        seat_numbers.sort_unstable();
-        seat_numbers.dedup();
-        let seats = seat_numbers
+        let seats = o
+            .seat_dues(&totals)
             .into_iter()
-            .map(|seat| SeatDue {
-                seat,
-                due: o.due_for_with(&totals, &SplitTarget::Seat(seat)),
-            })
+            .map(|(seat, due)| SeatDue { seat, due })
             .collect();
         // `totals.lines` holds the live lines in the order of `o.lines`: walked side by side,
         // never searched (a 500-line order stays linear).

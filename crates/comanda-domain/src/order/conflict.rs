@@ -69,33 +69,21 @@ impl OrderState {
         if self.opened.is_none() {
             out.push(Conflict::MissingOpen);
         }
-        match self.lifecycle.phase {
-            Phase::Closed if t.balance.is_positive() => {
-                out.push(Conflict::BalanceDueAfterClose { balance: t.balance });
-            }
-            Phase::Cancelled => {
-                let held = t.paid - t.refunded;
-                if held.is_positive() {
-                    out.push(Conflict::RefundDue { amount: held });
-                }
-            }
-            _ => {}
+        if self.lifecycle.phase == Phase::Closed && t.balance.is_positive() {
+            out.push(Conflict::BalanceDueAfterClose { balance: t.balance });
         }
-        if self.lifecycle.phase != Phase::Cancelled && t.balance < Money::ZERO {
-            out.push(Conflict::Overpaid { amount: -t.balance });
+        // Money owed back: held on a cancelled order, or paid past the total.
+        let owed = self.refund_due_with(t);
+        if owed.is_positive() {
+            out.push(if self.lifecycle.phase == Phase::Cancelled {
+                Conflict::RefundDue { amount: owed }
+            } else {
+                Conflict::Overpaid { amount: owed }
+            });
         }
         for p in &self.payments {
-            let paid = if p.voided.is_some() {
-                Money::ZERO
-            } else {
-                p.amount
-            };
-            let refunded: Money = self
-                .refunds
-                .iter()
-                .filter(|r| r.payment_id == p.payment_id)
-                .map(|r| r.amount)
-                .sum();
+            let paid = self.paid_by(p.payment_id);
+            let refunded = self.refunded_on(p.payment_id);
             let settled = self
                 .over_refunds_settled
                 .iter()

@@ -408,16 +408,23 @@ impl OrderState {
     /// What is left to refund of one payment: its amount less the refunds against it (zero for a
     /// voided payment, never below zero).
     pub fn refundable(&self, id: PaymentId) -> Money {
-        let Some(p) = self.payment(id).filter(|p| p.voided.is_none()) else {
-            return Money::ZERO;
-        };
-        let refunded: Money = self
-            .refunds
+        (self.paid_by(id) - self.refunded_on(id)).max(Money::ZERO)
+    }
+
+    /// What one payment paid: its amount, or zero once voided (or when it is not held).
+    pub fn paid_by(&self, id: PaymentId) -> Money {
+        self.payment(id)
+            .filter(|p| p.voided.is_none())
+            .map_or(Money::ZERO, |p| p.amount)
+    }
+
+    /// All that was refunded against one payment.
+    pub fn refunded_on(&self, id: PaymentId) -> Money {
+        self.refunds
             .iter()
             .filter(|r| r.payment_id == id)
             .map(|r| r.amount)
-            .sum();
-        (p.amount - refunded).max(Money::ZERO)
+            .sum()
     }
 
     /// The status people see: closed only while the balance is zero (items added on another
@@ -448,15 +455,26 @@ impl OrderState {
         at_ms: u64,
     ) -> OrderState {
         let mut after = self.clone();
+        after.preview_more(bodies, by, device, at_ms);
+        after
+    }
+
+    /// Applies more events to a preview, in place (as [`Self::preview`] does to its copy).
+    pub fn preview_more(
+        &mut self,
+        bodies: &[EventBody],
+        by: Option<EmployeeId>,
+        device: DeviceId,
+        at_ms: u64,
+    ) {
         let stamp = Stamp {
             at_ms: at_ms.max(self.last_key.map_or(0, |k| k.0.wall_ms)),
             by,
             device,
         };
         for body in bodies {
-            after.apply_body(EventId::NIL, stamp, body);
+            self.apply_body(EventId::NIL, stamp, body);
         }
-        after
     }
 
     /// Applies one event. Callers apply each event once, in agreed order

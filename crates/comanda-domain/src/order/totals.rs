@@ -6,7 +6,7 @@ use serde::{Deserialize, Serialize};
 use crate::event::{DiscountAmount, DiscountTarget, SplitTarget};
 use crate::ids::{LineId, TaxRateId};
 use crate::money::{Money, Rate, allocate, div_round};
-use crate::order::OrderState;
+use crate::order::{DiscountState, LineState, OrderState};
 
 /// The money of one live line.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ts_rs::TS, utoipa::ToSchema)]
@@ -91,8 +91,14 @@ fn discount_of(amount: DiscountAmount, on: Money) -> Money {
 impl OrderState {
     /// Computes the totals. Pure and cheap (linear in lines and discounts).
     pub fn totals(&self) -> Totals {
+        self.totals_counting(|d| !d.removed)
+    }
+
+    /// The totals with only the discounts `counts` keeps (the cashier limit counts those no
+    /// manager approved), computed on this very order: nothing is copied.
+    fn totals_counting(&self, counts: impl Fn(&DiscountState) -> bool) -> Totals {
         let live: Vec<_> = self.live_lines().collect();
-        let active: Vec<_> = self.discounts.iter().filter(|d| !d.removed).collect();
+        let active: Vec<_> = self.discounts.iter().filter(|d| counts(d)).collect();
         // Line discounts, in agreed order, each on what is left of the line.
         let mut after_line: Vec<Money> = Vec::with_capacity(live.len());
         let mut line_disc: Vec<Money> = Vec::with_capacity(live.len());
@@ -217,17 +223,8 @@ impl OrderState {
         self.over_refunds_settled
             .iter()
             .map(|(id, upto)| {
-                let paid = self
-                    .payment(*id)
-                    .filter(|p| p.voided.is_none())
-                    .map_or(Money::ZERO, |p| p.amount);
-                let refunded: Money = self
-                    .refunds
-                    .iter()
-                    .filter(|r| r.payment_id == *id)
-                    .map(|r| r.amount)
-                    .sum();
-                ((*upto).min(refunded) - paid).max(Money::ZERO)
+                let paid = self.paid_by(*id);
+                ((*upto).min(self.refunded_on(*id)) - paid).max(Money::ZERO)
             })
             .sum()
     }
@@ -236,32 +233,23 @@ impl OrderState {
     /// off, as the order's own totals compute it (line discounts first, order discounts on what
     /// is left). The one measure of the cashier discount limit.
     pub fn unapproved_discount_bp(&self) -> u32 {
-        if !self
-            .discounts
-            .iter()
-            .any(|d| !d.removed && d.approved_by.is_none())
-        {
+        let unapproved = |d: &DiscountState| !d.removed && d.approved_by.is_none();
+        if !self.discounts.iter().any(unapproved) {
             return 0;
         }
-        let mut o = self.clone();
-        for d in &mut o.discounts {
-            if d.approved_by.is_some() {
-                d.removed = true;
-            }
-        }
-        let t = o.totals();
+        let t = self.totals_counting(unapproved);
         if t.subtotal.minor() <= 0 {
             // Nothing to take a share of, but a fixed amount off still waits for the next line:
             // 3.91 off an emptied order is 30 % of the 13.00 line added next. It counts as
             // everything, so emptying an order under such a discount needs a manager, and a
             // cheap line added after it cannot hide behind a share of zero.
-            let waiting = o.discounts.iter().any(|d| {
-                !d.removed
+            let waiting = self.discounts.iter().any(|d| {
+                unapproved(d)
                     && matches!(d.amount, DiscountAmount::Fixed(_))
                     && match d.target {
                         DiscountTarget::Order => true,
                         DiscountTarget::Line { line_id } => {
-                            o.line(line_id).is_some_and(|l| l.is_live())
+                            self.line(line_id).is_some_and(|l| l.is_live())
                         }
                     }
             });
@@ -294,21 +282,32 @@ impl OrderState {
     /// An even split shares what the other payments left: a 45.00 bill with 15.00 paid by card,
     /// then split two ways, is 15.00 a part.
     pub fn due_for(&self, target: &SplitTarget) -> Money {
-        self.due_for_with(&self.totals(), target)
+        let t = self.totals();
+        self.due_with(&t, &self.paid_per_line(&t), target)
     }
 
-    /// [`Self::due_for`] with the totals already computed (they are the costly part).
-    pub fn due_for_with(&self, t: &Totals, target: &SplitTarget) -> Money {
+    /// What is still due for each seat in use, seats in order: [`Self::due_for`] of every seat,
+    /// with what was paid per line worked out once.
+    pub fn seat_dues(&self, t: &Totals) -> Vec<(u8, Money)> {
+        let mut seats: Vec<u8> = self.live_lines().filter_map(|l| l.seat).collect();
+        seats.sort_unstable();
+        seats.dedup();
+        let paid = self.paid_per_line(t);
+        seats
+            .into_iter()
+            .map(|s| (s, self.due_with(t, &paid, &SplitTarget::Seat(s))))
+            .collect()
+    }
+
+    fn due_with(&self, t: &Totals, paid: &[Money], target: &SplitTarget) -> Money {
         let share: Money = match target {
-            SplitTarget::Seat(_) | SplitTarget::Lines(_) => {
-                let paid = self.paid_per_line(t);
-                t.lines
-                    .iter()
-                    .enumerate()
-                    .filter(|(_, a)| self.covers(target, a.line_id))
-                    .map(|(i, a)| (a.total - paid[i]).max(Money::ZERO))
-                    .sum()
-            }
+            SplitTarget::Seat(_) | SplitTarget::Lines(_) => self
+                .live_lines()
+                .zip(&t.lines)
+                .zip(paid)
+                .filter(|((l, _), _)| covers(target, l))
+                .map(|((_, a), p)| (a.total - *p).max(Money::ZERO))
+                .sum(),
             SplitTarget::Even { part, of } => {
                 let n = usize::from((*of).max(1));
                 let k = usize::from((*part).clamp(1, *of.max(&1))) - 1;
@@ -336,25 +335,20 @@ impl OrderState {
         share.max(Money::ZERO).min(t.balance.max(Money::ZERO))
     }
 
-    /// True when a split part by seat or lines names this line.
-    fn covers(&self, part: &SplitTarget, line_id: LineId) -> bool {
-        match part {
-            SplitTarget::Seat(s) => self.line(line_id).is_some_and(|l| l.seat == Some(*s)),
-            SplitTarget::Lines(ids) => ids.contains(&line_id),
-            SplitTarget::Even { .. } => false,
-        }
-    }
-
     /// What payments by seat or by lines paid for each live line (in the order of
-    /// `t.lines`): each payment spread over the live lines it named, by their totals.
+    /// `t.lines`, which is the order of the live lines): each payment spread over the live lines
+    /// it named, by their totals.
     fn paid_per_line(&self, t: &Totals) -> Vec<Money> {
         let mut paid = vec![Money::ZERO; t.lines.len()];
         for p in self.payments.iter().filter(|p| p.voided.is_none()) {
             let Some(split @ (SplitTarget::Seat(_) | SplitTarget::Lines(_))) = &p.split else {
                 continue;
             };
-            let idx: Vec<usize> = (0..t.lines.len())
-                .filter(|i| self.covers(split, t.lines[*i].line_id))
+            let idx: Vec<usize> = self
+                .live_lines()
+                .enumerate()
+                .filter(|(_, l)| covers(split, l))
+                .map(|(i, _)| i)
                 .collect();
             let w: Vec<i64> = idx.iter().map(|i| t.lines[*i].total.minor()).collect();
             for (i, share) in idx.iter().zip(allocate(p.amount, &w)) {
@@ -362,5 +356,14 @@ impl OrderState {
             }
         }
         paid
+    }
+}
+
+/// True when a split part by seat or lines names this line.
+fn covers(part: &SplitTarget, line: &LineState) -> bool {
+    match part {
+        SplitTarget::Seat(s) => line.seat == Some(*s),
+        SplitTarget::Lines(ids) => ids.contains(&line.line_id),
+        SplitTarget::Even { .. } => false,
     }
 }
