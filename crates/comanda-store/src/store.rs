@@ -305,6 +305,11 @@ impl Tx<'_> {
         }
     }
 
+    /// This terminal's device id, as the transaction holds it (no read).
+    pub fn device_id(&self) -> DeviceId {
+        self.device.device_id
+    }
+
     /// The order's record, taken out of this transaction's changes or the cache to be changed
     /// (copied only when someone still holds it).
     fn take_order(&mut self, id: OrderId) -> Result<Option<OrderRecord>, StoreError> {

@@ -17,7 +17,6 @@
 //! of the command that carries an approver.
 
 use comanda_domain::event::{EventBody, PaymentMethod};
-use comanda_domain::ids::DeviceId;
 use comanda_domain::order::OrderState;
 use comanda_store::Tx;
 
@@ -70,17 +69,26 @@ pub(crate) fn decide(
     before: &OrderState,
     p: Proposal,
 ) -> Result<Vec<EventBody>, ApiError> {
-    if p.bodies.is_empty() {
-        return Ok(p.bodies);
+    let Proposal {
+        mut bodies,
+        manager_for,
+    } = p;
+    if bodies.is_empty() {
+        return Ok(bodies);
     }
-    let p = Proposal {
-        bodies: send_before_closing(before, p.bodies),
-        ..p
-    };
-    let device = tx.device()?.device_id;
-    let after = before.preview(&p.bodies, Some(s.employee_id), device, ctx.clock.now_ms());
-    let settings = tx.settings()?.unwrap_or_default();
-    let mut needs: Vec<String> = p.manager_for.into_iter().collect();
+    let (by, device, now) = (Some(s.employee_id), tx.device_id(), ctx.clock.now_ms());
+    let mut after = before.preview(&bodies, by, device, now);
+    // An order that closes (paid, refunded to zero, closed by hand) sends first what the kitchen
+    // never got: closed with unsent lines, the food would never be made.
+    if let Some(at) = bodies
+        .iter()
+        .position(|b| matches!(b, EventBody::OrderClosed(_)))
+        && let Some(fire) = fire_unsent(&after)
+    {
+        after.preview_more(std::slice::from_ref(&fire), by, device, now);
+        bodies.insert(at, fire);
+    }
+    let mut needs: Vec<String> = manager_for.into_iter().collect();
 
     // A preview only adds lines after the others, never moves them: walked side by side.
     for (b, a) in before.lines.iter().zip(&after.lines) {
@@ -116,52 +124,46 @@ pub(crate) fn decide(
         }
     }
 
-    let limit = settings.cashier_discount_limit;
+    // The settings are read only when a rule needs them (most taps touch neither).
     let (was, will) = (
         before.unapproved_discount_bp(),
         after.unapproved_discount_bp(),
     );
-    if will > limit.bp() && will > was {
-        needs.push(format!("take the order's discounts past {limit}"));
-    }
-
-    for b in &p.bodies {
-        if let EventBody::PaymentRecorded(pay) = b
-            && matches!(pay.method, PaymentMethod::Card { .. })
-            && pay.tip > pay.amount.percent(settings.card_tip_limit)
-        {
-            needs.push(format!(
-                "add a card tip of {} on {} (more than {})",
-                pay.tip, pay.amount, settings.card_tip_limit
-            ));
+    let tips: Vec<_> = bodies
+        .iter()
+        .filter_map(|b| match b {
+            EventBody::PaymentRecorded(pay)
+                if matches!(pay.method, PaymentMethod::Card { .. }) && pay.tip.is_positive() =>
+            {
+                Some(pay)
+            }
+            _ => None,
+        })
+        .collect();
+    if will > was || !tips.is_empty() {
+        let settings = tx.settings()?.unwrap_or_default();
+        let limit = settings.cashier_discount_limit;
+        if will > limit.bp() && will > was {
+            needs.push(format!("take the order's discounts past {limit}"));
+        }
+        for pay in tips {
+            if pay.tip > pay.amount.percent(settings.card_tip_limit) {
+                needs.push(format!(
+                    "add a card tip of {} on {} (more than {})",
+                    pay.tip, pay.amount, settings.card_tip_limit
+                ));
+            }
         }
     }
 
     if needs.is_empty() {
-        return Ok(p.bodies);
+        return Ok(bodies);
     }
     let approver = approve(ctx, tx, s, approval, &join(&needs))?;
-    let mut bodies = p.bodies;
     for b in &mut bodies {
         b.set_approved_by(approver);
     }
     Ok(bodies)
-}
-
-/// An order that closes (paid, refunded to zero, closed by hand) sends first what the kitchen
-/// never got: closed with unsent lines, the food would never be made.
-fn send_before_closing(before: &OrderState, mut bodies: Vec<EventBody>) -> Vec<EventBody> {
-    let Some(at) = bodies
-        .iter()
-        .position(|b| matches!(b, EventBody::OrderClosed(_)))
-    else {
-        return bodies;
-    };
-    let upto = before.preview(&bodies[..at], None, DeviceId::NIL, 0);
-    if let Some(fire) = fire_unsent(&upto) {
-        bodies.insert(at, fire);
-    }
-    bodies
 }
 
 /// "a, b and c".
