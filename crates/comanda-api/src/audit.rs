@@ -7,7 +7,10 @@ use comanda_domain::employee::Role;
 use comanda_domain::event::{EventBody, StreamId};
 use comanda_domain::ids::OrderId;
 use comanda_domain::order::Stamp;
+use comanda_store::OrderRecord;
 use serde::{Deserialize, Serialize};
+use std::collections::HashMap;
+use std::collections::hash_map::Entry;
 
 use crate::ctx::Ctx;
 use crate::error::ApiError;
@@ -67,6 +70,8 @@ pub fn list_approvals(ctx: &Ctx, s: &Session, req: ListApprovals) -> Result<Audi
         let events = r.approved_events(u32::try_from(limit).unwrap_or(200))?;
         let employees = r.employees()?;
         let names = Names(&employees);
+        // Many approvals can be on one order: each order is read once.
+        let mut orders: HashMap<OrderId, Option<OrderRecord>> = HashMap::new();
         let mut out = Vec::with_capacity(events.len());
         for e in events {
             let Some(approver) = e.body.approved_by() else {
@@ -80,13 +85,16 @@ pub fn list_approvals(ctx: &Ctx, s: &Session, req: ListApprovals) -> Result<Audi
             let (order_id, on, detail) = match e.stream {
                 StreamId::Order(id) => {
                     // The order's own audit trail words it ("Burger × 2", "payment of 12.00").
-                    let rec = r.order(id)?;
+                    let rec = match orders.entry(id) {
+                        Entry::Occupied(o) => o.into_mut(),
+                        Entry::Vacant(v) => v.insert(r.order(id)?),
+                    };
                     let detail = rec
                         .as_ref()
                         .and_then(|o| o.state.approvals.iter().find(|a| a.event_id == e.id))
                         .map(|a| a.detail.clone())
                         .unwrap_or_default();
-                    let on = rec.map_or_else(
+                    let on = rec.as_ref().map_or_else(
                         || "an order not held here".to_owned(),
                         |o| {
                             format!(

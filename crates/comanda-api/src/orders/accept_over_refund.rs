@@ -6,7 +6,6 @@
 
 use comanda_domain::event::{EventBody, OverRefundAccepted, OverRefundSettlement};
 use comanda_domain::ids::{OrderId, PaymentId};
-use comanda_domain::money::Money;
 use comanda_domain::order::Conflict;
 use serde::{Deserialize, Serialize};
 
@@ -50,36 +49,29 @@ pub fn accept_over_refund(
         Needs::Any,
         req.approval.as_ref(),
         |_, order| {
-            let over = order
-                .conflicts()
-                .into_iter()
-                .any(|c| matches!(c, Conflict::OverRefund { payment_id, .. } if payment_id == req.payment_id));
-            if !over
-                && order
+            let refunded = order.conflicts().into_iter().find_map(|c| match c {
+                Conflict::OverRefund {
+                    payment_id,
+                    refunded,
+                    ..
+                } if payment_id == req.payment_id => Some(refunded),
+                _ => None,
+            });
+            let Some(refunded) = refunded else {
+                // Settled already: a retry. Never refunded past: nothing to settle.
+                if order
                     .over_refunds_settled
                     .iter()
                     .any(|(id, _)| *id == req.payment_id)
-            {
-                return Ok(Proposal::none()); // settled already: a retry
-            }
-            let refunded: Money = order
-                .conflicts()
-                .into_iter()
-                .find_map(|c| match c {
-                    Conflict::OverRefund {
-                        payment_id,
-                        refunded,
-                        ..
-                    } if payment_id == req.payment_id => Some(refunded),
-                    _ => None,
-                })
-                .ok_or_else(|| {
-                    ApiError::new(
-                        ErrorCode::Conflict,
-                        "Nothing was refunded past that payment: there is nothing to settle.",
-                    )
-                    .on("payment_id")
-                })?;
+                {
+                    return Ok(Proposal::none());
+                }
+                return Err(ApiError::new(
+                    ErrorCode::Conflict,
+                    "Nothing was refunded past that payment: there is nothing to settle.",
+                )
+                .on("payment_id"));
+            };
             Ok(Proposal::approved(
                 vec![EventBody::OverRefundAccepted(OverRefundAccepted {
                     payment_id: req.payment_id,

@@ -10,7 +10,7 @@ use serde::{Deserialize, Serialize};
 use crate::ctx::Ctx;
 use crate::error::{ApiError, ErrorCode, domain};
 use crate::input;
-use crate::orders::{Claim, Needs, Proposal, claim, ensure_open, mutate, not_a_retry};
+use crate::orders::{Needs, Proposal, ensure_open, mutate, retried};
 use crate::session::Session;
 use crate::views::OrderView;
 
@@ -98,9 +98,9 @@ pub fn add_line(ctx: &Ctx, s: &Session, req: AddLine) -> Result<OrderView, ApiEr
     let course = input::small_number("course", req.course, 9)?;
     let line_id = req.line_id.unwrap_or_else(|| LineId::new(ctx.ids.as_ref()));
     mutate(ctx, s, req.order_id, Needs::Any, None, |tx, order| {
-        if claim(tx, &line_id, "line", req.order_id, "line_id")? == Claim::Here {
-            // A retry adds nothing; the same id for another item is not a retry.
-            let same = order.line(line_id).is_some_and(|l| {
+        // A retry adds nothing; the same id for another item is not a retry.
+        let same = || {
+            Ok(order.line(line_id).is_some_and(|l| {
                 l.item_id == req.item_id
                     && l.modifiers.len() == req.modifiers.len()
                     && req.modifiers.iter().all(|c| {
@@ -108,12 +108,10 @@ pub fn add_line(ctx: &Ctx, s: &Session, req: AddLine) -> Result<OrderView, ApiEr
                             .iter()
                             .any(|m| m.group_id == c.group_id && m.modifier_id == c.modifier_id)
                     })
-            });
-            return if same {
-                Ok(Proposal::none())
-            } else {
-                Err(not_a_retry("line_id"))
-            };
+            }))
+        };
+        if retried(tx, &line_id, "line", req.order_id, "line_id", same)? {
+            return Ok(Proposal::none());
         }
         ensure_open(order)?;
         let p = price(&catalog_of(tx)?, req.item_id, &req.modifiers)?;

@@ -10,7 +10,7 @@ use serde::{Deserialize, Serialize};
 use crate::ctx::Ctx;
 use crate::error::{ApiError, ErrorCode, domain};
 use crate::input;
-use crate::orders::{Claim, Needs, Proposal, claim, ensure_open, mutate, not_a_retry};
+use crate::orders::{Needs, Proposal, ensure_open, mutate, retried};
 use crate::session::{Approval, Session};
 use crate::views::OrderView;
 
@@ -78,15 +78,20 @@ pub fn apply_discount(ctx: &Ctx, s: &Session, req: ApplyDiscount) -> Result<Orde
         Needs::Any,
         req.approval.as_ref(),
         |tx, order| {
-            if claim(tx, &discount_id, "discount", req.order_id, "discount_id")? == Claim::Here {
-                let same = order
+            let same = || {
+                Ok(order
                     .discount(discount_id)
-                    .is_some_and(|d| d.target == req.target && d.amount == amount);
-                return if same {
-                    Ok(Proposal::none()) // a retry: applied once
-                } else {
-                    Err(not_a_retry("discount_id"))
-                };
+                    .is_some_and(|d| d.target == req.target && d.amount == amount))
+            };
+            if retried(
+                tx,
+                &discount_id,
+                "discount",
+                req.order_id,
+                "discount_id",
+                same,
+            )? {
+                return Ok(Proposal::none()); // a retry: applied once
             }
             ensure_open(order)?;
             if let DiscountTarget::Line { line_id } = req.target {

@@ -114,48 +114,30 @@ pub(crate) fn ensure_open(order: &OrderState) -> Result<(), ApiError> {
     ))
 }
 
-/// What an id a caller chose already names.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub(crate) enum Claim {
-    /// Nothing yet: the id is free.
-    Free,
-    /// The same kind of thing on this very order: a retry, if the content matches.
-    Here,
-}
-
 /// Checks an id the caller chose (`kind`: "order", "line", "payment", "discount", "refund")
-/// against every id the store holds: the same id on another order, or naming another kind of
-/// thing, is a conflict, never a second record under one id.
-pub(crate) fn claim(
+/// against every id the store holds. `Ok(false)`: the id is free. `Ok(true)`: it already names
+/// the same kind of thing on this very order and `same` says the request is the one recorded:
+/// a retry, with nothing to record. Anything else is a conflict, never a second record under one
+/// id: the same id on another order, for another kind of thing, or with other details.
+pub(crate) fn retried(
     tx: &Tx<'_>,
     id: &dyn std::fmt::Display,
     kind: &str,
     order_id: OrderId,
     field: &str,
-) -> Result<Claim, ApiError> {
-    match tx.entity_owner(&id.to_string())? {
-        None => Ok(Claim::Free),
-        Some((k, owner)) if k == kind && owner == order_id => Ok(Claim::Here),
-        Some(_) => Err(id_taken(field)),
-    }
-}
-
-/// The refusal of an id the caller chose that is already in use.
-pub(crate) fn id_taken(field: &str) -> ApiError {
-    ApiError::new(
-        ErrorCode::Conflict,
-        "That id is already used for something else: send a new one.",
-    )
-    .on(field)
-}
-
-/// The refusal of a retry whose content differs from what its id recorded.
-pub(crate) fn not_a_retry(field: &str) -> ApiError {
-    ApiError::new(
-        ErrorCode::Conflict,
-        "That id was already recorded with other details: send a new id for a new request.",
-    )
-    .on(field)
+    same: impl FnOnce() -> Result<bool, ApiError>,
+) -> Result<bool, ApiError> {
+    let message = match tx.entity_owner(&id.to_string())? {
+        None => return Ok(false),
+        Some((k, owner)) if k == kind && owner == order_id => {
+            if same()? {
+                return Ok(true);
+            }
+            "That id was already recorded with other details: send a new id for a new request."
+        }
+        Some(_) => "That id is already used for something else: send a new one.",
+    };
+    Err(ApiError::new(ErrorCode::Conflict, message).on(field))
 }
 
 /// The view of an order inside a transaction./// The view of an order inside a transaction.

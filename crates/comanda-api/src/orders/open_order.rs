@@ -7,7 +7,7 @@ use serde::{Deserialize, Serialize};
 use crate::bus::Change;
 use crate::ctx::Ctx;
 use crate::error::ApiError;
-use crate::orders::{Claim, claim, not_a_retry, parse_order_type, view_in};
+use crate::orders::{parse_order_type, retried, view_in};
 use crate::session::Session;
 use crate::views::OrderView;
 
@@ -31,15 +31,15 @@ pub fn open_order(ctx: &Ctx, s: &Session, req: OpenOrder) -> Result<OrderView, A
         .order_id
         .unwrap_or_else(|| OrderId::new(ctx.ids.as_ref()));
     let view = ctx.store.write(|tx| {
-        if claim(tx, &order_id, "order", order_id, "order_id")? == Claim::Here {
-            // A retry answers the order; the same id for another table or tab is not a retry.
-            let same = tx
+        // A retry answers the order; the same id for another table or tab is not a retry.
+        let same = || {
+            Ok(tx
                 .order(order_id)?
-                .is_some_and(|o| o.state.order_type.as_ref() == Some(&order_type));
-            if !same {
-                return Err(not_a_retry("order_id"));
-            }
-        } else if tx.order(order_id)?.is_none() {
+                .is_some_and(|o| o.state.order_type.as_ref() == Some(&order_type)))
+        };
+        if !retried(tx, &order_id, "order", order_id, "order_id", same)?
+            && tx.order(order_id)?.is_none()
+        {
             let number = tx.next_order_number()?;
             tx.append(
                 StreamId::Order(order_id),

@@ -14,7 +14,7 @@ use serde::{Deserialize, Serialize};
 use crate::ctx::Ctx;
 use crate::error::{ApiError, ErrorCode, domain};
 use crate::input;
-use crate::orders::{Claim, Needs, Proposal, claim, mutate, not_a_retry};
+use crate::orders::{Needs, Proposal, mutate, retried};
 use crate::session::{Approval, Session};
 use crate::views::OrderView;
 
@@ -82,11 +82,20 @@ pub fn record_payment(ctx: &Ctx, s: &Session, req: RecordPayment) -> Result<Orde
         Needs::Any,
         req.approval.as_ref(),
         |tx, order| {
-            if claim(tx, &req.payment_id, "payment", req.order_id, "payment_id")? == Claim::Here {
-                return match order.payment(req.payment_id) {
-                    Some(p) if same_payment(p, &req) => Ok(Proposal::none()), // a retry: once
-                    _ => Err(not_a_retry("payment_id")),
-                };
+            let same = || {
+                Ok(order
+                    .payment(req.payment_id)
+                    .is_some_and(|p| same_payment(p, &req)))
+            };
+            if retried(
+                tx,
+                &req.payment_id,
+                "payment",
+                req.order_id,
+                "payment_id",
+                same,
+            )? {
+                return Ok(Proposal::none()); // a retry: applied once
             }
             if order.status() != OrderStatus::Open {
                 return Err(ApiError::new(

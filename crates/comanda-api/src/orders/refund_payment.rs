@@ -16,7 +16,7 @@ use serde::{Deserialize, Serialize};
 use crate::ctx::Ctx;
 use crate::error::{ApiError, ErrorCode, domain};
 use crate::input;
-use crate::orders::{Claim, Needs, Proposal, claim, mutate, not_a_retry};
+use crate::orders::{Needs, Proposal, mutate, retried};
 use crate::session::{Approval, Session};
 use crate::views::OrderView;
 
@@ -79,16 +79,20 @@ pub fn refund_payment(ctx: &Ctx, s: &Session, req: RefundPayment) -> Result<Orde
         Needs::Any,
         req.approval.as_ref(),
         |tx, order| {
-            if claim(tx, &req.refund_id, "refund", req.order_id, "refund_id")? == Claim::Here {
-                return match order.refund(req.refund_id) {
-                    Some(r)
-                        if r.payment_id == req.payment_id
-                            && asked.is_none_or(|a| a == r.amount) =>
-                    {
-                        Ok(Proposal::none()) // a retry: refunded once
-                    }
-                    _ => Err(not_a_retry("refund_id")),
-                };
+            let same = || {
+                Ok(order.refund(req.refund_id).is_some_and(|r| {
+                    r.payment_id == req.payment_id && asked.is_none_or(|a| a == r.amount)
+                }))
+            };
+            if retried(
+                tx,
+                &req.refund_id,
+                "refund",
+                req.order_id,
+                "refund_id",
+                same,
+            )? {
+                return Ok(Proposal::none()); // a retry: refunded once
             }
             let p = order.payment(req.payment_id).ok_or_else(|| {
                 ApiError::not_found("That payment is not on this order.").on("payment_id")
