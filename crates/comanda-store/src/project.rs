@@ -64,7 +64,8 @@ fn project(
                 )?;
                 return Ok(None);
             }
-            let (mut state, _) = order::fold(id, events);
+            // The log holds each event once and reads a stream in agreed order.
+            let mut state = order::fold_ordered(id, events);
             let conflicts = write_order(conn, &mut state, lines)?;
             Ok(Some(OrderRecord { state, conflicts }))
         }
@@ -102,28 +103,13 @@ pub(crate) fn reproject_all(conn: &Connection) -> Result<usize, StoreError> {
     conn.execute("DELETE FROM order_lines", [])?;
     conn.execute("DELETE FROM orders", [])?;
     conn.execute("DELETE FROM projections", [])?;
-    sql::for_each_stream_raw(conn, |stream, raw| match stream {
-        StreamId::Order(id) => fold_rows(id, raw)?.write(conn, &Lines::Fresh),
-        small => {
-            let events = raw
-                .into_iter()
-                .map(sql::RawEvent::decode)
-                .collect::<Result<Vec<_>, _>>()?;
-            project(conn, small, &events, Lines::Fresh).map(|_| ())
-        }
+    sql::for_each_stream_raw(conn, |stream, raw| {
+        let events = raw
+            .into_iter()
+            .map(sql::RawEvent::decode)
+            .collect::<Result<Vec<_>, _>>()?;
+        project(conn, stream, &events, Lines::Fresh).map(|_| ())
     })
-}
-
-/// One order's rows from its raw events: decode, fold, derive.
-fn fold_rows(id: OrderId, raw: Vec<sql::RawEvent>) -> Result<OrderRows, StoreError> {
-    let events = raw
-        .into_iter()
-        .map(sql::RawEvent::decode)
-        .collect::<Result<Vec<_>, _>>()?;
-    // The log holds each event once and reads a stream in agreed order.
-    let mut state = order::fold_ordered(id, &events);
-    let positions: Vec<usize> = (0..state.lines.len()).collect();
-    OrderRows::of(&mut state, &positions)
 }
 
 /// Brings an order's projection up to date after `e` was inserted, from its record as it was
@@ -383,7 +369,7 @@ const UPSERT_ORDER: &str = concat!(
 );
 
 /// An order's rows, derived from its state alone (no IO), then written.
-pub(crate) struct OrderRows {
+struct OrderRows {
     order_id: String,
     number: u32,
     status: &'static str,
@@ -405,13 +391,13 @@ pub(crate) struct OrderRows {
     /// The line rows to write: position and JSON.
     lines: Vec<(i64, String)>,
     /// The order's conflicts.
-    pub(crate) conflicts: Vec<Conflict>,
+    conflicts: Vec<Conflict>,
 }
 
 impl OrderRows {
     /// The rows of `state`, with the lines at `positions`. `state` is lent mutably only to
     /// serialise the header without its lines; it is given back whole.
-    pub(crate) fn of(state: &mut OrderState, positions: &[usize]) -> Result<OrderRows, StoreError> {
+    fn of(state: &mut OrderState, positions: &[usize]) -> Result<OrderRows, StoreError> {
         let Some((hlc, last_id)) = state.last_key else {
             return Err(StoreError::Corrupt(format!(
                 "order {} has no events to project",
