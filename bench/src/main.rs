@@ -843,15 +843,14 @@ fn commit_by_order_size(dir: &Path) -> Result<Vec<serde_json::Value>> {
 // Figure 3: project 10,000 orders from the event log.
 
 fn project_all(dir: &Path) -> Result<Vec<serde_json::Value>> {
-    let ctx = Ctx::open(
-        &dir.join("terminal"),
-        Arc::new(SystemClock),
-        Arc::new(UuidV7Ids),
-        true,
-    )?;
-    let session = sign_in(&ctx)?;
+    let CommitBench {
+        ctx,
+        session,
+        picks,
+        mirror,
+        ..
+    } = CommitBench::new(dir)?;
     let catalog = ctx.store.read(|r| r.catalog())?.context("no demo menu")?;
-    let picks = menu_picks(&catalog);
     progress(&format!(
         "project: building a log of {PROJECT_ORDERS} orders (opened, 3 lines, paid, closed) in transactions of {BUILD_BATCH} orders"
     ));
@@ -910,7 +909,6 @@ fn project_all(dir: &Path) -> Result<Vec<serde_json::Value>> {
         "project: {events} events written in {:.1} s",
         build.elapsed().as_secs_f64()
     ));
-    let mirror = open_mirror(ctx.store.path())?;
     let closed: i64 = mirror.query_row(
         "SELECT count(*) FROM orders WHERE status = 'closed'",
         [],
