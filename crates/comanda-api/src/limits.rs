@@ -192,8 +192,7 @@ mod tests {
     fn a_fumble_costs_nothing_and_a_right_pin_clears_the_row() {
         let mut l = Limiter::default();
         for i in 0..7 {
-            let t = l.begin(SIGN_IN, i).expect("free");
-            let _ = t;
+            let _ = l.begin(SIGN_IN, i).expect("free");
         }
         let t = l.begin(SIGN_IN, 10).expect("the 8th is still tried");
         l.right(t);
