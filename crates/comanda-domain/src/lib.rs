@@ -18,5 +18,6 @@ pub mod ids;
 pub mod money;
 pub mod order;
 pub mod quantity;
+pub mod vector;
 
 pub use error::DomainError;

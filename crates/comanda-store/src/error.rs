@@ -23,6 +23,9 @@ pub enum StoreError {
     /// missing device row).
     #[error("database is corrupt: {0}")]
     Corrupt(String),
+    /// Pairing refused: the log already holds this many events, made under another identity.
+    #[error("the terminal already holds {0} events; move them aside before pairing")]
+    NotEmpty(u64),
     /// `PRAGMA quick_check` reported problems.
     #[error("integrity check failed: {0}")]
     Integrity(String),

@@ -16,6 +16,7 @@
 //! and [`IdSource`](comanda_domain::ids::IdSource); the schema lives in `migrations/terminal/`.
 
 mod error;
+mod ingest;
 mod project;
 mod reads;
 mod schema;
@@ -24,6 +25,10 @@ mod store;
 mod types;
 
 pub use error::StoreError;
+pub use ingest::MAX_DRIFT_MS;
 pub use reads::Reader;
 pub use store::{PROJECTION_VERSION, Store, Tx};
-pub use types::{DeadLetter, DeviceInfo, OrderFilter, OrderRecord, OrderSummary, OutboxStats};
+pub use types::{
+    DeadLetter, DeviceInfo, HeldWhy, Ingested, MAX_TERMINAL_NO, OrderFilter, OrderRecord,
+    OrderSummary, OutboxStats, Outcome, Pairing, RefusalCode,
+};

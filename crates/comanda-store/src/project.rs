@@ -14,6 +14,7 @@
 use std::collections::BTreeMap;
 
 use comanda_domain::catalog::Catalog;
+use comanda_domain::codec;
 use comanda_domain::employee::{EmployeeRecord, StoreSettings, fold_employees};
 use comanda_domain::event::{Event, EventBody, EventKey, OrderType, StreamId};
 use comanda_domain::ids::{EmployeeId, OrderId};
@@ -112,6 +113,43 @@ pub(crate) fn reproject_all(conn: &Connection) -> Result<usize, StoreError> {
     })
 }
 
+/// Projects the events held as from a newer version that this build decodes (after an update):
+/// their held mark goes and their streams are folded again. A payload that still does not match
+/// its kind stays held as refused. Returns how many events were released.
+pub(crate) fn release_known(conn: &Connection) -> Result<usize, StoreError> {
+    let held: Vec<i64> = conn
+        .prepare("SELECT event_seq FROM held_events WHERE why = 'newer' ORDER BY event_seq")?
+        .query_map([], |r| r.get(0))?
+        .collect::<Result<_, _>>()?;
+    let mut streams = std::collections::BTreeSet::new();
+    let mut released = 0;
+    for seq in held {
+        let s = sql::stored_by_seq(conn, seq)?;
+        let Ok(stream) = s.stream.parse::<StreamId>() else {
+            continue;
+        };
+        match codec::decode_body(&s.kind, s.schema, s.payload.clone()) {
+            Ok(body) => {
+                conn.execute("DELETE FROM held_events WHERE event_seq = ?1", [seq])?;
+                sql::index_event(conn, seq, &s, &body)?;
+                streams.insert(stream);
+                released += 1;
+            }
+            Err(e @ codec::CodecError::BadPayload { .. }) => {
+                conn.execute(
+                    "UPDATE held_events SET why = 'refused', reason = ?2 WHERE event_seq = ?1",
+                    params![seq, e.to_string()],
+                )?;
+            }
+            Err(_) => {}
+        }
+    }
+    for stream in streams {
+        refold(conn, stream)?;
+    }
+    Ok(released)
+}
+
 /// Brings an order's projection up to date after `e` was inserted, from its record as it was
 /// (`current`, from the store's cache or its rows; `None` when it has none). Returns the new
 /// record.
@@ -120,14 +158,33 @@ pub(crate) fn apply_order(
     current: Option<OrderRecord>,
     e: &Event,
 ) -> Result<Option<OrderRecord>, StoreError> {
-    let Some(OrderRecord { mut state, .. }) = current else {
-        return refold(conn, e.stream);
+    apply_order_events(conn, current, std::slice::from_ref(e))
+}
+
+/// Brings an order's projection up to date after `events` (new to it, in agreed order) were
+/// inserted: incrementally when they all sort after the last event applied (the usual case:
+/// what a peer sends is newer than what this node had), else by folding the stream again.
+pub(crate) fn apply_order_events(
+    conn: &Connection,
+    current: Option<OrderRecord>,
+    events: &[Event],
+) -> Result<Option<OrderRecord>, StoreError> {
+    let Some(first) = events.first() else {
+        return Ok(current);
     };
-    if state.last_key.is_none_or(|k| e.key() <= k) {
-        return refold(conn, e.stream);
+    let Some(OrderRecord { mut state, .. }) = current else {
+        return refold(conn, first.stream);
+    };
+    if state.last_key.is_none_or(|k| first.key() <= k) {
+        return refold(conn, first.stream);
     }
-    state.apply(e);
-    let touched = touched_lines(&state, &e.body);
+    let mut touched = Vec::new();
+    for e in events {
+        state.apply(e);
+        touched.extend(touched_lines(&state, &e.body));
+    }
+    touched.sort_unstable();
+    touched.dedup();
     let conflicts = write_order(conn, &mut state, Lines::Only(touched))?;
     Ok(Some(OrderRecord { state, conflicts }))
 }

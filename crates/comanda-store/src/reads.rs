@@ -2,8 +2,9 @@
 //! connection) and [`Tx`](crate::Tx) (inside a write, so a command can read then write in one
 //! transaction).
 
-use comanda_domain::ids::OrderId;
+use comanda_domain::ids::{DeviceId, OrderId};
 use comanda_domain::order::OrderStatus;
+use comanda_domain::vector::{Held, VersionVector};
 use rusqlite::{Connection, Row, params};
 
 use crate::error::StoreError;
@@ -78,6 +79,23 @@ macro_rules! read_methods {
             ) -> Result<Vec<::comanda_domain::event::Event>, $crate::StoreError> {
                 $crate::sql::approved_events(self.conn(), limit)
             }
+            /// What this node holds of each device's sequence: the version vector it shows a
+            /// peer (held events count; events put aside for being ahead do not).
+            pub fn vector(
+                &self,
+            ) -> Result<::comanda_domain::vector::VersionVector, $crate::StoreError> {
+                $crate::reads::vector(self.conn())
+            }
+            /// One device's events after `after_seq`, in sequence order, at most `limit`, as
+            /// they were made (what a peer lacks).
+            pub fn device_events_after(
+                &self,
+                device: ::comanda_domain::ids::DeviceId,
+                after_seq: u64,
+                limit: u32,
+            ) -> Result<Vec<::comanda_domain::codec::StoredEvent>, $crate::StoreError> {
+                $crate::sql::device_events_after(self.conn(), device, after_seq, limit)
+            }
             /// How many events are stored (local and received).
             pub fn event_count(&self) -> Result<u64, $crate::StoreError> {
                 $crate::reads::event_count(self.conn())
@@ -115,6 +133,8 @@ pub(crate) fn device(conn: &Connection) -> Result<DeviceInfo, StoreError> {
         device_id: d.device_id,
         store_id: d.store_id,
         last_seq: d.last_seq,
+        paired: d.paired,
+        terminal_no: d.terminal_no,
     })
 }
 
@@ -209,6 +229,34 @@ pub(crate) fn list_orders(
             })
         })
         .collect()
+}
+
+pub(crate) fn vector(conn: &Connection) -> Result<VersionVector, StoreError> {
+    let mut v = VersionVector::new();
+    let per_device: Vec<(String, i64, i64)> = conn
+        .prepare_cached(
+            "SELECT device_id, count(*), max(device_seq) FROM events GROUP BY device_id",
+        )?
+        .query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?
+        .collect::<Result<_, _>>()?;
+    for (device, count, max) in per_device {
+        let id: DeviceId = sql::parse(&device, "device id")?;
+        if count == max {
+            // Sequences are unique per device and start at 1: n of them up to n is 1..=n.
+            v.set(id, Held::upto(uint(max, "device_seq")?));
+            continue;
+        }
+        let mut held = Held::default();
+        let mut stmt = conn.prepare_cached(
+            "SELECT device_seq FROM events WHERE device_id = ?1 ORDER BY device_seq",
+        )?;
+        let mut rows = stmt.query([&device])?;
+        while let Some(r) = rows.next()? {
+            held.insert(uint(r.get(0)?, "device_seq")?);
+        }
+        v.set(id, held);
+    }
+    Ok(v)
 }
 
 pub(crate) fn event_count(conn: &Connection) -> Result<u64, StoreError> {

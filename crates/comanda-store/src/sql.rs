@@ -4,7 +4,7 @@
 
 use std::str::FromStr;
 
-use comanda_domain::codec;
+use comanda_domain::codec::{self, StoredEvent};
 use comanda_domain::event::{Event, EventBody, StreamId};
 use comanda_domain::hlc::{Hlc, HlcState};
 use comanda_domain::ids::{DeviceId, EventId, OrderId, StoreId};
@@ -41,12 +41,17 @@ pub(crate) struct DeviceRow {
     pub last_seq: u64,
     pub hlc: HlcState,
     pub next_order_number: u32,
+    /// Joined a store (before: a placeholder store id, and nothing leaves the terminal).
+    pub paired: bool,
+    /// The short number the store gave this terminal (0 before pairing).
+    pub terminal_no: u32,
 }
 
 pub(crate) fn load_device(conn: &Connection) -> Result<DeviceRow, StoreError> {
     let row = conn
         .query_row(
-            "SELECT device_id, store_id, last_seq, hlc_wall_ms, hlc_counter, next_order_number
+            "SELECT device_id, store_id, last_seq, hlc_wall_ms, hlc_counter, next_order_number,
+                    paired, terminal_no
              FROM device WHERE id = 1",
             [],
             |r| {
@@ -57,6 +62,8 @@ pub(crate) fn load_device(conn: &Connection) -> Result<DeviceRow, StoreError> {
                     r.get::<_, i64>(3)?,
                     r.get::<_, i64>(4)?,
                     r.get::<_, i64>(5)?,
+                    r.get::<_, bool>(6)?,
+                    r.get::<_, i64>(7)?,
                 ))
             },
         )
@@ -71,19 +78,26 @@ pub(crate) fn load_device(conn: &Connection) -> Result<DeviceRow, StoreError> {
             counter: uint32(row.4, "hlc_counter")?,
         },
         next_order_number: uint32(row.5, "next_order_number")?,
+        paired: row.6,
+        terminal_no: uint32(row.7, "terminal_no")?,
     })
 }
 
 pub(crate) fn save_device(conn: &Connection, d: &DeviceRow) -> Result<(), StoreError> {
     let n = conn.execute(
         "UPDATE device SET last_seq = ?1, hlc_wall_ms = ?2, hlc_counter = ?3,
-                next_order_number = ?4
+                next_order_number = ?4, device_id = ?5, store_id = ?6, paired = ?7,
+                terminal_no = ?8
          WHERE id = 1",
         params![
             int(d.last_seq, "last_seq")?,
             int(d.hlc.wall_ms, "hlc wall")?,
             d.hlc.counter,
             d.next_order_number,
+            d.device_id.to_string(),
+            d.store_id.to_string(),
+            d.paired,
+            d.terminal_no,
         ],
     )?;
     if n == 1 {
@@ -93,30 +107,54 @@ pub(crate) fn save_device(conn: &Connection, d: &DeviceRow) -> Result<(), StoreE
     }
 }
 
-/// Inserts an event; returns its local `seq`. Fails on a duplicate id or `(device, seq)`.
+/// Inserts a local event; returns its local `seq`. Fails on a duplicate id or `(device, seq)`.
 pub(crate) fn insert_event(conn: &Connection, e: &Event) -> Result<i64, StoreError> {
-    let s = codec::encode(e);
-    conn.execute(
+    insert_stored(conn, &codec::encode(e), Some(&e.body))
+}
+
+/// Inserts an event as it was made (its payload and schema untouched, so it is held and passed
+/// on exactly as its device wrote it); returns its local `seq`. `body` is the decoded payload,
+/// when this build knows it: it fills the approvals and the ids a caller chose. Fails on a
+/// duplicate id or `(device, seq)`.
+pub(crate) fn insert_stored(
+    conn: &Connection,
+    s: &StoredEvent,
+    body: Option<&EventBody>,
+) -> Result<i64, StoreError> {
+    conn.prepare_cached(
         "INSERT INTO events (id, store_id, device_id, device_seq, stream, hlc_wall_ms,
                              hlc_counter, hlc_device, actor, kind, schema, payload)
          VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)",
-        params![
-            s.id.to_string(),
-            s.store_id.to_string(),
-            s.device_id.to_string(),
-            int(s.device_seq, "device_seq")?,
-            s.stream,
-            int(s.hlc.wall_ms, "hlc wall")?,
-            s.hlc.counter,
-            s.hlc.device.to_string(),
-            s.actor.map(|a| a.to_string()),
-            s.kind,
-            s.schema,
-            serde_json::to_string(&s.payload)?,
-        ],
-    )?;
+    )?
+    .execute(params![
+        s.id.to_string(),
+        s.store_id.to_string(),
+        s.device_id.to_string(),
+        int(s.device_seq, "device_seq")?,
+        s.stream,
+        int(s.hlc.wall_ms, "hlc wall")?,
+        s.hlc.counter,
+        s.hlc.device.to_string(),
+        s.actor.map(|a| a.to_string()),
+        s.kind,
+        s.schema,
+        serde_json::to_string(&s.payload)?,
+    ])?;
     let seq = conn.last_insert_rowid();
-    if let Some(approver) = e.body.approved_by() {
+    if let Some(body) = body {
+        index_event(conn, seq, s, body)?;
+    }
+    Ok(seq)
+}
+
+/// Fills what is looked up by an event's payload: the approvals, the ids a caller chose.
+pub(crate) fn index_event(
+    conn: &Connection,
+    seq: i64,
+    s: &StoredEvent,
+    body: &EventBody,
+) -> Result<(), StoreError> {
+    if let Some(approver) = body.approved_by() {
         conn.prepare_cached(
             "INSERT INTO approvals (event_seq, stream, kind, actor, approved_by, wall_ms)
              VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
@@ -130,15 +168,24 @@ pub(crate) fn insert_event(conn: &Connection, e: &Event) -> Result<i64, StoreErr
             int(s.hlc.wall_ms, "hlc wall")?,
         ])?;
     }
-    if let StreamId::Order(order_id) = e.stream
-        && let Some((kind, id)) = entity_of(&e.body, order_id)
+    if let Ok(StreamId::Order(order_id)) = s.stream.parse::<StreamId>()
+        && let Some((kind, id)) = entity_of(body, order_id)
     {
         conn.prepare_cached(
             "INSERT OR IGNORE INTO entity_ids (id, kind, order_id) VALUES (?1, ?2, ?3)",
         )?
         .execute(params![id, kind, order_id.to_string()])?;
     }
-    Ok(seq)
+    Ok(())
+}
+
+/// The event at a local `seq`, as it was made.
+pub(crate) fn stored_by_seq(conn: &Connection, seq: i64) -> Result<StoredEvent, StoreError> {
+    conn.prepare_cached(&format!(
+        "SELECT {EVENT_COLUMNS} FROM events WHERE seq = ?1"
+    ))?
+    .query_row([seq], RawEvent::from_row)?
+    .stored()
 }
 
 /// The id a caller may choose that an order event creates, and its kind.
@@ -169,16 +216,40 @@ pub(crate) fn entity_owner(
         .transpose()
 }
 
-/// True when an event with this id is stored.
-pub(crate) fn has_event(conn: &Connection, id: EventId) -> Result<bool, StoreError> {
-    Ok(conn
-        .query_row(
-            "SELECT 1 FROM events WHERE id = ?1",
-            [id.to_string()],
-            |_| Ok(()),
-        )
+/// The columns of an event row, in [`RawEvent::from_row`]'s order.
+const EVENT_COLUMNS: &str = "id, store_id, device_id, device_seq, stream, hlc_wall_ms, hlc_counter,
+                hlc_device, actor, kind, schema, payload";
+
+/// The event stored under this id, as it was made, if any.
+pub(crate) fn stored_by_id(
+    conn: &Connection,
+    id: EventId,
+) -> Result<Option<StoredEvent>, StoreError> {
+    conn.prepare_cached(&format!("SELECT {EVENT_COLUMNS} FROM events WHERE id = ?1"))?
+        .query_row([id.to_string()], RawEvent::from_row)
         .optional()?
-        .is_some())
+        .map(RawEvent::stored)
+        .transpose()
+}
+
+/// Events of one device after `after_seq`, in sequence order, at most `limit`, as they were
+/// made (held ones too: a node passes on what it cannot read).
+pub(crate) fn device_events_after(
+    conn: &Connection,
+    device: DeviceId,
+    after_seq: u64,
+    limit: u32,
+) -> Result<Vec<StoredEvent>, StoreError> {
+    conn.prepare_cached(&format!(
+        "SELECT {EVENT_COLUMNS} FROM events
+         WHERE device_id = ?1 AND device_seq > ?2 ORDER BY device_seq LIMIT ?3"
+    ))?
+    .query_map(
+        params![device.to_string(), int(after_seq, "device_seq")?, limit],
+        RawEvent::from_row,
+    )?
+    .map(|r| r.map_err(StoreError::from).and_then(RawEvent::stored))
+    .collect()
 }
 
 /// The id of the stored event that holds `(device, seq)`, if any.
@@ -239,6 +310,31 @@ impl RawEvent {
         })
     }
 
+    /// The event as it was made: the envelope parsed, the payload as JSON, kind and schema as
+    /// given (this build may not know them).
+    pub(crate) fn stored(self) -> Result<StoredEvent, StoreError> {
+        Ok(StoredEvent {
+            id: parse(&self.id, "event id")?,
+            store_id: parse(&self.store_id, "store id")?,
+            device_id: parse(&self.device_id, "device id")?,
+            device_seq: uint(self.device_seq, "device_seq")?,
+            hlc: Hlc {
+                wall_ms: uint(self.wall_ms, "hlc wall")?,
+                counter: uint32(self.counter, "hlc counter")?,
+                device: parse(&self.hlc_device, "hlc device")?,
+            },
+            actor: self
+                .actor
+                .as_deref()
+                .map(|a| parse(a, "actor"))
+                .transpose()?,
+            payload: serde_json::from_str(&self.payload)?,
+            stream: self.stream,
+            kind: self.kind,
+            schema: uint32(self.schema, "schema")?,
+        })
+    }
+
     pub(crate) fn from_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<RawEvent> {
         Ok(RawEvent {
             id: r.get(0)?,
@@ -268,6 +364,7 @@ pub(crate) fn for_each_stream_raw(
         "SELECT id, store_id, device_id, device_seq, stream, hlc_wall_ms, hlc_counter,
                 hlc_device, actor, kind, schema, payload
          FROM events
+         WHERE NOT EXISTS (SELECT 1 FROM held_events h WHERE h.event_seq = events.seq)
          ORDER BY stream, hlc_wall_ms, hlc_counter, hlc_device, id",
     )?;
     let mut rows = stmt.query([])?;
@@ -299,6 +396,7 @@ pub(crate) fn stream_events(conn: &Connection, stream: StreamId) -> Result<Vec<E
         "SELECT id, store_id, device_id, device_seq, stream, hlc_wall_ms, hlc_counter,
                 hlc_device, actor, kind, schema, payload
          FROM events WHERE stream = ?1
+           AND NOT EXISTS (SELECT 1 FROM held_events h WHERE h.event_seq = events.seq)
          ORDER BY hlc_wall_ms, hlc_counter, hlc_device, id",
     )?;
     let raws = stmt

@@ -1,23 +1,26 @@
 //! The store: one writer connection, one reader connection, and the write transaction [`Tx`]
 //! through which every change goes.
 
-use std::collections::{BTreeSet, HashMap};
+use std::collections::HashMap;
 use std::fmt;
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
 
 use comanda_domain::clock::Clock;
-use comanda_domain::codec;
 use comanda_domain::event::{Event, EventBody, StreamId};
 use comanda_domain::ids::{DeviceId, EmployeeId, EventId, IdSource, OrderId, StoreId};
 use rusqlite::{Connection, Transaction, TransactionBehavior, params};
 
 use crate::error::StoreError;
 use crate::project;
+use crate::reads::{self as reads};
 use crate::reads::{Reader, read_methods};
 use crate::schema::{self, Role};
 use crate::sql::{self, DeviceRow, int};
-use crate::types::OrderRecord;
+use crate::types::{MAX_TERMINAL_NO, OrderRecord, Pairing};
+
+/// How many order numbers a terminal hands out before it starts again from 1.
+const ORDER_NUMBERS_PER_TERMINAL: u32 = 9_999;
 
 /// The version of the projections' stored form. Bump it whenever `OrderState` (or another
 /// projected state) changes shape or meaning: every store re-projects at its next open.
@@ -28,7 +31,7 @@ use crate::types::OrderRecord;
 pub const PROJECTION_VERSION: u32 = 5;
 
 /// The latest wall time a stamp may carry: 9999-12-31T23:59:59.999Z.
-const MAX_WALL_MS: u64 = 253_402_300_799_999;
+pub(crate) const MAX_WALL_MS: u64 = 253_402_300_799_999;
 
 /// The terminal's local store: the event log, the outbox and the projections, in one SQLite
 /// file. `Send + Sync`; share it behind an `Arc`.
@@ -88,6 +91,14 @@ impl Store {
                     int(clock.now_ms(), "created_ms")?,
                 ],
             )?;
+        }
+        // Events held as from a newer version that this build now knows are projected.
+        let known_now = project::release_known(&tx)?;
+        if known_now > 0 {
+            tracing::info!(
+                events = known_now,
+                "events from a newer version now projected"
+            );
         }
         // Projections written by a build that stored or folded them differently are rebuilt
         // from the log before anything reads them.
@@ -216,15 +227,15 @@ impl Store {
 /// One write transaction, from [`Store::write`]. Offers the same reads as [`Reader`], so a
 /// command can read and then write in one transaction.
 pub struct Tx<'a> {
-    tx: Transaction<'a>,
+    pub(crate) tx: Transaction<'a>,
     /// The device row as of the last change made through this transaction.
-    device: DeviceRow,
-    clock: &'a dyn Clock,
-    ids: &'a dyn IdSource,
-    cache: &'a Mutex<OrderCache>,
+    pub(crate) device: DeviceRow,
+    pub(crate) clock: &'a dyn Clock,
+    pub(crate) ids: &'a dyn IdSource,
+    pub(crate) cache: &'a Mutex<OrderCache>,
     /// Orders this transaction wrote, as it left them (`None`: no longer there). Put in the
     /// cache when the transaction commits, forgotten when it rolls back.
-    dirty: HashMap<OrderId, Option<Arc<OrderRecord>>>,
+    pub(crate) dirty: HashMap<OrderId, Option<Arc<OrderRecord>>>,
     /// Every projection was rebuilt: the cache is cleared at commit.
     dropped_all: bool,
 }
@@ -232,7 +243,7 @@ pub struct Tx<'a> {
 /// Committed order records, at most [`ORDER_CACHE`] of them (the least recently written go
 /// first).
 #[derive(Default)]
-struct OrderCache {
+pub(crate) struct OrderCache {
     map: HashMap<OrderId, (u64, Option<Arc<OrderRecord>>)>,
     tick: u64,
 }
@@ -251,7 +262,7 @@ impl OrderCache {
     }
 
     /// Takes an order out (to change it without copying it); it comes back at commit.
-    fn take(&mut self, id: OrderId) -> Option<Option<Arc<OrderRecord>>> {
+    pub(crate) fn take(&mut self, id: OrderId) -> Option<Option<Arc<OrderRecord>>> {
         self.map.remove(&id).map(|(_, rec)| rec)
     }
 
@@ -382,90 +393,48 @@ impl Tx<'_> {
         Ok(event)
     }
 
-    /// Takes the next short order number of this device (from 1) and persists the counter.
+    /// Takes the next order number of this terminal and persists the counter: `terminal_no *
+    /// 10000 + k`, `k` going 1 to 9999 and round again, so two terminals of a store never hand
+    /// out the same number, online or not (odoo #71455).
     pub fn next_order_number(&mut self) -> Result<u32, StoreError> {
         let mut device = self.device;
-        let n = device.next_order_number;
-        device.next_order_number = n
-            .checked_add(1)
+        let k = (device.next_order_number.max(1) - 1) % ORDER_NUMBERS_PER_TERMINAL + 1;
+        device.next_order_number = k % ORDER_NUMBERS_PER_TERMINAL + 1;
+        let n = device
+            .terminal_no
+            .checked_mul(10_000)
+            .and_then(|base| base.checked_add(k))
             .ok_or_else(|| StoreError::Corrupt("order number overflow".into()))?;
         sql::save_device(&self.tx, &device)?;
         self.device = device;
         Ok(n)
     }
 
-    /// Inserts events made elsewhere (by sync; by tests). Events already stored (by id) are
-    /// skipped; returns how many were new. Every stamp is observed, so the next local stamp
-    /// sorts after them. Each stream touched is folded again from all its events. No outbox
-    /// rows: these are not this device's to push.
-    ///
-    /// An event that claims a `(device, device_seq)` already held by another event, or a
-    /// `device_seq` of 0, is put in the dead letters (source `"ingest"`), not stored. An event
-    /// of this very device (restored from a server) moves `last_seq` up to it, so a sequence
-    /// number is never reused.
-    pub fn ingest(&mut self, events: &[Event]) -> Result<usize, StoreError> {
-        let now = self.clock.now_ms();
+    /// Joins a store: this terminal takes the store id, a fresh device id and its terminal number
+    /// from the node that paired it. Refused while the log holds any event (the demo, or a
+    /// store's events): they were made under another identity and must not leave, and they are
+    /// never thrown away here; the app moves such a file aside and pairs a fresh one.
+    pub fn pair(&mut self, pairing: &Pairing) -> Result<(), StoreError> {
+        let held = reads::event_count(&self.tx)?;
+        if held > 0 {
+            return Err(StoreError::NotEmpty(held));
+        }
+        if pairing.terminal_no == 0 || pairing.terminal_no > MAX_TERMINAL_NO {
+            return Err(StoreError::Corrupt(format!(
+                "terminal number {} is out of range (1 to {MAX_TERMINAL_NO})",
+                pairing.terminal_no
+            )));
+        }
         let mut device = self.device;
-        let mut touched = BTreeSet::new();
-        let mut new = 0;
-        let sp = self.tx.savepoint()?;
-        for e in events {
-            // A stamp past the year 9999 (or a sequence past what SQLite holds) is garbage: kept
-            // for a person in the dead letters, never adopted by this terminal's clock, and it
-            // never stops the rest of the batch.
-            let absurd = if e.hlc.wall_ms > MAX_WALL_MS {
-                Some(format!(
-                    "hlc wall {} ms is past the year 9999",
-                    e.hlc.wall_ms
-                ))
-            } else if i64::try_from(e.device_seq).is_err() {
-                Some(format!("device_seq {} is out of range", e.device_seq))
-            } else {
-                None
-            };
-            if let Some(reason) = absurd {
-                let raw = serde_json::to_string(&codec::encode(e))?;
-                insert_dead_letter(&sp, now, "ingest", Some(&e.id.to_string()), &reason, &raw)?;
-                continue;
-            }
-            device.hlc.observe(&e.hlc);
-            if sql::has_event(&sp, e.id)? {
-                continue;
-            }
-            let refused = if e.device_seq == 0 {
-                Some("device_seq 0 (sequences start at 1)".to_owned())
-            } else {
-                sql::event_at(&sp, e.device_id, e.device_seq)?.map(|other| {
-                    format!(
-                        "device {} seq {} is already event {other}",
-                        e.device_id, e.device_seq
-                    )
-                })
-            };
-            if let Some(reason) = refused {
-                let raw = serde_json::to_string(&codec::encode(e))?;
-                insert_dead_letter(&sp, now, "ingest", Some(&e.id.to_string()), &reason, &raw)?;
-                continue;
-            }
-            sql::insert_event(&sp, e)?;
-            if e.device_id == device.device_id {
-                device.last_seq = device.last_seq.max(e.device_seq);
-            }
-            touched.insert(e.stream);
-            new += 1;
-        }
-        let mut written = Vec::new();
-        for stream in touched {
-            let rec = project::refold(&sp, stream)?;
-            if let StreamId::Order(id) = stream {
-                written.push((id, rec.map(Arc::new)));
-            }
-        }
-        sql::save_device(&sp, &device)?;
-        sp.commit()?;
-        self.dirty.extend(written);
+        device.store_id = pairing.store_id;
+        device.device_id = pairing.device_id;
+        device.terminal_no = pairing.terminal_no;
+        device.paired = true;
+        device.last_seq = 0;
+        device.next_order_number = 1;
+        sql::save_device(&self.tx, &device)?;
         self.device = device;
-        Ok(new)
+        Ok(())
     }
 
     /// Rebuilds every projection from the event log (recovery, benchmarks). Returns how many
@@ -492,7 +461,7 @@ impl Tx<'_> {
 
 read_methods!(Tx);
 
-fn insert_dead_letter(
+pub(crate) fn insert_dead_letter(
     conn: &Connection,
     now_ms: u64,
     source: &str,

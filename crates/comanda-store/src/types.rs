@@ -1,5 +1,6 @@
 //! What the store's reads return: plain values, no connection attached.
 
+use comanda_domain::event::StreamId;
 use comanda_domain::ids::{DeviceId, OrderId, StoreId};
 use comanda_domain::order::{Conflict, OrderState, OrderStatus};
 use serde::Serialize;
@@ -13,6 +14,145 @@ pub struct DeviceInfo {
     pub store_id: StoreId,
     /// The `device_seq` of the last local event (0 before the first).
     pub last_seq: u64,
+    /// Joined a store: before, the store id is a placeholder and nothing leaves the terminal.
+    pub paired: bool,
+    /// The short number the store gave this terminal (0 before pairing); order numbers are
+    /// `terminal_no * 10000 + k`.
+    pub terminal_no: u32,
+}
+
+/// Who a terminal becomes when it joins a store (from the node that paired it).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Pairing {
+    /// The store joined.
+    pub store_id: StoreId,
+    /// A fresh id for this terminal: a copied disk never shares one with its original.
+    pub device_id: DeviceId,
+    /// The terminal's short number in the store (1 to [`MAX_TERMINAL_NO`]).
+    pub terminal_no: u32,
+}
+
+/// The highest terminal number: order numbers `terminal_no * 10000 + 9999` still fit a `u32`.
+pub const MAX_TERMINAL_NO: u32 = 400_000;
+
+/// What [`Tx::ingest`](crate::Tx::ingest) did with each event it was given, and what it touched.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Ingested {
+    /// One outcome per event given, in the same order.
+    pub outcomes: Vec<Outcome>,
+    /// Streams whose projection changed (the bus names these orders).
+    pub touched: Vec<StreamId>,
+    /// Events held earlier for being ahead of the clock that went into the log now.
+    pub released: usize,
+    /// The furthest an event given was stamped past this node's clock, in ms (a clock warning
+    /// for the device that made it).
+    pub max_skew_ms: Option<u64>,
+    /// This terminal took a new device id: the log of another node held events under its id
+    /// that it does not hold (it was restored from a backup or copied). `(old, new)`.
+    pub rotated: Option<(DeviceId, DeviceId)>,
+}
+
+impl Ingested {
+    /// How many events went into the log (projected or held).
+    pub fn stored(&self) -> usize {
+        self.outcomes
+            .iter()
+            .filter(|o| matches!(o, Outcome::New | Outcome::Held { .. }))
+            .count()
+    }
+
+    /// How many were already held, identical.
+    pub fn duplicates(&self) -> usize {
+        self.outcomes
+            .iter()
+            .filter(|o| matches!(o, Outcome::Duplicate))
+            .count()
+    }
+
+    /// How many were refused.
+    pub fn refused(&self) -> usize {
+        self.outcomes
+            .iter()
+            .filter(|o| matches!(o, Outcome::Refused { .. }))
+            .count()
+    }
+}
+
+/// What became of one event given to [`Tx::ingest`](crate::Tx::ingest).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Outcome {
+    /// New: stored and projected.
+    New,
+    /// New, stored and counted in the version vector, but not projected: see `why`.
+    Held {
+        /// Why it is not projected.
+        why: HeldWhy,
+        /// What a person reads.
+        reason: String,
+    },
+    /// Already held, with the same content.
+    Duplicate,
+    /// Stamped more than the drift bound past this node's clock: put aside, not in the log, the
+    /// clock not moved; it goes in when the clock catches up.
+    Deferred {
+        /// How far ahead, in ms.
+        skew_ms: u64,
+    },
+    /// Not stored (a dead letter keeps it for a manager).
+    Refused {
+        /// What a program branches on.
+        code: RefusalCode,
+        /// What a person reads.
+        reason: String,
+    },
+}
+
+/// Why an event is held in the log without being projected.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum HeldWhy {
+    /// A kind, schema or stream this build does not know: from a newer version. Projected once
+    /// an update knows it.
+    Newer,
+    /// Its payload does not match its kind: never projected; a dead letter shows it.
+    Refused,
+}
+
+impl HeldWhy {
+    /// As stored (`held_events.why`).
+    pub fn as_str(self) -> &'static str {
+        match self {
+            HeldWhy::Newer => "newer",
+            HeldWhy::Refused => "refused",
+        }
+    }
+}
+
+/// Why an event was refused.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum RefusalCode {
+    /// Of another store.
+    WrongStore,
+    /// Its stamp's device is not the device that made it.
+    DeviceMismatch,
+    /// A sequence of 0 or past what SQLite holds, or a stamp past the year 9999.
+    OutOfRange,
+    /// Its `(device, seq)` is already another event here (a copied or restored device).
+    SequenceTaken,
+    /// Its id is already another event here, with other content.
+    ContentDiffers,
+}
+
+impl RefusalCode {
+    /// The code on the wire and in the dead letters.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            RefusalCode::WrongStore => "wrong_store",
+            RefusalCode::DeviceMismatch => "device_mismatch",
+            RefusalCode::OutOfRange => "out_of_range",
+            RefusalCode::SequenceTaken => "sequence_taken",
+            RefusalCode::ContentDiffers => "content_differs",
+        }
+    }
 }
 
 /// One order as projected: its full state and its conflicts.

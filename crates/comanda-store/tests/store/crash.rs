@@ -20,6 +20,7 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use comanda_domain::clock::ManualClock;
+use comanda_domain::codec;
 use comanda_domain::event::{Event, StreamId};
 use comanda_domain::hlc::Hlc;
 use comanda_domain::ids::{DeviceId, EventId, LineId, OrderId, SeqIds};
@@ -145,9 +146,7 @@ fn child_writer() {
                         actor: None,
                         body,
                     };
-                    store
-                        .write(|tx| tx.ingest(std::slice::from_ref(&e)))
-                        .unwrap();
+                    store.write(|tx| tx.ingest(&[codec::encode(&e)])).unwrap();
                     open[k].1.push(line_id);
                     (vec![], vec![e])
                 }

@@ -1,23 +1,38 @@
-//! Events made elsewhere: idempotent by id, folded in agreed order whatever the arrival order,
-//! and observed by the local clock.
+//! The one door for events made elsewhere: idempotent by id, content compared, folded in agreed
+//! order whatever the arrival order, observed by the local clock only within the drift bound,
+//! and never a silent drop (each event's outcome is returned; refusals are dead letters).
 
-use comanda_domain::codec;
+use comanda_domain::codec::{self, StoredEvent};
 use comanda_domain::event::{Event, StreamId};
+use comanda_domain::ids::{EventId, StoreId};
 use comanda_domain::order;
-use comanda_store::StoreError;
+use comanda_domain::vector::Held;
+use comanda_store::{HeldWhy, MAX_DRIFT_MS, OrderFilter, Outcome, RefusalCode, StoreError};
 
-use crate::support::{TestStore, assert_projection_is_fold, line, open_order, qty};
+use crate::support::{TestStore, assert_projection_is_fold, line, open_order, qty, wire};
+
+fn events_of(t: &TestStore, stream: StreamId) -> Vec<Event> {
+    t.store.read(|r| r.stream_events(stream)).unwrap()
+}
+
+/// A's order, its events as they travel.
+fn an_order_of(t: &TestStore) -> (StreamId, Vec<StoredEvent>) {
+    let ids = t.ids.clone();
+    let (id, _) = t.store.write(|tx| open_order(tx, &*ids, "1")).unwrap();
+    let stream = StreamId::Order(id);
+    (stream, wire(&events_of(t, stream)))
+}
 
 #[test]
 fn ingest_skips_duplicates_refolds_when_an_event_sorts_before_and_observes_the_stamp() {
     // Terminal A opens an order at 10 s; terminal B, whose clock is behind, adds lines at 5 s
     // and changes a quantity at 50 s.
-    let a = TestStore::new(1, 10_000);
-    let b = TestStore::new(2, 5_000);
+    let a = TestStore::in_store(1, 10_000, 1);
+    let b = TestStore::in_store(2, 5_000, 2);
     let ids = a.ids.clone();
     let (id, lines) = a.store.write(|tx| open_order(tx, &*ids, "3")).unwrap();
     let stream = StreamId::Order(id);
-    let local = events_of_a(&a, stream);
+    let local = events_of(&a, stream);
     assert_eq!(local.len(), 3);
 
     let (_, early) = line(&*b.ids, "Salad", 900);
@@ -33,10 +48,20 @@ fn ingest_skips_duplicates_refolds_when_an_event_sorts_before_and_observes_the_s
     );
 
     let outbox_before = a.store.read(|r| r.outbox_stats()).unwrap();
-    let batch = [late.clone(), early.clone(), late.clone()];
-    let new = a.store.write(|tx| tx.ingest(&batch)).unwrap();
-    assert_eq!(new, 2, "the duplicate in the batch is not new");
-    assert_eq!(a.store.write(|tx| tx.ingest(&batch)).unwrap(), 0);
+    let batch = wire(&[late.clone(), early.clone(), late.clone()]);
+    let got = a.store.write(|tx| tx.ingest(&batch)).unwrap();
+    assert_eq!(
+        got.outcomes,
+        vec![Outcome::New, Outcome::New, Outcome::Duplicate],
+        "the second copy in the batch is a duplicate"
+    );
+    assert_eq!(got.touched, vec![stream]);
+    let again = a.store.write(|tx| tx.ingest(&batch)).unwrap();
+    assert_eq!((again.stored(), again.duplicates()), (0, 3));
+    assert!(
+        again.touched.is_empty(),
+        "nothing changed, nothing to announce"
+    );
     assert_eq!(a.store.read(|r| r.event_count()).unwrap(), 5);
     assert_eq!(
         a.store.read(|r| r.outbox_stats()).unwrap(),
@@ -62,7 +87,7 @@ fn ingest_skips_duplicates_refolds_when_an_event_sorts_before_and_observes_the_s
     assert_projection_is_fold(&a.store, id);
 
     // And B, taking A's events, ends with the same state.
-    let all_of_a = events_of_a(&a, stream);
+    let all_of_a = wire(&events_of(&a, stream));
     b.store.write(|tx| tx.ingest(&all_of_a)).unwrap();
     assert_eq!(
         b.store.read(|r| r.order(id)).unwrap(),
@@ -70,102 +95,354 @@ fn ingest_skips_duplicates_refolds_when_an_event_sorts_before_and_observes_the_s
     );
 }
 
-fn events_of_a(t: &TestStore, stream: StreamId) -> Vec<Event> {
-    t.store.read(|r| r.stream_events(stream)).unwrap()
+#[test]
+fn events_that_sort_last_are_applied_incrementally_and_give_the_fold() {
+    let a = TestStore::in_store(1, 10_000, 1);
+    let b = TestStore::in_store(2, 10_000, 2);
+    let (stream, opened) = an_order_of(&a);
+    b.store.write(|tx| tx.ingest(&opened)).unwrap();
+    b.clock.set(20_000);
+    let mut more = Vec::new();
+    for i in 0..5 {
+        let (_, body) = line(&*b.ids, &format!("Tapa {i}"), 400 + i);
+        more.push(b.store.write(|tx| tx.append(stream, None, body)).unwrap());
+    }
+    // Given out of order: sorted before applying, all after what A holds.
+    more.reverse();
+    let got = a.store.write(|tx| tx.ingest(&wire(&more))).unwrap();
+    assert_eq!(got.stored(), 5);
+    let StreamId::Order(id) = stream else {
+        unreachable!()
+    };
+    assert_projection_is_fold(&a.store, id);
+    assert_eq!(
+        a.store.read(|r| r.order(id)).unwrap(),
+        b.store.read(|r| r.order(id)).unwrap()
+    );
 }
 
 #[test]
-fn an_event_claiming_a_used_sequence_number_goes_to_the_dead_letters() {
-    let a = TestStore::new(1, 10_000);
-    let b = TestStore::new(2, 10_000);
-    let ids = b.ids.clone();
-    b.store.write(|tx| open_order(tx, &*ids, "1")).unwrap();
-    let stream = b
-        .store
-        .read(|r| r.list_orders(&comanda_store::OrderFilter::all(1)))
-        .unwrap()[0]
-        .order_id;
-    let real = events_of_a(&b, StreamId::Order(stream));
+fn an_event_claiming_a_used_sequence_number_is_refused_into_the_dead_letters() {
+    let a = TestStore::in_store(1, 10_000, 1);
+    let b = TestStore::in_store(2, 10_000, 2);
+    let (_, real) = an_order_of(&b);
     a.store.write(|tx| tx.ingest(&real)).unwrap();
 
-    // The same (device, seq) again under another id: a forked or restored-from-backup device.
+    // The same (device, seq) again under another id: a forked or copied device.
     let mut forged = real[1].clone();
-    forged.id = comanda_domain::ids::EventId::new(&*a.ids);
-    let new = a.store.write(|tx| tx.ingest(&[forged.clone()])).unwrap();
-    assert_eq!(new, 0);
+    forged.id = EventId::new(&*a.ids);
+    let got = a.store.write(|tx| tx.ingest(&[forged.clone()])).unwrap();
+    assert!(matches!(
+        got.outcomes[0],
+        Outcome::Refused {
+            code: RefusalCode::SequenceTaken,
+            ..
+        }
+    ));
     let dead = a.store.read(|r| r.dead_letters()).unwrap();
     assert_eq!(dead.len(), 1);
     assert_eq!(dead[0].source, "ingest");
     assert_eq!(dead[0].event_id, Some(forged.id.to_string()));
     assert!(
-        dead[0].reason.contains("already event"),
+        dead[0].reason.contains("sequence_taken"),
         "{}",
         dead[0].reason
     );
     assert!(!dead[0].reviewed);
-    let raw = codec::decode_json(&dead[0].raw).unwrap();
+    let raw: StoredEvent = serde_json::from_str(&dead[0].raw).unwrap();
     assert_eq!(raw, forged, "the raw text keeps the whole event");
     assert_eq!(a.store.read(|r| r.event_count()).unwrap(), 3);
 }
 
-/// Regression (review): a stamp of `u64::MAX` failed the whole batch with `Corrupt`, and no
-/// dead letter kept it, so a sync would stall on it for ever.
 #[test]
-fn an_absurd_stamp_goes_to_the_dead_letters_and_the_rest_of_the_batch_lands() {
-    let a = TestStore::new(1, 10_000);
-    let b = TestStore::new(2, 10_000);
-    let ids = b.ids.clone();
-    b.store.write(|tx| open_order(tx, &*ids, "1")).unwrap();
-    let stream = b
+fn the_same_id_with_other_content_is_refused_not_skipped() {
+    let a = TestStore::in_store(1, 10_000, 1);
+    let b = TestStore::in_store(2, 10_000, 2);
+    let (_, real) = an_order_of(&b);
+    a.store.write(|tx| tx.ingest(&real)).unwrap();
+    let mut other = real[1].clone();
+    other.payload["name"] = serde_json::json!("Something else");
+    let got = a
         .store
-        .read(|r| r.list_orders(&comanda_store::OrderFilter::all(1)))
-        .unwrap()[0]
-        .order_id;
-    let mut batch = events_of_a(&b, StreamId::Order(stream));
-    let mut absurd = batch[1].clone();
-    absurd.id = comanda_domain::ids::EventId::new(&*a.ids);
-    absurd.device_seq = 99;
-    absurd.hlc.wall_ms = u64::MAX;
-    batch.push(absurd.clone());
-    let new = a.store.write(|tx| tx.ingest(&batch)).unwrap();
-    assert_eq!(new, batch.len() - 1);
-    let dead = a.store.read(|r| r.dead_letters()).unwrap();
-    assert_eq!(dead.len(), 1);
-    assert!(dead[0].reason.contains("year 9999"), "{}", dead[0].reason);
-    assert_eq!(dead[0].event_id, Some(absurd.id.to_string()));
-    // This terminal's clock did not adopt the stamp: its next event is stamped near now.
-    let ids = a.ids.clone();
-    a.store.write(|tx| open_order(tx, &*ids, "2")).unwrap();
-    let device = a.store.device().unwrap();
-    let mine: Vec<_> = a
-        .store
-        .read(|r| r.list_orders(&comanda_store::OrderFilter::all(5)))
+        .write(|tx| tx.ingest(&[other, real[1].clone()]))
         .unwrap();
     assert!(
-        mine.iter().all(|o| o.updated_ms < 1_000_000_000),
-        "{mine:?}"
+        matches!(
+            &got.outcomes[0],
+            Outcome::Refused { code: RefusalCode::ContentDiffers, reason } if reason.contains("other content")
+        ),
+        "{:?}",
+        got.outcomes
     );
-    assert!(device.last_seq >= 1);
+    assert_eq!(got.outcomes[1], Outcome::Duplicate);
+    assert_eq!(a.store.read(|r| r.dead_letters()).unwrap().len(), 1);
 }
 
 #[test]
-fn own_events_restored_from_elsewhere_move_the_sequence_on() {
-    let t = TestStore::new(1, 10_000);
+fn an_envelope_that_lies_is_refused_and_the_rest_of_the_batch_lands() {
+    let a = TestStore::in_store(1, 10_000, 1);
+    let b = TestStore::in_store(2, 10_000, 2);
+    let (_, mut batch) = an_order_of(&b);
+    let good = batch.len();
+    let mut other_store = batch[1].clone();
+    other_store.id = EventId::new(&*a.ids);
+    other_store.device_seq = 50;
+    other_store.store_id = StoreId::new(&*a.ids);
+    let mut mismatch = batch[1].clone();
+    mismatch.id = EventId::new(&*a.ids);
+    mismatch.device_seq = 51;
+    mismatch.hlc.device = a.store.device().unwrap().device_id;
+    let mut zero = batch[1].clone();
+    zero.id = EventId::new(&*a.ids);
+    zero.device_seq = 0;
+    // Regression (review): a stamp of `u64::MAX` failed the whole batch with `Corrupt`.
+    let mut absurd = batch[1].clone();
+    absurd.id = EventId::new(&*a.ids);
+    absurd.device_seq = 99;
+    absurd.hlc.wall_ms = u64::MAX;
+    batch.extend([other_store, mismatch, zero, absurd]);
+    let got = a.store.write(|tx| tx.ingest(&batch)).unwrap();
+    assert_eq!(got.stored(), good);
+    let codes: Vec<_> = got.outcomes[good..]
+        .iter()
+        .map(|o| match o {
+            Outcome::Refused { code, .. } => Some(*code),
+            _ => None,
+        })
+        .collect();
+    assert_eq!(
+        codes,
+        [
+            RefusalCode::WrongStore,
+            RefusalCode::DeviceMismatch,
+            RefusalCode::OutOfRange,
+            RefusalCode::OutOfRange
+        ]
+        .map(Some)
+    );
+    let dead = a.store.read(|r| r.dead_letters()).unwrap();
+    assert_eq!(dead.len(), 4);
+    assert!(dead[3].reason.contains("year 9999"), "{}", dead[3].reason);
+    // This terminal's clock adopted none of it: its next event is stamped near now.
+    let ids = a.ids.clone();
+    a.store.write(|tx| open_order(tx, &*ids, "2")).unwrap();
+    let mine = a
+        .store
+        .read(|r| r.list_orders(&OrderFilter::all(5)))
+        .unwrap();
+    assert!(mine.iter().all(|o| o.updated_ms < 1_000_000), "{mine:?}");
+}
+
+#[test]
+fn an_event_stamped_past_the_drift_bound_waits_aside_and_never_moves_the_clock() {
+    let a = TestStore::in_store(1, 1_000_000, 1);
+    let b = TestStore::in_store(2, 1_000_000, 2);
+    // B's clock runs a day ahead.
+    let day = 86_400_000;
+    b.clock.set(1_000_000 + day);
+    let (stream, ahead) = an_order_of(&b);
+    let got = a.store.write(|tx| tx.ingest(&ahead)).unwrap();
+    assert!(
+        got.outcomes
+            .iter()
+            .all(|o| matches!(o, Outcome::Deferred { skew_ms } if *skew_ms >= day))
+    );
+    assert_eq!(got.max_skew_ms, Some(day), "{got:?}");
+    assert!(got.touched.is_empty());
+    assert_eq!(a.store.read(|r| r.event_count()).unwrap(), 0);
+    assert_eq!(a.store.read(|r| r.vector()).unwrap().count(), 0);
+    // A's own next stamp is still near its clock, not a day on.
+    let ids = a.ids.clone();
+    let (mine, _) = a.store.write(|tx| open_order(tx, &*ids, "2")).unwrap();
+    let first = events_of(&a, StreamId::Order(mine))[0].hlc;
+    assert!(first.wall_ms < 1_000_000 + MAX_DRIFT_MS, "{first:?}");
+    // Sent again: still waiting, still once.
+    let again = a.store.write(|tx| tx.ingest(&ahead)).unwrap();
+    assert!(matches!(again.outcomes[0], Outcome::Deferred { .. }));
+
+    // Within the bound at last: the next ingest (even an empty one) takes them in.
+    a.clock.set(1_000_000 + day);
+    let later = a.store.write(|tx| tx.ingest(&[])).unwrap();
+    assert_eq!(later.released, ahead.len());
+    assert_eq!(later.touched, vec![stream]);
+    let StreamId::Order(id) = stream else {
+        unreachable!()
+    };
+    assert_eq!(
+        a.store.read(|r| r.order(id)).unwrap(),
+        b.store.read(|r| r.order(id)).unwrap()
+    );
+    let again = a.store.write(|tx| tx.ingest(&ahead)).unwrap();
+    assert_eq!(again.duplicates(), ahead.len());
+}
+
+#[test]
+fn an_unknown_kind_is_held_in_the_vector_passed_on_as_made_and_projected_once_known() {
+    let a = TestStore::in_store(1, 10_000, 1);
+    let b = TestStore::in_store(2, 10_000, 2);
+    let (stream, events) = an_order_of(&b);
+    let StreamId::Order(id) = stream else {
+        unreachable!()
+    };
+    // A newer build's kind, and a kind this build knows at a schema it does not.
+    let mut newer = events.clone();
+    newer[1].kind = "LineAddedWithAllergens".into();
+    newer[1].payload["allergens"] = serde_json::json!(["nuts"]);
+    newer[2].schema = 9;
+    let got = a.store.write(|tx| tx.ingest(&newer)).unwrap();
+    assert_eq!(got.outcomes[0], Outcome::New);
+    for o in &got.outcomes[1..] {
+        assert!(
+            matches!(o, Outcome::Held { why: HeldWhy::Newer, reason } if reason.contains("newer version")),
+            "{o:?}"
+        );
+    }
+    // Held: counted in the vector (no gap for a peer to resend for ever) and passed on exactly.
+    let device_b = b.store.device().unwrap().device_id;
+    assert_eq!(
+        a.store.read(|r| r.vector()).unwrap().get(device_b),
+        Held::upto(3)
+    );
+    let served = a
+        .store
+        .read(|r| r.device_events_after(device_b, 0, 10))
+        .unwrap();
+    assert_eq!(served, newer);
+    // Not projected: the order shows what this build can read.
+    let rec = a.store.read(|r| r.order(id)).unwrap().unwrap();
+    assert!(rec.state.lines.is_empty());
+    assert!(a.store.read(|r| r.dead_letters()).unwrap().is_empty());
+
+    // "An update that knows it": the held rows are made readable in the file, as a newer build
+    // reads them; the next open projects them.
+    let db = rusqlite::Connection::open(a.path()).unwrap();
+    db.execute(
+        "UPDATE events SET kind = 'LineAdded', payload = json_remove(payload, '$.allergens')
+         WHERE kind = 'LineAddedWithAllergens'",
+        [],
+    )
+    .unwrap();
+    db.execute("UPDATE events SET schema = 1 WHERE schema = 9", [])
+        .unwrap();
+    drop(db);
+    let a = a.reopen(11);
+    let rec = a.store.read(|r| r.order(id)).unwrap().unwrap();
+    assert_eq!(rec, b.store.read(|r| r.order(id)).unwrap().unwrap());
+    assert_projection_is_fold(&a.store, id);
+}
+
+#[test]
+fn a_payload_that_does_not_match_its_kind_is_held_and_shown_never_projected() {
+    let a = TestStore::in_store(1, 10_000, 1);
+    let b = TestStore::in_store(2, 10_000, 2);
+    let (stream, mut events) = an_order_of(&b);
+    events[1].payload = serde_json::json!({"line_id": 5});
+    let got = a.store.write(|tx| tx.ingest(&events)).unwrap();
+    assert!(matches!(
+        got.outcomes[1],
+        Outcome::Held {
+            why: HeldWhy::Refused,
+            ..
+        }
+    ));
+    let dead = a.store.read(|r| r.dead_letters()).unwrap();
+    assert_eq!(dead.len(), 1);
+    assert!(dead[0].reason.contains("bad payload"), "{}", dead[0].reason);
+    let StreamId::Order(id) = stream else {
+        unreachable!()
+    };
+    let rec = a.store.read(|r| r.order(id)).unwrap().unwrap();
+    assert_eq!(
+        rec.state.lines.len(),
+        1,
+        "the line with the bad payload is not there"
+    );
+    let a = a.reopen(12);
+    let rec = a.store.read(|r| r.order(id)).unwrap().unwrap();
+    assert_eq!(rec.state.lines.len(), 1, "and an open does not release it");
+}
+
+#[test]
+fn a_gap_shows_in_the_vector_until_it_is_filled() {
+    let a = TestStore::in_store(1, 10_000, 1);
+    let b = TestStore::in_store(2, 10_000, 2);
+    let (_, events) = an_order_of(&b);
+    let device_b = b.store.device().unwrap().device_id;
+    a.store
+        .write(|tx| tx.ingest(&[events[0].clone(), events[2].clone()]))
+        .unwrap();
+    let held = a.store.read(|r| r.vector()).unwrap().get(device_b);
+    assert_eq!(
+        (held.upto, held.above.iter().copied().collect::<Vec<_>>()),
+        (1, vec![3])
+    );
+    a.store.write(|tx| tx.ingest(&events[1..2])).unwrap();
+    assert_eq!(
+        a.store.read(|r| r.vector()).unwrap().get(device_b),
+        Held::upto(3)
+    );
+}
+
+#[test]
+fn own_events_from_elsewhere_give_this_terminal_a_fresh_device_id() {
+    let t = TestStore::in_store(1, 10_000, 1);
     let ids = t.ids.clone();
     let (id, _) = t.store.write(|tx| open_order(tx, &*ids, "1")).unwrap();
-    let mine = events_of_a(&t, StreamId::Order(id));
-    // A copy of this device's log (from a server) holds an event the local file lost.
-    let mut lost = mine[2].clone();
-    lost.id = comanda_domain::ids::EventId::new(&*t.ids);
+    let mine = events_of(&t, StreamId::Order(id));
+    let old = t.store.device().unwrap().device_id;
+    // A peer holds an event of this device that its file lost (restored from a backup).
+    let mut lost = codec::encode(&mine[2]);
+    lost.id = EventId::new(&*t.ids);
     lost.device_seq = 7;
     t.store
         .write(|tx| {
-            assert_eq!(tx.ingest(&[lost])?, 1);
+            let got = tx.ingest(&[lost.clone()])?;
+            assert_eq!(got.outcomes, vec![Outcome::New]);
+            let (was, now) = got.rotated.expect("a new identity");
+            assert_eq!(was, old);
             let (_, body) = line(&*ids, "Tea", 250);
             let e = tx.append(StreamId::Order(id), None, body)?;
-            assert_eq!(e.device_seq, 8, "7 is taken: never reuse a sequence number");
+            assert_eq!((e.device_id, e.device_seq), (now, 1));
+            assert_eq!(e.hlc.device, now);
             Ok::<_, StoreError>(())
         })
         .unwrap();
+    let v = t.store.read(|r| r.vector()).unwrap();
+    let held = v.get(old);
+    assert_eq!((held.upto, held.above.len()), (3, 1), "old 1–3 and 7 kept");
+    assert_ne!(t.store.device().unwrap().device_id, old);
     assert_projection_is_fold(&t.store, id);
+}
+
+#[test]
+fn pairing_is_refused_once_the_log_holds_events_and_order_numbers_carry_the_terminal() {
+    let t = TestStore::in_store(1, 10_000, 7);
+    let ids = t.ids.clone();
+    let info = t.store.device().unwrap();
+    assert!(info.paired);
+    assert_eq!(info.terminal_no, 7);
+    let numbers: Vec<u32> = (0..3)
+        .map(|_| t.store.write(|tx| tx.next_order_number()).unwrap())
+        .collect();
+    assert_eq!(numbers, vec![70_001, 70_002, 70_003]);
+    t.store.write(|tx| open_order(tx, &*ids, "1")).unwrap();
+    let again = comanda_store::Pairing {
+        store_id: info.store_id,
+        device_id: info.device_id,
+        terminal_no: 8,
+    };
+    let err = t.store.write(|tx| tx.pair(&again)).unwrap_err();
+    assert!(matches!(err, StoreError::NotEmpty(3)), "{err}");
+    assert_eq!(t.store.device().unwrap().terminal_no, 7);
+
+    // After 9999 numbers a terminal starts again from 1 in its own block.
+    let db = rusqlite::Connection::open(t.path()).unwrap();
+    db.execute("UPDATE device SET next_order_number = 9999", [])
+        .unwrap();
+    drop(db);
+    let t = t.reopen(5);
+    let wrap: Vec<u32> = (0..2)
+        .map(|_| t.store.write(|tx| tx.next_order_number()).unwrap())
+        .collect();
+    assert_eq!(wrap, vec![79_999, 70_001]);
 }

@@ -4,12 +4,12 @@ use comanda_domain::catalog::Catalog;
 use comanda_domain::event::{EventBody, StreamId};
 use comanda_store::StoreError;
 
-use crate::support::{TestStore, line, open_order, raw_rows, small_order};
+use crate::support::{TestStore, line, open_order, raw_rows, small_order, wire};
 
 #[test]
 fn reproject_all_gives_the_rows_the_incremental_path_wrote() {
-    let t = TestStore::new(1, 1_000_000);
-    let remote = TestStore::new(2, 900_000);
+    let t = TestStore::in_store(1, 1_000_000, 1);
+    let remote = TestStore::in_store(2, 900_000, 2);
     small_order(&t);
     let ids = t.ids.clone();
     let (open, lines) = t.store.write(|tx| open_order(tx, &*ids, "8")).unwrap();
@@ -23,7 +23,9 @@ fn reproject_all_gives_the_rows_the_incremental_path_wrote() {
         .store
         .write(|tx| tx.append(StreamId::Order(open), None, crate::support::void(lines[1])))
         .unwrap();
-    t.store.write(|tx| tx.ingest(&[void, early])).unwrap();
+    t.store
+        .write(|tx| tx.ingest(&wire(&[void, early])))
+        .unwrap();
     t.store
         .write(|tx| {
             tx.append(

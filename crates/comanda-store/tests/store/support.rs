@@ -6,18 +6,19 @@ use std::sync::Arc;
 
 use comanda_domain::catalog::LineTax;
 use comanda_domain::clock::ManualClock;
+use comanda_domain::codec::{self, StoredEvent};
 use comanda_domain::event::{
     DiscountAmount, DiscountApplied, DiscountTarget, Event, EventBody, LineAdded, LineChange,
     LineChanged, LineVoided, OrderClosed, OrderOpened, OrderType, PaymentMethod, PaymentRecorded,
     StreamId,
 };
 use comanda_domain::ids::{
-    DiscountId, IdSource, ItemId, LineId, OrderId, PaymentId, SeqIds, TaxRateId,
+    DeviceId, DiscountId, IdSource, ItemId, LineId, OrderId, PaymentId, SeqIds, StoreId, TaxRateId,
 };
 use comanda_domain::money::{Money, Percent, Rate};
 use comanda_domain::order;
 use comanda_domain::quantity::Quantity;
-use comanda_store::{Store, StoreError, Tx};
+use comanda_store::{Pairing, Store, StoreError, Tx};
 use rusqlite::types::Value;
 use tempfile::TempDir;
 
@@ -44,6 +45,19 @@ impl TestStore {
         }
     }
 
+    /// A fresh store paired to the test store [`store_id`] as terminal `terminal_no`, with a
+    /// device id from `seed`: what two terminals of one store look like.
+    pub fn in_store(seed: u64, now_ms: u64, terminal_no: u32) -> TestStore {
+        let t = TestStore::new(seed, now_ms);
+        let pairing = Pairing {
+            store_id: store_id(),
+            device_id: DeviceId::new(&*t.ids),
+            terminal_no,
+        };
+        t.store.write(|tx| tx.pair(&pairing)).unwrap();
+        t
+    }
+
     /// The database file.
     pub fn path(&self) -> PathBuf {
         self.dir.path().join("terminal.db")
@@ -65,6 +79,16 @@ impl TestStore {
             store,
         }
     }
+}
+
+/// The store the terminals of these tests join.
+pub fn store_id() -> StoreId {
+    StoreId::new(&SeqIds::new(900))
+}
+
+/// Events as they travel: encoded by the codec.
+pub fn wire(events: &[Event]) -> Vec<StoredEvent> {
+    events.iter().map(codec::encode).collect()
 }
 
 pub fn open(path: &Path, clock: &Arc<ManualClock>, ids: &Arc<SeqIds>) -> Store {

@@ -1,0 +1,300 @@
+//! The one door for events made elsewhere: what sync brings from a peer (and a restore, and the
+//! tests) goes through [`Tx::ingest`], which checks each event, stores it exactly as it was made,
+//! and brings the projections of the streams it touched up to date.
+//!
+//! **Invariant:** nothing from outside moves this node's clock past the drift bound, reuses a
+//! sequence number of this device, replaces an event already held, or is dropped without a
+//! trace: each event given ends new, held (stored, not projected), duplicate, deferred (too far
+//! ahead, put aside) or refused (kept in the dead letters), and the caller learns which.
+
+use std::collections::BTreeMap;
+use std::sync::{Arc, PoisonError};
+
+use comanda_domain::codec::{self, CodecError, StoredEvent};
+use comanda_domain::event::{Event, StreamId};
+use comanda_domain::ids::{DeviceId, IdSource};
+use rusqlite::{Connection, params};
+
+use crate::error::StoreError;
+use crate::project;
+use crate::sql::{self, DeviceRow, int};
+use crate::store::{MAX_WALL_MS, Tx, insert_dead_letter};
+use crate::types::{HeldWhy, Ingested, Outcome, RefusalCode};
+
+/// How far past this node's clock an event may be stamped and still go into the log (5 min). An
+/// event stamped further ahead is put aside ([`Outcome::Deferred`]) and never moves the HLC: one
+/// terminal with its clock a day ahead must not drag every stamp of the store a day forward.
+pub const MAX_DRIFT_MS: u64 = 5 * 60 * 1000;
+
+impl Tx<'_> {
+    /// Takes in events made elsewhere, each checked in turn:
+    ///
+    /// - its store must be this terminal's, its stamp's device the device that made it, its
+    ///   sequence from 1 and its stamp before the year 9999; else it is refused;
+    /// - an id already held must come with the same content (a duplicate, a no-op); other content
+    ///   under the same id, or another event at the same `(device, seq)`, is refused;
+    /// - an event stamped more than [`MAX_DRIFT_MS`] past this node's clock is put aside until
+    ///   the clock catches up with it (deferred), and its skew reported;
+    /// - an event under this terminal's own device id that it does not hold means its log was
+    ///   restored from a backup or copied: the terminal takes a fresh device id, so it never
+    ///   numbers a new event with a sequence another node already holds, and the event is taken
+    ///   in as any other's;
+    /// - a kind, schema or stream this build does not know is stored as it came and held (it
+    ///   keeps its place in the vector, and is projected once an update knows it); a payload that
+    ///   does not match its known kind is held too, and shown in the dead letters.
+    ///
+    /// Each refusal is also a dead letter (source `"ingest"`). Stored events are projected:
+    /// incrementally when they sort after what the stream had, else by a refold. No outbox rows:
+    /// these are not this device's to push. Events put aside earlier whose time has come go in
+    /// first.
+    pub fn ingest(&mut self, events: &[StoredEvent]) -> Result<Ingested, StoreError> {
+        let now = self.clock.now_ms();
+        let ids = self.ids;
+        let mut device = self.device;
+        let mut out = Ingested::default();
+        let mut fresh: BTreeMap<StreamId, Vec<Event>> = BTreeMap::new();
+        let sp = self.tx.savepoint()?;
+        for s in take_due(&sp, now)? {
+            let mut door = Door {
+                conn: &sp,
+                device: &mut device,
+                ids,
+                now,
+                fresh: &mut fresh,
+                rotated: &mut out.rotated,
+            };
+            if matches!(door.one(&s)?, Outcome::New | Outcome::Held { .. }) {
+                out.released += 1;
+            }
+        }
+        for s in events {
+            let mut door = Door {
+                conn: &sp,
+                device: &mut device,
+                ids,
+                now,
+                fresh: &mut fresh,
+                rotated: &mut out.rotated,
+            };
+            let outcome = door.one(s)?;
+            if let Outcome::Deferred { skew_ms } = outcome {
+                out.max_skew_ms = Some(out.max_skew_ms.unwrap_or(0).max(skew_ms));
+            }
+            out.outcomes.push(outcome);
+        }
+        let mut written = Vec::new();
+        for (stream, mut new) in fresh {
+            new.sort_by_key(Event::key);
+            out.touched.push(stream);
+            match stream {
+                StreamId::Order(id) => {
+                    let current = match self.dirty.remove(&id) {
+                        Some(rec) => rec,
+                        None => match self
+                            .cache
+                            .lock()
+                            .unwrap_or_else(PoisonError::into_inner)
+                            .take(id)
+                        {
+                            Some(rec) => rec,
+                            None => project::read_order(&sp, id)?.map(Arc::new),
+                        },
+                    };
+                    let current =
+                        current.map(|a| Arc::try_unwrap(a).unwrap_or_else(|s| (*s).clone()));
+                    let rec = project::apply_order_events(&sp, current, &new)?;
+                    written.push((id, rec.map(Arc::new)));
+                }
+                _ => {
+                    project::refold(&sp, stream)?;
+                }
+            }
+        }
+        sql::save_device(&sp, &device)?;
+        sp.commit()?;
+        self.dirty.extend(written);
+        self.device = device;
+        Ok(out)
+    }
+}
+
+/// One pass of the door: the connection, the device row as it goes, and where new events are
+/// gathered per stream for projecting.
+struct Door<'c> {
+    conn: &'c Connection,
+    device: &'c mut DeviceRow,
+    ids: &'c dyn IdSource,
+    now: u64,
+    fresh: &'c mut BTreeMap<StreamId, Vec<Event>>,
+    rotated: &'c mut Option<(DeviceId, DeviceId)>,
+}
+
+impl Door<'_> {
+    fn one(&mut self, s: &StoredEvent) -> Result<Outcome, StoreError> {
+        if let Some((code, reason)) = self.envelope_fault(s) {
+            return self.refuse(s, code, reason);
+        }
+        if let Some(held) = sql::stored_by_id(self.conn, s.id)? {
+            if held == *s {
+                return Ok(Outcome::Duplicate);
+            }
+            let reason = format!("event {} is already held with other content", s.id);
+            return self.refuse(s, RefusalCode::ContentDiffers, reason);
+        }
+        if s.hlc.wall_ms > self.now.saturating_add(MAX_DRIFT_MS) {
+            let skew_ms = s.hlc.wall_ms - self.now;
+            self.conn
+                .prepare_cached(
+                    "INSERT OR IGNORE INTO future_events
+                         (id, device_id, device_seq, wall_ms, received_ms, raw)
+                     VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+                )?
+                .execute(params![
+                    s.id.to_string(),
+                    s.device_id.to_string(),
+                    int(s.device_seq, "device_seq")?,
+                    int(s.hlc.wall_ms, "hlc wall")?,
+                    int(self.now, "received_ms")?,
+                    serde_json::to_string(s)?,
+                ])?;
+            return Ok(Outcome::Deferred { skew_ms });
+        }
+        if s.device_id == self.device.device_id {
+            // Another node holds an event of ours we do not: this log was restored or copied.
+            // New events get a new identity; this one is taken in as another device's.
+            let fresh_id = DeviceId::new(self.ids);
+            *self.rotated = Some((self.rotated.map_or(s.device_id, |r| r.0), fresh_id));
+            self.device.device_id = fresh_id;
+            self.device.last_seq = 0;
+            tracing::warn!(
+                old = %s.device_id,
+                new = %fresh_id,
+                "a peer holds events of this device that its log lacks: new device id"
+            );
+        }
+        if let Some(other) = sql::event_at(self.conn, s.device_id, s.device_seq)? {
+            let reason = format!(
+                "device {} seq {} is already event {other}",
+                s.device_id, s.device_seq
+            );
+            return self.refuse(s, RefusalCode::SequenceTaken, reason);
+        }
+        self.device.hlc.observe(&s.hlc);
+        let decoded = match s.stream.parse::<StreamId>() {
+            Ok(stream) => {
+                codec::decode_body(&s.kind, s.schema, s.payload.clone()).map(|body| (stream, body))
+            }
+            Err(_) => Err(CodecError::BadStream(s.stream.clone())),
+        };
+        match decoded {
+            Ok((stream, body)) => {
+                sql::insert_stored(self.conn, s, Some(&body))?;
+                self.fresh.entry(stream).or_default().push(Event {
+                    id: s.id,
+                    store_id: s.store_id,
+                    device_id: s.device_id,
+                    device_seq: s.device_seq,
+                    stream,
+                    hlc: s.hlc,
+                    actor: s.actor,
+                    body,
+                });
+                Ok(Outcome::New)
+            }
+            Err(e) => {
+                let why = match e {
+                    CodecError::UnknownKind(_)
+                    | CodecError::UnknownSchema { .. }
+                    | CodecError::BadStream(_) => HeldWhy::Newer,
+                    CodecError::BadPayload { .. } | CodecError::NotJson(_) => HeldWhy::Refused,
+                };
+                let reason = match why {
+                    HeldWhy::Newer => format!("from a newer version: {e}"),
+                    HeldWhy::Refused => e.to_string(),
+                };
+                let seq = sql::insert_stored(self.conn, s, None)?;
+                self.conn
+                    .prepare_cached(
+                        "INSERT INTO held_events (event_seq, why, reason) VALUES (?1, ?2, ?3)",
+                    )?
+                    .execute(params![seq, why.as_str(), reason])?;
+                if why == HeldWhy::Refused {
+                    self.dead_letter(s, &reason)?;
+                }
+                Ok(Outcome::Held { why, reason })
+            }
+        }
+    }
+
+    /// What is wrong with the envelope alone, if anything.
+    fn envelope_fault(&self, s: &StoredEvent) -> Option<(RefusalCode, String)> {
+        if s.store_id != self.device.store_id {
+            Some((
+                RefusalCode::WrongStore,
+                format!("of store {}, not this one", s.store_id),
+            ))
+        } else if s.hlc.device != s.device_id {
+            Some((
+                RefusalCode::DeviceMismatch,
+                format!(
+                    "stamped by device {} but made by {}",
+                    s.hlc.device, s.device_id
+                ),
+            ))
+        } else if s.device_seq == 0 || i64::try_from(s.device_seq).is_err() {
+            Some((
+                RefusalCode::OutOfRange,
+                format!(
+                    "device_seq {} is out of range (sequences start at 1)",
+                    s.device_seq
+                ),
+            ))
+        } else if s.hlc.wall_ms > MAX_WALL_MS {
+            Some((
+                RefusalCode::OutOfRange,
+                format!("hlc wall {} ms is past the year 9999", s.hlc.wall_ms),
+            ))
+        } else {
+            None
+        }
+    }
+
+    fn refuse(
+        &mut self,
+        s: &StoredEvent,
+        code: RefusalCode,
+        reason: String,
+    ) -> Result<Outcome, StoreError> {
+        self.dead_letter(s, &format!("{}: {reason}", code.as_str()))?;
+        Ok(Outcome::Refused { code, reason })
+    }
+
+    fn dead_letter(&self, s: &StoredEvent, reason: &str) -> Result<i64, StoreError> {
+        let raw = serde_json::to_string(s)?;
+        insert_dead_letter(
+            self.conn,
+            self.now,
+            "ingest",
+            Some(&s.id.to_string()),
+            reason,
+            &raw,
+        )
+    }
+}
+
+/// Takes out the events put aside for being ahead of the clock that are now within the bound.
+fn take_due(conn: &Connection, now: u64) -> Result<Vec<StoredEvent>, StoreError> {
+    let bound = int(now.saturating_add(MAX_DRIFT_MS), "drift bound")?;
+    let raws: Vec<String> = conn
+        .prepare_cached("SELECT raw FROM future_events WHERE wall_ms <= ?1 ORDER BY wall_ms, id")?
+        .query_map([bound], |r| r.get(0))?
+        .collect::<Result<_, _>>()?;
+    if raws.is_empty() {
+        return Ok(Vec::new());
+    }
+    conn.prepare_cached("DELETE FROM future_events WHERE wall_ms <= ?1")?
+        .execute([bound])?;
+    raws.iter()
+        .map(|r| serde_json::from_str(r).map_err(StoreError::from))
+        .collect()
+}
