@@ -48,35 +48,51 @@ impl Tx<'_> {
     /// these are not this device's to push. Events put aside earlier whose time has come go in
     /// first.
     pub fn ingest(&mut self, events: &[StoredEvent]) -> Result<Ingested, StoreError> {
+        let due = take_due(&self.tx, self.clock.now_ms())?;
+        self.pass(&due, events, Trust::Bounded)
+    }
+
+    /// A manager's decision: takes every event put aside for being ahead of the clock into the
+    /// log now, without moving this node's clock (a terminal whose clock ran ahead must not drag
+    /// every later stamp of the store with it). Such events sort after what this node stamps
+    /// meanwhile, which the order's conflicts then show. Returns what became of them (as
+    /// `released`; `outcomes` stays empty).
+    pub fn accept_deferred(&mut self) -> Result<Ingested, StoreError> {
+        let all = take_due(&self.tx, MAX_WALL_MS)?;
+        self.pass(&all, &[], Trust::Accepted)
+    }
+
+    /// One pass of the door over `released` (events put aside earlier, counted in
+    /// `Ingested::released`) then `events` (one outcome each).
+    fn pass(
+        &mut self,
+        released: &[StoredEvent],
+        events: &[StoredEvent],
+        trust: Trust,
+    ) -> Result<Ingested, StoreError> {
         let now = self.clock.now_ms();
         let ids = self.ids;
         let mut device = self.device;
         let mut out = Ingested::default();
         let mut fresh: BTreeMap<StreamId, Vec<Event>> = BTreeMap::new();
         let sp = self.tx.savepoint()?;
-        for s in take_due(&sp, now)? {
+        for (i, s) in released.iter().chain(events).enumerate() {
             let mut door = Door {
                 conn: &sp,
                 device: &mut device,
                 ids,
                 now,
-                fresh: &mut fresh,
-                rotated: &mut out.rotated,
-            };
-            if matches!(door.one(&s)?, Outcome::New | Outcome::Held { .. }) {
-                out.released += 1;
-            }
-        }
-        for s in events {
-            let mut door = Door {
-                conn: &sp,
-                device: &mut device,
-                ids,
-                now,
+                trust,
                 fresh: &mut fresh,
                 rotated: &mut out.rotated,
             };
             let outcome = door.one(s)?;
+            if i < released.len() {
+                if matches!(outcome, Outcome::New | Outcome::Held { .. }) {
+                    out.released += 1;
+                }
+                continue;
+            }
             if let Outcome::Deferred { skew_ms } = outcome {
                 out.max_skew_ms = Some(out.max_skew_ms.unwrap_or(0).max(skew_ms));
             }
@@ -118,6 +134,15 @@ impl Tx<'_> {
     }
 }
 
+/// How far an event's stamp is trusted.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Trust {
+    /// Within the drift bound, and observed by the clock; past it, put aside.
+    Bounded,
+    /// Taken in whatever its stamp, by a manager's decision; the clock does not observe it.
+    Accepted,
+}
+
 /// One pass of the door: the connection, the device row as it goes, and where new events are
 /// gathered per stream for projecting.
 struct Door<'c> {
@@ -125,6 +150,7 @@ struct Door<'c> {
     device: &'c mut DeviceRow,
     ids: &'c dyn IdSource,
     now: u64,
+    trust: Trust,
     fresh: &'c mut BTreeMap<StreamId, Vec<Event>>,
     rotated: &'c mut Option<(DeviceId, DeviceId)>,
 }
@@ -141,7 +167,7 @@ impl Door<'_> {
             let reason = format!("event {} is already held with other content", s.id);
             return self.refuse(s, RefusalCode::ContentDiffers, reason);
         }
-        if s.hlc.wall_ms > self.now.saturating_add(MAX_DRIFT_MS) {
+        if self.trust == Trust::Bounded && s.hlc.wall_ms > self.now.saturating_add(MAX_DRIFT_MS) {
             let skew_ms = s.hlc.wall_ms - self.now;
             self.conn
                 .prepare_cached(
@@ -179,7 +205,9 @@ impl Door<'_> {
             );
             return self.refuse(s, RefusalCode::SequenceTaken, reason);
         }
-        self.device.hlc.observe(&s.hlc);
+        if self.trust == Trust::Bounded {
+            self.device.hlc.observe(&s.hlc);
+        }
         let decoded = match s.stream.parse::<StreamId>() {
             Ok(stream) => {
                 codec::decode_body(&s.kind, s.schema, s.payload.clone()).map(|body| (stream, body))

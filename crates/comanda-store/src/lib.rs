@@ -17,6 +17,7 @@
 
 mod error;
 mod ingest;
+mod peers;
 mod project;
 mod reads;
 mod schema;
@@ -30,5 +31,5 @@ pub use reads::Reader;
 pub use store::{PROJECTION_VERSION, Store, Tx};
 pub use types::{
     DeadLetter, DeviceInfo, HeldWhy, Ingested, MAX_TERMINAL_NO, OrderFilter, OrderRecord,
-    OrderSummary, OutboxStats, Outcome, Pairing, RefusalCode,
+    OrderSummary, OutboxStats, Outcome, Pairing, PeerRecord, RefusalCode,
 };

@@ -96,6 +96,10 @@ macro_rules! read_methods {
             ) -> Result<Vec<::comanda_domain::codec::StoredEvent>, $crate::StoreError> {
                 $crate::sql::device_events_after(self.conn(), device, after_seq, limit)
             }
+            /// The nodes this terminal syncs with, as last seen, by peer id.
+            pub fn peers(&self) -> Result<Vec<$crate::PeerRecord>, $crate::StoreError> {
+                $crate::peers::peers(self.conn())
+            }
             /// How many events are stored (local and received).
             pub fn event_count(&self) -> Result<u64, $crate::StoreError> {
                 $crate::reads::event_count(self.conn())

@@ -139,6 +139,11 @@ impl Store {
         &self.path
     }
 
+    /// The store's clock, now (ms).
+    pub fn now_ms(&self) -> u64 {
+        self.clock.now_ms()
+    }
+
     /// This terminal's identity and last `device_seq`.
     pub fn device(&self) -> Result<crate::DeviceInfo, StoreError> {
         self.read(|r| r.device())
@@ -314,6 +319,11 @@ impl Tx<'_> {
             Some(rec) => Ok(rec),
             None => Ok(project::read_order(&self.tx, id)?.map(Arc::new)),
         }
+    }
+
+    /// The store's clock, now (ms).
+    pub fn now_ms(&self) -> u64 {
+        self.clock.now_ms()
     }
 
     /// This terminal's device id, as the transaction holds it (no read).

@@ -247,3 +247,20 @@ pub struct DeadLetter {
     /// True once a person has looked at it.
     pub reviewed: bool,
 }
+
+/// A node this terminal syncs with, as last seen.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct PeerRecord {
+    /// The peer's device id.
+    pub peer_id: DeviceId,
+    /// What it held at the last exchange (JSON, as the sync crate writes it).
+    pub vector: String,
+    /// The last exchange that succeeded (local clock).
+    pub last_ok_ms: Option<u64>,
+    /// Why the last exchange failed, when it did.
+    pub last_error: Option<String>,
+    /// When it failed (local clock).
+    pub last_error_ms: Option<u64>,
+    /// The peer's clock minus this node's, in ms, as last seen.
+    pub skew_ms: Option<i64>,
+}

@@ -446,3 +446,34 @@ fn pairing_is_refused_once_the_log_holds_events_and_order_numbers_carry_the_term
         .collect();
     assert_eq!(wrap, vec![79_999, 70_001]);
 }
+
+#[test]
+fn a_manager_takes_events_from_a_clock_ahead_in_without_moving_the_clock() {
+    let a = TestStore::in_store(1, 1_000_000, 1);
+    let b = TestStore::in_store(2, 1_000_000, 2);
+    b.clock.set(1_000_000 + 86_400_000);
+    let (stream, ahead) = an_order_of(&b);
+    a.store.write(|tx| tx.ingest(&ahead)).unwrap();
+    let got = a.store.write(|tx| tx.accept_deferred()).unwrap();
+    assert_eq!(got.released, ahead.len());
+    assert_eq!(got.touched, vec![stream]);
+    let StreamId::Order(id) = stream else {
+        unreachable!()
+    };
+    assert_eq!(
+        a.store.read(|r| r.order(id)).unwrap(),
+        b.store.read(|r| r.order(id)).unwrap()
+    );
+    // The clock did not follow: A's next stamp is near its own time.
+    let ids = a.ids.clone();
+    let (mine, _) = a.store.write(|tx| open_order(tx, &*ids, "2")).unwrap();
+    let first = events_of(&a, StreamId::Order(mine))[0].hlc;
+    assert!(first.wall_ms < 1_000_000 + MAX_DRIFT_MS, "{first:?}");
+    // Nothing is left aside, and the same events again are duplicates.
+    assert_eq!(
+        a.store.write(|tx| tx.accept_deferred()).unwrap().released,
+        0
+    );
+    let again = a.store.write(|tx| tx.ingest(&ahead)).unwrap();
+    assert_eq!(again.duplicates(), ahead.len());
+}

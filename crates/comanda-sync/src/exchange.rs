@@ -1,0 +1,334 @@
+//! Anti-entropy between two nodes: each shows the other its version vector and sends, in pages,
+//! what the other lacks. One exchange is push, pull and reconcile at once, so a lost answer, a
+//! duplicated request or a peer restored from an older backup is repaired by the next one; no
+//! cursor is kept that could run ahead of the data (PouchDB #1240).
+//!
+//! [`answer`] is the answering side (the hub's and every terminal's `/v1/exchange`). [`Link`]
+//! is the asking side for one peer: [`Link::request`] builds the next request, [`Link::apply`]
+//! takes the answer in. Between the two, any transport: HTTP in the app, the simulated network
+//! in `comanda-testkit`.
+//!
+//! **Invariant:** the events of a page are stored, and the peer's vector recorded, in one
+//! transaction: a crash mid-page keeps both or neither, and what the peer is believed to hold is
+//! only ever a hint for what to send first; each answer's own vector corrects it.
+
+use comanda_domain::codec::StoredEvent;
+use comanda_domain::ids::DeviceId;
+use comanda_domain::vector::VersionVector;
+use comanda_store::{Ingested, Reader, Store};
+
+use crate::error::SyncError;
+use crate::wire::{
+    EventResult, ExchangeRequest, ExchangeResponse, PROTOCOL_VERSION, ResultKind, WireVector,
+};
+
+/// How much one page may carry.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Limits {
+    /// The most events.
+    pub max_events: u32,
+    /// The most bytes of events (their JSON length).
+    pub max_bytes: u32,
+}
+
+/// The most events a page may carry, whatever is asked.
+pub const MAX_PAGE_EVENTS: u32 = 5_000;
+
+/// The most bytes of events a page may carry, whatever is asked (8 MiB).
+pub const MAX_PAGE_BYTES: u32 = 8 << 20;
+
+impl Limits {
+    /// 1,000 events or 1 MiB: a busy service's minutes in one page, small enough for any link.
+    pub const DEFAULT: Limits = Limits {
+        max_events: 1_000,
+        max_bytes: 1 << 20,
+    };
+
+    /// Within [`MAX_PAGE_EVENTS`] and [`MAX_PAGE_BYTES`], and at least one event.
+    pub fn clamped(self) -> Limits {
+        Limits {
+            max_events: self.max_events.clamp(1, MAX_PAGE_EVENTS),
+            max_bytes: self.max_bytes.clamp(1, MAX_PAGE_BYTES),
+        }
+    }
+
+    /// Half of these (at least one event): what to try after a page was too large (413).
+    pub fn halved(self) -> Limits {
+        Limits {
+            max_events: (self.max_events / 2).max(1),
+            max_bytes: (self.max_bytes / 2).max(1),
+        }
+    }
+}
+
+/// What `mine` holds that `theirs` lacks: each device's events in sequence order, device after
+/// device, up to `limits` (always at least one event, however large, so a big event cannot
+/// stall a device for ever). Returns the page and whether more is waiting.
+pub fn missing(
+    r: &Reader<'_>,
+    mine: &VersionVector,
+    theirs: &VersionVector,
+    limits: Limits,
+) -> Result<(Vec<StoredEvent>, bool), SyncError> {
+    let limits = limits.clamped();
+    let mut page = Vec::new();
+    let mut bytes: u64 = 0;
+    for (device, held) in mine.iter() {
+        let their = theirs.get(device);
+        if held.max() <= their.upto && held.above.iter().all(|s| their.holds(*s)) {
+            continue;
+        }
+        let mut after = their.upto;
+        loop {
+            let room = limits.max_events - page.len() as u32;
+            let batch = r.device_events_after(device, after, room.min(500))?;
+            let Some(last) = batch.last() else {
+                break;
+            };
+            after = last.device_seq;
+            for e in batch {
+                if their.holds(e.device_seq) {
+                    continue;
+                }
+                let size = serde_json::to_string(&e).map_or(0, |t| t.len() as u64);
+                if !page.is_empty()
+                    && (page.len() as u32 >= limits.max_events
+                        || bytes + size > u64::from(limits.max_bytes))
+                {
+                    return Ok((page, true));
+                }
+                bytes += size;
+                page.push(e);
+            }
+            if page.len() as u32 >= limits.max_events {
+                // Full: more waits if this device or another still has something they lack.
+                let more = has_more(r, mine, theirs, device, after)?;
+                return Ok((page, more));
+            }
+        }
+    }
+    Ok((page, false))
+}
+
+/// True when `mine` still holds something `theirs` lacks past `(device, after)`.
+fn has_more(
+    r: &Reader<'_>,
+    mine: &VersionVector,
+    theirs: &VersionVector,
+    device: DeviceId,
+    after: u64,
+) -> Result<bool, SyncError> {
+    for (d, held) in mine.iter().filter(|(d, _)| *d >= device) {
+        let their = theirs.get(d);
+        let from = if d == device { after } else { their.upto };
+        if held.max() <= from {
+            continue;
+        }
+        if r.device_events_after(d, from, 1_000)?
+            .iter()
+            .any(|e| !their.holds(e.device_seq))
+        {
+            return Ok(true);
+        }
+    }
+    Ok(false)
+}
+
+/// The skew between two clocks, `theirs - mine`, in ms (saturated).
+fn skew(theirs: u64, mine: u64) -> i64 {
+    let d = i128::from(theirs) - i128::from(mine);
+    d.clamp(i128::from(i64::MIN), i128::from(i64::MAX)) as i64
+}
+
+/// Answers one exchange: takes in the events sent (one transaction, which also records what the
+/// asker holds), then sends a page of what the asker lacks.
+pub fn answer(store: &Store, req: &ExchangeRequest) -> Result<ExchangeResponse, SyncError> {
+    if req.protocol != PROTOCOL_VERSION {
+        return Err(SyncError::Protocol(req.protocol));
+    }
+    let me = store.device()?;
+    if !me.paired {
+        return Err(SyncError::NotPaired);
+    }
+    if req.store_id != me.store_id {
+        return Err(SyncError::WrongStore);
+    }
+    if req.events.len() > MAX_PAGE_EVENTS as usize {
+        return Err(SyncError::BadMessage(format!(
+            "{} events in one request (at most {MAX_PAGE_EVENTS})",
+            req.events.len()
+        )));
+    }
+    let theirs = VersionVector::try_from(&req.vector)?;
+    let wire_theirs =
+        serde_json::to_string(&req.vector).map_err(|e| SyncError::BadMessage(e.to_string()))?;
+    let (ingested, now) = store.write(|tx| {
+        let got = tx.ingest(&req.events)?;
+        let now = tx.now_ms();
+        tx.record_peer(req.from, &wire_theirs, &theirs, Some(skew(req.now_ms, now)))?;
+        Ok::<_, SyncError>((got, now))
+    })?;
+    log_refusals(&ingested, req.from);
+    let results = req
+        .events
+        .iter()
+        .zip(&ingested.outcomes)
+        .map(|(e, o)| EventResult::of(e.id, o))
+        .collect();
+    let limits = Limits {
+        max_events: req.max_events,
+        max_bytes: req.max_bytes,
+    };
+    store.read(|r| {
+        let mine = r.vector()?;
+        let (events, more) = missing(r, &mine, &theirs, limits)?;
+        Ok(ExchangeResponse {
+            protocol: PROTOCOL_VERSION,
+            from: me.device_id,
+            now_ms: now,
+            vector: WireVector::from(&mine),
+            results,
+            events,
+            more,
+        })
+    })
+}
+
+fn log_refusals(ingested: &Ingested, from: DeviceId) {
+    if ingested.refused() > 0 {
+        tracing::warn!(peer = %from, refused = ingested.refused(), "events refused");
+    }
+    if let Some(skew) = ingested.max_skew_ms {
+        tracing::warn!(peer = %from, skew_ms = skew, "events stamped past the drift bound");
+    }
+}
+
+/// The asking side of anti-entropy with one peer.
+#[derive(Debug, Clone)]
+pub struct Link {
+    peer: DeviceId,
+    /// What the peer held at its last answer (a hint for what to send first).
+    theirs: Option<VersionVector>,
+    /// How much to send in one request (halved after a 413).
+    pub push: Limits,
+    /// How much to ask for in one answer.
+    pub pull: Limits,
+}
+
+/// What one round did.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Round {
+    /// Events sent that the peer did not have.
+    pub pushed: usize,
+    /// Events received that this node did not have.
+    pub pulled: usize,
+    /// Events the peer refused, with its code and reason.
+    pub refused_by_peer: Vec<EventResult>,
+    /// What this node did with the page received.
+    pub ingested: Ingested,
+    /// The peer's clock minus this node's (ms).
+    pub skew_ms: i64,
+    /// Another round would move more: the peer has more for us, or we for it.
+    pub more: bool,
+}
+
+impl Link {
+    /// A link to `peer`, knowing nothing of what it holds.
+    pub fn new(peer: DeviceId) -> Link {
+        Link {
+            peer,
+            theirs: None,
+            push: Limits::DEFAULT,
+            pull: Limits::DEFAULT,
+        }
+    }
+
+    /// The peer.
+    pub fn peer(&self) -> DeviceId {
+        self.peer
+    }
+
+    /// What the peer held at its last answer, if it answered.
+    pub fn theirs(&self) -> Option<&VersionVector> {
+        self.theirs.as_ref()
+    }
+
+    /// The next request: this node's vector, and (once the peer's vector is known) a page of
+    /// what it lacks.
+    pub fn request(&self, store: &Store) -> Result<ExchangeRequest, SyncError> {
+        let me = store.device()?;
+        if !me.paired {
+            return Err(SyncError::NotPaired);
+        }
+        let now_ms = store.now_ms();
+        store.read(|r| {
+            let mine = r.vector()?;
+            let events = match &self.theirs {
+                Some(theirs) => missing(r, &mine, theirs, self.push)?.0,
+                None => Vec::new(),
+            };
+            Ok(ExchangeRequest {
+                protocol: PROTOCOL_VERSION,
+                store_id: me.store_id,
+                from: me.device_id,
+                now_ms,
+                vector: WireVector::from(&mine),
+                events,
+                max_events: self.pull.max_events,
+                max_bytes: self.pull.max_bytes,
+            })
+        })
+    }
+
+    /// Takes an answer in: its events and the peer's vector in one transaction. Answers may
+    /// come late, twice or out of order: each only adds events (idempotently) and replaces a
+    /// hint.
+    pub fn apply(&mut self, store: &Store, resp: &ExchangeResponse) -> Result<Round, SyncError> {
+        if resp.protocol != PROTOCOL_VERSION {
+            return Err(SyncError::Protocol(resp.protocol));
+        }
+        if resp.from != self.peer {
+            return Err(SyncError::WrongPeer {
+                expected: self.peer.to_string(),
+                got: resp.from.to_string(),
+            });
+        }
+        if resp.events.len() > MAX_PAGE_EVENTS as usize {
+            return Err(SyncError::BadMessage(format!(
+                "{} events in one answer (at most {MAX_PAGE_EVENTS})",
+                resp.events.len()
+            )));
+        }
+        let theirs = VersionVector::try_from(&resp.vector)?;
+        let wire = serde_json::to_string(&resp.vector)
+            .map_err(|e| SyncError::BadMessage(e.to_string()))?;
+        let (ingested, skew_ms) = store.write(|tx| {
+            let got = tx.ingest(&resp.events)?;
+            let skew_ms = skew(resp.now_ms, tx.now_ms());
+            tx.record_peer(self.peer, &wire, &theirs, Some(skew_ms))?;
+            Ok::<_, SyncError>((got, skew_ms))
+        })?;
+        log_refusals(&ingested, self.peer);
+        let mine = store.read(|r| r.vector())?;
+        let more = resp.more || !theirs.covers(&mine);
+        let round = Round {
+            pushed: resp
+                .results
+                .iter()
+                .filter(|r| matches!(r.result, ResultKind::New | ResultKind::Held))
+                .count(),
+            pulled: ingested.stored(),
+            refused_by_peer: resp
+                .results
+                .iter()
+                .filter(|r| r.result == ResultKind::Refused)
+                .cloned()
+                .collect(),
+            ingested,
+            skew_ms,
+            more,
+        };
+        self.theirs = Some(theirs);
+        Ok(round)
+    }
+}
