@@ -17,6 +17,8 @@ commands:
   test           install what tests need; fmt, clippy, Rust tests, stale TypeScript bindings,
                  library docs, UI type check and unit tests, end-to-end tests in headless Chromium
   bench          measure the quality-bar figures (release build) and print them
+  soak [--seconds N] [--from SEED]
+                 run simulation seeds on every core (release build) and print seeds/s
   ui             install UI dependencies and build ui/dist";
 
 fn main() -> Result<()> {
@@ -30,6 +32,19 @@ fn main() -> Result<()> {
         "run" => run(rest),
         "test" => test(rest),
         "bench" => bench::bench(rest),
+        "soak" => {
+            let mut args = vec![
+                "run",
+                "--release",
+                "-p",
+                "comanda-testkit",
+                "--bin",
+                "soak",
+                "--",
+            ];
+            args.extend(rest.iter().map(String::as_str));
+            sh::run("cargo", &args, &[])
+        }
         "ui" => {
             sh::ensure_node()?;
             ui_build()
@@ -127,6 +142,10 @@ fn test(_rest: &[String]) -> Result<()> {
                 "comanda-store",
                 "-p",
                 "comanda-api",
+                "-p",
+                "comanda-sync",
+                "-p",
+                "comanda-testkit",
             ],
             &[("RUSTDOCFLAGS", "-D warnings")],
         )

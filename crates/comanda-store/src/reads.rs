@@ -100,6 +100,13 @@ macro_rules! read_methods {
             pub fn peers(&self) -> Result<Vec<$crate::PeerRecord>, $crate::StoreError> {
                 $crate::peers::peers(self.conn())
             }
+            /// How many events wait aside for being stamped past the drift bound.
+            pub fn deferred_count(&self) -> Result<u64, $crate::StoreError> {
+                let n: i64 =
+                    self.conn()
+                        .query_row("SELECT count(*) FROM future_events", [], |r| r.get(0))?;
+                $crate::sql::uint(n, "deferred count")
+            }
             /// How many events are stored (local and received).
             pub fn event_count(&self) -> Result<u64, $crate::StoreError> {
                 $crate::reads::event_count(self.conn())

@@ -310,13 +310,18 @@ impl Link {
         })?;
         log_refusals(&ingested, self.peer);
         let mine = store.read(|r| r.vector())?;
-        let more = resp.more || !theirs.covers(&mine);
+        let pushed = resp
+            .results
+            .iter()
+            .filter(|r| matches!(r.result, ResultKind::New | ResultKind::Held))
+            .count();
+        // Another round helps when the peer has more for us, or lacks something of ours and the
+        // last push either sent nothing (its vector was not known yet) or moved something. A
+        // push the peer took none of (it put them aside: its clock is behind) waits for the
+        // timer instead of spinning.
+        let more = resp.more || (!theirs.covers(&mine) && (resp.results.is_empty() || pushed > 0));
         let round = Round {
-            pushed: resp
-                .results
-                .iter()
-                .filter(|r| matches!(r.result, ResultKind::New | ResultKind::Held))
-                .count(),
+            pushed,
             pulled: ingested.stored(),
             refused_by_peer: resp
                 .results

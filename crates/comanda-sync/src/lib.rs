@@ -2,8 +2,8 @@
 //! of the store, and any two converge by anti-entropy (sync-protocol.md, "Every node a peer").
 //!
 //! - [`wire`]: the messages, versioned, apart from the domain's types;
-//! - [`exchange`]: [`answer`](exchange::answer) for the answering side, [`Link`](exchange::Link)
-//!   for the asking side, and [`missing`](exchange::missing), what one vector lacks of another.
+//! - [`exchange`]: [`answer`] for the answering side, [`Link`] for the asking side, and
+//!   [`missing`], what one vector lacks of another.
 //!
 //! Nothing here opens a socket or reads a clock: the transport and the time are the caller's, so
 //! the deterministic simulation runs this very code.

@@ -1,0 +1,248 @@
+//! Two and three nodes exchanging directly: convergence in pages, a lost answer, a restored
+//! answerer, the outbox, and what an answerer refuses.
+
+use comanda_domain::ids::{DeviceId, SeqIds, StoreId};
+use comanda_domain::vector::VersionVector;
+use comanda_store::OrderFilter;
+use comanda_sync::wire::{ExchangeResponse, ResultKind};
+use comanda_sync::{Limits, Link, SyncError, answer, missing};
+
+use crate::support::{Node, round, sync};
+
+fn same_orders(a: &Node, b: &Node) {
+    let list = |n: &Node| {
+        n.store
+            .read(|r| r.list_orders(&OrderFilter::all(10_000)))
+            .unwrap()
+    };
+    let (la, lb) = (list(a), list(b));
+    assert!(!la.is_empty());
+    assert_eq!(la, lb);
+    for o in la {
+        assert_eq!(
+            a.store.read(|r| r.order(o.order_id)).unwrap(),
+            b.store.read(|r| r.order(o.order_id)).unwrap()
+        );
+    }
+}
+
+#[test]
+fn two_nodes_converge_both_ways_in_pages() {
+    let a = Node::paired(1);
+    let b = Node::paired(2);
+    let made_a = a.cashier(1, 40);
+    let made_b = b.cashier(2, 30);
+    let mut link = Link::new(b.id());
+    link.pull = Limits {
+        max_events: 7,
+        max_bytes: 1 << 20,
+    };
+    link.push = Limits {
+        max_events: 5,
+        max_bytes: 1 << 20,
+    };
+    let rounds = sync(&a, &mut link, &b);
+    let total = (made_a + made_b) as u64;
+    assert_eq!(a.event_count(), total);
+    assert_eq!(b.event_count(), total);
+    assert!(
+        rounds >= made_a / 5 && rounds >= made_b / 7,
+        "{rounds} rounds for {made_a} and {made_b} events in pages of 5 and 7"
+    );
+    assert_eq!(
+        a.store.read(|r| r.vector()).unwrap(),
+        b.store.read(|r| r.vector()).unwrap()
+    );
+    same_orders(&a, &b);
+    // Nothing more to say: one more round moves nothing.
+    let again = round(&a, &mut link, &b).unwrap();
+    assert_eq!((again.pushed, again.pulled, again.more), (0, 0, false));
+}
+
+#[test]
+fn a_lost_answer_changes_nothing_but_time() {
+    let a = Node::paired(1);
+    let b = Node::paired(2);
+    a.cashier(3, 10);
+    let mut link = Link::new(b.id());
+    round(&a, &mut link, &b).unwrap(); // vectors known
+    let req = link.request(&a.store).unwrap();
+    assert!(!req.events.is_empty());
+    // B takes the events, but its answer is lost on the way back.
+    let _lost = answer(&b.store, &req).unwrap();
+    // The same request again (a retry), and its answer arrives: all duplicates.
+    let resp = answer(&b.store, &req).unwrap();
+    assert!(
+        resp.results
+            .iter()
+            .all(|r| r.result == ResultKind::Duplicate)
+    );
+    let got = link.apply(&a.store, &resp).unwrap();
+    assert_eq!(got.pushed, 0);
+    // An old answer arriving late is harmless too.
+    link.apply(&a.store, &_lost).unwrap();
+    sync(&a, &mut link, &b);
+    assert_eq!(a.event_count(), b.event_count());
+    same_orders(&a, &b);
+}
+
+/// Regression for PouchDB #1240 (a checkpoint saved ahead of its data): the asker believes the
+/// answerer holds everything, but the answerer was restored from an older backup. Its own
+/// vector, in its next answer, makes the asker send what it lost.
+#[test]
+fn an_answerer_restored_from_an_older_backup_gets_back_what_it_lost() {
+    let a = Node::paired(1);
+    let hub = Node::paired(2);
+    a.cashier(4, 10);
+    let mut link = Link::new(hub.id());
+    sync(&a, &mut link, &hub);
+    let backup = hub.dir.path().join("backup.db");
+    rusqlite::Connection::open(hub.dir.path().join("node.db"))
+        .unwrap()
+        .execute("VACUUM INTO ?1", [backup.display().to_string()])
+        .unwrap();
+    a.cashier(5, 10);
+    sync(&a, &mut link, &hub);
+    let everything = a.event_count();
+    assert_eq!(hub.event_count(), everything);
+
+    // The hub's disk is replaced by the backup.
+    let Node {
+        dir,
+        clock,
+        ids,
+        store,
+    } = hub;
+    drop(store);
+    let path = dir.path().join("node.db");
+    for ext in ["-wal", "-shm"] {
+        let _gone = std::fs::remove_file(format!("{}{ext}", path.display()));
+    }
+    std::fs::copy(&backup, &path).unwrap();
+    let store = comanda_store::Store::open(&path, clock.clone(), ids.clone()).unwrap();
+    let hub = Node {
+        dir,
+        clock,
+        ids,
+        store,
+    };
+    assert!(hub.event_count() < everything);
+    assert!(
+        link.theirs().is_some(),
+        "the asker's hint says the hub holds it all"
+    );
+    sync(&a, &mut link, &hub);
+    assert_eq!(hub.event_count(), everything);
+    same_orders(&a, &hub);
+}
+
+#[test]
+fn three_nodes_converge_when_the_hub_is_down() {
+    let t1 = Node::paired(1);
+    let t2 = Node::paired(2);
+    let hub = Node::paired(3);
+    t1.cashier(6, 8);
+    t2.cashier(7, 8);
+    let mut t1_hub = Link::new(hub.id());
+    sync(&t1, &mut t1_hub, &hub);
+    // The hub goes down; the terminals sync with each other directly.
+    t1.cashier(8, 5);
+    let mut t2_t1 = Link::new(t1.id());
+    sync(&t2, &mut t2_t1, &t1);
+    same_orders(&t1, &t2);
+    // The hub comes back and gets everything from whichever terminal asks first.
+    let mut t2_hub = Link::new(hub.id());
+    sync(&t2, &mut t2_hub, &hub);
+    assert_eq!(hub.event_count(), t1.event_count());
+    same_orders(&t1, &hub);
+}
+
+#[test]
+fn the_outbox_forgets_what_a_peer_holds() {
+    let a = Node::paired(1);
+    let b = Node::paired(2);
+    let made = a.cashier(9, 6);
+    let waiting = a.store.read(|r| r.outbox_stats()).unwrap();
+    assert_eq!(waiting.waiting, made as u64);
+    let mut link = Link::new(b.id());
+    sync(&a, &mut link, &b);
+    let after = a.store.read(|r| r.outbox_stats()).unwrap();
+    assert_eq!((after.waiting, after.oldest_ms), (0, None));
+    let peers = a.store.read(|r| r.peers()).unwrap();
+    assert_eq!(peers.len(), 1);
+    assert_eq!(peers[0].peer_id, b.id());
+    assert!(peers[0].last_ok_ms.is_some());
+}
+
+#[test]
+fn pages_keep_to_count_and_bytes_and_always_carry_one_event() {
+    let a = Node::paired(1);
+    let made = a.cashier(10, 10);
+    assert!(made > 3);
+    a.store
+        .read(|r| {
+            let mine = r.vector()?;
+            let empty = VersionVector::new();
+            let tiny = Limits {
+                max_events: 100,
+                max_bytes: 1,
+            };
+            let (page, more) = missing(r, &mine, &empty, tiny).unwrap();
+            assert_eq!((page.len(), more), (1, true), "one event, however large");
+            let three = Limits {
+                max_events: 3,
+                max_bytes: 1 << 20,
+            };
+            let (page, more) = missing(r, &mine, &empty, three).unwrap();
+            assert_eq!((page.len(), more), (3, true));
+            let seqs: Vec<u64> = page.iter().map(|e| e.device_seq).collect();
+            assert_eq!(seqs, vec![1, 2, 3], "in sequence order");
+            let (page, more) = missing(r, &mine, &empty, Limits::DEFAULT).unwrap();
+            assert_eq!((page.len(), more), (made, false));
+            let (page, more) = missing(r, &mine, &mine, Limits::DEFAULT).unwrap();
+            assert_eq!((page.len(), more), (0, false));
+            Ok::<_, comanda_store::StoreError>(())
+        })
+        .unwrap();
+}
+
+#[test]
+fn an_answerer_refuses_what_is_not_for_it() {
+    let a = Node::paired(1);
+    let b = Node::paired(2);
+    a.cashier(11, 3);
+    let link = Link::new(b.id());
+    let good = link.request(&a.store).unwrap();
+
+    let mut other_store = good.clone();
+    other_store.store_id = StoreId::new(&SeqIds::new(5));
+    assert!(matches!(
+        answer(&b.store, &other_store),
+        Err(SyncError::WrongStore)
+    ));
+    let mut newer = good.clone();
+    newer.protocol = 2;
+    assert!(matches!(
+        answer(&b.store, &newer),
+        Err(SyncError::Protocol(2))
+    ));
+    let lonely = Node::unpaired(3);
+    assert!(matches!(
+        answer(&lonely.store, &good),
+        Err(SyncError::NotPaired)
+    ));
+    assert!(matches!(
+        Link::new(b.id()).request(&lonely.store),
+        Err(SyncError::NotPaired)
+    ));
+    let err = answer(&lonely.store, &good).unwrap_err();
+    assert_eq!(err.code(), "not_paired");
+
+    // An answer from someone else than the peer asked is not taken.
+    let resp: ExchangeResponse = answer(&b.store, &good).unwrap();
+    let mut wrong = Link::new(DeviceId::new(&SeqIds::new(99)));
+    assert!(matches!(
+        wrong.apply(&a.store, &resp),
+        Err(SyncError::WrongPeer { .. })
+    ));
+}
