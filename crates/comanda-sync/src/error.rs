@@ -26,6 +26,9 @@ pub enum SyncError {
         /// Who answered.
         got: String,
     },
+    /// The runtime is shutting down: the work was not done.
+    #[error("shutting down")]
+    ShuttingDown,
     /// A message breaks the protocol's limits or shape.
     #[error("bad message: {0}")]
     BadMessage(String),
@@ -41,6 +44,7 @@ impl SyncError {
             SyncError::WrongStore => "wrong_store",
             SyncError::WrongPeer { .. } => "wrong_peer",
             SyncError::BadMessage(_) => "bad_message",
+            SyncError::ShuttingDown => "shutting_down",
         }
     }
 }

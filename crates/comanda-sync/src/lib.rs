@@ -5,12 +5,20 @@
 //! - [`exchange`]: [`answer`] for the answering side, [`Link`] for the asking side, and
 //!   [`missing`], what one vector lacks of another.
 //!
-//! Nothing here opens a socket or reads a clock: the transport and the time are the caller's, so
-//! the deterministic simulation runs this very code.
+//! - [`client`]: the asking side as a worker you can step ([`PeerClient`]): backoff with full
+//!   jitter, a circuit breaker, what each failure does;
+//! - [`http`]: the exchange over HTTP (an axum router for the answering side, a reqwest
+//!   [`Transport`](client::Transport) for the asking side).
+//!
+//! `wire` and `exchange` open no socket and read no clock: the deterministic simulation runs
+//! that very code over its simulated network.
 
+pub mod client;
 pub mod error;
 pub mod exchange;
+pub mod http;
 pub mod wire;
 
+pub use client::{Failure, PeerClient, PeerState, Step, Transport};
 pub use error::SyncError;
 pub use exchange::{Limits, Link, Round, answer, missing};
