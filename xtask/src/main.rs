@@ -146,6 +146,8 @@ fn test(_rest: &[String]) -> Result<()> {
                 "comanda-sync",
                 "-p",
                 "comanda-testkit",
+                "-p",
+                "comanda-server",
             ],
             &[("RUSTDOCFLAGS", "-D warnings")],
         )

@@ -23,6 +23,7 @@ mod reads;
 mod schema;
 mod sql;
 mod store;
+pub mod system;
 mod types;
 
 pub use error::StoreError;

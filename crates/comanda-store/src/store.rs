@@ -429,9 +429,9 @@ impl Tx<'_> {
         if held > 0 {
             return Err(StoreError::NotEmpty(held));
         }
-        if pairing.terminal_no == 0 || pairing.terminal_no > MAX_TERMINAL_NO {
+        if pairing.terminal_no > MAX_TERMINAL_NO {
             return Err(StoreError::Corrupt(format!(
-                "terminal number {} is out of range (1 to {MAX_TERMINAL_NO})",
+                "terminal number {} is out of range (0 to {MAX_TERMINAL_NO})",
                 pairing.terminal_no
             )));
         }

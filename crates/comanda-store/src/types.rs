@@ -28,7 +28,8 @@ pub struct Pairing {
     pub store_id: StoreId,
     /// A fresh id for this terminal: a copied disk never shares one with its original.
     pub device_id: DeviceId,
-    /// The terminal's short number in the store (1 to [`MAX_TERMINAL_NO`]).
+    /// The terminal's short number in the store (1 to [`MAX_TERMINAL_NO`]; 0 for a node that
+    /// takes no orders, such as the hub).
     pub terminal_no: u32,
 }
 

@@ -191,3 +191,32 @@ impl EventResult {
         }
     }
 }
+
+/// `POST /v1/pair`: a terminal asks to join the store of a one-time pairing code.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PairRequest {
+    /// The code a manager made (`XXXXX-XXXXX`; case and dashes do not matter).
+    pub code: String,
+    /// What the terminal is called in lists ("Counter 2").
+    pub name: String,
+}
+
+/// The answer to a [`PairRequest`]: who the terminal now is. The token is shown once; the node
+/// that paired it keeps only its hash.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PairResponse {
+    /// [`PROTOCOL_VERSION`] of the pairing node.
+    pub protocol: u32,
+    /// The store joined.
+    pub store_id: StoreId,
+    /// The store's name.
+    pub store_name: String,
+    /// The terminal's new device id.
+    pub device_id: DeviceId,
+    /// Its short number in the store (order numbers start at `terminal_no * 10000 + 1`).
+    pub terminal_no: u32,
+    /// Its bearer token for `/v1/exchange`.
+    pub token: String,
+    /// The pairing node's own device id (the peer to sync with).
+    pub peer: DeviceId,
+}

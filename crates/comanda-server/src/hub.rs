@@ -1,0 +1,445 @@
+//! The hub: the stores it serves (each a comanda-store database of its own, in which the hub is
+//! a node like any terminal), the devices paired to each, and the pairing codes. A node with
+//! many stores is this same code; the cloud will put another storage behind it.
+//!
+//! **Invariant:** a token opens exactly one store, as exactly one device: a device of store A
+//! can read and write nothing of store B, and cannot speak for another device of its own store.
+
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{Arc, LazyLock, Mutex, MutexGuard, PoisonError};
+
+use comanda_domain::clock::Clock;
+use comanda_domain::ids::{DeviceId, IdSource, StoreId};
+use comanda_store::{Pairing, Store};
+use comanda_sync::SyncError;
+use comanda_sync::http::{Authority, Grant};
+use comanda_sync::wire::{PROTOCOL_VERSION, PairRequest, PairResponse};
+use include_dir::{Dir, include_dir};
+use rusqlite::{Connection, OptionalExtension, params};
+use rusqlite_migration::Migrations;
+use serde::Serialize;
+
+use crate::error::HubError;
+use crate::secrets;
+
+static MIGRATION_DIR: Dir<'static> = include_dir!("$CARGO_MANIFEST_DIR/../../migrations/server");
+
+static MIGRATIONS: LazyLock<Result<Migrations<'static>, String>> =
+    LazyLock::new(|| Migrations::from_directory(&MIGRATION_DIR).map_err(|e| e.to_string()));
+
+/// How long a pairing code lasts unless the admin says otherwise.
+pub const CODE_TTL_MS: u64 = 15 * 60 * 1000;
+/// Wrong pairing codes allowed per minute before pairing waits.
+pub const PAIR_FAILURES_PER_MINUTE: u32 = 10;
+/// The longest name a device may give itself.
+pub const MAX_NAME: usize = 60;
+
+/// A store the hub serves.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct StoreInfo {
+    /// Its id.
+    pub store_id: StoreId,
+    /// Its name.
+    pub name: String,
+    /// The hub's own device id in it.
+    pub hub_device_id: DeviceId,
+}
+
+/// A device paired to a store.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct DeviceInfo {
+    /// Its id.
+    pub device_id: DeviceId,
+    /// Its store.
+    pub store_id: StoreId,
+    /// Its name.
+    pub name: String,
+    /// Its terminal number.
+    pub terminal_no: u32,
+    /// When it was paired (ms).
+    pub paired_ms: u64,
+    /// When it was revoked, if it was.
+    pub revoked_ms: Option<u64>,
+    /// When it last exchanged (ms).
+    pub last_seen_ms: Option<u64>,
+}
+
+/// Counters for `/metrics`.
+#[derive(Debug, Default)]
+pub struct Counters {
+    /// Exchanges answered.
+    pub exchanges: AtomicU64,
+    /// Events received in exchanges.
+    pub events_in: AtomicU64,
+    /// Events sent in exchanges.
+    pub events_out: AtomicU64,
+    /// Pairings made.
+    pub pairings: AtomicU64,
+    /// Wrong pairing codes.
+    pub pair_failures: AtomicU64,
+}
+
+/// The hub. Share it behind an `Arc`.
+pub struct Hub {
+    data_dir: PathBuf,
+    db: Mutex<Connection>,
+    stores: Mutex<HashMap<StoreId, Arc<Store>>>,
+    clock: Arc<dyn Clock>,
+    ids: Arc<dyn IdSource>,
+    /// Wrong pairing codes: (minute, count).
+    pair_failures: Mutex<(u64, u32)>,
+    /// What `/metrics` reports.
+    pub counters: Counters,
+}
+
+impl std::fmt::Debug for Hub {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Hub")
+            .field("data_dir", &self.data_dir)
+            .finish()
+    }
+}
+
+fn int(v: u64) -> i64 {
+    i64::try_from(v).unwrap_or(i64::MAX)
+}
+
+fn parse<T: std::str::FromStr>(s: &str, what: &str) -> Result<T, HubError> {
+    s.parse()
+        .map_err(|_| HubError::Setup(format!("bad {what} in the server database: {s:?}")))
+}
+
+impl Hub {
+    /// Opens (creating) the hub's data directory: `server.sqlite` and `stores/`.
+    pub fn open(
+        data_dir: &Path,
+        clock: Arc<dyn Clock>,
+        ids: Arc<dyn IdSource>,
+    ) -> Result<Hub, HubError> {
+        std::fs::create_dir_all(data_dir.join("stores"))
+            .map_err(|e| HubError::Setup(format!("creating {}: {e}", data_dir.display())))?;
+        let mut db = Connection::open(data_dir.join("server.sqlite"))?;
+        db.busy_timeout(std::time::Duration::from_secs(5))?;
+        db.pragma_update_and_check(None, "journal_mode", "WAL", |_| Ok(()))?;
+        db.pragma_update(None, "synchronous", "FULL")?;
+        db.pragma_update(None, "foreign_keys", "ON")?;
+        match &*MIGRATIONS {
+            Ok(m) => m.to_latest(&mut db)?,
+            Err(e) => return Err(HubError::Setup(format!("embedded migrations: {e}"))),
+        }
+        Ok(Hub {
+            data_dir: data_dir.to_owned(),
+            db: Mutex::new(db),
+            stores: Mutex::default(),
+            clock,
+            ids,
+            pair_failures: Mutex::default(),
+            counters: Counters::default(),
+        })
+    }
+
+    fn db(&self) -> MutexGuard<'_, Connection> {
+        self.db.lock().unwrap_or_else(PoisonError::into_inner)
+    }
+
+    fn store_path(&self, id: StoreId) -> PathBuf {
+        self.data_dir.join("stores").join(format!("{id}.sqlite"))
+    }
+
+    /// Creates a store, with the hub as its first node.
+    pub fn create_store(&self, name: &str) -> Result<StoreInfo, HubError> {
+        let name = name.trim();
+        if name.is_empty() || name.chars().count() > MAX_NAME {
+            return Err(HubError::BadRequest(format!(
+                "a store's name has 1 to {MAX_NAME} characters"
+            )));
+        }
+        let store_id = StoreId::new(&*self.ids);
+        let hub_device_id = DeviceId::new(&*self.ids);
+        let store = Store::open(
+            &self.store_path(store_id),
+            self.clock.clone(),
+            self.ids.clone(),
+        )?;
+        store.write(|tx| {
+            tx.pair(&Pairing {
+                store_id,
+                device_id: hub_device_id,
+                terminal_no: 0,
+            })
+        })?;
+        self.db().execute(
+            "INSERT INTO stores (store_id, name, hub_device_id, created_ms) VALUES (?1, ?2, ?3, ?4)",
+            params![
+                store_id.to_string(),
+                name,
+                hub_device_id.to_string(),
+                int(self.clock.now_ms())
+            ],
+        )?;
+        self.lock_stores().insert(store_id, Arc::new(store));
+        Ok(StoreInfo {
+            store_id,
+            name: name.to_owned(),
+            hub_device_id,
+        })
+    }
+
+    fn lock_stores(&self) -> MutexGuard<'_, HashMap<StoreId, Arc<Store>>> {
+        self.stores.lock().unwrap_or_else(PoisonError::into_inner)
+    }
+
+    /// Every store served.
+    pub fn stores(&self) -> Result<Vec<StoreInfo>, HubError> {
+        let rows: Vec<(String, String, String)> = self
+            .db()
+            .prepare("SELECT store_id, name, hub_device_id FROM stores ORDER BY created_ms")?
+            .query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?
+            .collect::<Result<_, _>>()?;
+        rows.into_iter()
+            .map(|(id, name, hub)| {
+                Ok(StoreInfo {
+                    store_id: parse(&id, "store id")?,
+                    name,
+                    hub_device_id: parse(&hub, "device id")?,
+                })
+            })
+            .collect()
+    }
+
+    /// The hub's node of a store (opened on first use).
+    pub fn store(&self, id: StoreId) -> Result<Arc<Store>, HubError> {
+        if let Some(s) = self.lock_stores().get(&id) {
+            return Ok(s.clone());
+        }
+        let known: Option<String> = self
+            .db()
+            .query_row(
+                "SELECT store_id FROM stores WHERE store_id = ?1",
+                [id.to_string()],
+                |r| r.get(0),
+            )
+            .optional()?;
+        if known.is_none() {
+            return Err(HubError::NotFound(format!("store {id}")));
+        }
+        let store = Arc::new(Store::open(
+            &self.store_path(id),
+            self.clock.clone(),
+            self.ids.clone(),
+        )?);
+        Ok(self.lock_stores().entry(id).or_insert(store).clone())
+    }
+
+    /// Makes a one-time pairing code for `store`, valid for `ttl_ms`. Returns the code; only its
+    /// hash is kept.
+    pub fn make_code(&self, store: StoreId, ttl_ms: u64) -> Result<String, HubError> {
+        self.store(store)?;
+        let code = secrets::new_code()?;
+        let now = self.clock.now_ms();
+        self.db().execute(
+            "INSERT INTO pairing_codes (code_hash, store_id, created_ms, expires_ms)
+             VALUES (?1, ?2, ?3, ?4)",
+            params![
+                secrets::hash(&secrets::normalise_code(&code)),
+                store.to_string(),
+                int(now),
+                int(now.saturating_add(ttl_ms))
+            ],
+        )?;
+        Ok(code)
+    }
+
+    /// Pairs a device with the store of a one-time code: a fresh device id, the next terminal
+    /// number, a token (returned once, kept as a hash). Wrong codes are limited per minute.
+    pub fn pair(&self, req: &PairRequest) -> Result<PairResponse, HubError> {
+        let name = req.name.trim();
+        if name.is_empty() || name.chars().count() > MAX_NAME {
+            return Err(HubError::BadRequest(format!(
+                "a device's name has 1 to {MAX_NAME} characters"
+            )));
+        }
+        let now = self.clock.now_ms();
+        let minute = now / 60_000;
+        {
+            let f = self
+                .pair_failures
+                .lock()
+                .unwrap_or_else(PoisonError::into_inner);
+            if f.0 == minute && f.1 >= PAIR_FAILURES_PER_MINUTE {
+                return Err(HubError::TooManyAttempts);
+            }
+        }
+        let code_hash = secrets::hash(&secrets::normalise_code(&req.code));
+        let token = secrets::new_token()?;
+        let device_id = DeviceId::new(&*self.ids);
+        let mut db = self.db();
+        let tx = db.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
+        let found: Option<(String, i64, Option<i64>)> = tx
+            .query_row(
+                "SELECT store_id, expires_ms, used_ms FROM pairing_codes WHERE code_hash = ?1",
+                [&code_hash],
+                |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
+            )
+            .optional()?;
+        let store_id = match found {
+            Some((store, expires, None)) if expires >= int(now) => store,
+            _ => {
+                drop(tx);
+                drop(db);
+                let mut f = self
+                    .pair_failures
+                    .lock()
+                    .unwrap_or_else(PoisonError::into_inner);
+                if f.0 != minute {
+                    *f = (minute, 0);
+                }
+                f.1 += 1;
+                self.counters.pair_failures.fetch_add(1, Ordering::Relaxed);
+                return Err(HubError::BadCode);
+            }
+        };
+        let (store_name, hub, terminal_no): (String, String, i64) = tx.query_row(
+            "SELECT name, hub_device_id, next_terminal_no FROM stores WHERE store_id = ?1",
+            [&store_id],
+            |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
+        )?;
+        tx.execute(
+            "UPDATE stores SET next_terminal_no = next_terminal_no + 1 WHERE store_id = ?1",
+            [&store_id],
+        )?;
+        tx.execute(
+            "INSERT INTO devices (device_id, store_id, name, terminal_no, token_hash, paired_ms)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+            params![
+                device_id.to_string(),
+                store_id,
+                name,
+                terminal_no,
+                secrets::hash(&token),
+                int(now)
+            ],
+        )?;
+        tx.execute(
+            "UPDATE pairing_codes SET used_ms = ?2, used_by = ?3 WHERE code_hash = ?1",
+            params![code_hash, int(now), device_id.to_string()],
+        )?;
+        tx.commit()?;
+        self.counters.pairings.fetch_add(1, Ordering::Relaxed);
+        tracing::info!(store = %store_id, device = %device_id, terminal_no, "device paired");
+        Ok(PairResponse {
+            protocol: PROTOCOL_VERSION,
+            store_id: parse(&store_id, "store id")?,
+            store_name,
+            device_id,
+            terminal_no: u32::try_from(terminal_no)
+                .map_err(|_| HubError::Setup("terminal number out of range".into()))?,
+            token,
+            peer: parse(&hub, "device id")?,
+        })
+    }
+
+    /// The devices of a store (every store when `None`), revoked ones too.
+    pub fn devices(&self, store: Option<StoreId>) -> Result<Vec<DeviceInfo>, HubError> {
+        type Row = (String, String, String, i64, i64, Option<i64>, Option<i64>);
+        let rows: Vec<Row> = self
+            .db()
+            .prepare(
+                "SELECT device_id, store_id, name, terminal_no, paired_ms, revoked_ms, last_seen_ms
+                 FROM devices WHERE ?1 IS NULL OR store_id = ?1 ORDER BY store_id, terminal_no",
+            )?
+            .query_map([store.map(|s| s.to_string())], |r| {
+                Ok((
+                    r.get(0)?,
+                    r.get(1)?,
+                    r.get(2)?,
+                    r.get(3)?,
+                    r.get(4)?,
+                    r.get(5)?,
+                    r.get(6)?,
+                ))
+            })?
+            .collect::<Result<_, _>>()?;
+        rows.into_iter()
+            .map(|(d, s, name, no, paired, revoked, seen)| {
+                Ok(DeviceInfo {
+                    device_id: parse(&d, "device id")?,
+                    store_id: parse(&s, "store id")?,
+                    name,
+                    terminal_no: u32::try_from(no).unwrap_or(0),
+                    paired_ms: u64::try_from(paired).unwrap_or(0),
+                    revoked_ms: revoked.map(|v| u64::try_from(v).unwrap_or(0)),
+                    last_seen_ms: seen.map(|v| u64::try_from(v).unwrap_or(0)),
+                })
+            })
+            .collect()
+    }
+
+    /// Revokes a device: its token opens nothing from now on.
+    pub fn revoke(&self, device: DeviceId) -> Result<(), HubError> {
+        let n = self.db().execute(
+            "UPDATE devices SET revoked_ms = ?2 WHERE device_id = ?1 AND revoked_ms IS NULL",
+            params![device.to_string(), int(self.clock.now_ms())],
+        )?;
+        if n == 0 {
+            return Err(HubError::NotFound(format!("paired device {device}")));
+        }
+        Ok(())
+    }
+
+    /// True when the hub's database answers and every store it lists opens.
+    pub fn ready(&self) -> Result<(), HubError> {
+        for s in self.stores()? {
+            self.store(s.store_id)?;
+        }
+        Ok(())
+    }
+}
+
+impl Authority for Hub {
+    fn authenticate(&self, token: &str) -> Result<Option<Grant>, SyncError> {
+        let found: Option<(String, String)> = self
+            .db()
+            .query_row(
+                "SELECT device_id, store_id FROM devices
+                 WHERE token_hash = ?1 AND revoked_ms IS NULL",
+                [secrets::hash(token)],
+                |r| Ok((r.get(0)?, r.get(1)?)),
+            )
+            .optional()
+            .map_err(|e| SyncError::Store(comanda_store::StoreError::Sqlite(e)))?;
+        let Some((device, store)) = found else {
+            return Ok(None);
+        };
+        let device_id: DeviceId = device
+            .parse()
+            .map_err(|_| SyncError::BadMessage("bad device id in the server database".into()))?;
+        let store_id: StoreId = store
+            .parse()
+            .map_err(|_| SyncError::BadMessage("bad store id in the server database".into()))?;
+        let store = self.store(store_id).map_err(|e| match e {
+            HubError::Store(s) => SyncError::Store(s),
+            other => SyncError::BadMessage(other.to_string()),
+        })?;
+        Ok(Some(Grant { store, device_id }))
+    }
+
+    fn exchanged(&self, device: DeviceId, took: usize, sent: usize) {
+        self.counters.exchanges.fetch_add(1, Ordering::Relaxed);
+        self.counters
+            .events_in
+            .fetch_add(took as u64, Ordering::Relaxed);
+        self.counters
+            .events_out
+            .fetch_add(sent as u64, Ordering::Relaxed);
+        let seen = self.db().execute(
+            "UPDATE devices SET last_seen_ms = ?2 WHERE device_id = ?1",
+            params![device.to_string(), int(self.clock.now_ms())],
+        );
+        if let Err(e) = seen {
+            tracing::warn!(%device, error = %e, "could not record last seen");
+        }
+    }
+}

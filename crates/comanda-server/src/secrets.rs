@@ -1,0 +1,70 @@
+//! Tokens and pairing codes: random from the operating system, stored only as SHA-256 hashes.
+
+use sha2::{Digest, Sha256};
+
+use crate::error::HubError;
+
+fn random<const N: usize>() -> Result<[u8; N], HubError> {
+    let mut buf = [0u8; N];
+    getrandom::fill(&mut buf).map_err(|e| HubError::Setup(format!("no randomness: {e}")))?;
+    Ok(buf)
+}
+
+/// A device token: 256 random bits, as `cmd_` and 64 hex digits.
+pub fn new_token() -> Result<String, HubError> {
+    Ok(format!("cmd_{}", hex::encode(random::<32>()?)))
+}
+
+/// Crockford's base32 alphabet: no I, L, O or U to misread.
+const ALPHABET: &[u8; 32] = b"0123456789ABCDEFGHJKMNPQRSTVWXYZ";
+
+/// A pairing code: 50 random bits as `XXXXX-XXXXX`, easy to read out and type.
+pub fn new_code() -> Result<String, HubError> {
+    let bytes = random::<8>()?;
+    let mut n = u64::from_le_bytes(bytes);
+    let mut out = String::with_capacity(11);
+    for i in 0..10 {
+        if i == 5 {
+            out.push('-');
+        }
+        out.push(char::from(ALPHABET[(n & 31) as usize]));
+        n >>= 5;
+    }
+    Ok(out)
+}
+
+/// A code as typed, normalised: capitals, no dashes or spaces, and the letters people confuse
+/// read as the digits they look like.
+pub fn normalise_code(code: &str) -> String {
+    code.chars()
+        .filter(|c| !matches!(c, '-' | ' '))
+        .map(|c| match c.to_ascii_uppercase() {
+            'O' => '0',
+            'I' | 'L' => '1',
+            other => other,
+        })
+        .collect()
+}
+
+/// The SHA-256 of a secret, in hex.
+pub fn hash(secret: &str) -> String {
+    hex::encode(Sha256::digest(secret.as_bytes()))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn codes_read_back_whatever_the_case_and_dashes() {
+        let code = new_code().unwrap();
+        assert_eq!(code.len(), 11);
+        assert_eq!(&code[5..6], "-");
+        let typed = code.to_lowercase().replace('-', " ");
+        assert_eq!(normalise_code(&typed), code.replace('-', ""));
+        assert_ne!(new_code().unwrap(), code);
+        let token = new_token().unwrap();
+        assert_eq!(token.len(), 68);
+        assert_eq!(hash(&token).len(), 64);
+    }
+}

@@ -1,0 +1,284 @@
+//! The hub on a real port: pairing with one-time codes, the walls between stores and devices,
+//! two terminals converging through it over HTTP, its health and metrics.
+
+use std::sync::Arc;
+
+use comanda_domain::clock::ManualClock;
+use comanda_domain::ids::SeqIds;
+use comanda_server::Hub;
+use comanda_store::{Pairing, Store};
+use comanda_sync::http::HttpTransport;
+use comanda_sync::wire::PairResponse;
+use comanda_sync::{Link, PeerClient, Step};
+use comanda_testkit::actions;
+use comanda_testkit::rng::Rng;
+use serde_json::{Value, json};
+use tempfile::TempDir;
+
+struct Running {
+    _dir: TempDir,
+    hub: Arc<Hub>,
+    url: String,
+    clock: Arc<ManualClock>,
+    http: reqwest::Client,
+}
+
+async fn start() -> Running {
+    let dir = tempfile::tempdir().unwrap();
+    let clock = Arc::new(ManualClock::new(1_780_000_000_000));
+    let hub = Arc::new(Hub::open(dir.path(), clock.clone(), Arc::new(SeqIds::new(500))).unwrap());
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let url = format!("http://{}", listener.local_addr().unwrap());
+    let app = comanda_server::routes::router(hub.clone());
+    tokio::spawn(async move { axum::serve(listener, app).await });
+    Running {
+        _dir: dir,
+        hub,
+        url,
+        clock,
+        http: reqwest::Client::new(),
+    }
+}
+
+impl Running {
+    async fn post(&self, path: &str, body: &Value) -> (u16, Value) {
+        let r = self
+            .http
+            .post(format!("{}{path}", self.url))
+            .json(body)
+            .send()
+            .await
+            .unwrap();
+        (r.status().as_u16(), r.json().await.unwrap_or(Value::Null))
+    }
+
+    async fn pair(&self, code: &str, name: &str) -> PairResponse {
+        let (status, body) = self
+            .post("/v1/pair", &json!({"code": code, "name": name}))
+            .await;
+        assert_eq!(status, 200, "{body}");
+        serde_json::from_value(body).unwrap()
+    }
+}
+
+/// A terminal: its own store file, paired with what the hub answered.
+struct Terminal {
+    _dir: TempDir,
+    store: Arc<Store>,
+    ids: Arc<SeqIds>,
+    pairing: PairResponse,
+}
+
+fn terminal(pairing: PairResponse, seed: u64, clock: &Arc<ManualClock>) -> Terminal {
+    let dir = tempfile::tempdir().unwrap();
+    let ids = Arc::new(SeqIds::new(seed));
+    let store = Store::open(&dir.path().join("t.db"), clock.clone(), ids.clone()).unwrap();
+    store
+        .write(|tx| {
+            tx.pair(&Pairing {
+                store_id: pairing.store_id,
+                device_id: pairing.device_id,
+                terminal_no: pairing.terminal_no,
+            })
+        })
+        .unwrap();
+    Terminal {
+        _dir: dir,
+        store: Arc::new(store),
+        ids,
+        pairing,
+    }
+}
+
+async fn sync(t: &Terminal, url: &str) {
+    let transport = HttpTransport::new(&t.pairing.token).unwrap();
+    let mut client = PeerClient::new(t.pairing.peer, url, 1);
+    for _ in 0..100 {
+        match client.step(&t.store, &transport, 0).await.unwrap() {
+            Step::Exchanged { more: false, .. } => return,
+            Step::Exchanged { .. } => {}
+            other => panic!("{other:?}"),
+        }
+    }
+    panic!("no end");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn two_terminals_paired_with_codes_see_each_others_orders_through_the_hub() {
+    let s = start().await;
+    let store = s.hub.create_store("Bistro").unwrap();
+    let code1 = s.hub.make_code(store.store_id, 60_000).unwrap();
+    let code2 = s.hub.make_code(store.store_id, 60_000).unwrap();
+    // Typed in lower case with a space: still the code.
+    let p1 = s
+        .pair(&code1.to_lowercase().replace('-', " "), "Counter 1")
+        .await;
+    let p2 = s.pair(&code2, "Bar").await;
+    assert_eq!((p1.terminal_no, p2.terminal_no), (1, 2));
+    assert_eq!(p1.store_id, store.store_id);
+    assert_eq!(p1.peer, store.hub_device_id);
+    assert_ne!(p1.device_id, p2.device_id);
+    assert_ne!(p1.token, p2.token);
+
+    let t1 = terminal(p1, 1, &s.clock);
+    let t2 = terminal(p2, 2, &s.clock);
+    let mut rng = Rng::new(5);
+    for _ in 0..10 {
+        actions::act(&t1.store, &*t1.ids, &mut rng).unwrap();
+        actions::act(&t2.store, &*t2.ids, &mut rng).unwrap();
+    }
+    sync(&t1, &s.url).await;
+    sync(&t2, &s.url).await;
+    sync(&t1, &s.url).await;
+    let orders = |t: &Terminal| {
+        t.store
+            .read(|r| r.list_orders(&comanda_store::OrderFilter::all(1_000)))
+            .unwrap()
+    };
+    let (o1, o2) = (orders(&t1), orders(&t2));
+    assert_eq!(o1, o2);
+    // Numbers carry the terminal: 1xxxx from the counter, 2xxxx from the bar, never the same.
+    assert!(o1.iter().any(|o| o.number / 10_000 == 1));
+    assert!(o1.iter().any(|o| o.number / 10_000 == 2));
+    let mut numbers: Vec<u32> = o1.iter().map(|o| o.number).collect();
+    numbers.dedup();
+    assert_eq!(numbers.len(), o1.len());
+    let hub_store = s.hub.store(store.store_id).unwrap();
+    assert_eq!(
+        hub_store.read(|r| r.vector()).unwrap(),
+        t1.store.read(|r| r.vector()).unwrap()
+    );
+    let devices = s.hub.devices(Some(store.store_id)).unwrap();
+    assert_eq!(devices.len(), 2);
+    assert!(devices.iter().all(|d| d.last_seen_ms.is_some()));
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_pairing_code_is_single_use_expiring_and_guessing_is_limited() {
+    let s = start().await;
+    let store = s.hub.create_store("Bistro").unwrap();
+    let code = s.hub.make_code(store.store_id, 60_000).unwrap();
+    s.pair(&code, "Counter").await;
+    let (status, body) = s
+        .post("/v1/pair", &json!({"code": code, "name": "Again"}))
+        .await;
+    assert_eq!((status, body["code"].as_str()), (403, Some("bad_code")));
+    let late = s.hub.make_code(store.store_id, 60_000).unwrap();
+    s.clock.advance(60_001);
+    let (status, _) = s
+        .post("/v1/pair", &json!({"code": late, "name": "Late"}))
+        .await;
+    assert_eq!(status, 403, "expired");
+    let (status, body) = s.post("/v1/pair", &json!({"code": 5})).await;
+    assert_eq!((status, body["code"].as_str()), (400, Some("bad_request")));
+    let (status, _) = s
+        .post("/v1/pair", &json!({"code": "AAAAA-AAAAA", "name": ""}))
+        .await;
+    assert_eq!(status, 400, "a name is needed");
+    // Guessing: after ten wrong codes in a minute, even a right one waits.
+    s.clock.advance(60_000);
+    let good = s.hub.make_code(store.store_id, 600_000).unwrap();
+    for i in 0..10 {
+        let (status, _) = s
+            .post(
+                "/v1/pair",
+                &json!({"code": format!("ZZZZZ-ZZZ{i:02}"), "name": "x"}),
+            )
+            .await;
+        assert_eq!(status, 403);
+    }
+    let r = s
+        .http
+        .post(format!("{}/v1/pair", s.url))
+        .json(&json!({"code": good, "name": "Counter"}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 429);
+    assert_eq!(r.headers()["retry-after"], "60");
+    s.clock.advance(60_000);
+    s.pair(&good, "Counter").await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_device_of_one_store_reads_and_writes_nothing_of_another() {
+    let s = start().await;
+    let a = s.hub.create_store("A").unwrap();
+    let b = s.hub.create_store("B").unwrap();
+    let pa = s
+        .pair(&s.hub.make_code(a.store_id, 60_000).unwrap(), "A1")
+        .await;
+    let pb = s
+        .pair(&s.hub.make_code(b.store_id, 60_000).unwrap(), "B1")
+        .await;
+    let ta = terminal(pa, 1, &s.clock);
+    let tb = terminal(pb, 2, &s.clock);
+    let mut rng = Rng::new(9);
+    for _ in 0..5 {
+        actions::act(&tb.store, &*tb.ids, &mut rng).unwrap();
+    }
+    sync(&tb, &s.url).await;
+    let exchange = |token: &str, body: Value| {
+        s.http
+            .post(format!("{}/v1/exchange", s.url))
+            .bearer_auth(token)
+            .json(&body)
+            .send()
+    };
+    // A's token, asking as A, in store B: refused.
+    let mut req = Link::new(b.hub_device_id).request(&ta.store).unwrap();
+    req.store_id = b.store_id;
+    let r = exchange(&ta.pairing.token, serde_json::to_value(&req).unwrap())
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 403);
+    let body: Value = r.json().await.unwrap();
+    assert_eq!(body["code"], "wrong_store");
+    // A's token speaking as B's device: refused.
+    let req = Link::new(b.hub_device_id).request(&tb.store).unwrap();
+    let r = exchange(&ta.pairing.token, serde_json::to_value(&req).unwrap())
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 403);
+    // A's own exchange with its store sees none of B's events.
+    sync(&ta, &s.url).await;
+    assert_eq!(ta.store.read(|r| r.event_count()).unwrap(), 0);
+    // Revoked: the token opens nothing.
+    s.hub.revoke(tb.pairing.device_id).unwrap();
+    let req = Link::new(b.hub_device_id).request(&tb.store).unwrap();
+    let r = exchange(&tb.pairing.token, serde_json::to_value(&req).unwrap())
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 401);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn health_readiness_and_metrics_answer() {
+    let s = start().await;
+    let store = s.hub.create_store("Bistro").unwrap();
+    let p = s
+        .pair(&s.hub.make_code(store.store_id, 60_000).unwrap(), "C")
+        .await;
+    let t = terminal(p, 1, &s.clock);
+    let mut rng = Rng::new(2);
+    let mut made = 0;
+    for _ in 0..4 {
+        made += actions::act(&t.store, &*t.ids, &mut rng).unwrap().len();
+    }
+    sync(&t, &s.url).await;
+    let get = |path: &str| s.http.get(format!("{}{path}", s.url)).send();
+    assert_eq!(get("/healthz").await.unwrap().status(), 200);
+    assert_eq!(get("/readyz").await.unwrap().status(), 200);
+    let metrics = get("/metrics").await.unwrap().text().await.unwrap();
+    assert!(metrics.contains("comanda_exchanges_total "), "{metrics}");
+    assert!(metrics.contains("comanda_pairings_total 1"), "{metrics}");
+    let held = format!(
+        "comanda_events_held{{store=\"{}\",device=\"{}\"}} {made}",
+        store.store_id, t.pairing.device_id
+    );
+    assert!(metrics.contains(&held), "{held}\n{metrics}");
+    let r = get("/nowhere").await.unwrap();
+    assert_eq!(r.status(), 404);
+    let body: Value = r.json().await.unwrap();
+    assert_eq!(body["code"], "not_found");
+}
