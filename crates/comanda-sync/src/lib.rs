@@ -8,7 +8,7 @@
 //! - [`client`]: the asking side as a worker you can step ([`PeerClient`]): backoff with full
 //!   jitter, a circuit breaker, what each failure does;
 //! - [`http`]: the exchange over HTTP (an axum router for the answering side, a reqwest
-//!   [`Transport`](client::Transport) for the asking side).
+//!   [`Transport`] for the asking side).
 //!
 //! `wire` and `exchange` open no socket and read no clock: the deterministic simulation runs
 //! that very code over its simulated network.
