@@ -32,5 +32,5 @@ pub use reads::Reader;
 pub use store::{PROJECTION_VERSION, Store, Tx};
 pub use types::{
     DeadLetter, DeviceInfo, HeldWhy, Ingested, MAX_TERMINAL_NO, OrderFilter, OrderRecord,
-    OrderSummary, OutboxStats, Outcome, Pairing, PeerRecord, RefusalCode,
+    OrderSummary, OutboxStats, Outcome, Pairing, PeerRecord, RefusalCode, SyncPeer,
 };

@@ -8,7 +8,7 @@ use rusqlite::{Connection, params};
 use crate::error::StoreError;
 use crate::sql::{int, parse, uint};
 use crate::store::Tx;
-use crate::types::PeerRecord;
+use crate::types::{PeerRecord, SyncPeer};
 
 impl Tx<'_> {
     /// Records a successful exchange with `peer`: what it holds (`vector`, written as given, and
@@ -43,6 +43,24 @@ impl Tx<'_> {
         Ok(())
     }
 
+    /// Sets a peer this terminal asks for exchanges: where it answers, its name and the token it
+    /// gave this terminal.
+    pub fn set_sync_peer(&mut self, peer: &SyncPeer) -> Result<(), StoreError> {
+        self.tx
+            .prepare_cached(
+                "INSERT INTO peers (peer_id, vector, address, name, token) VALUES (?1, '{}', ?2, ?3, ?4)
+                 ON CONFLICT (peer_id) DO UPDATE SET address = excluded.address,
+                     name = excluded.name, token = excluded.token",
+            )?
+            .execute(params![
+                peer.peer_id.to_string(),
+                peer.address,
+                peer.name,
+                peer.token
+            ])?;
+        Ok(())
+    }
+
     /// Records a failed exchange with `peer` (kept beside what it last held).
     pub fn record_peer_failure(&mut self, peer: DeviceId, error: &str) -> Result<(), StoreError> {
         let now = int(self.clock.now_ms(), "now")?;
@@ -59,40 +77,49 @@ impl Tx<'_> {
 }
 
 pub(crate) fn peers(conn: &Connection) -> Result<Vec<PeerRecord>, StoreError> {
-    type Row = (
-        String,
-        String,
-        Option<i64>,
-        Option<String>,
-        Option<i64>,
-        Option<i64>,
-    );
-    let rows: Vec<Row> = conn
-        .prepare_cached(
-            "SELECT peer_id, vector, last_ok_ms, last_error, last_error_ms, skew_ms
-             FROM peers ORDER BY peer_id",
-        )?
-        .query_map([], |r| {
-            Ok((
-                r.get(0)?,
-                r.get(1)?,
-                r.get(2)?,
-                r.get(3)?,
-                r.get(4)?,
-                r.get(5)?,
-            ))
-        })?
-        .collect::<Result<_, _>>()?;
-    rows.into_iter()
-        .map(|(id, vector, ok, err, err_ms, skew)| {
-            Ok(PeerRecord {
-                peer_id: parse(&id, "peer id")?,
-                vector,
-                last_ok_ms: ok.map(|v| uint(v, "last_ok_ms")).transpose()?,
-                last_error: err,
-                last_error_ms: err_ms.map(|v| uint(v, "last_error_ms")).transpose()?,
-                skew_ms: skew,
-            })
-        })
-        .collect()
+    let mut stmt = conn.prepare_cached(
+        "SELECT peer_id, vector, last_ok_ms, last_error, last_error_ms, skew_ms, address, name
+         FROM peers ORDER BY peer_id",
+    )?;
+    let mut rows = stmt.query([])?;
+    let mut out = Vec::new();
+    while let Some(r) = rows.next()? {
+        let id: String = r.get(0)?;
+        out.push(PeerRecord {
+            peer_id: parse(&id, "peer id")?,
+            vector: r.get(1)?,
+            last_ok_ms: r
+                .get::<_, Option<i64>>(2)?
+                .map(|v| uint(v, "last_ok_ms"))
+                .transpose()?,
+            last_error: r.get(3)?,
+            last_error_ms: r
+                .get::<_, Option<i64>>(4)?
+                .map(|v| uint(v, "last_error_ms"))
+                .transpose()?,
+            skew_ms: r.get(5)?,
+            address: r.get(6)?,
+            name: r.get(7)?,
+        });
+    }
+    Ok(out)
+}
+
+pub(crate) fn sync_peers(conn: &Connection) -> Result<Vec<SyncPeer>, StoreError> {
+    let mut stmt = conn.prepare_cached(
+        "SELECT peer_id, address, coalesce(name, ''), token FROM peers
+         WHERE address IS NOT NULL AND token IS NOT NULL ORDER BY peer_id",
+    )?;
+    let mut rows = stmt.query([])?;
+    let mut out = Vec::new();
+    while let Some(r) = rows.next()? {
+        let id: String = r.get(0)?;
+        out.push(SyncPeer {
+            peer_id: parse(&id, "peer id")?,
+            address: r.get(1)?,
+            name: r.get(2)?,
+            token: r.get(3)?,
+        });
+    }
+    Ok(out)
 }

@@ -100,6 +100,24 @@ macro_rules! read_methods {
             pub fn peers(&self) -> Result<Vec<$crate::PeerRecord>, $crate::StoreError> {
                 $crate::peers::peers(self.conn())
             }
+            /// The peers this terminal asks for exchanges (set at pairing), with their tokens.
+            pub fn sync_peers(&self) -> Result<Vec<$crate::SyncPeer>, $crate::StoreError> {
+                $crate::peers::sync_peers(self.conn())
+            }
+            /// How many events are held in the log without being projected (`newer`: from a
+            /// newer version; `refused`: a payload that does not match its kind).
+            pub fn held_counts(&self) -> Result<(u64, u64), $crate::StoreError> {
+                let (newer, refused): (i64, i64) = self.conn().query_row(
+                    "SELECT count(*) FILTER (WHERE why = 'newer'),
+                            count(*) FILTER (WHERE why = 'refused') FROM held_events",
+                    [],
+                    |r| Ok((r.get(0)?, r.get(1)?)),
+                )?;
+                Ok((
+                    $crate::sql::uint(newer, "held")?,
+                    $crate::sql::uint(refused, "held")?,
+                ))
+            }
             /// How many events wait aside for being stamped past the drift bound.
             pub fn deferred_count(&self) -> Result<u64, $crate::StoreError> {
                 let n: i64 =

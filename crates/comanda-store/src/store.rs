@@ -198,6 +198,37 @@ impl Store {
         }
     }
 
+    /// Moves everything this terminal holds into an archive file and empties it, ready to pair:
+    /// the archive is a complete copy of the database (`VACUUM INTO`), written before anything
+    /// is deleted, so events never synced are kept, never thrown away. Returns how many events
+    /// went into the archive. Refuses an `archive` path that already exists.
+    pub fn archive_and_clear(&self, archive: &Path) -> Result<u64, StoreError> {
+        if archive.exists() {
+            return Err(StoreError::Corrupt(format!(
+                "the archive {} already exists",
+                archive.display()
+            )));
+        }
+        let mut conn = lock(&self.writer)?;
+        conn.execute("VACUUM INTO ?1", [archive.display().to_string()])?;
+        let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+        let held = reads::event_count(&tx)?;
+        tx.execute_batch(
+            "DELETE FROM held_events; DELETE FROM approvals; DELETE FROM outbox;
+             DELETE FROM order_lines; DELETE FROM orders; DELETE FROM projections;
+             DELETE FROM entity_ids; DELETE FROM dead_letters; DELETE FROM future_events;
+             DELETE FROM peers; DELETE FROM events;
+             UPDATE device SET last_seq = 0, next_order_number = 1;",
+        )?;
+        tx.commit()?;
+        self.cache
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .clear();
+        tracing::warn!(events = held, archive = %archive.display(), "terminal emptied into an archive");
+        Ok(held)
+    }
+
     /// Runs `f` on the reader connection, inside one read transaction (a consistent snapshot).
     /// In WAL mode the reader never waits for the writer.
     pub fn read<T, E: From<StoreError>>(

@@ -249,6 +249,30 @@ pub struct DeadLetter {
     pub reviewed: bool,
 }
 
+/// A peer this terminal asks for exchanges (set at pairing).
+#[derive(Clone, PartialEq, Eq)]
+pub struct SyncPeer {
+    /// The peer's device id.
+    pub peer_id: DeviceId,
+    /// Where it answers (`http://192.168.1.10:8788`).
+    pub address: String,
+    /// What it is called ("Hub").
+    pub name: String,
+    /// The bearer token it gave this terminal.
+    pub token: String,
+}
+
+impl std::fmt::Debug for SyncPeer {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        // The token never prints.
+        f.debug_struct("SyncPeer")
+            .field("peer_id", &self.peer_id)
+            .field("address", &self.address)
+            .field("name", &self.name)
+            .finish_non_exhaustive()
+    }
+}
+
 /// A node this terminal syncs with, as last seen.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct PeerRecord {
@@ -264,4 +288,8 @@ pub struct PeerRecord {
     pub last_error_ms: Option<u64>,
     /// The peer's clock minus this node's, in ms, as last seen.
     pub skew_ms: Option<i64>,
+    /// Where it answers, when this terminal asks it.
+    pub address: Option<String>,
+    /// Its name, when this terminal asks it.
+    pub name: Option<String>,
 }

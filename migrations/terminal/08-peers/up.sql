@@ -8,5 +8,10 @@ CREATE TABLE peers (
     last_ok_ms     INTEGER,               -- the last exchange that succeeded (local clock)
     last_error     TEXT,                  -- why the last one failed, if it did
     last_error_ms  INTEGER,
-    skew_ms        INTEGER                -- the peer's clock minus ours, as last seen
+    skew_ms        INTEGER,               -- the peer's clock minus ours, as last seen
+    -- A peer this terminal asks (set at pairing): where it answers, its name, and the bearer
+    -- token it gave this terminal. Peers that only ask this terminal have none of these.
+    address        TEXT,
+    name           TEXT,
+    token          TEXT
 ) STRICT;

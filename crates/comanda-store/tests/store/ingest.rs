@@ -477,3 +477,32 @@ fn a_manager_takes_events_from_a_clock_ahead_in_without_moving_the_clock() {
     let again = a.store.write(|tx| tx.ingest(&ahead)).unwrap();
     assert_eq!(again.duplicates(), ahead.len());
 }
+
+#[test]
+fn a_terminal_emptied_for_pairing_keeps_everything_in_its_archive() {
+    let t = TestStore::new(1, 10_000);
+    let ids = t.ids.clone();
+    let (id, _) = t.store.write(|tx| open_order(tx, &*ids, "1")).unwrap();
+    let archive = t.dir.path().join("before-pairing.sqlite");
+    assert_eq!(t.store.archive_and_clear(&archive).unwrap(), 3);
+    assert_eq!(t.store.read(|r| r.event_count()).unwrap(), 0);
+    assert!(t.store.read(|r| r.order(id)).unwrap().is_none());
+    assert!(
+        t.store.archive_and_clear(&archive).is_err(),
+        "never overwritten"
+    );
+    // The archive holds the whole log and its projection.
+    let old = rusqlite::Connection::open(&archive).unwrap();
+    let n: i64 = old
+        .query_row("SELECT count(*) FROM events", [], |r| r.get(0))
+        .unwrap();
+    assert_eq!(n, 3);
+    // Now it pairs, and numbers from its terminal's block.
+    let pairing = comanda_store::Pairing {
+        store_id: crate::support::store_id(),
+        device_id: comanda_domain::ids::DeviceId::new(&*t.ids),
+        terminal_no: 3,
+    };
+    t.store.write(|tx| tx.pair(&pairing)).unwrap();
+    assert_eq!(t.store.write(|tx| tx.next_order_number()).unwrap(), 30_001);
+}
