@@ -248,7 +248,13 @@ fn menu_picks(catalog: &Catalog) -> Vec<(ItemId, Vec<ModifierChoice>)> {
 }
 
 fn sign_in(ctx: &Ctx) -> Result<Session> {
-    let view = session::login(ctx, Login { pin: "1111".into() })?;
+    let view = session::login(
+        ctx,
+        Login {
+            pin: "1111".into(),
+            employee_id: None,
+        },
+    )?;
     Ok(ctx.session(&view.token)?)
 }
 

@@ -23,6 +23,9 @@ async fn api(
 /// Opens the window and runs until it is closed.
 pub fn run(ctx: Ctx) -> anyhow::Result<()> {
     let mut changes = ctx.bus.subscribe();
+    // The background workers (sync) run on Tauri's own tokio runtime, as long as the app does.
+    let tauri::async_runtime::RuntimeHandle::Tokio(handle) = tauri::async_runtime::handle();
+    let _workers = comanda_api::runtime::start(&ctx, &handle);
     tauri::Builder::default()
         .manage(ctx)
         .invoke_handler(tauri::generate_handler![api])

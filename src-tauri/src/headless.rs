@@ -23,6 +23,7 @@ pub fn run(ctx: Ctx, port: u16) -> anyhow::Result<()> {
             })?;
         let addr = listener.local_addr()?;
         println!("Comanda is ready at http://{addr}/");
+        let workers = comanda_api::runtime::start(&ctx, &tokio::runtime::Handle::current());
         serve(
             listener,
             router(ctx, Some(Arc::new(Embedded))),
@@ -30,6 +31,7 @@ pub fn run(ctx: Ctx, port: u16) -> anyhow::Result<()> {
         )
         .await
         .context("serving HTTP")?;
+        workers.shutdown().await;
         tracing::info!("stopped cleanly");
         Ok(())
     })

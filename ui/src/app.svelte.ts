@@ -6,6 +6,7 @@ import { echoes } from "./lib/backend/echoes";
 import type { BootstrapView } from "./lib/bindings/BootstrapView";
 import type { Change } from "./lib/bindings/Change";
 import type { Money } from "./lib/bindings/Money";
+import type { PairTerminal } from "./lib/bindings/PairTerminal";
 import type { SessionView } from "./lib/bindings/SessionView";
 import type { TerminalView } from "./lib/bindings/TerminalView";
 import { formatMoney } from "./lib/money/money";
@@ -140,6 +141,13 @@ export class AppState {
     // refresh is due: the stream can be faster than the call's answer).
     this.queueStatus(c);
     if (c.type === "catalog" || c.type === "settings" || c.type === "reload") void this.loadBootstrap();
+  }
+
+  /** Pairs this terminal with a store (a manager); the menu and staff may change with it. */
+  async pair(req: PairTerminal): Promise<void> {
+    const t = await this.api.pairTerminal(req);
+    this.setTerminal(t);
+    await this.loadBootstrap();
   }
 
   async login(pin: string): Promise<void> {

@@ -4,7 +4,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::ctx::Ctx;
 use crate::error::{ApiError, ErrorCode};
-use crate::views::{BootstrapView, SyncStatusView, TerminalView};
+use crate::views::{BootstrapView, TerminalView};
 
 /// Request of `get_bootstrap` and `get_status` (no fields).
 #[derive(Debug, Clone, Default, Serialize, Deserialize, ts_rs::TS, utoipa::ToSchema)]
@@ -12,9 +12,11 @@ use crate::views::{BootstrapView, SyncStatusView, TerminalView};
 #[ts(export, export_to = "bindings/")]
 pub struct Empty {}
 
-/// The terminal and its status badge. A terminal that is not paired works on its own: its
-/// outbox keeps every event for the day it is paired, but nothing "waits" until then.
+/// The terminal and its status badge. A terminal that is not paired works on its own: nothing
+/// "waits", since its events never leave it.
 pub fn get_status(ctx: &Ctx) -> Result<TerminalView, ApiError> {
+    // Read apart: the badge reads the store itself (one reader at a time).
+    let sync = crate::sync::status(ctx)?;
     ctx.store.read(|r| {
         let device = r.device()?;
         let settings = r.settings()?.unwrap_or_default();
@@ -24,15 +26,7 @@ pub fn get_status(ctx: &Ctx) -> Result<TerminalView, ApiError> {
             cashier_discount_limit_bp: settings.cashier_discount_limit.bp(),
             device_id: device.device_id,
             store_id: device.store_id,
-            // Until the terminal is paired there is nowhere to send anything: nothing "waits",
-            // and the words say what that means to a manager. (Pairing and sync come with the
-            // sync issue; the outbox already keeps every event for then.)
-            sync: SyncStatusView {
-                state: "not_paired".into(),
-                label: "Working on its own — not connected to other terminals".into(),
-                waiting: 0,
-                oldest_ms: None,
-            },
+            sync,
             now_ms: ctx.clock.now_ms(),
         })
     })

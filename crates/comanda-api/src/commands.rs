@@ -21,6 +21,7 @@ use crate::employees::{EmployeeList, SaveEmployee};
 use crate::error::{ApiError, ErrorCode};
 use crate::orders::*;
 use crate::session::{self, Login, Session};
+use crate::sync::PairTerminal;
 use crate::views::{BootstrapView, OrderSummaryView, OrderView, SessionView, TerminalView};
 
 /// A list of orders.
@@ -222,6 +223,8 @@ commands! {
     Session list_employees(Empty) -> EmployeeList = crate::employees::list_employees;
     /// Add or change an employee and their PIN (a manager's PIN).
     Session save_employee(SaveEmployee) -> EmployeeList = crate::employees::save_employee;
+    /// Pair this terminal with a store through its hub, with a one-time code (a manager).
+    Session pair_terminal(PairTerminal) -> TerminalView = crate::sync::pair_terminal;
 }
 
 /// [`dispatch_raw`], with the answer as a `serde_json::Value` (for tests and tools that look

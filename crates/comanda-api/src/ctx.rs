@@ -53,6 +53,8 @@ pub struct Ctx {
     pub bus: Bus,
     pub(crate) sessions: Arc<Mutex<Sessions>>,
     pub(crate) pin_limits: Arc<Mutex<crate::limits::PinLimits>>,
+    /// What the sync worker and the badge share.
+    pub sync: Arc<crate::sync::SyncShared>,
 }
 
 impl Ctx {
@@ -78,6 +80,7 @@ impl Ctx {
             bus: Bus::default(),
             sessions: Arc::default(),
             pin_limits: Arc::default(),
+            sync: Arc::default(),
         };
         if demo {
             crate::seed::seed_demo_if_empty(&ctx)?;

@@ -47,6 +47,10 @@ pub enum ErrorCode {
     Conflict,
     /// Too many wrong PINs in a short time: wait, then try again.
     TooManyAttempts,
+    /// Pairing refused: the terminal holds events; send again with `wipe` once a manager agreed.
+    NotEmpty,
+    /// Another node (the hub) did not answer, or not as a Comanda node.
+    Unreachable,
     /// Something broke inside; the detail is in the log, not here.
     Internal,
 }
@@ -118,11 +122,15 @@ impl ApiError {
             ErrorCode::Forbidden | ErrorCode::ApprovalRequired | ErrorCode::ApprovalDenied => 403,
             ErrorCode::NotFound => 404,
             ErrorCode::MethodNotAllowed => 405,
-            ErrorCode::OrderNotOpen | ErrorCode::BalanceNotZero | ErrorCode::Conflict => 409,
+            ErrorCode::OrderNotOpen
+            | ErrorCode::BalanceNotZero
+            | ErrorCode::Conflict
+            | ErrorCode::NotEmpty => 409,
             ErrorCode::PayloadTooLarge => 413,
             ErrorCode::UnsupportedMediaType => 415,
             ErrorCode::TooManyAttempts => 429,
             ErrorCode::Internal => 500,
+            ErrorCode::Unreachable => 502,
         }
     }
 }

@@ -18,8 +18,10 @@ pub mod http;
 pub mod input;
 pub mod limits;
 pub mod orders;
+pub mod runtime;
 pub mod seed;
 pub mod session;
+pub mod sync;
 pub mod system;
 pub mod views;
 

@@ -47,6 +47,11 @@ pub struct Approval {
 pub struct Login {
     /// 4 to 8 digits.
     pub pin: String,
+    /// Who is signing in, when picked from the staff list: the PIN is then checked against
+    /// this person only (the way in when two people share a PIN after terminals merged).
+    #[serde(default)]
+    #[ts(optional)]
+    pub employee_id: Option<EmployeeId>,
 }
 
 // Argon2id with a small cost (2 MiB, 3 passes): a 4–8 digit PIN has little entropy whatever the
@@ -84,13 +89,33 @@ pub fn unauthorized() -> ApiError {
     ApiError::new(ErrorCode::Unauthorized, "Please sign in with your PIN.")
 }
 
+/// The one active employee whose PIN this is. Every active employee's hash is checked: two
+/// staff lists merged by sync can give two people the same PIN, and a PIN that opens two
+/// people's sessions must open neither (never an arbitrary one of them).
 fn find_by_pin<'a>(
     employees: impl Iterator<Item = &'a EmployeeRecord>,
     pin: &Pin,
-) -> Option<&'a EmployeeRecord> {
-    employees
+) -> Result<Option<&'a EmployeeRecord>, ApiError> {
+    let found: Vec<&EmployeeRecord> = employees
         .filter(|e| e.active)
-        .find(|e| pin_matches(pin, &e.pin_hash))
+        .filter(|e| pin_matches(pin, &e.pin_hash))
+        .collect();
+    match found.as_slice() {
+        [] => Ok(None),
+        [one] => Ok(Some(one)),
+        several => {
+            let names: Vec<&str> = several.iter().map(|e| e.name.as_str()).collect();
+            Err(ApiError::new(
+                ErrorCode::Conflict,
+                format!(
+                    "This PIN belongs to {} people ({}): their staff lists were merged. Pick your name to sign in, and a manager gives one of them a new PIN.",
+                    several.len(),
+                    names.join(", ")
+                ),
+            )
+            .on("pin"))
+        }
+    }
 }
 
 /// Signs in: the active employee whose PIN this is gets a session.
@@ -107,7 +132,10 @@ pub fn login(ctx: &Ctx, req: Login) -> Result<SessionView, ApiError> {
     for _ in 0..3 {
         let version = lock(ctx)?.staff_version;
         let employees = ctx.store.read(|r| r.employees())?;
-        let Some(e) = find_by_pin(employees.values(), &pin) else {
+        let candidates = employees
+            .values()
+            .filter(|e| req.employee_id.is_none_or(|id| e.employee_id == id));
+        let Some(e) = find_by_pin(candidates, &pin)? else {
             return Err(
                 ApiError::new(ErrorCode::WrongPin, "That PIN is not known. Try again.").on("pin"),
             );
@@ -172,6 +200,25 @@ pub(crate) fn end_sessions_of(
     Ok(())
 }
 
+/// Ends the sessions of people who left or whose role changed (a staff change arrived by sync):
+/// what ends a session on the terminal where the change was made ends it everywhere.
+pub(crate) fn end_sessions_not_matching(
+    ctx: &Ctx,
+    staff: &std::collections::BTreeMap<EmployeeId, comanda_domain::employee::EmployeeRecord>,
+) -> Result<(), ApiError> {
+    let mut sessions = lock(ctx)?;
+    let before = sessions.map.len();
+    sessions.map.retain(|_, x| {
+        staff
+            .get(&x.employee_id)
+            .is_some_and(|e| e.active && e.role == x.role)
+    });
+    if sessions.map.len() != before {
+        sessions.staff_version += 1;
+    }
+    Ok(())
+}
+
 /// Signs out.
 pub fn logout(ctx: &Ctx, s: &Session) -> Result<(), ApiError> {
     lock(ctx)?.map.remove(&s.token);
@@ -207,7 +254,7 @@ pub fn approve(
         .map_err(|e| e.on("approval"))?;
     let pin = Pin::parse(a.pin.trim()).map_err(|_| denied())?;
     let employees = tx.employees()?;
-    match find_by_pin(employees.values().filter(|e| e.role == Role::Manager), &pin) {
+    match find_by_pin(employees.values().filter(|e| e.role == Role::Manager), &pin)? {
         Some(m) => {
             limits(ctx)?.of(s.employee_id).right(attempt);
             Ok(m.employee_id)

@@ -313,15 +313,55 @@ pub struct OrderSummaryView {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ts_rs::TS, utoipa::ToSchema)]
 #[ts(export, export_to = "bindings/")]
 pub struct SyncStatusView {
-    /// `not_paired` (this issue), later `online`, `syncing`, `offline`.
+    /// `not_paired`, `online`, `syncing`, `offline` or `must_pair`.
     pub state: String,
-    /// The badge's words, e.g. "Offline — not paired".
+    /// The badge's words, e.g. "Offline — orders are kept here…".
     pub label: String,
-    /// Events saved here and not yet acknowledged by a server.
+    /// Events made here that no peer is known to hold yet.
     pub waiting: u32,
     /// When the oldest of them was saved (Unix ms).
     #[ts(type = "number | null")]
     pub oldest_ms: Option<u64>,
+    /// Joined a store.
+    pub paired: bool,
+    /// This terminal's number in the store (0 before pairing).
+    pub terminal_no: u32,
+    /// The peers this terminal syncs with.
+    pub peers: Vec<PeerView>,
+    /// Events from other terminals put aside for being stamped too far ahead of this clock.
+    pub deferred: u32,
+    /// Events from a newer version of Comanda, kept until an update can read them.
+    pub held_newer: u32,
+    /// Events refused or unreadable, waiting for a manager to look (dead letters).
+    pub refused: u32,
+    /// When a peer's clock is more than 5 minutes off this one's: by how much (ms).
+    #[ts(type = "number | null")]
+    pub clock_skew_ms: Option<u64>,
+}
+
+/// A peer on the sync badge.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ts_rs::TS, utoipa::ToSchema)]
+#[ts(export, export_to = "bindings/")]
+pub struct PeerView {
+    /// Its device id.
+    pub peer_id: DeviceId,
+    /// Its name ("Hub").
+    pub name: String,
+    /// Where it answers.
+    pub address: String,
+    /// `online`, `retrying`, `offline` (the circuit is open), `must_pair` or `connecting`.
+    pub state: String,
+    /// When the next try is due (Unix ms), while failing.
+    #[ts(type = "number | null")]
+    pub next_try_ms: Option<u64>,
+    /// The last exchange that went through (Unix ms).
+    #[ts(type = "number | null")]
+    pub last_ok_ms: Option<u64>,
+    /// Why the last exchange failed, if it did after the last success.
+    pub last_error: Option<String>,
+    /// Its clock minus this terminal's (ms).
+    #[ts(type = "number | null")]
+    pub skew_ms: Option<i64>,
 }
 
 /// This terminal and its store.

@@ -312,6 +312,13 @@ impl Fixture {
             ),
             ("list_employees", json!({})),
             (
+                "pair_terminal",
+                json!({
+                    "address": "http://127.0.0.1:9", "code": "AAAAA-AAAAA",
+                    "name": "Counter 2", "wipe": false,
+                }),
+            ),
+            (
                 "save_employee",
                 json!({
                     "name": "Robin", "role": "cashier", "pin": "4321", "active": true,

@@ -49,6 +49,7 @@ const FIELDS: &[&str] = &[
 ];
 
 const ROUTES: &[&str] = &[
+    "pair_terminal",
     "get_bootstrap",
     "get_status",
     "login",

@@ -15,4 +15,5 @@ mod review;
 mod sequences;
 mod split;
 mod support;
+mod sync;
 mod websocket;

@@ -19,6 +19,7 @@ import type { Login } from "../bindings/Login";
 import type { OpenOrder } from "../bindings/OpenOrder";
 import type { OrderList } from "../bindings/OrderList";
 import type { OrderView } from "../bindings/OrderView";
+import type { PairTerminal } from "../bindings/PairTerminal";
 import type { RecordPayment } from "../bindings/RecordPayment";
 import type { RefundPayment } from "../bindings/RefundPayment";
 import type { RemoveDiscount } from "../bindings/RemoveDiscount";
@@ -52,6 +53,9 @@ export class Api {
   }
   getStatus(): Promise<TerminalView> {
     return this.backend.call<TerminalView>("get_status", empty);
+  }
+  pairTerminal(req: PairTerminal): Promise<TerminalView> {
+    return this.backend.call<TerminalView>("pair_terminal", req);
   }
 
   // Orders

@@ -4,4 +4,4 @@
  * What kind of refusal or failure it is. The UI branches on a few (`approval_required`,
  * `unauthorized`); it must tolerate codes it does not know (terminals run mixed versions).
  */
-export type ErrorCode = "invalid_input" | "malformed_request" | "payload_too_large" | "unsupported_media_type" | "method_not_allowed" | "not_found" | "unknown_item" | "modifier_rules" | "order_not_open" | "balance_not_zero" | "approval_required" | "approval_denied" | "unauthorized" | "wrong_pin" | "forbidden" | "conflict" | "too_many_attempts" | "internal";
+export type ErrorCode = "invalid_input" | "malformed_request" | "payload_too_large" | "unsupported_media_type" | "method_not_allowed" | "not_found" | "unknown_item" | "modifier_rules" | "order_not_open" | "balance_not_zero" | "approval_required" | "approval_denied" | "unauthorized" | "wrong_pin" | "forbidden" | "conflict" | "too_many_attempts" | "not_empty" | "unreachable" | "internal";

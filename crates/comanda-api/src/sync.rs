@@ -1,0 +1,489 @@
+//! The terminal's side of sync: pairing with a store (`pair_terminal`), the sync worker's
+//! [`step`](SyncWorker::step) (run by [`crate::runtime`]), and the badge's status.
+//!
+//! Pairing asks the hub for an identity with a one-time code. A terminal that holds events (the
+//! demo) is emptied into an archive file first, on a manager's explicit word: its events were
+//! made under a placeholder store and must not leave, and nothing is thrown away. The first
+//! terminal of a new store brings its menu, settings and staff along; later ones get the store's
+//! from the hub.
+
+use std::collections::BTreeMap;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Mutex, PoisonError};
+
+use comanda_domain::employee::Role;
+use comanda_domain::event::{EmployeeSaved, EventBody, StreamId};
+use comanda_domain::ids::DeviceId;
+use comanda_store::{Pairing, SyncPeer};
+use comanda_sync::http::HttpTransport;
+use comanda_sync::wire::{PairRequest, PairResponse};
+use comanda_sync::{PeerClient, PeerState, Step};
+use serde::{Deserialize, Serialize};
+
+use crate::bus::Change;
+use crate::ctx::Ctx;
+use crate::error::{ApiError, ErrorCode};
+use crate::session::Session;
+use crate::views::{PeerView, SyncStatusView, TerminalView};
+
+/// How often an idle terminal asks its peers for news when nothing wakes it (ms).
+pub const POLL_MS: u64 = 1_000;
+/// The most rounds one step makes with one peer before letting the others have a turn.
+pub const ROUNDS_PER_STEP: usize = 50;
+/// A peer last heard from longer ago than this counts as offline on the badge (ms).
+pub const ONLINE_WINDOW_MS: u64 = 15_000;
+
+/// What the sync worker and the badge share.
+#[derive(Debug, Default)]
+pub struct SyncShared {
+    /// Each peer as the worker last saw it.
+    pub(crate) peers: Mutex<BTreeMap<DeviceId, PeerView>>,
+    /// Wakes the worker (a pairing, a local commit).
+    pub(crate) wake: tokio::sync::Notify,
+    /// The worker must read its peers from the store again.
+    pub(crate) reload: AtomicBool,
+    /// An exchange is in flight.
+    pub(crate) busy: AtomicBool,
+}
+
+impl SyncShared {
+    /// Asks the worker to look at its peers again now.
+    pub fn wake(&self) {
+        self.reload.store(true, Ordering::Release);
+        self.wake.notify_one();
+    }
+}
+
+/// The sync worker: one [`PeerClient`] per peer this terminal asks.
+#[derive(Debug, Default)]
+pub struct SyncWorker {
+    clients: BTreeMap<DeviceId, (PeerClient, HttpTransport, String)>,
+    loaded: bool,
+}
+
+impl SyncWorker {
+    /// One unit of work: every peer that is due gets its exchanges (until it has no more, or
+    /// [`ROUNDS_PER_STEP`]); what came in is announced on the bus. Returns when to step again
+    /// at the latest (ms, the context's clock).
+    pub async fn step(&mut self, ctx: &Ctx) -> Result<u64, ApiError> {
+        if !self.loaded || ctx.sync.reload.swap(false, Ordering::AcqRel) {
+            self.load(ctx)?;
+        }
+        let mut next = ctx.clock.now_ms() + POLL_MS;
+        for (peer, (client, transport, name)) in &mut self.clients {
+            for _ in 0..ROUNDS_PER_STEP {
+                let now = ctx.clock.now_ms();
+                ctx.sync.busy.store(true, Ordering::Release);
+                let step = client.step(&ctx.store, transport, now).await;
+                ctx.sync.busy.store(false, Ordering::Release);
+                let step = step.map_err(|e| ApiError::internal(&e))?;
+                let more = match &step {
+                    Step::Exchanged { round, more } => {
+                        announce(ctx, &round.ingested.touched)?;
+                        *more
+                    }
+                    Step::WaitUntil(at) | Step::Failed { next_ms: at, .. } => {
+                        next = next.min(*at);
+                        false
+                    }
+                    Step::Stopped => false,
+                };
+                snapshot(ctx, *peer, client, name);
+                if !more {
+                    break;
+                }
+            }
+        }
+        Ok(next)
+    }
+
+    fn load(&mut self, ctx: &Ctx) -> Result<(), ApiError> {
+        let peers = ctx.store.read(|r| r.sync_peers())?;
+        let mut clients = BTreeMap::new();
+        for SyncPeer {
+            peer_id,
+            address,
+            name,
+            token,
+        } in peers
+        {
+            let transport = HttpTransport::new(token).map_err(|e| ApiError::internal(&e))?;
+            // A peer known before keeps its link (what it holds, its backoff) unless its address
+            // changed; a new pairing starts afresh.
+            let client = match self.clients.remove(&peer_id) {
+                Some((c, _, _)) if c.address() == address => c,
+                _ => PeerClient::new(peer_id, address, ctx.clock.now_ms()),
+            };
+            clients.insert(peer_id, (client, transport, name));
+        }
+        self.clients = clients;
+        self.loaded = true;
+        Ok(())
+    }
+}
+
+/// Tells the screens what an exchange changed; a change of staff ends the sessions of people who
+/// left or changed role, on this terminal as on the one where it was made.
+fn announce(ctx: &Ctx, touched: &[StreamId]) -> Result<(), ApiError> {
+    for stream in touched {
+        match stream {
+            StreamId::Order(id) => {
+                let version = ctx
+                    .store
+                    .read(|r| r.order(*id))?
+                    .map_or(0, |o| o.state.event_count);
+                ctx.bus.send(Change::Order {
+                    order_id: *id,
+                    version,
+                });
+            }
+            StreamId::Catalog => ctx.bus.send(Change::Catalog),
+            StreamId::Settings => ctx.bus.send(Change::Settings),
+            StreamId::Employees => {
+                let staff = ctx.store.read(|r| r.employees())?;
+                crate::session::end_sessions_not_matching(ctx, &staff)?;
+                ctx.bus.send(Change::Settings);
+            }
+        }
+    }
+    Ok(())
+}
+
+fn snapshot(ctx: &Ctx, peer: DeviceId, client: &PeerClient, name: &str) {
+    let (state, next_try_ms, error) = match client.state() {
+        PeerState::Online => ("online", None, None),
+        PeerState::Retrying { next_ms, .. } => ("retrying", Some(*next_ms), None),
+        PeerState::Open { next_ms } => ("offline", Some(*next_ms), None),
+        PeerState::MustPair(why) => ("must_pair", None, Some(why.clone())),
+    };
+    let view = PeerView {
+        peer_id: peer,
+        name: name.to_owned(),
+        address: client.address().to_owned(),
+        state: state.into(),
+        next_try_ms,
+        last_ok_ms: None,
+        last_error: error,
+        skew_ms: None,
+    };
+    ctx.sync
+        .peers
+        .lock()
+        .unwrap_or_else(PoisonError::into_inner)
+        .insert(peer, view);
+}
+
+/// The badge: paired or not, each peer, what waits, what was held or refused.
+pub fn status(ctx: &Ctx) -> Result<SyncStatusView, ApiError> {
+    let now = ctx.clock.now_ms();
+    let (device, outbox, records, deferred, held, dead) = ctx.store.read(|r| {
+        Ok::<_, ApiError>((
+            r.device()?,
+            r.outbox_stats()?,
+            r.peers()?,
+            r.deferred_count()?,
+            r.held_counts()?,
+            r.dead_letters()?.iter().filter(|d| !d.reviewed).count(),
+        ))
+    })?;
+    let live = ctx
+        .sync
+        .peers
+        .lock()
+        .unwrap_or_else(PoisonError::into_inner)
+        .clone();
+    let mut peers = Vec::new();
+    for rec in records.into_iter().filter(|r| r.address.is_some()) {
+        let mut view = live.get(&rec.peer_id).cloned().unwrap_or(PeerView {
+            peer_id: rec.peer_id,
+            name: rec.name.clone().unwrap_or_default(),
+            address: rec.address.clone().unwrap_or_default(),
+            state: "connecting".into(),
+            next_try_ms: None,
+            last_ok_ms: None,
+            last_error: None,
+            skew_ms: None,
+        });
+        view.last_ok_ms = rec.last_ok_ms;
+        view.skew_ms = rec.skew_ms;
+        if view.last_error.is_none()
+            && rec
+                .last_error_ms
+                .is_some_and(|e| rec.last_ok_ms.is_none_or(|ok| e > ok))
+        {
+            view.last_error = rec.last_error;
+        }
+        peers.push(view);
+    }
+    let waiting = u32::try_from(outbox.waiting).unwrap_or(u32::MAX);
+    let recent = |p: &PeerView| {
+        p.state == "online"
+            && p.last_ok_ms
+                .is_some_and(|ok| now.saturating_sub(ok) <= ONLINE_WINDOW_MS)
+    };
+    let (state, label) = if !device.paired {
+        (
+            "not_paired",
+            "Working on its own — not connected to other terminals".to_owned(),
+        )
+    } else if peers.iter().any(|p| p.state == "must_pair") {
+        (
+            "must_pair",
+            "Must be paired again — the hub no longer knows this terminal".to_owned(),
+        )
+    } else if ctx.sync.busy.load(Ordering::Acquire) && waiting > 0 {
+        ("syncing", "Syncing…".to_owned())
+    } else if peers.iter().any(recent) {
+        let label = if waiting == 0 {
+            "Online — in sync".to_owned()
+        } else {
+            "Online — sending".to_owned()
+        };
+        ("online", label)
+    } else {
+        (
+            "offline",
+            "Offline — orders are kept here and sent when the connection is back".to_owned(),
+        )
+    };
+    let clock_warning = peers
+        .iter()
+        .filter_map(|p| p.skew_ms)
+        .map(i64::unsigned_abs)
+        .max()
+        .filter(|s| *s > comanda_store::MAX_DRIFT_MS);
+    Ok(SyncStatusView {
+        state: state.into(),
+        label,
+        waiting: if device.paired { waiting } else { 0 },
+        oldest_ms: if device.paired {
+            outbox.oldest_ms
+        } else {
+            None
+        },
+        paired: device.paired,
+        terminal_no: device.terminal_no,
+        peers,
+        deferred: u32::try_from(deferred).unwrap_or(u32::MAX),
+        held_newer: u32::try_from(held.0).unwrap_or(u32::MAX),
+        refused: u32::try_from(dead).unwrap_or(u32::MAX),
+        clock_skew_ms: clock_warning,
+    })
+}
+
+/// Request of `pair_terminal`.
+#[derive(Debug, Clone, Serialize, Deserialize, ts_rs::TS, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+#[ts(export, export_to = "bindings/")]
+pub struct PairTerminal {
+    /// Where the hub answers: `http://192.168.1.10:8788`.
+    pub address: String,
+    /// The one-time code a manager made on the hub (`XXXXX-XXXXX`).
+    pub code: String,
+    /// What this terminal is called in lists ("Counter 2").
+    pub name: String,
+    /// Empty this terminal first: its events (the demo) go into an archive file beside its
+    /// database. Needed when it holds any event.
+    #[serde(default)]
+    pub wipe: bool,
+}
+
+fn parse_address(address: &str) -> Result<String, ApiError> {
+    let a = address.trim().trim_end_matches('/');
+    let ok = reqwest::Url::parse(a).is_ok_and(|u| {
+        matches!(u.scheme(), "http" | "https")
+            && u.host().is_some()
+            && matches!(u.path(), "" | "/")
+            && u.query().is_none()
+    });
+    if ok {
+        Ok(a.to_owned())
+    } else {
+        Err(ApiError::new(
+            ErrorCode::InvalidInput,
+            "The hub's address looks like http://192.168.1.10:8788.",
+        )
+        .on("address"))
+    }
+}
+
+/// Pairs this terminal with a store through its hub (a manager only). See the module's words.
+pub fn pair_terminal(ctx: &Ctx, s: &Session, req: PairTerminal) -> Result<TerminalView, ApiError> {
+    if s.role != Role::Manager {
+        return Err(ApiError::new(
+            ErrorCode::Forbidden,
+            "Only a manager can pair this terminal with a store.",
+        ));
+    }
+    let address = parse_address(&req.address)?;
+    let name = req.name.trim().to_owned();
+    if name.is_empty() || name.chars().count() > 60 {
+        return Err(ApiError::new(
+            ErrorCode::InvalidInput,
+            "Give this terminal a name of 1 to 60 characters (\"Counter 2\").",
+        )
+        .on("name"));
+    }
+    let device = ctx.store.device()?;
+    if device.paired {
+        return Err(ApiError::new(
+            ErrorCode::Conflict,
+            "This terminal is already paired with a store.",
+        ));
+    }
+    let held = ctx.store.read(|r| r.event_count())?;
+    if held > 0 && !req.wipe {
+        return Err(ApiError::new(
+            ErrorCode::NotEmpty,
+            format!(
+                "This terminal holds {held} events (the demo or orders taken here). Pairing moves them into an archive file on this computer and starts empty; the menu and staff come along if the store has none yet."
+            ),
+        )
+        .on("wipe"));
+    }
+    let runtime = tokio::runtime::Handle::try_current()
+        .map_err(|_| ApiError::internal(&"pairing needs the async runtime"))?;
+    let answer = runtime.block_on(ask_to_pair(&address, &req.code, &name))?;
+    // What to carry over if the store turns out to be new.
+    let (catalog, settings, staff) = ctx
+        .store
+        .read(|r| Ok::<_, ApiError>((r.catalog()?, r.settings()?, r.employees()?)))?;
+    if held > 0 {
+        let archive = ctx.store.path().with_file_name(format!(
+            "terminal-before-pairing-{}.sqlite",
+            ctx.clock.now_ms()
+        ));
+        ctx.store.archive_and_clear(&archive)?;
+    }
+    ctx.store.write(|tx| {
+        tx.pair(&Pairing {
+            store_id: answer.store_id,
+            device_id: answer.device_id,
+            terminal_no: answer.terminal_no,
+        })?;
+        tx.set_sync_peer(&SyncPeer {
+            peer_id: answer.peer,
+            address: address.clone(),
+            name: "Hub".into(),
+            token: answer.token.clone(),
+        })
+    })?;
+    // Learn what the store has before deciding what to bring.
+    let transport = HttpTransport::new(&answer.token).map_err(|e| ApiError::internal(&e))?;
+    let mut client = PeerClient::new(answer.peer, address.clone(), ctx.clock.now_ms());
+    if !runtime.block_on(exchange_until_done(ctx, &mut client, &transport)) {
+        tracing::warn!("paired, but the first exchange did not finish; the worker goes on");
+    }
+    let brought = ctx.store.write(|tx| {
+        let mut brought = false;
+        if tx.catalog()?.is_none()
+            && let Some(c) = catalog
+        {
+            tx.append(
+                StreamId::Catalog,
+                Some(s.employee_id),
+                EventBody::CatalogPublished(c),
+            )?;
+            brought = true;
+        }
+        if tx.settings()?.is_none()
+            && let Some(st) = settings
+        {
+            tx.append(
+                StreamId::Settings,
+                Some(s.employee_id),
+                EventBody::SettingsPublished(st),
+            )?;
+            brought = true;
+        }
+        if tx.employees()?.is_empty() {
+            for record in staff.into_values() {
+                tx.append(
+                    StreamId::Employees,
+                    Some(s.employee_id),
+                    EventBody::EmployeeSaved(EmployeeSaved {
+                        record,
+                        approved_by: Some(s.employee_id),
+                    }),
+                )?;
+                brought = true;
+            }
+        }
+        Ok::<_, ApiError>(brought)
+    })?;
+    // What this terminal brought reaches the hub before the next terminal pairs.
+    if brought && !runtime.block_on(exchange_until_done(ctx, &mut client, &transport)) {
+        tracing::warn!("the menu and staff brought along wait for the worker to send them");
+    }
+    // Joining a store with its own staff list: whoever is not on it is signed out here.
+    let staff_now = ctx.store.read(|r| r.employees())?;
+    crate::session::end_sessions_not_matching(ctx, &staff_now)?;
+    tracing::info!(store = %answer.store_id, terminal = answer.terminal_no, "paired");
+    ctx.sync.wake();
+    ctx.bus.send(Change::Reload);
+    crate::catalog::get_status(ctx)
+}
+
+/// Exchanges with one peer until neither has more (or a failure): true when done.
+async fn exchange_until_done(
+    ctx: &Ctx,
+    client: &mut PeerClient,
+    transport: &HttpTransport,
+) -> bool {
+    for _ in 0..ROUNDS_PER_STEP {
+        match client.step(&ctx.store, transport, ctx.clock.now_ms()).await {
+            Ok(Step::Exchanged { more: true, .. }) => {}
+            Ok(Step::Exchanged { more: false, .. }) => return true,
+            _ => return false,
+        }
+    }
+    false
+}
+
+async fn ask_to_pair(address: &str, code: &str, name: &str) -> Result<PairResponse, ApiError> {
+    let client = reqwest::Client::builder()
+        .connect_timeout(comanda_sync::http::CONNECT_TIMEOUT)
+        .timeout(comanda_sync::http::REQUEST_TIMEOUT)
+        .build()
+        .map_err(|e| ApiError::internal(&e))?;
+    let resp = client
+        .post(format!("{address}/v1/pair"))
+        .json(&PairRequest {
+            code: code.to_owned(),
+            name: name.to_owned(),
+        })
+        .send()
+        .await
+        .map_err(|e| {
+            ApiError::new(
+                ErrorCode::Unreachable,
+                format!("The hub did not answer at {address}: {e}. Check the address and that the hub is running."),
+            )
+            .on("address")
+        })?;
+    let status = resp.status().as_u16();
+    if status == 200 {
+        return resp.json::<PairResponse>().await.map_err(|e| {
+            ApiError::new(
+                ErrorCode::Unreachable,
+                format!("The address answered, but not as a Comanda hub: {e}"),
+            )
+            .on("address")
+        });
+    }
+    let body: serde_json::Value = resp.json().await.unwrap_or_default();
+    let message = body["message"].as_str().unwrap_or("refused").to_owned();
+    Err(match status {
+        403 => ApiError::new(
+            ErrorCode::InvalidInput,
+            "That pairing code is not valid: it may be mistyped, already used or expired. Make a new one on the hub.",
+        )
+        .on("code"),
+        429 => ApiError::new(ErrorCode::TooManyAttempts, message).on("code"),
+        400 => ApiError::new(ErrorCode::InvalidInput, message),
+        _ => ApiError::new(
+            ErrorCode::Unreachable,
+            format!("The hub could not pair this terminal now ({status}): {message}"),
+        ),
+    })
+}

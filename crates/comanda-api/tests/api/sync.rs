@@ -1,0 +1,328 @@
+//! Terminals paired with a hub (comanda-server, in this process on a real port): pairing and
+//! what it refuses, the menu and staff the first terminal brings, orders seen across terminals
+//! through the sync worker, a staff change ending sessions elsewhere, the badge going offline.
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use comanda_domain::clock::ManualClock;
+use comanda_domain::ids::SeqIds;
+use comanda_server::Hub;
+use serde_json::{Value, json};
+
+use crate::support::{MORGAN, SAM, START_MS, TestApp, assert_error, spawn_app, spawn_app_in};
+
+struct HubProcess {
+    _dir: tempfile::TempDir,
+    hub: Arc<Hub>,
+    url: String,
+    stop: Option<tokio::sync::oneshot::Sender<()>>,
+}
+
+async fn start_hub() -> HubProcess {
+    let dir = tempfile::tempdir().unwrap();
+    let clock = Arc::new(ManualClock::new(START_MS));
+    let hub = Arc::new(Hub::open(dir.path(), clock, Arc::new(SeqIds::new(900))).unwrap());
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let url = format!("http://{}", listener.local_addr().unwrap());
+    let app = comanda_server::routes::router(hub.clone());
+    let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
+    tokio::spawn(async move {
+        axum::serve(listener, app)
+            .with_graceful_shutdown(async {
+                let _ = stopped.await;
+            })
+            .await
+    });
+    HubProcess {
+        _dir: dir,
+        hub,
+        url,
+        stop: Some(stop),
+    }
+}
+
+impl HubProcess {
+    fn code(&self) -> String {
+        let store = match self.hub.stores().unwrap().first() {
+            Some(s) => s.store_id,
+            None => self.hub.create_store("Bistro Centro").unwrap().store_id,
+        };
+        self.hub.make_code(store, 600_000).unwrap()
+    }
+}
+
+async fn pair(app: &TestApp, hub: &HubProcess, name: &str) -> Value {
+    let manager = app.login(MORGAN).await;
+    let body = json!({"address": hub.url, "code": hub.code(), "name": name, "wipe": true});
+    app.ok("pair_terminal", &manager, body).await
+}
+
+/// Waits (real time, at most 10 s) until `f` holds.
+async fn eventually(what: &str, mut f: impl AsyncFnMut() -> bool) {
+    for _ in 0..200 {
+        if f().await {
+            return;
+        }
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    panic!("{what}: not within 10 s");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn pairing_asks_to_empty_a_terminal_that_holds_the_demo_and_keeps_its_menu_and_staff() {
+    let hub = start_hub().await;
+    let app = spawn_app().await;
+    let manager = app.login(MORGAN).await;
+    let cashier = app.login(SAM).await;
+    let code = hub.code();
+    let body =
+        |wipe: bool| json!({"address": hub.url, "code": code, "name": "Counter", "wipe": wipe});
+    // A cashier may not.
+    assert_error(
+        &app.call("pair_terminal", Some(&cashier), body(true)).await,
+        403,
+        "forbidden",
+        None,
+    );
+    // The demo is there: the manager is told what pairing does with it.
+    let refused = app.call("pair_terminal", Some(&manager), body(false)).await;
+    assert_error(&refused, 409, "not_empty", Some("wipe"));
+    assert!(refused.1["message"].as_str().unwrap().contains("archive"));
+    let before = app.event_count();
+    let menu_before = app.menu().await;
+
+    let view = app.ok("pair_terminal", &manager, body(true)).await;
+    assert_eq!(view["sync"]["paired"], true);
+    assert_eq!(view["sync"]["terminal_no"], 1);
+    assert_eq!(view["store_name"], "Comanda Demo Bistro");
+    // The demo's events are in an archive file beside the database, whole.
+    let dir = app.ctx.store.path().parent().unwrap().to_owned();
+    let archive = std::fs::read_dir(&dir)
+        .unwrap()
+        .filter_map(Result::ok)
+        .find(|e| {
+            e.file_name()
+                .to_string_lossy()
+                .starts_with("terminal-before-pairing-")
+        })
+        .expect("an archive");
+    let old = rusqlite::Connection::open(archive.path()).unwrap();
+    let n: i64 = old
+        .query_row("SELECT count(*) FROM events", [], |r| r.get(0))
+        .unwrap();
+    assert_eq!(n as u64, before);
+    // The store was new: the terminal brought its menu and staff (the manager is still signed
+    // in, and the PINs still work).
+    let menu_after = app.menu().await;
+    assert_eq!(menu_after.item("Fries"), menu_before.item("Fries"));
+    app.ok("list_employees", &manager, json!({})).await;
+    app.login(SAM).await;
+    // New orders carry the terminal's block of numbers.
+    let order = app.open_table(&manager, "4").await;
+    let text = app.order_text(&manager, &order).await;
+    assert!(text.contains("\"number\":10001"), "{text}");
+    // Paired once: again is refused.
+    let again = app.call("pair_terminal", Some(&manager), body(true)).await;
+    assert_error(&again, 409, "conflict", None);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn pairing_says_what_is_wrong_with_the_address_or_the_code() {
+    let hub = start_hub().await;
+    let app = spawn_app().await;
+    let manager = app.login(MORGAN).await;
+    let call = |address: String, code: String| json!({"address": address, "code": code, "name": "Counter", "wipe": true});
+    let bad = app
+        .call(
+            "pair_terminal",
+            Some(&manager),
+            call("hub.local".into(), hub.code()),
+        )
+        .await;
+    assert_error(&bad, 400, "invalid_input", Some("address"));
+    // A closed port: nobody answers.
+    let closed = {
+        let l = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+        let port = l.local_addr().unwrap().port();
+        drop(l);
+        format!("http://127.0.0.1:{port}")
+    };
+    let unreachable = app
+        .call("pair_terminal", Some(&manager), call(closed, hub.code()))
+        .await;
+    assert_error(&unreachable, 502, "unreachable", Some("address"));
+    let wrong = app
+        .call(
+            "pair_terminal",
+            Some(&manager),
+            call(hub.url.clone(), "AAAAA-AAAAA".into()),
+        )
+        .await;
+    assert_error(&wrong, 400, "invalid_input", Some("code"));
+    // Nothing happened to the terminal on the way.
+    assert_eq!(
+        app.ok("get_status", &manager, json!({})).await["sync"]["paired"],
+        false
+    );
+    assert!(app.menu().await.item("Fries").len() > 10);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_order_taken_on_one_terminal_appears_on_the_other_through_the_hub() {
+    let hub = start_hub().await;
+    let a = spawn_app().await;
+    let b = spawn_app_in(tempfile::tempdir().unwrap(), 2).await;
+    pair(&a, &hub, "Counter").await;
+    pair(&b, &hub, "Bar").await;
+    let handle = tokio::runtime::Handle::current();
+    let wa = comanda_api::runtime::start(&a.ctx, &handle);
+    let wb = comanda_api::runtime::start(&b.ctx, &handle);
+    // B took the store's menu and staff from the hub: the same items, the same PINs.
+    assert_eq!(a.menu().await.item("Fries"), b.menu().await.item("Fries"));
+    let ta = a.login(SAM).await;
+    let tb = b.login(SAM).await;
+    let order = a.open_table(&ta, "12").await;
+    a.add(&ta, &order, &a.menu().await.item("Fries"), 2).await;
+    eventually("the order on B", async || {
+        let (status, v) = b
+            .call("get_order", Some(&tb), json!({"order_id": order}))
+            .await;
+        status == 200 && v["lines"].as_array().is_some_and(|l| l.len() == 1)
+    })
+    .await;
+    let listed = b.ok("list_orders", &tb, json!({"status": "open"})).await;
+    let number = listed["orders"][0]["number"].as_u64().unwrap();
+    assert_eq!(
+        number / 10_000,
+        1,
+        "numbered by terminal 1, where it was taken"
+    );
+    // And back: B adds a line, A sees it.
+    b.add(&tb, &order, &b.menu().await.item("Fries"), 1).await;
+    eventually("B's line on A", async || {
+        let v = a.ok("get_order", &ta, json!({"order_id": order})).await;
+        v["lines"].as_array().is_some_and(|l| l.len() == 2)
+    })
+    .await;
+    eventually("both badges in sync", async || {
+        let sa = a.ok("get_status", &ta, json!({})).await;
+        let sb = b.ok("get_status", &tb, json!({})).await;
+        sa["sync"]["state"] == "online" && sa["sync"]["waiting"] == 0 && sb["sync"]["waiting"] == 0
+    })
+    .await;
+    wa.shutdown().await;
+    wb.shutdown().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_role_change_made_on_one_terminal_ends_the_session_on_the_other() {
+    let hub = start_hub().await;
+    let a = spawn_app().await;
+    let b = spawn_app_in(tempfile::tempdir().unwrap(), 2).await;
+    pair(&a, &hub, "Counter").await;
+    pair(&b, &hub, "Bar").await;
+    let handle = tokio::runtime::Handle::current();
+    let wa = comanda_api::runtime::start(&a.ctx, &handle);
+    let wb = comanda_api::runtime::start(&b.ctx, &handle);
+    let sam_on_b = b.login(SAM).await;
+    let manager = a.login(MORGAN).await;
+    let staff = a.ok("list_employees", &manager, json!({})).await;
+    let sam = staff["employees"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|e| e["name"] == "Sam")
+        .unwrap()
+        .clone();
+    let change = json!({
+        "employee_id": sam["employee_id"], "name": "Sam", "role": "cashier",
+        "pin": null, "active": false
+    });
+    a.ok("save_employee", &manager, change).await;
+    eventually("Sam signed out on B", async || {
+        b.call("list_orders", Some(&sam_on_b), json!({})).await.0 == 401
+    })
+    .await;
+    // One staff list across the store: B took A's when it paired, it did not bring its own.
+    assert_eq!(b.ctx.store.read(|r| r.employees()).unwrap().len(), 3);
+    wa.shutdown().await;
+    wb.shutdown().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_badge_goes_offline_when_the_hub_does_and_counts_what_waits() {
+    let mut hub = start_hub().await;
+    let a = spawn_app().await;
+    pair(&a, &hub, "Counter").await;
+    let handle = tokio::runtime::Handle::current();
+    let wa = comanda_api::runtime::start(&a.ctx, &handle);
+    let t = a.login(SAM).await;
+    eventually("online", async || {
+        a.ok("get_status", &t, json!({})).await["sync"]["state"] == "online"
+    })
+    .await;
+    let _ = hub.stop.take().unwrap().send(());
+    let order = a.open_table(&t, "3").await;
+    a.add(&t, &order, &a.menu().await.item("Fries"), 1).await;
+    // The hub is gone: the badge says so (the manual clock makes "last heard" old at once).
+    a.clock.advance(60_000);
+    eventually("offline with events waiting", async || {
+        let s = a.ok("get_status", &t, json!({})).await["sync"].clone();
+        s["state"] == "offline"
+            && s["waiting"].as_u64().unwrap() >= 2
+            && s["peers"][0]["last_error"].is_string()
+    })
+    .await;
+    wa.shutdown().await;
+}
+
+/// Two staff lists merged by sync can give two people one PIN (each terminal checked its own
+/// list). Such a PIN signs in neither, never an arbitrary one; picking the name does.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_pin_two_people_share_after_a_merge_opens_neither_until_the_name_is_picked() {
+    use comanda_domain::employee::{EmployeeRecord, Pin, Role};
+    use comanda_domain::event::{EmployeeSaved, EventBody, StreamId};
+    use comanda_domain::ids::EmployeeId;
+    let app = spawn_app().await;
+    let ctx = app.ctx.clone();
+    let kim = tokio::task::spawn_blocking(move || {
+        let pin = Pin::parse("2222").unwrap();
+        let record = EmployeeRecord {
+            employee_id: EmployeeId::new(&SeqIds::new(4242)),
+            name: "Kim".into(),
+            role: Role::Cashier,
+            pin_hash: comanda_api::session::hash_pin(&ctx, &pin).unwrap(),
+            active: true,
+        };
+        let id = record.employee_id;
+        // As another terminal's event would arrive: straight into the log.
+        ctx.store
+            .write(|tx| {
+                tx.append(
+                    StreamId::Employees,
+                    None,
+                    EventBody::EmployeeSaved(EmployeeSaved {
+                        record,
+                        approved_by: None,
+                    }),
+                )
+            })
+            .unwrap();
+        id
+    })
+    .await
+    .unwrap();
+    let shared = app.call("login", None, json!({"pin": SAM})).await;
+    assert_error(&shared, 409, "conflict", Some("pin"));
+    let message = shared.1["message"].as_str().unwrap();
+    assert!(
+        message.contains("Sam") && message.contains("Kim"),
+        "{message}"
+    );
+    let picked = app
+        .call("login", None, json!({"pin": SAM, "employee_id": kim}))
+        .await;
+    assert_eq!(picked.0, 200, "{}", picked.1);
+    assert_eq!(picked.1["employee"]["name"], "Kim");
+}
