@@ -32,6 +32,14 @@ struct Args {
     /// Do not load the demo menu and staff on first run.
     #[arg(long)]
     no_demo: bool,
+    /// Where to answer the store's other terminals once paired (`off` to answer none; the hub
+    /// is always asked).
+    #[arg(long, default_value = "0.0.0.0:8789", value_name = "ADDR|off")]
+    peer_listen: String,
+    /// The address other terminals are told to reach this one at (default: this machine's
+    /// address towards the hub, with the port listened on).
+    #[arg(long, value_name = "URL")]
+    peer_advertise: Option<String>,
 }
 
 fn default_data_dir() -> PathBuf {
@@ -69,6 +77,20 @@ fn main() -> anyhow::Result<()> {
     .map_err(|e| anyhow::anyhow!(e.message))
     .with_context(|| format!("opening the terminal's store in {}", data_dir.display()))?;
     tracing::info!(data_dir = %data_dir.display(), "store open");
+    let listen = match args.peer_listen.as_str() {
+        "off" => None,
+        a => Some(
+            a.parse()
+                .with_context(|| format!("--peer-listen {a:?}: an address like 0.0.0.0:8789"))?,
+        ),
+    };
+    *ctx.sync
+        .peer_listen
+        .lock()
+        .map_err(|_| anyhow::anyhow!("sync settings poisoned"))? = comanda_api::sync::PeerListen {
+        listen,
+        advertise: args.peer_advertise.clone(),
+    };
     #[cfg(feature = "desktop")]
     if !args.headless && has_display() {
         return desktop::run(ctx);

@@ -11,6 +11,7 @@ use std::collections::BTreeMap;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Mutex, PoisonError};
 
+use comanda_domain::device::DeviceAddressSet;
 use comanda_domain::employee::Role;
 use comanda_domain::event::{EmployeeSaved, EventBody, StreamId};
 use comanda_domain::ids::DeviceId;
@@ -33,9 +34,23 @@ pub const ROUNDS_PER_STEP: usize = 50;
 /// A peer last heard from longer ago than this counts as offline on the badge (ms).
 pub const ONLINE_WINDOW_MS: u64 = 15_000;
 
+/// Where this terminal answers its peers on the LAN.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct PeerListen {
+    /// The address to listen on (`0.0.0.0:8789`); `None`: this terminal answers no peer.
+    pub listen: Option<std::net::SocketAddr>,
+    /// The address peers are told (`http://192.168.1.21:8789`); by default the address of the
+    /// interface that reaches the hub, with the port listened on.
+    pub advertise: Option<String>,
+}
+
 /// What the sync worker and the badge share.
 #[derive(Debug, Default)]
 pub struct SyncShared {
+    /// Where this terminal answers its peers (set by the shell before the runtime starts).
+    pub peer_listen: Mutex<PeerListen>,
+    /// The address this terminal tells its peers, once it listens.
+    pub(crate) advertised: Mutex<Option<String>>,
     /// Each peer as the worker last saw it.
     pub(crate) peers: Mutex<BTreeMap<DeviceId, PeerView>>,
     /// Wakes the worker (a pairing, a local commit).
@@ -98,14 +113,41 @@ impl SyncWorker {
     }
 
     fn load(&mut self, ctx: &Ctx) -> Result<(), ApiError> {
-        let peers = ctx.store.read(|r| r.sync_peers())?;
+        let (me, hubs, devices) = ctx
+            .store
+            .read(|r| Ok::<_, ApiError>((r.device()?, r.sync_peers()?, r.devices()?)))?;
+        if !me.paired {
+            self.clients.clear();
+            self.loaded = true;
+            return Ok(());
+        }
+        // The token this terminal was given authenticates it with every node of the store.
+        let token = hubs.first().map(|h| h.token.clone());
+        let mut wanted: Vec<SyncPeer> = hubs.clone();
+        if let Some(token) = &token {
+            for (id, d) in &devices {
+                let known = wanted.iter().any(|w| w.peer_id == *id);
+                if *id != me.device_id
+                    && d.active()
+                    && !known
+                    && let Some(address) = &d.address
+                {
+                    wanted.push(SyncPeer {
+                        peer_id: *id,
+                        address: address.clone(),
+                        name: d.name.clone().unwrap_or_default(),
+                        token: token.clone(),
+                    });
+                }
+            }
+        }
         let mut clients = BTreeMap::new();
         for SyncPeer {
             peer_id,
             address,
             name,
             token,
-        } in peers
+        } in wanted
         {
             let transport = HttpTransport::new(token).map_err(|e| ApiError::internal(&e))?;
             // A peer known before keeps its link (what it holds, its backoff) unless its address
@@ -118,8 +160,86 @@ impl SyncWorker {
         }
         self.clients = clients;
         self.loaded = true;
+        // Tell the store where this terminal answers, when that changed.
+        let advertised = ctx
+            .sync
+            .advertised
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .clone();
+        if let Some(address) = advertised
+            && devices.get(&me.device_id).and_then(|d| d.address.as_ref()) != Some(&address)
+        {
+            ctx.store.write(|tx| {
+                tx.append(
+                    StreamId::Devices,
+                    None,
+                    EventBody::DeviceAddressSet(DeviceAddressSet {
+                        device_id: me.device_id,
+                        address: address.clone(),
+                    }),
+                )
+            })?;
+            tracing::info!(%address, "peers are told this terminal's address");
+        }
         Ok(())
     }
+}
+
+/// Checks the tokens of peers that ask this terminal: a device of its store, paired and not
+/// revoked, as the log says.
+#[derive(Clone)]
+pub struct TerminalAuthority {
+    ctx: Ctx,
+}
+
+impl comanda_sync::http::Authority for TerminalAuthority {
+    fn authenticate(
+        &self,
+        token: &str,
+    ) -> Result<Option<comanda_sync::http::Grant>, comanda_sync::SyncError> {
+        let hash = comanda_sync::http::token_hash(token);
+        let (me, devices) = self
+            .ctx
+            .store
+            .read(|r| Ok::<_, comanda_store::StoreError>((r.device()?, r.devices()?)))?;
+        if !me.paired {
+            return Ok(None);
+        }
+        Ok(devices
+            .into_iter()
+            .find(|(id, d)| {
+                *id != me.device_id && d.active() && d.token_hash.as_deref() == Some(&hash)
+            })
+            .map(|(device_id, _)| comanda_sync::http::Grant {
+                store: self.ctx.store.clone(),
+                device_id,
+            }))
+    }
+}
+
+/// The router peers ask: `POST /v1/exchange`, for the devices of this terminal's store.
+pub fn peer_router(ctx: &Ctx) -> axum::Router {
+    comanda_sync::http::router(std::sync::Arc::new(TerminalAuthority { ctx: ctx.clone() }))
+}
+
+/// The address of this machine's interface that reaches `hub` (`http://host:port`): what peers
+/// on the same LAN can reach it at. No packet is sent (a UDP socket is only connected).
+pub fn local_address_towards(hub: &str) -> Option<std::net::IpAddr> {
+    let url = reqwest::Url::parse(hub).ok()?;
+    let host = url.host_str()?;
+    let port = url.port_or_known_default()?;
+    let target = std::net::ToSocketAddrs::to_socket_addrs(&(host, port))
+        .ok()?
+        .next()?;
+    let bind = if target.is_ipv4() {
+        "0.0.0.0:0"
+    } else {
+        "[::]:0"
+    };
+    let socket = std::net::UdpSocket::bind(bind).ok()?;
+    socket.connect(target).ok()?;
+    Some(socket.local_addr().ok()?.ip())
 }
 
 /// Tells the screens what an exchange changed; a change of staff ends the sessions of people who
@@ -139,6 +259,8 @@ fn announce(ctx: &Ctx, touched: &[StreamId]) -> Result<(), ApiError> {
             }
             StreamId::Catalog => ctx.bus.send(Change::Catalog),
             StreamId::Settings => ctx.bus.send(Change::Settings),
+            // A device paired, revoked or moved: the worker looks at its peers again.
+            StreamId::Devices => ctx.sync.reload.store(true, Ordering::Release),
             StreamId::Employees => {
                 let staff = ctx.store.read(|r| r.employees())?;
                 crate::session::end_sessions_not_matching(ctx, &staff)?;
@@ -192,18 +314,31 @@ pub fn status(ctx: &Ctx) -> Result<SyncStatusView, ApiError> {
         .lock()
         .unwrap_or_else(PoisonError::into_inner)
         .clone();
-    let mut peers = Vec::new();
-    for rec in records.into_iter().filter(|r| r.address.is_some()) {
-        let mut view = live.get(&rec.peer_id).cloned().unwrap_or(PeerView {
-            peer_id: rec.peer_id,
-            name: rec.name.clone().unwrap_or_default(),
-            address: rec.address.clone().unwrap_or_default(),
-            state: "connecting".into(),
-            next_try_ms: None,
-            last_ok_ms: None,
-            last_error: None,
-            skew_ms: None,
-        });
+    // Every peer the worker asks (the hub, and the terminals the log knows an address for),
+    // with what the store recorded of their last exchange.
+    let mut peers: BTreeMap<DeviceId, PeerView> = live;
+    for rec in &records {
+        if rec.address.is_some() && !peers.contains_key(&rec.peer_id) {
+            peers.insert(
+                rec.peer_id,
+                PeerView {
+                    peer_id: rec.peer_id,
+                    name: rec.name.clone().unwrap_or_default(),
+                    address: rec.address.clone().unwrap_or_default(),
+                    state: "connecting".into(),
+                    next_try_ms: None,
+                    last_ok_ms: None,
+                    last_error: None,
+                    skew_ms: None,
+                },
+            );
+        }
+    }
+    let mut peers: Vec<PeerView> = peers.into_values().collect();
+    for view in &mut peers {
+        let Some(rec) = records.iter().find(|r| r.peer_id == view.peer_id) else {
+            continue;
+        };
         view.last_ok_ms = rec.last_ok_ms;
         view.skew_ms = rec.skew_ms;
         if view.last_error.is_none()
@@ -211,9 +346,8 @@ pub fn status(ctx: &Ctx) -> Result<SyncStatusView, ApiError> {
                 .last_error_ms
                 .is_some_and(|e| rec.last_ok_ms.is_none_or(|ok| e > ok))
         {
-            view.last_error = rec.last_error;
+            view.last_error = rec.last_error.clone();
         }
-        peers.push(view);
     }
     let waiting = u32::try_from(outbox.waiting).unwrap_or(u32::MAX);
     let recent = |p: &PeerView| {

@@ -158,6 +158,9 @@ pub fn decode_body_str(kind: &str, schema: u32, payload: &str) -> Result<EventBo
         "CatalogPublished" => EventBody::CatalogPublished(de(kind, payload)?),
         "EmployeeSaved" => EventBody::EmployeeSaved(de(kind, payload)?),
         "SettingsPublished" => EventBody::SettingsPublished(de(kind, payload)?),
+        "DevicePaired" => EventBody::DevicePaired(de(kind, payload)?),
+        "DeviceRevoked" => EventBody::DeviceRevoked(de(kind, payload)?),
+        "DeviceAddressSet" => EventBody::DeviceAddressSet(de(kind, payload)?),
         other => return Err(CodecError::UnknownKind(other.to_owned())),
     })
 }
@@ -209,4 +212,7 @@ pub const KNOWN_KINDS: &[&str] = &[
     "CatalogPublished",
     "EmployeeSaved",
     "SettingsPublished",
+    "DevicePaired",
+    "DeviceRevoked",
+    "DeviceAddressSet",
 ];

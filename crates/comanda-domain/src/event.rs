@@ -61,6 +61,8 @@ pub enum StreamId {
     Employees,
     /// Store settings.
     Settings,
+    /// The store's devices: pairings, revocations, addresses.
+    Devices,
 }
 
 impl fmt::Display for StreamId {
@@ -70,6 +72,7 @@ impl fmt::Display for StreamId {
             StreamId::Catalog => f.write_str("catalog"),
             StreamId::Employees => f.write_str("employees"),
             StreamId::Settings => f.write_str("settings"),
+            StreamId::Devices => f.write_str("devices"),
         }
     }
 }
@@ -86,6 +89,7 @@ impl FromStr for StreamId {
             "catalog" => Ok(StreamId::Catalog),
             "employees" => Ok(StreamId::Employees),
             "settings" => Ok(StreamId::Settings),
+            "devices" => Ok(StreamId::Devices),
             _ => s
                 .strip_prefix("order:")
                 .and_then(|id| id.parse().ok())
@@ -137,6 +141,12 @@ pub enum EventBody {
     EmployeeSaved(EmployeeSaved),
     /// Store settings were changed.
     SettingsPublished(StoreSettings),
+    /// A device joined the store.
+    DevicePaired(crate::device::DevicePaired),
+    /// A device was revoked.
+    DeviceRevoked(crate::device::DeviceRevoked),
+    /// A device said where it answers its peers.
+    DeviceAddressSet(crate::device::DeviceAddressSet),
 }
 
 impl EventBody {
@@ -162,6 +172,9 @@ impl EventBody {
             EventBody::CatalogPublished(_) => "CatalogPublished",
             EventBody::EmployeeSaved(_) => "EmployeeSaved",
             EventBody::SettingsPublished(_) => "SettingsPublished",
+            EventBody::DevicePaired(_) => "DevicePaired",
+            EventBody::DeviceRevoked(_) => "DeviceRevoked",
+            EventBody::DeviceAddressSet(_) => "DeviceAddressSet",
         }
     }
 
@@ -565,6 +578,7 @@ mod tests {
             StreamId::Catalog,
             StreamId::Employees,
             StreamId::Settings,
+            StreamId::Devices,
         ] {
             assert_eq!(s.to_string().parse::<StreamId>().unwrap(), s);
         }

@@ -10,6 +10,7 @@
 pub mod catalog;
 pub mod clock;
 pub mod codec;
+pub mod device;
 pub mod employee;
 pub mod error;
 pub mod event;

@@ -11,6 +11,8 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, LazyLock, Mutex, MutexGuard, PoisonError};
 
 use comanda_domain::clock::Clock;
+use comanda_domain::device::{DevicePaired, DeviceRevoked};
+use comanda_domain::event::{EventBody, StreamId};
 use comanda_domain::ids::{DeviceId, IdSource, StoreId};
 use comanda_store::{Pairing, Store};
 use comanda_sync::SyncError;
@@ -275,9 +277,8 @@ impl Hub {
         let code_hash = secrets::hash(&secrets::normalise_code(&req.code));
         let token = secrets::new_token()?;
         let device_id = DeviceId::new(&*self.ids);
-        let mut db = self.db();
-        let tx = db.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
-        let found: Option<(String, i64, Option<i64>)> = tx
+        let found: Option<(String, i64, Option<i64>)> = self
+            .db()
             .query_row(
                 "SELECT store_id, expires_ms, used_ms FROM pairing_codes WHERE code_hash = ?1",
                 [&code_hash],
@@ -286,21 +287,26 @@ impl Hub {
             .optional()?;
         let store_id = match found {
             Some((store, expires, None)) if expires >= int(now) => store,
-            _ => {
-                drop(tx);
-                drop(db);
-                let mut f = self
-                    .pair_failures
-                    .lock()
-                    .unwrap_or_else(PoisonError::into_inner);
-                if f.0 != minute {
-                    *f = (minute, 0);
-                }
-                f.1 += 1;
-                self.counters.pair_failures.fetch_add(1, Ordering::Relaxed);
-                return Err(HubError::BadCode);
-            }
+            _ => return Err(self.wrong_code(minute)),
         };
+        // The store's node is opened before the hub's database is locked (opening it may read
+        // that database).
+        let node = self.store(parse(&store_id, "store id")?)?;
+        let mut db = self.db();
+        let tx = db.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
+        // Used meanwhile by another request with the same code: refused like any used code.
+        let still_free: Option<i64> = tx
+            .query_row(
+                "SELECT 1 FROM pairing_codes WHERE code_hash = ?1 AND used_ms IS NULL",
+                [&code_hash],
+                |r| r.get(0),
+            )
+            .optional()?;
+        if still_free.is_none() {
+            drop(tx);
+            drop(db);
+            return Err(self.wrong_code(minute));
+        }
         let (store_name, hub, terminal_no): (String, String, i64) = tx.query_row(
             "SELECT name, hub_device_id, next_terminal_no FROM stores WHERE store_id = ?1",
             [&store_id],
@@ -326,6 +332,20 @@ impl Hub {
             "UPDATE pairing_codes SET used_ms = ?2, used_by = ?3 WHERE code_hash = ?1",
             params![code_hash, int(now), device_id.to_string()],
         )?;
+        // Every node of the store learns of the device from the log: its number, its name, the
+        // hash of its token (to check it when it asks them directly).
+        node.write(|t| {
+            t.append(
+                StreamId::Devices,
+                None,
+                EventBody::DevicePaired(DevicePaired {
+                    device_id,
+                    terminal_no: u32::try_from(terminal_no).unwrap_or(0),
+                    name: name.to_owned(),
+                    token_hash: secrets::hash(&token),
+                }),
+            )
+        })?;
         tx.commit()?;
         self.counters.pairings.fetch_add(1, Ordering::Relaxed);
         tracing::info!(store = %store_id, device = %device_id, terminal_no, "device paired");
@@ -339,6 +359,20 @@ impl Hub {
             token,
             peer: parse(&hub, "device id")?,
         })
+    }
+
+    /// Counts a wrong pairing code (for the per-minute limit) and says so.
+    fn wrong_code(&self, minute: u64) -> HubError {
+        let mut f = self
+            .pair_failures
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner);
+        if f.0 != minute {
+            *f = (minute, 0);
+        }
+        f.1 += 1;
+        self.counters.pair_failures.fetch_add(1, Ordering::Relaxed);
+        HubError::BadCode
     }
 
     /// The devices of a store (every store when `None`), revoked ones too.
@@ -379,13 +413,29 @@ impl Hub {
 
     /// Revokes a device: its token opens nothing from now on.
     pub fn revoke(&self, device: DeviceId) -> Result<(), HubError> {
-        let n = self.db().execute(
-            "UPDATE devices SET revoked_ms = ?2 WHERE device_id = ?1 AND revoked_ms IS NULL",
+        let store: Option<String> = self
+            .db()
+            .query_row(
+                "SELECT store_id FROM devices WHERE device_id = ?1 AND revoked_ms IS NULL",
+                [device.to_string()],
+                |r| r.get(0),
+            )
+            .optional()?;
+        let Some(store) = store else {
+            return Err(HubError::NotFound(format!("paired device {device}")));
+        };
+        // Every node stops answering it, the hub first.
+        self.db().execute(
+            "UPDATE devices SET revoked_ms = ?2 WHERE device_id = ?1",
             params![device.to_string(), int(self.clock.now_ms())],
         )?;
-        if n == 0 {
-            return Err(HubError::NotFound(format!("paired device {device}")));
-        }
+        self.store(parse(&store, "store id")?)?.write(|t| {
+            t.append(
+                StreamId::Devices,
+                None,
+                EventBody::DeviceRevoked(DeviceRevoked { device_id: device }),
+            )
+        })?;
         Ok(())
     }
 

@@ -1,7 +1,5 @@
 //! Tokens and pairing codes: random from the operating system, stored only as SHA-256 hashes.
 
-use sha2::{Digest, Sha256};
-
 use crate::error::HubError;
 
 fn random<const N: usize>() -> Result<[u8; N], HubError> {
@@ -46,9 +44,9 @@ pub fn normalise_code(code: &str) -> String {
         .collect()
 }
 
-/// The SHA-256 of a secret, in hex.
+/// The SHA-256 of a secret, in hex (the same hash every node keeps of a device token).
 pub fn hash(secret: &str) -> String {
-    hex::encode(Sha256::digest(secret.as_bytes()))
+    comanda_sync::http::token_hash(secret)
 }
 
 #[cfg(test)]

@@ -15,6 +15,7 @@ use std::collections::BTreeMap;
 
 use comanda_domain::catalog::Catalog;
 use comanda_domain::codec;
+use comanda_domain::device::{DeviceRecord, fold_devices};
 use comanda_domain::employee::{EmployeeRecord, StoreSettings, fold_employees};
 use comanda_domain::event::{Event, EventBody, EventKey, OrderType, StreamId};
 use comanda_domain::ids::{EmployeeId, OrderId};
@@ -88,6 +89,7 @@ fn project(
                     _ => None,
                 }))?,
                 StreamId::Employees => json(&fold_employees(events))?,
+                StreamId::Devices => json(&fold_devices(events))?,
                 StreamId::Order(_) => {
                     return Err(StoreError::Corrupt("order stream in projections".into()));
                 }
@@ -238,6 +240,9 @@ fn apply_small(conn: &Connection, stream: StreamId, e: &Event) -> Result<(), Sto
     let state = match (&e.body, stream) {
         (EventBody::CatalogPublished(c), StreamId::Catalog) => json(&Some(c))?,
         (EventBody::SettingsPublished(s), StreamId::Settings) => json(&Some(s))?,
+        // The devices' fold has rules of its own (a revocation is final, an address is the
+        // device's own word): always folded whole; the stream is a few events per device.
+        (_, StreamId::Devices) => return refold(conn, stream).map(|_| ()),
         (EventBody::EmployeeSaved(r), StreamId::Employees) => {
             let mut all: BTreeMap<EmployeeId, EmployeeRecord> = serde_json::from_str(&state)?;
             all.insert(r.record.employee_id, r.record.clone());
@@ -330,6 +335,12 @@ pub(crate) fn settings(conn: &Connection) -> Result<Option<StoreSettings>, Store
 }
 
 /// Every employee, latest record each.
+pub(crate) fn devices(
+    conn: &Connection,
+) -> Result<BTreeMap<comanda_domain::ids::DeviceId, DeviceRecord>, StoreError> {
+    Ok(small_state(conn, StreamId::Devices)?.unwrap_or_default())
+}
+
 pub(crate) fn employees(
     conn: &Connection,
 ) -> Result<BTreeMap<EmployeeId, EmployeeRecord>, StoreError> {

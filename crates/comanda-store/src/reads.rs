@@ -57,6 +57,18 @@ macro_rules! read_methods {
             > {
                 $crate::project::employees(self.conn())
             }
+            /// The store's devices as the log says (pairings, revocations, addresses).
+            pub fn devices(
+                &self,
+            ) -> Result<
+                ::std::collections::BTreeMap<
+                    ::comanda_domain::ids::DeviceId,
+                    ::comanda_domain::device::DeviceRecord,
+                >,
+                $crate::StoreError,
+            > {
+                $crate::project::devices(self.conn())
+            }
             /// A stream's events in agreed order.
             pub fn stream_events(
                 &self,

@@ -86,6 +86,13 @@ fn sync_error(e: &SyncError) -> Response {
     error(status, e.code(), e.to_string())
 }
 
+/// The SHA-256 of a bearer token, in hex: what nodes keep and compare (a token carries 256
+/// random bits, so a fast hash is as safe as a slow one, and costs nothing per exchange).
+pub fn token_hash(token: &str) -> String {
+    use sha2::Digest;
+    hex::encode(sha2::Sha256::digest(token.as_bytes()))
+}
+
 /// The bearer token of a request, if it carries one.
 pub fn bearer(headers: &HeaderMap) -> Option<&str> {
     headers

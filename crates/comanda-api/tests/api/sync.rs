@@ -326,3 +326,62 @@ async fn a_pin_two_people_share_after_a_merge_opens_neither_until_the_name_is_pi
     assert_eq!(picked.0, 200, "{}", picked.1);
     assert_eq!(picked.1["employee"]["name"], "Kim");
 }
+
+/// Every node a peer: with the hub gone, terminals keep syncing with each other directly, at
+/// the addresses they told the store, with the tokens the log lets them check.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn terminals_keep_syncing_with_each_other_when_the_hub_is_down() {
+    let mut hub = start_hub().await;
+    let a = spawn_app().await;
+    let b = spawn_app_in(tempfile::tempdir().unwrap(), 2).await;
+    pair(&a, &hub, "Counter").await;
+    pair(&b, &hub, "Bar").await;
+    for app in [&a, &b] {
+        *app.ctx.sync.peer_listen.lock().unwrap() = comanda_api::sync::PeerListen {
+            listen: Some("127.0.0.1:0".parse().unwrap()),
+            advertise: None,
+        };
+    }
+    let handle = tokio::runtime::Handle::current();
+    let wa = comanda_api::runtime::start(&a.ctx, &handle);
+    let wb = comanda_api::runtime::start(&b.ctx, &handle);
+    // Each learns, through the hub, where the other answers.
+    eventually("addresses known on both", async || {
+        [&a, &b].iter().all(|app| {
+            let devices = app.ctx.store.read(|r| r.devices()).unwrap();
+            devices.values().filter(|d| d.address.is_some()).count() == 2
+        })
+    })
+    .await;
+    let _ = hub.stop.take().unwrap().send(());
+    let ta = a.login(SAM).await;
+    let tb = b.login(SAM).await;
+    let order = a.open_table(&ta, "7").await;
+    a.add(&ta, &order, &a.menu().await.item("Fries"), 1).await;
+    eventually("A's order on B without the hub", async || {
+        b.call("get_order", Some(&tb), json!({"order_id": order}))
+            .await
+            .0
+            == 200
+    })
+    .await;
+    // It came directly: the hub never had it.
+    let store = hub.hub.stores().unwrap()[0].store_id;
+    let on_hub = hub.hub.store(store).unwrap();
+    let id: comanda_domain::ids::OrderId = order.parse().unwrap();
+    assert!(on_hub.read(|r| r.order(id)).unwrap().is_none());
+    // B's badge shows A as a peer it reaches, and the hub as not.
+    eventually("A online and the hub not, on B's badge", async || {
+        let status = b.ok("get_status", &tb, json!({})).await;
+        let peers = status["sync"]["peers"].as_array().unwrap().clone();
+        peers
+            .iter()
+            .any(|p| p["state"] == "online" && p["name"] == "Counter")
+            && peers
+                .iter()
+                .any(|p| p["name"] == "Hub" && p["state"] != "online")
+    })
+    .await;
+    wa.shutdown().await;
+    wb.shutdown().await;
+}

@@ -661,7 +661,10 @@ impl OrderState {
             }
             EventBody::CatalogPublished(_)
             | EventBody::EmployeeSaved(_)
-            | EventBody::SettingsPublished(_) => {
+            | EventBody::SettingsPublished(_)
+            | EventBody::DevicePaired(_)
+            | EventBody::DeviceRevoked(_)
+            | EventBody::DeviceAddressSet(_) => {
                 if !self.foreign.contains(&id) {
                     self.foreign.push(id);
                 }

@@ -8,6 +8,7 @@ use std::path::PathBuf;
 
 use comanda_domain::catalog::Catalog;
 use comanda_domain::codec::{self, KNOWN_KINDS};
+use comanda_domain::device::{DeviceAddressSet, DevicePaired, DeviceRevoked};
 use comanda_domain::employee::{EmployeeRecord, PinHash, Role, StoreSettings};
 use comanda_domain::event::{
     DiscountAmount, EmployeeSaved, EventBody, OrderNoteSet, OrderType, OrderTypeChanged,
@@ -89,6 +90,27 @@ fn samples() -> Vec<comanda_domain::event::Event> {
     other(
         StreamId::Settings,
         EventBody::SettingsPublished(StoreSettings::default()),
+    );
+    let device = comanda_domain::ids::DeviceId::new(&comanda_domain::ids::SeqIds::new(77));
+    other(
+        StreamId::Devices,
+        EventBody::DevicePaired(DevicePaired {
+            device_id: device,
+            terminal_no: 2,
+            name: "Bar".into(),
+            token_hash: "9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08".into(),
+        }),
+    );
+    other(
+        StreamId::Devices,
+        EventBody::DeviceAddressSet(DeviceAddressSet {
+            device_id: device,
+            address: "http://192.168.1.21:8789".into(),
+        }),
+    );
+    other(
+        StreamId::Devices,
+        EventBody::DeviceRevoked(DeviceRevoked { device_id: device }),
     );
     evs
 }

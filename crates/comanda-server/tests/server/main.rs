@@ -240,9 +240,12 @@ async fn a_device_of_one_store_reads_and_writes_nothing_of_another() {
         .await
         .unwrap();
     assert_eq!(r.status(), 403);
-    // A's own exchange with its store sees none of B's events.
+    // A's own exchange with its store sees none of B's events (only its store's device list).
     sync(&ta, &s.url).await;
-    assert_eq!(ta.store.read(|r| r.event_count()).unwrap(), 0);
+    let held = ta.store.read(|r| r.vector()).unwrap();
+    let devices: Vec<_> = held.iter().map(|(d, _)| d).collect();
+    assert_eq!(devices, vec![a.hub_device_id], "only store A's hub wrote what A holds");
+    assert!(held.get(tb.pairing.device_id).count() == 0 && held.get(b.hub_device_id).count() == 0);
     // Revoked: the token opens nothing.
     s.hub.revoke(tb.pairing.device_id).unwrap();
     let req = Link::new(b.hub_device_id).request(&tb.store).unwrap();
