@@ -158,10 +158,18 @@ fn test(_rest: &[String]) -> Result<()> {
     sh::step("UI unit tests", || {
         sh::run("npm", &["--prefix", "ui", "test"], &[])
     })?;
-    sh::step("build the headless app for end-to-end tests", || {
-        sh::run("cargo", &["build", "-p", "comanda-desktop"], &[])
-    })?;
+    sh::step(
+        "build the headless app and the hub for end-to-end tests",
+        || {
+            sh::run(
+                "cargo",
+                &["build", "-p", "comanda-desktop", "-p", "comanda-server"],
+                &[],
+            )
+        },
+    )?;
     let bin = sh::target_dir()?.join("debug").join("comanda");
+    let server_bin = sh::target_dir()?.join("debug").join("comanda-server");
     sh::npm_ci("tests/e2e")?;
     sh::step("end-to-end tests (Playwright, Debian's chromium)", || {
         sh::run(
@@ -169,6 +177,10 @@ fn test(_rest: &[String]) -> Result<()> {
             &["--prefix", "tests/e2e", "test"],
             &[
                 ("COMANDA_BIN", bin.to_str().unwrap_or("comanda")),
+                (
+                    "COMANDA_SERVER_BIN",
+                    server_bin.to_str().unwrap_or("comanda-server"),
+                ),
                 ("PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD", "1"),
             ],
         )

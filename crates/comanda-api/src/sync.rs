@@ -216,6 +216,20 @@ impl comanda_sync::http::Authority for TerminalAuthority {
                 device_id,
             }))
     }
+
+    /// What a peer brought by asking this terminal reaches its screens like what it pulled.
+    fn exchanged(&self, device: DeviceId, ingested: &comanda_store::Ingested, _sent: usize) {
+        if ingested.touched.is_empty() {
+            return;
+        }
+        let (ctx, touched) = (self.ctx.clone(), ingested.touched.clone());
+        // Reading the orders to announce is store work: on a blocking thread.
+        tokio::task::spawn_blocking(move || {
+            if let Err(e) = announce(&ctx, &touched) {
+                tracing::warn!(%device, error = %e.message, "could not announce what a peer sent");
+            }
+        });
+    }
 }
 
 /// The router peers ask: `POST /v1/exchange`, for the devices of this terminal's store.

@@ -476,11 +476,11 @@ impl Authority for Hub {
         Ok(Some(Grant { store, device_id }))
     }
 
-    fn exchanged(&self, device: DeviceId, took: usize, sent: usize) {
+    fn exchanged(&self, device: DeviceId, ingested: &comanda_store::Ingested, sent: usize) {
         self.counters.exchanges.fetch_add(1, Ordering::Relaxed);
         self.counters
             .events_in
-            .fetch_add(took as u64, Ordering::Relaxed);
+            .fetch_add(ingested.stored() as u64, Ordering::Relaxed);
         self.counters
             .events_out
             .fetch_add(sent as u64, Ordering::Relaxed);

@@ -143,6 +143,14 @@ fn skew(theirs: u64, mine: u64) -> i64 {
 /// Answers one exchange: takes in the events sent (one transaction, which also records what the
 /// asker holds), then sends a page of what the asker lacks.
 pub fn answer(store: &Store, req: &ExchangeRequest) -> Result<ExchangeResponse, SyncError> {
+    answer_with(store, req).map(|(resp, _)| resp)
+}
+
+/// [`answer`], with what the answering node took in (its streams touched, to announce).
+pub fn answer_with(
+    store: &Store,
+    req: &ExchangeRequest,
+) -> Result<(ExchangeResponse, Ingested), SyncError> {
     if req.protocol != PROTOCOL_VERSION {
         return Err(SyncError::Protocol(req.protocol));
     }
@@ -179,10 +187,10 @@ pub fn answer(store: &Store, req: &ExchangeRequest) -> Result<ExchangeResponse, 
         max_events: req.max_events,
         max_bytes: req.max_bytes,
     };
-    store.read(|r| {
+    let resp = store.read(|r| {
         let mine = r.vector()?;
         let (events, more) = missing(r, &mine, &theirs, limits)?;
-        Ok(ExchangeResponse {
+        Ok::<_, SyncError>(ExchangeResponse {
             protocol: PROTOCOL_VERSION,
             from: me.device_id,
             now_ms: now,
@@ -191,7 +199,8 @@ pub fn answer(store: &Store, req: &ExchangeRequest) -> Result<ExchangeResponse, 
             events,
             more,
         })
-    })
+    })?;
+    Ok((resp, ingested))
 }
 
 fn log_refusals(ingested: &Ingested, from: DeviceId) {

@@ -13,12 +13,12 @@ use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use axum::routing::post;
 use comanda_domain::ids::DeviceId;
-use comanda_store::Store;
+use comanda_store::{Ingested, Store};
 use serde::{Deserialize, Serialize};
 
 use crate::client::{Failure, Transport, blocking};
 use crate::error::SyncError;
-use crate::exchange::{MAX_PAGE_BYTES, answer};
+use crate::exchange::{MAX_PAGE_BYTES, answer_with};
 use crate::wire::{ExchangeRequest, ExchangeResponse};
 
 /// The largest request body taken: a full page of events and a vector, with room (16 MiB).
@@ -42,8 +42,9 @@ pub struct Grant {
 pub trait Authority: Send + Sync + 'static {
     /// The grant of a bearer token, or `None` when it is unknown or revoked.
     fn authenticate(&self, token: &str) -> Result<Option<Grant>, SyncError>;
-    /// Called after each answered exchange (for metrics and "last seen").
-    fn exchanged(&self, _device: DeviceId, _took: usize, _sent: usize) {}
+    /// Called after each answered exchange, with what this node took in (to announce the
+    /// streams it touched, and for metrics and "last seen") and how many events it sent.
+    fn exchanged(&self, _device: DeviceId, _ingested: &Ingested, _sent: usize) {}
 }
 
 /// The `{code, message}` body of every error.
@@ -151,11 +152,10 @@ async fn exchange(
             "the request names another device than the token's",
         );
     }
-    let took = req.events.len();
     let store = grant.store.clone();
-    match blocking(move || answer(&store, &req)).await {
-        Ok(Ok(resp)) => {
-            authority.exchanged(grant.device_id, took, resp.events.len());
+    match blocking(move || answer_with(&store, &req)).await {
+        Ok(Ok((resp, ingested))) => {
+            authority.exchanged(grant.device_id, &ingested, resp.events.len());
             axum::Json(resp).into_response()
         }
         Ok(Err(e)) | Err(e) => sync_error(&e),

@@ -21,4 +21,4 @@ pub mod wire;
 
 pub use client::{Failure, PeerClient, PeerState, Step, Transport};
 pub use error::SyncError;
-pub use exchange::{Limits, Link, Round, answer, missing};
+pub use exchange::{Limits, Link, Round, answer, answer_with, missing};

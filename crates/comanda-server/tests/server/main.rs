@@ -244,7 +244,11 @@ async fn a_device_of_one_store_reads_and_writes_nothing_of_another() {
     sync(&ta, &s.url).await;
     let held = ta.store.read(|r| r.vector()).unwrap();
     let devices: Vec<_> = held.iter().map(|(d, _)| d).collect();
-    assert_eq!(devices, vec![a.hub_device_id], "only store A's hub wrote what A holds");
+    assert_eq!(
+        devices,
+        vec![a.hub_device_id],
+        "only store A's hub wrote what A holds"
+    );
     assert!(held.get(tb.pairing.device_id).count() == 0 && held.get(b.hub_device_id).count() == 0);
     // Revoked: the token opens nothing.
     s.hub.revoke(tb.pairing.device_id).unwrap();

@@ -33,6 +33,9 @@ const KNOWN: ReadonlySet<string> = new Set<KnownCode>([
   "wrong_pin",
   "forbidden",
   "conflict",
+  "too_many_attempts",
+  "not_empty",
+  "unreachable",
   "internal",
   "network",
 ]);
