@@ -39,7 +39,7 @@ fn an_older_database_gets_its_ids_lines_and_approvals_from_its_events() {
     // projections of an older form.
     conn.execute_batch(
         "DROP TABLE entity_ids; DROP TABLE order_lines; DROP TABLE approvals;
-         DROP TABLE held_events; DROP TABLE future_events;
+         DROP TABLE held_events; DROP TABLE future_events; DROP TABLE peers;
          ALTER TABLE device DROP COLUMN paired; ALTER TABLE device DROP COLUMN terminal_no;
          PRAGMA user_version = 3;
          UPDATE device SET projection_version = 2;",

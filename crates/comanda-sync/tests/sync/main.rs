@@ -4,4 +4,5 @@
 mod client;
 mod exchange;
 mod golden;
+mod regressions;
 mod support;
