@@ -72,7 +72,8 @@ export interface Hub {
 /** Creates a store on a fresh hub and serves it on 127.0.0.1 (a free port, kept on restart). */
 export async function startHub(): Promise<Hub> {
   const dataDir = mkdtempSync(join(tmpdir(), "comanda-hub-"));
-  execFileSync(SERVER_BIN, ["admin", "--data-dir", dataDir, "create-store", "--name", "Bistro Centro"]);
+  const quiet = { env: { ...process.env, COMANDA_LOG: "warn" } };
+  execFileSync(SERVER_BIN, ["admin", "--data-dir", dataDir, "create-store", "--name", "Bistro Centro"], quiet);
   let listen = "127.0.0.1:0";
   let child: ChildProcess | null = null;
   let url = "";
@@ -116,7 +117,7 @@ export async function startHub(): Promise<Hub> {
     },
     dataDir,
     code: () =>
-      execFileSync(SERVER_BIN, ["admin", "--data-dir", dataDir, "pair-code", "--minutes", "10"]).toString().trim(),
+      execFileSync(SERVER_BIN, ["admin", "--data-dir", dataDir, "pair-code", "--minutes", "10"], quiet).toString().trim(),
     kill: () => stopWith("SIGKILL"),
     restart: serve,
     stop: () => stopWith("SIGTERM"),
