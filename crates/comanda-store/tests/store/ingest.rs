@@ -360,6 +360,14 @@ fn a_payload_that_does_not_match_its_kind_is_held_and_shown_never_projected() {
     let a = a.reopen(12);
     let rec = a.store.read(|r| r.order(id)).unwrap().unwrap();
     assert_eq!(rec.state.lines.len(), 1, "and an open does not release it");
+    // Nor does re-projecting the whole log (after an upgrade).
+    let db = rusqlite::Connection::open(a.path()).unwrap();
+    db.execute("UPDATE device SET projection_version = 0", [])
+        .unwrap();
+    drop(db);
+    let a = a.reopen(13);
+    let again = a.store.read(|r| r.order(id)).unwrap().unwrap();
+    assert_eq!(again, rec);
 }
 
 #[test]
