@@ -36,7 +36,7 @@ fn check_kind(kind: &str, schema: u32) -> Result<(), CodecError> {
 }
 
 /// An event as stored and sent: the envelope in plain fields, the payload as JSON.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct StoredEvent {
     /// Event id.
     pub id: EventId,
@@ -57,6 +57,7 @@ pub struct StoredEvent {
     /// The payload's schema version.
     pub schema: u32,
     /// The payload.
+    #[schema(value_type = Object)]
     pub payload: serde_json::Value,
 }
 

@@ -9,6 +9,7 @@
 
 pub mod error;
 pub mod hub;
+pub mod openapi;
 pub mod routes;
 pub mod secrets;
 

@@ -1,5 +1,6 @@
 //! The hub's HTTP surface: `/v1/pair`, `/v1/exchange` (the sync protocol, from comanda-sync),
-//! `/healthz`, `/readyz` and `/metrics`. Every error is a `{code, message}` body.
+//! `/healthz`, `/readyz`, `/metrics` and `/v1/openapi.json`. Every error is a `{code, message}`
+//! body.
 
 use std::fmt::Write as _;
 use std::sync::Arc;
@@ -25,6 +26,10 @@ pub fn router(hub: Arc<Hub>) -> Router {
         .route("/healthz", get(|| async { "ok" }))
         .route("/readyz", get(ready))
         .route("/metrics", get(metrics))
+        .route(
+            "/v1/openapi.json",
+            get(|| async { axum::Json(crate::openapi::document()) }),
+        )
         .fallback(|| async { error(StatusCode::NOT_FOUND, "not_found", "no such route") })
         .with_state(hub)
         .merge(sync)

@@ -48,7 +48,7 @@ pub trait Authority: Send + Sync + 'static {
 }
 
 /// The `{code, message}` body of every error.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct ErrorBody {
     /// What a program branches on.
     pub code: String,

@@ -22,14 +22,14 @@ pub const MAX_VECTOR_DEVICES: usize = 10_000;
 pub const MAX_ABOVE: usize = 10_000;
 
 /// A version vector on the wire: for each device, everything up to `upto`, and `above`.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct WireVector {
     /// One entry per device, by device id.
     pub devices: Vec<WireHeld>,
 }
 
 /// What a node holds of one device's events.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct WireHeld {
     /// The device.
     pub device: DeviceId,
@@ -87,7 +87,7 @@ impl TryFrom<&WireVector> for VersionVector {
 
 /// One round of anti-entropy, asked by one node of another: "here is what I hold, and what I
 /// believe you lack; send me what I lack".
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct ExchangeRequest {
     /// [`PROTOCOL_VERSION`] of the asker.
     pub protocol: u32,
@@ -109,7 +109,7 @@ pub struct ExchangeRequest {
 }
 
 /// The answer to an [`ExchangeRequest`].
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct ExchangeResponse {
     /// [`PROTOCOL_VERSION`] of the answerer.
     pub protocol: u32,
@@ -131,7 +131,7 @@ pub struct ExchangeResponse {
 }
 
 /// What the answerer did with one event it was sent.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct EventResult {
     /// The event.
     pub id: EventId,
@@ -146,7 +146,7 @@ pub struct EventResult {
 }
 
 /// What became of an event sent to a peer.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum ResultKind {
     /// Stored and projected.
@@ -193,7 +193,7 @@ impl EventResult {
 }
 
 /// `POST /v1/pair`: a terminal asks to join the store of a one-time pairing code.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct PairRequest {
     /// The code a manager made (`XXXXX-XXXXX`; case and dashes do not matter).
     pub code: String,
@@ -203,7 +203,7 @@ pub struct PairRequest {
 
 /// The answer to a [`PairRequest`]: who the terminal now is. The token is shown once; the node
 /// that paired it keeps only its hash.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct PairResponse {
     /// [`PROTOCOL_VERSION`] of the pairing node.
     pub protocol: u32,

@@ -289,3 +289,77 @@ async fn health_readiness_and_metrics_answer() {
     let body: Value = r.json().await.unwrap();
     assert_eq!(body["code"], "not_found");
 }
+
+/// The `/v1` document names every route the hub serves, each answers, every schema it refers to
+/// is in it, and malformed bodies on each POST route are refused with a JSON `{code, message}`
+/// and a 4xx, never a 5xx.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_openapi_document_matches_the_routes_and_bad_bodies_get_a_4xx() {
+    let s = start().await;
+    s.hub.create_store("Bistro").unwrap();
+    let doc: Value = s
+        .http
+        .get(format!("{}/v1/openapi.json", s.url))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let paths = doc["paths"].as_object().unwrap();
+    let mut documented: Vec<String> = paths.keys().cloned().collect();
+    documented.sort();
+    assert_eq!(
+        documented,
+        [
+            "/healthz",
+            "/metrics",
+            "/readyz",
+            "/v1/exchange",
+            "/v1/openapi.json",
+            "/v1/pair"
+        ]
+    );
+    // Every $ref resolves.
+    let text = doc.to_string();
+    for part in text.split("\"$ref\":\"#/components/schemas/").skip(1) {
+        let name = &part[..part.find('"').unwrap()];
+        assert!(
+            doc["components"]["schemas"][name].is_object(),
+            "{name} is not in the document"
+        );
+    }
+    for (path, item) in paths {
+        let url = format!("{}{path}", s.url);
+        if item.get("get").is_some() {
+            let r = s.http.get(&url).send().await.unwrap();
+            assert_eq!(r.status(), 200, "GET {path}");
+            continue;
+        }
+        for body in ["{not json", "{}", "[]", "null", "{\"code\": 5}"] {
+            for token in [None, Some("garbage")] {
+                let mut req = s
+                    .http
+                    .post(&url)
+                    .header("content-type", "application/json")
+                    .body(body);
+                if let Some(t) = token {
+                    req = req.bearer_auth(t);
+                }
+                let r = req.send().await.unwrap();
+                let status = r.status().as_u16();
+                assert!((400..500).contains(&status), "POST {path} {body}: {status}");
+                let v: Value = r.json().await.unwrap();
+                assert!(
+                    v["code"].is_string() && v["message"].is_string(),
+                    "POST {path} {body}: {v}"
+                );
+                let documented = item["post"]["responses"][status.to_string()].is_object();
+                assert!(
+                    documented,
+                    "POST {path} answered {status}, which is not documented"
+                );
+            }
+        }
+    }
+}
