@@ -150,8 +150,8 @@ export class AppState {
     await this.loadBootstrap();
   }
 
-  async login(pin: string): Promise<void> {
-    const s = await this.api.login({ pin });
+  async login(pin: string, employeeId?: string): Promise<void> {
+    const s = await this.api.login(employeeId ? { pin, employee_id: employeeId } : { pin });
     this.api.backend.setToken(s.token);
     this.session = s;
     this.signedOutReason = null;

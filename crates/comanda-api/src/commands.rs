@@ -17,7 +17,7 @@ use utoipa::{PartialSchema, ToSchema};
 use crate::audit::{AuditList, ListApprovals};
 use crate::catalog::{self, Empty};
 use crate::ctx::Ctx;
-use crate::employees::{EmployeeList, SaveEmployee};
+use crate::employees::{EmployeeList, SaveEmployee, StaffNames};
 use crate::error::{ApiError, ErrorCode};
 use crate::orders::*;
 use crate::session::{self, Login, Session};
@@ -175,8 +175,10 @@ commands! {
     Public get_bootstrap(Empty) -> BootstrapView = bootstrap;
     /// The terminal and its sync badge.
     Public get_status(Empty) -> TerminalView = status;
-    /// Sign in with a PIN; returns the session token.
+    /// Sign in with a PIN (and, when a PIN is shared, the name picked); returns the session token.
     Public login(Login) -> SessionView = session::login;
+    /// The active staff's names, for signing in by name when a PIN is shared.
+    Public list_staff_names(Empty) -> StaffNames = crate::employees::list_staff_names;
     /// Sign out.
     Session logout(Empty) -> Empty = logout;
     /// Orders by status, newest first.

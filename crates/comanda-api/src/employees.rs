@@ -23,6 +23,40 @@ pub struct EmployeeList {
     pub employees: Vec<EmployeeView>,
 }
 
+/// The names of the active staff, for the sign-in screen's "pick your name" (no role, no PIN).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ts_rs::TS, utoipa::ToSchema)]
+#[ts(export, export_to = "bindings/")]
+pub struct StaffNames {
+    /// Active employees, by name.
+    pub staff: Vec<StaffName>,
+}
+
+/// One name on the sign-in screen.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ts_rs::TS, utoipa::ToSchema)]
+#[ts(export, export_to = "bindings/")]
+pub struct StaffName {
+    /// Who.
+    pub employee_id: EmployeeId,
+    /// Their name.
+    pub name: String,
+}
+
+/// The active staff's names: what a sign-in by name needs when a PIN is shared after two staff
+/// lists merged. Public, like the PIN pad itself (the counter API answers on this machine only).
+pub fn list_staff_names(ctx: &Ctx, _req: Empty) -> Result<StaffNames, ApiError> {
+    let all = ctx.store.read(|r| r.employees())?;
+    let mut staff: Vec<StaffName> = all
+        .into_values()
+        .filter(|e| e.active)
+        .map(|e| StaffName {
+            employee_id: e.employee_id,
+            name: e.name,
+        })
+        .collect();
+    staff.sort_by(|a, b| a.name.cmp(&b.name).then(a.employee_id.cmp(&b.employee_id)));
+    Ok(StaffNames { staff })
+}
+
 /// Request of `save_employee`: adds someone (no id) or changes them.
 #[derive(Debug, Clone, Serialize, Deserialize, ts_rs::TS, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]

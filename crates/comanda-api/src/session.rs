@@ -108,7 +108,7 @@ fn find_by_pin<'a>(
             Err(ApiError::new(
                 ErrorCode::Conflict,
                 format!(
-                    "This PIN belongs to {} people ({}) since two terminals' staff lists were merged, so it signs in neither. A manager must give one of them a new PIN in the staff list.",
+                    "This PIN belongs to {} people ({}) since two terminals' staff lists were merged, so it signs in neither: pick your name. A manager should give one of them a new PIN in the staff list.",
                     several.len(),
                     names.join(", ")
                 ),

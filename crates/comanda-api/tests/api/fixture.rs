@@ -311,6 +311,7 @@ impl Fixture {
                 json!({ "limit": 50, "approval": manager }),
             ),
             ("list_employees", json!({})),
+            ("list_staff_names", json!({})),
             (
                 "pair_terminal",
                 json!({

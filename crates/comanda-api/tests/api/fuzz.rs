@@ -50,6 +50,7 @@ const FIELDS: &[&str] = &[
 
 const ROUTES: &[&str] = &[
     "pair_terminal",
+    "list_staff_names",
     "get_bootstrap",
     "get_status",
     "login",

@@ -552,6 +552,7 @@ async fn the_document_says_which_calls_need_a_body_and_the_server_agrees() {
             "list_approvals",
             "list_employees",
             "list_orders",
+            "list_staff_names",
             "logout"
         ]
     );

@@ -320,6 +320,19 @@ async fn a_pin_two_people_share_after_a_merge_opens_neither_until_the_name_is_pi
         message.contains("Sam") && message.contains("Kim"),
         "{message}"
     );
+    // The sign-in screen then offers the names (no roles, no PINs).
+    let names = app.call("list_staff_names", None, json!({})).await;
+    assert_eq!(names.0, 200);
+    let listed: Vec<&str> = names.1["staff"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|s| s["name"].as_str().unwrap())
+        .collect();
+    assert_eq!(listed, ["Alex", "Kim", "Morgan", "Sam"]);
+    assert!(
+        names.1["staff"][0].get("pin_hash").is_none() && names.1["staff"][0].get("role").is_none()
+    );
     let picked = app
         .call("login", None, json!({"pin": SAM, "employee_id": kim}))
         .await;

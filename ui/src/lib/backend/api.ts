@@ -25,6 +25,7 @@ import type { RefundPayment } from "../bindings/RefundPayment";
 import type { RemoveDiscount } from "../bindings/RemoveDiscount";
 import type { ReopenOrder } from "../bindings/ReopenOrder";
 import type { SessionView } from "../bindings/SessionView";
+import type { StaffNames } from "../bindings/StaffNames";
 import type { SetOrderNote } from "../bindings/SetOrderNote";
 import type { TerminalView } from "../bindings/TerminalView";
 import type { VoidLine } from "../bindings/VoidLine";
@@ -44,6 +45,9 @@ export class Api {
   // Session and terminal
   login(req: Login): Promise<SessionView> {
     return this.backend.call<SessionView>("login", req);
+  }
+  listStaffNames(): Promise<StaffNames> {
+    return this.backend.call<StaffNames>("list_staff_names", empty);
   }
   logout(): Promise<Empty> {
     return this.backend.call<Empty>("logout", empty);
