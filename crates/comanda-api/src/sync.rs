@@ -319,7 +319,7 @@ pub fn status(ctx: &Ctx) -> Result<SyncStatusView, ApiError> {
             r.peers()?,
             r.deferred_count()?,
             r.held_counts()?,
-            r.dead_letters()?.iter().filter(|d| !d.reviewed).count(),
+            r.dead_letter_counts()?.1,
         ))
     })?;
     let live = ctx

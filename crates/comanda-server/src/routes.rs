@@ -120,7 +120,7 @@ pub fn render_metrics(hub: &Hub) -> Result<String, HubError> {
                 held.count()
             );
         }
-        let dead = store.read(|r| r.dead_letters())?.len();
+        let (dead, _) = store.read(|r| r.dead_letter_counts())?;
         let _ = writeln!(
             refused,
             "comanda_refusals{{store=\"{}\"}} {dead}",

@@ -145,6 +145,19 @@ macro_rules! read_methods {
             pub fn outbox_stats(&self) -> Result<$crate::OutboxStats, $crate::StoreError> {
                 $crate::reads::outbox_stats(self.conn())
             }
+            /// How many dead letters are kept, and how many of them no one has reviewed yet
+            /// (a count, for badges and metrics: the rows themselves are not read).
+            pub fn dead_letter_counts(&self) -> Result<(u64, u64), $crate::StoreError> {
+                let (all, open): (i64, i64) = self.conn().query_row(
+                    "SELECT count(*), count(*) FILTER (WHERE reviewed = 0) FROM dead_letters",
+                    [],
+                    |r| Ok((r.get(0)?, r.get(1)?)),
+                )?;
+                Ok((
+                    $crate::sql::uint(all, "dead letters")?,
+                    $crate::sql::uint(open, "dead letters")?,
+                ))
+            }
             /// Everything put aside as undecodable, oldest first.
             pub fn dead_letters(&self) -> Result<Vec<$crate::DeadLetter>, $crate::StoreError> {
                 $crate::reads::dead_letters(self.conn())
