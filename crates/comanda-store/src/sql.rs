@@ -267,6 +267,16 @@ pub(crate) fn event_at(
         .optional()?)
 }
 
+/// The envelope of an event row, parsed (shared by the decoded and the as-made forms).
+struct Envelope {
+    id: EventId,
+    store_id: StoreId,
+    device_id: DeviceId,
+    device_seq: u64,
+    hlc: Hlc,
+    actor: Option<comanda_domain::ids::EmployeeId>,
+}
+
 /// An event row as stored, before decoding.
 pub(crate) struct RawEvent {
     id: String,
@@ -284,14 +294,13 @@ pub(crate) struct RawEvent {
 }
 
 impl RawEvent {
-    /// The event, decoded.
-    pub(crate) fn decode(self) -> Result<Event, StoreError> {
-        Ok(Event {
+    /// The envelope, parsed: id, store, device, sequence, stamp and actor.
+    fn envelope(&self) -> Result<Envelope, StoreError> {
+        Ok(Envelope {
             id: parse(&self.id, "event id")?,
             store_id: parse(&self.store_id, "store id")?,
             device_id: parse(&self.device_id, "device id")?,
             device_seq: uint(self.device_seq, "device_seq")?,
-            stream: parse(&self.stream, "stream")?,
             hlc: Hlc {
                 wall_ms: uint(self.wall_ms, "hlc wall")?,
                 counter: uint32(self.counter, "hlc counter")?,
@@ -302,6 +311,20 @@ impl RawEvent {
                 .as_deref()
                 .map(|a| parse(a, "actor"))
                 .transpose()?,
+        })
+    }
+
+    /// The event, decoded.
+    pub(crate) fn decode(self) -> Result<Event, StoreError> {
+        let e = self.envelope()?;
+        Ok(Event {
+            id: e.id,
+            store_id: e.store_id,
+            device_id: e.device_id,
+            device_seq: e.device_seq,
+            stream: parse(&self.stream, "stream")?,
+            hlc: e.hlc,
+            actor: e.actor,
             body: codec::decode_body_str(
                 &self.kind,
                 uint32(self.schema, "schema")?,
@@ -313,25 +336,18 @@ impl RawEvent {
     /// The event as it was made: the envelope parsed, the payload as JSON, kind and schema as
     /// given (this build may not know them).
     pub(crate) fn stored(self) -> Result<StoredEvent, StoreError> {
+        let e = self.envelope()?;
         Ok(StoredEvent {
-            id: parse(&self.id, "event id")?,
-            store_id: parse(&self.store_id, "store id")?,
-            device_id: parse(&self.device_id, "device id")?,
-            device_seq: uint(self.device_seq, "device_seq")?,
-            hlc: Hlc {
-                wall_ms: uint(self.wall_ms, "hlc wall")?,
-                counter: uint32(self.counter, "hlc counter")?,
-                device: parse(&self.hlc_device, "hlc device")?,
-            },
-            actor: self
-                .actor
-                .as_deref()
-                .map(|a| parse(a, "actor"))
-                .transpose()?,
+            id: e.id,
+            store_id: e.store_id,
+            device_id: e.device_id,
+            device_seq: e.device_seq,
+            hlc: e.hlc,
+            actor: e.actor,
             payload: serde_json::from_str(&self.payload)?,
+            schema: uint32(self.schema, "schema")?,
             stream: self.stream,
             kind: self.kind,
-            schema: uint32(self.schema, "schema")?,
         })
     }
 
