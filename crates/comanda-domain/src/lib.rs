@@ -19,6 +19,7 @@ pub mod ids;
 pub mod money;
 pub mod order;
 pub mod quantity;
+pub mod rng;
 pub mod vector;
 
 pub use error::DomainError;

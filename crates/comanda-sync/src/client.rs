@@ -18,6 +18,7 @@ use std::time::Duration;
 
 use backon::{BackoffBuilder, ExponentialBuilder};
 use comanda_domain::ids::DeviceId;
+use comanda_domain::rng::Rng;
 use comanda_store::Store;
 
 use crate::error::SyncError;
@@ -134,8 +135,8 @@ pub struct PeerClient {
     failures: u32,
     /// The schedule of delays, rebuilt after each success.
     schedule: backon::ExponentialBackoff,
-    /// Full jitter: each delay is drawn in `[0, d]` from this SplitMix64 state.
-    jitter: u64,
+    /// Full jitter: each delay is drawn in `[0, d]` from this seeded source.
+    jitter: Rng,
     seed: u64,
 }
 
@@ -157,7 +158,7 @@ impl PeerClient {
             state: PeerState::Online,
             failures: 0,
             schedule: schedule(),
-            jitter: seed,
+            jitter: Rng::new(seed),
             seed,
         }
     }
@@ -180,14 +181,6 @@ impl PeerClient {
     /// The link (its page limits, what the peer last held).
     pub fn link(&self) -> &Link {
         &self.link
-    }
-
-    fn next_jitter(&mut self) -> u64 {
-        self.jitter = self.jitter.wrapping_add(0x9E37_79B9_7F4A_7C15);
-        let mut z = self.jitter;
-        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
-        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
-        z ^ (z >> 31)
     }
 
     /// Makes at most one exchange with the peer, if one is due at `now_ms`. The store's work
@@ -291,7 +284,7 @@ impl PeerClient {
             None => {
                 let cap = self.schedule.next().unwrap_or(BACKOFF_MAX);
                 let cap_ms = cap.as_millis() as u64;
-                Duration::from_millis(self.next_jitter() % (cap_ms + 1))
+                Duration::from_millis(self.jitter.below(cap_ms + 1))
             }
         };
         let mut next_ms = now_ms + delay.as_millis() as u64;
@@ -312,7 +305,7 @@ impl PeerClient {
         self.state = PeerState::Online;
         self.failures = 0;
         self.schedule = schedule();
-        self.jitter = self.seed;
+        self.jitter = Rng::new(self.seed);
     }
 }
 
