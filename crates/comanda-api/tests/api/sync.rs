@@ -58,6 +58,35 @@ async fn pair(app: &TestApp, hub: &HubProcess, name: &str) -> Value {
     app.ok("pair_terminal", &manager, body).await
 }
 
+/// Terminals A ("Counter") and B ("Bar") paired with `hub`, their workers running; with
+/// `answer_peers` they also answer each other on loopback.
+async fn two_terminals(
+    hub: &HubProcess,
+    answer_peers: bool,
+) -> (
+    TestApp,
+    TestApp,
+    comanda_api::runtime::Runtime,
+    comanda_api::runtime::Runtime,
+) {
+    let a = spawn_app().await;
+    let b = spawn_app_in(tempfile::tempdir().unwrap(), 2).await;
+    pair(&a, hub, "Counter").await;
+    pair(&b, hub, "Bar").await;
+    if answer_peers {
+        for app in [&a, &b] {
+            *app.ctx.sync.peer_listen.lock().unwrap() = comanda_api::sync::PeerListen {
+                listen: Some("127.0.0.1:0".parse().unwrap()),
+                advertise: None,
+            };
+        }
+    }
+    let handle = tokio::runtime::Handle::current();
+    let wa = comanda_api::runtime::start(&a.ctx, &handle);
+    let wb = comanda_api::runtime::start(&b.ctx, &handle);
+    (a, b, wa, wb)
+}
+
 /// Waits (real time, at most 10 s) until `f` holds.
 async fn eventually(what: &str, mut f: impl AsyncFnMut() -> bool) {
     for _ in 0..200 {
@@ -171,13 +200,7 @@ async fn pairing_says_what_is_wrong_with_the_address_or_the_code() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn an_order_taken_on_one_terminal_appears_on_the_other_through_the_hub() {
     let hub = start_hub().await;
-    let a = spawn_app().await;
-    let b = spawn_app_in(tempfile::tempdir().unwrap(), 2).await;
-    pair(&a, &hub, "Counter").await;
-    pair(&b, &hub, "Bar").await;
-    let handle = tokio::runtime::Handle::current();
-    let wa = comanda_api::runtime::start(&a.ctx, &handle);
-    let wb = comanda_api::runtime::start(&b.ctx, &handle);
+    let (a, b, wa, wb) = two_terminals(&hub, false).await;
     // B took the store's menu and staff from the hub: the same items, the same PINs.
     assert_eq!(a.menu().await.item("Fries"), b.menu().await.item("Fries"));
     let ta = a.login(SAM).await;
@@ -218,13 +241,7 @@ async fn an_order_taken_on_one_terminal_appears_on_the_other_through_the_hub() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_role_change_made_on_one_terminal_ends_the_session_on_the_other() {
     let hub = start_hub().await;
-    let a = spawn_app().await;
-    let b = spawn_app_in(tempfile::tempdir().unwrap(), 2).await;
-    pair(&a, &hub, "Counter").await;
-    pair(&b, &hub, "Bar").await;
-    let handle = tokio::runtime::Handle::current();
-    let wa = comanda_api::runtime::start(&a.ctx, &handle);
-    let wb = comanda_api::runtime::start(&b.ctx, &handle);
+    let (a, b, wa, wb) = two_terminals(&hub, false).await;
     let sam_on_b = b.login(SAM).await;
     let manager = a.login(MORGAN).await;
     let staff = a.ok("list_employees", &manager, json!({})).await;
@@ -345,19 +362,7 @@ async fn a_pin_two_people_share_after_a_merge_opens_neither_until_the_name_is_pi
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn terminals_keep_syncing_with_each_other_when_the_hub_is_down() {
     let mut hub = start_hub().await;
-    let a = spawn_app().await;
-    let b = spawn_app_in(tempfile::tempdir().unwrap(), 2).await;
-    pair(&a, &hub, "Counter").await;
-    pair(&b, &hub, "Bar").await;
-    for app in [&a, &b] {
-        *app.ctx.sync.peer_listen.lock().unwrap() = comanda_api::sync::PeerListen {
-            listen: Some("127.0.0.1:0".parse().unwrap()),
-            advertise: None,
-        };
-    }
-    let handle = tokio::runtime::Handle::current();
-    let wa = comanda_api::runtime::start(&a.ctx, &handle);
-    let wb = comanda_api::runtime::start(&b.ctx, &handle);
+    let (a, b, wa, wb) = two_terminals(&hub, true).await;
     // Each learns, through the hub, where the other answers.
     eventually("addresses known on both", async || {
         [&a, &b].iter().all(|app| {
