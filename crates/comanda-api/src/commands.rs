@@ -217,6 +217,8 @@ commands! {
     Session close_order(CloseOrder) -> OrderView = close_order;
     /// Cancel an order (a manager's PIN when lines were sent).
     Session cancel_order(CancelOrder) -> OrderView = cancel_order;
+    /// Confirm a cancel the kitchen had already started on: its lines are waste (a manager's PIN).
+    Session confirm_cancel(ConfirmCancel) -> OrderView = confirm_cancel;
     /// Reopen a closed or cancelled order (a manager's PIN).
     Session reopen_order(ReopenOrder) -> OrderView = reopen_order;
     /// Who approved what, across the store, newest first (managers only).

@@ -569,6 +569,7 @@ pub(crate) fn action_words(kind: &str) -> &'static str {
         "OrderCancelled" => "Order cancelled",
         "OrderReopened" => "Order reopened",
         "OverRefundAccepted" => "Over-refund settled",
+        "CancelConfirmed" => "Cancel confirmed (waste)",
         "EmployeeSaved" => "Staff change",
         _ => "Approved",
     }

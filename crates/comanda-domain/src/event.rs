@@ -135,6 +135,8 @@ pub enum EventBody {
     OrderCancelled(OrderCancelled),
     /// A closed or cancelled order was reopened, with a manager's approval.
     OrderReopened(OrderReopened),
+    /// A manager confirmed a cancel that reached the kitchen too late: what it cooked is waste.
+    CancelConfirmed(CancelConfirmed),
     /// The menu was published.
     CatalogPublished(Catalog),
     /// An employee was added or changed.
@@ -169,6 +171,7 @@ impl EventBody {
             EventBody::OrderClosed(_) => "OrderClosed",
             EventBody::OrderCancelled(_) => "OrderCancelled",
             EventBody::OrderReopened(_) => "OrderReopened",
+            EventBody::CancelConfirmed(_) => "CancelConfirmed",
             EventBody::CatalogPublished(_) => "CatalogPublished",
             EventBody::EmployeeSaved(_) => "EmployeeSaved",
             EventBody::SettingsPublished(_) => "SettingsPublished",
@@ -189,6 +192,7 @@ impl EventBody {
             EventBody::OverRefundAccepted(e) => Some(e.approved_by),
             EventBody::OrderCancelled(e) => e.approved_by,
             EventBody::OrderReopened(e) => Some(e.approved_by),
+            EventBody::CancelConfirmed(e) => Some(e.approved_by),
             EventBody::EmployeeSaved(e) => e.approved_by,
             _ => None,
         }
@@ -205,6 +209,7 @@ impl EventBody {
             EventBody::OverRefundAccepted(e) => e.approved_by = id,
             EventBody::OrderCancelled(e) => e.approved_by = Some(id),
             EventBody::OrderReopened(e) => e.approved_by = id,
+            EventBody::CancelConfirmed(e) => e.approved_by = id,
             EventBody::EmployeeSaved(e) => e.approved_by = Some(id),
             _ => {}
         }
@@ -552,6 +557,21 @@ pub struct OrderCancelled {
     /// schema 1.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub approved_by: Option<EmployeeId>,
+}
+
+/// Payload of `CancelConfirmed`: the order was cancelled while the kitchen had lines of it
+/// (fired before an unapproved cancel, or fired by another terminal after it): a manager confirms
+/// the cancel and writes those lines off as waste. Rejecting the cancel is an `OrderReopened`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CancelConfirmed {
+    /// The generation whose cancel is confirmed.
+    pub generation: u32,
+    /// The lines the kitchen had, now waste.
+    pub line_ids: Vec<LineId>,
+    /// What happened, in words.
+    pub note: String,
+    /// The manager.
+    pub approved_by: EmployeeId,
 }
 
 /// Payload of `OrderReopened`.

@@ -37,6 +37,9 @@ pub struct Fixture {
     pub g: String,
     /// The card payment on `g`.
     pub p3: String,
+    /// Tab "Lee": a burger sent to the kitchen, then cancelled on another terminal that had
+    /// not seen it sent (a cancel while cooking, for a manager to settle).
+    pub h: String,
 }
 
 impl Fixture {
@@ -176,6 +179,17 @@ impl Fixture {
         .await;
         // Two terminals each refunded 3.00 of it while apart: what sync will bring in.
         over_refund(app, &g, &p3);
+
+        let h = client_id(16);
+        app.ok(
+            "open_order",
+            &token,
+            open(&h, json!({ "type": "tab", "name": "Lee" })),
+        )
+        .await;
+        app.add(&token, &h, &menu.item("Fries"), 1).await;
+        app.ok("fire_order", &token, json!({ "order_id": h })).await;
+        cancelled_elsewhere(app, &h);
         Fixture {
             token,
             menu,
@@ -191,6 +205,7 @@ impl Fixture {
             p2,
             g,
             p3,
+            h,
         }
     }
 
@@ -297,6 +312,13 @@ impl Fixture {
             ),
             ("close_order", json!({ "order_id": c })),
             (
+                "confirm_cancel",
+                json!({
+                    "order_id": self.h, "reason": "guest left after the fries went in",
+                    "approval": manager,
+                }),
+            ),
+            (
                 "cancel_order",
                 // Nothing was sent to the kitchen: no approval asked (so none given, or a
                 // broken one would pass unnoticed).
@@ -328,6 +350,27 @@ impl Fixture {
             ),
         ]
     }
+}
+
+/// Appends a cancel no manager approved straight to the store, as a terminal that had not seen
+/// the order's lines sent would make it (the API asks a manager for a cancel after firing).
+pub fn cancelled_elsewhere(app: &TestApp, order_id: &str) {
+    use comanda_domain::event::{EventBody, OrderCancelled, StreamId};
+    let order: comanda_domain::ids::OrderId = order_id.parse().expect("order id");
+    app.ctx
+        .store
+        .write(|tx| {
+            tx.append(
+                StreamId::Order(order),
+                None,
+                EventBody::OrderCancelled(OrderCancelled {
+                    generation: 0,
+                    reason: "guest left".into(),
+                    approved_by: None,
+                }),
+            )
+        })
+        .expect("a cancel");
 }
 
 /// Appends two refunds of 3.00 against a payment straight to the store, as two terminals that

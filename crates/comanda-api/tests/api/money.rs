@@ -459,3 +459,83 @@ async fn the_store_audit_lists_who_approved_what_for_a_manager_only() {
         .await;
     assert_eq!(with_pin, list);
 }
+
+#[tokio::test]
+async fn a_cancel_that_reached_the_kitchen_too_late_is_confirmed_as_waste_or_rejected_by_a_manager()
+{
+    let app = spawn_app().await;
+    let alex = app.login(ALEX).await;
+    let menu = app.menu().await;
+    let conflict = |view: &serde_json::Value| {
+        view["conflicts"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|c| c["type"] == "cancelled_while_cooking")
+            .cloned()
+    };
+    let cooked = async |table: &str| {
+        let id = app.open_table(&alex, table).await;
+        app.add(&alex, &id, &menu.item("Fries"), 1).await;
+        app.ok("fire_order", &alex, json!({ "order_id": id })).await;
+        crate::fixture::cancelled_elsewhere(&app, &id);
+        id
+    };
+    let id = cooked("1").await;
+    let view = app.ok("get_order", &alex, json!({ "order_id": id })).await;
+    assert_eq!(view["status"], "cancelled");
+    let c = conflict(&view).expect("the manager is asked");
+    assert_eq!(c["lines"], json!([view["lines"][0]["line_id"]]));
+    let confirm = |approval: bool| {
+        let mut b = json!({ "order_id": id, "reason": "guest left after the fries went in" });
+        if approval {
+            b["approval"] = json!({ "pin": MORGAN });
+        }
+        b
+    };
+    assert_error(
+        &app.call("confirm_cancel", Some(&alex), confirm(false))
+            .await,
+        403,
+        "approval_required",
+        Some("approval"),
+    );
+    let view = app.ok("confirm_cancel", &alex, confirm(true)).await;
+    assert!(conflict(&view).is_none(), "{view}");
+    assert_eq!(view["status"], "cancelled");
+    let last = view["approvals"]
+        .as_array()
+        .unwrap()
+        .last()
+        .unwrap()
+        .clone();
+    assert_eq!(last["action"], "Cancel confirmed (waste)");
+    assert!(last["detail"].as_str().unwrap().contains("Fries"), "{last}");
+    // Sent again (a retry): nothing more is recorded.
+    let events = app.event_count();
+    app.ok("confirm_cancel", &alex, confirm(true)).await;
+    assert_eq!(app.event_count(), events);
+
+    // The other way out: the cancel is rejected and the order is open again, fries and all.
+    let other = cooked("2").await;
+    let view = app
+        .ok(
+            "reopen_order",
+            &alex,
+            json!({ "order_id": other, "reason": "guest stayed", "approval": { "pin": MORGAN } }),
+        )
+        .await;
+    assert_eq!(view["status"], "open");
+    assert!(conflict(&view).is_none(), "{view}");
+    assert_error(
+        &app.call(
+            "confirm_cancel",
+            Some(&alex),
+            json!({ "order_id": other, "reason": "x", "approval": { "pin": MORGAN } }),
+        )
+        .await,
+        409,
+        "conflict",
+        None,
+    );
+}

@@ -2,7 +2,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::ids::{EventId, PaymentId};
+use crate::ids::{EventId, LineId, PaymentId};
 use crate::money::Money;
 use crate::order::{OrderState, Phase};
 
@@ -39,6 +39,13 @@ pub enum Conflict {
         /// What was refunded against it.
         refunded: Money,
     },
+    /// The order is cancelled, but the kitchen has lines of it the cancel did not cover: fired
+    /// before a cancel no manager approved, or fired (on another terminal) after it. A manager
+    /// confirms the cancel (those lines are waste) or rejects it (reopens the order).
+    CancelledWhileCooking {
+        /// The lines the kitchen has, in the order's line order.
+        lines: Vec<LineId>,
+    },
     /// An event referred to a line, payment or discount this node does not hold (yet).
     MissingReference {
         /// The event.
@@ -58,6 +65,23 @@ pub enum Conflict {
 }
 
 impl OrderState {
+    /// The fired, live lines of a cancelled order that its cancel did not cover and no manager
+    /// wrote off yet (empty unless the order is cancelled).
+    pub fn cooking_after_cancel(&self) -> Vec<LineId> {
+        let Some(cancel) = self
+            .cancelled
+            .as_ref()
+            .filter(|_| self.lifecycle.phase == Phase::Cancelled)
+        else {
+            return Vec::new();
+        };
+        self.live_lines()
+            .filter(|l| l.fired && !self.wasted.contains(&l.line_id))
+            .filter(|l| cancel.approved_by.is_none() || !cancel.fired_before.contains(&l.line_id))
+            .map(|l| l.line_id)
+            .collect()
+    }
+
     /// The conflicts the state holds, in a fixed order.
     pub fn conflicts(&self) -> Vec<Conflict> {
         self.conflicts_with(&self.totals())
@@ -96,6 +120,10 @@ impl OrderState {
                     refunded,
                 });
             }
+        }
+        let cooking = self.cooking_after_cancel();
+        if !cooking.is_empty() {
+            out.push(Conflict::CancelledWhileCooking { lines: cooking });
         }
         for o in &self.orphans {
             out.push(Conflict::MissingReference {

@@ -241,6 +241,10 @@ pub struct CancelInfo {
     pub stamp: Stamp,
     /// The approving manager, when one was needed.
     pub approved_by: Option<EmployeeId>,
+    /// The live lines already fired when the cancel applied (in agreed order). An approved
+    /// cancel covers them: the manager knew the kitchen had them.
+    #[serde(default)]
+    pub fired_before: Vec<LineId>,
 }
 
 /// One reopening of an order.
@@ -344,6 +348,10 @@ pub struct OrderState {
     pub approvals: Vec<Approved>,
     /// Over-refunds a manager settled: per payment, the highest refunded total settled.
     pub over_refunds_settled: Vec<(PaymentId, Money)>,
+    /// Lines a manager wrote off as waste when confirming a cancel that reached the kitchen
+    /// too late, in agreed order.
+    #[serde(default)]
+    pub wasted: Vec<LineId>,
     /// Events that referred to lines, payments or discounts not (yet) held.
     pub orphans: Vec<Orphan>,
     /// Events of another stream or kind that were in this order's set.
@@ -373,6 +381,7 @@ impl OrderState {
             reopens: Vec::new(),
             approvals: Vec::new(),
             over_refunds_settled: Vec::new(),
+            wasted: Vec::new(),
             orphans: Vec::new(),
             foreign: Vec::new(),
             last_key: None,
@@ -638,10 +647,16 @@ impl OrderState {
                 };
                 if to >= self.lifecycle {
                     self.lifecycle = to;
+                    let fired_before = self
+                        .live_lines()
+                        .filter(|l| l.fired)
+                        .map(|l| l.line_id)
+                        .collect();
                     self.cancelled = Some(CancelInfo {
                         reason: c.reason.clone(),
                         stamp,
                         approved_by: c.approved_by,
+                        fired_before,
                     });
                 }
             }
@@ -658,6 +673,13 @@ impl OrderState {
                     stamp,
                     approved_by: r.approved_by,
                 });
+            }
+            EventBody::CancelConfirmed(c) => {
+                for line_id in &c.line_ids {
+                    if !self.wasted.contains(line_id) {
+                        self.wasted.push(*line_id);
+                    }
+                }
             }
             EventBody::CatalogPublished(_)
             | EventBody::EmployeeSaved(_)
@@ -709,6 +731,14 @@ impl OrderState {
             },
             EventBody::OrderCancelled(c) => c.reason.clone(),
             EventBody::OrderReopened(r) => r.reason.clone(),
+            EventBody::CancelConfirmed(c) => {
+                let names: Vec<String> = c.line_ids.iter().map(|id| line(*id)).collect();
+                if names.is_empty() {
+                    c.note.clone()
+                } else {
+                    format!("{} (waste: {})", c.note, names.join(", "))
+                }
+            }
             _ => String::new(),
         }
     }

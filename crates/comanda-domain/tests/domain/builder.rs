@@ -251,6 +251,23 @@ pub fn cancel(generation: u32) -> EventBody {
     })
 }
 
+pub fn cancel_approved(n: &Names, generation: u32) -> EventBody {
+    EventBody::OrderCancelled(OrderCancelled {
+        generation,
+        reason: "guest left".into(),
+        approved_by: Some(n.employees[2]),
+    })
+}
+
+pub fn confirm_cancel(n: &Names, generation: u32, lines: &[LineId]) -> EventBody {
+    EventBody::CancelConfirmed(CancelConfirmed {
+        generation,
+        line_ids: lines.to_vec(),
+        note: "guest left after the kitchen started".into(),
+        approved_by: n.employees[2],
+    })
+}
+
 pub fn reopen(n: &Names, generation: u32) -> EventBody {
     EventBody::OrderReopened(OrderReopened {
         generation,

@@ -57,6 +57,7 @@ fn samples() -> Vec<comanda_domain::event::Event> {
         close(0),
         cancel(0),
         reopen(&n, 1),
+        confirm_cancel(&n, 0, &[n.lines[0]]),
     ];
     for mut b in bodies {
         // Every event that can name an approver names one, so the files show the field.

@@ -75,6 +75,13 @@ enum Op {
     Cancel {
         dev: usize,
         generation: u32,
+        approved: bool,
+    },
+    /// A manager confirms the cancel, writing off these lines.
+    Confirm {
+        dev: usize,
+        generation: u32,
+        lines: Vec<usize>,
     },
     Reopen {
         dev: usize,
@@ -108,7 +115,8 @@ fn arb_op() -> impl Strategy<Value = Op> {
         1 => (dev.clone(), 0usize..6).prop_map(|(dev, id)| Op::VoidPay { dev, id }),
         1 => (dev.clone(), 0usize..6, 0usize..6, 1i64..4000).prop_map(|(dev, id, payment, amount)| Op::Refund { dev, id, payment, amount }),
         1 => (dev.clone(), 0u32..3).prop_map(|(dev, generation)| Op::Close { dev, generation }),
-        1 => (dev.clone(), 0u32..3).prop_map(|(dev, generation)| Op::Cancel { dev, generation }),
+        1 => (dev.clone(), 0u32..3, any::<bool>()).prop_map(|(dev, generation, approved)| Op::Cancel { dev, generation, approved }),
+        1 => (dev.clone(), 0u32..3, proptest::collection::vec(0usize..8, 0..4)).prop_map(|(dev, generation, lines)| Op::Confirm { dev, generation, lines }),
         1 => (dev.clone(), 1u32..3).prop_map(|(dev, generation)| Op::Reopen { dev, generation }),
         3 => (dev.clone(), 0u64..5000).prop_map(|(dev, ms)| Op::Tick { dev, ms }),
         2 => (dev.clone(), dev).prop_map(|(from, to)| Op::Sync { from, to }),
@@ -176,7 +184,26 @@ fn play(ops: &[Op]) -> (Names, Vec<Event>) {
                 amount,
             } => (dev, refund(&n, id, payment, amount)),
             Op::Close { dev, generation } => (dev, close(generation)),
-            Op::Cancel { dev, generation } => (dev, cancel(generation)),
+            Op::Cancel {
+                dev,
+                generation,
+                approved,
+            } => (
+                dev,
+                if approved {
+                    cancel_approved(&n, generation)
+                } else {
+                    cancel(generation)
+                },
+            ),
+            Op::Confirm {
+                dev,
+                generation,
+                lines,
+            } => {
+                let ids: Vec<_> = lines.iter().map(|i| n.lines[*i]).collect();
+                (dev, confirm_cancel(&n, generation, &ids))
+            }
             Op::Reopen { dev, generation } => (dev, reopen(&n, generation)),
             Op::Tick { dev, ms } => {
                 devs[dev].now_ms += ms;
@@ -329,6 +356,45 @@ proptest! {
             if let Some((_, q)) = last_qty.get(&l.line_id) {
                 prop_assert_eq!(l.qty.get(), *q, "the latest change wins on {}", l.name);
             }
+        }
+    }
+
+    /// Cancel while cooking (order-model.md): on a cancelled order, every live fired line is
+    /// written off, covered by an approved cancel that saw it fired, or shown to a manager; the
+    /// conflict never names a line that is not live and fired; and a confirm naming what it
+    /// lists settles it, on any node, whatever else arrived.
+    #[test]
+    fn cancel_while_cooking_is_shown_until_a_manager_settles_it(ops in scenario()) {
+        let (n, mut events) = play(&ops);
+        let (o, conflicts) = fold(n.order, &events);
+        let listed: Vec<_> = conflicts.iter().find_map(|c| match c {
+            Conflict::CancelledWhileCooking { lines } => Some(lines.clone()),
+            _ => None,
+        }).unwrap_or_default();
+        let shown = conflicts.iter().filter(|c| matches!(c, Conflict::CancelledWhileCooking { .. })).count();
+        prop_assert!(shown <= 1);
+        if o.lifecycle.phase != Phase::Cancelled {
+            prop_assert!(listed.is_empty());
+        }
+        for id in &listed {
+            let l = o.line(*id).unwrap();
+            prop_assert!(l.fired && l.voided.is_none() && !o.wasted.contains(id));
+        }
+        if o.lifecycle.phase == Phase::Cancelled {
+            let cancel = o.cancelled.as_ref().unwrap();
+            for l in o.live_lines().filter(|l| l.fired) {
+                let covered = o.wasted.contains(&l.line_id)
+                    || (cancel.approved_by.is_some() && cancel.fired_before.contains(&l.line_id));
+                prop_assert_eq!(listed.contains(&l.line_id), !covered, "{}", l.name);
+            }
+        }
+        if !listed.is_empty() {
+            let mut d = Device::new(9);
+            d.observe(&events);
+            events.push(d.event(n.order, Some(n.employees[2]), confirm_cancel(&n, o.lifecycle.generation, &listed)));
+            let (_, after) = fold(n.order, &events);
+            let still = after.iter().any(|c| matches!(c, Conflict::CancelledWhileCooking { .. }));
+            prop_assert!(!still);
         }
     }
 

@@ -328,3 +328,70 @@ fn an_even_split_shares_what_other_payments_left() {
     assert_eq!(o.due_for(&part(1)), Money::ZERO);
     assert_eq!(o.due_for(&part(2)), Money::from_minor(1500));
 }
+
+#[test]
+fn cancel_on_one_terminal_while_another_fires_asks_a_manager_and_keeps_both_facts() {
+    let n = Names::new();
+    let (mut a, mut b, base) = shared_start(&n);
+    // A cancels (nothing was sent there, so no manager was needed); B, offline, adds a line and
+    // sends both to the kitchen.
+    let ea = vec![a.event(n.order, None, cancel(0))];
+    let eb = vec![
+        b.event(n.order, None, line(&n, 1, 450, 1, 0, None)),
+        b.event(n.order, None, fire(&n, &[0, 1])),
+    ];
+    let (o, c, text) = merged(&n, &[&base, &ea, &eb]);
+    assert_eq!(o.status(), OrderStatus::Cancelled);
+    assert_eq!(o.live_lines().count(), 2, "B's line is kept");
+    assert_eq!(
+        c,
+        vec![Conflict::CancelledWhileCooking {
+            lines: vec![n.lines[0], n.lines[1]]
+        }]
+    );
+    insta::assert_snapshot!(text);
+
+    // The manager confirms the cancel: both lines are waste, nothing left to settle.
+    let mut m = Device::new(2);
+    m.observe(&base);
+    m.observe(&ea);
+    m.observe(&eb);
+    let confirm = vec![m.event(
+        n.order,
+        None,
+        confirm_cancel(&n, 0, &[n.lines[0], n.lines[1]]),
+    )];
+    let (o, c, _) = merged(&n, &[&base, &ea, &eb, &confirm]);
+    assert!(c.is_empty(), "{c:?}");
+    assert_eq!(o.wasted, vec![n.lines[0], n.lines[1]]);
+    // Or rejects it: the order is open again, with both lines.
+    let reject = vec![m.event(n.order, None, reopen(&n, 1))];
+    let (o, c, _) = merged(&n, &[&base, &ea, &eb, &reject]);
+    assert_eq!(o.status(), OrderStatus::Open);
+    assert!(c.is_empty(), "{c:?}");
+}
+
+#[test]
+fn an_approved_cancel_covers_what_was_sent_before_it_but_not_a_later_fire() {
+    let n = Names::new();
+    let (mut a, mut b, mut base) = shared_start(&n);
+    base.push(a.event(n.order, None, fire(&n, &[0])));
+    b.observe(&base);
+    // A manager approved the cancel knowing line 0 was sent: that is settled there and then.
+    let ea = vec![a.event(n.order, None, cancel_approved(&n, 0))];
+    let (_, c, _) = merged(&n, &[&base, &ea]);
+    assert!(c.is_empty(), "{c:?}");
+    // B, offline, sends a new line after the cancel: that one the manager did not see.
+    b.now_ms += 5000;
+    let eb = vec![
+        b.event(n.order, None, line(&n, 1, 450, 1, 0, None)),
+        b.event(n.order, None, fire(&n, &[1])),
+    ];
+    let (_, c, _) = merged(&n, &[&base, &ea, &eb]);
+    assert_eq!(
+        c,
+        vec![Conflict::CancelledWhileCooking {
+            lines: vec![n.lines[1]]
+        }]
+    );
+}

@@ -1,6 +1,7 @@
 //! Typed wrappers, one per command, over the {@link Backend}: requests and answers are the
 //! generated bindings types, exactly as JSON carries them (money is integer minor units, a `number`).
 import type { AcceptOverRefund } from "../bindings/AcceptOverRefund";
+import type { ConfirmCancel } from "../bindings/ConfirmCancel";
 import type { AddByBarcode } from "../bindings/AddByBarcode";
 import type { AddLine } from "../bindings/AddLine";
 import type { AuditList } from "../bindings/AuditList";
@@ -119,6 +120,9 @@ export class Api {
   }
   cancelOrder(req: CancelOrder): Promise<OrderView> {
     return this.order("cancel_order", req);
+  }
+  confirmCancel(req: ConfirmCancel): Promise<OrderView> {
+    return this.order("confirm_cancel", req);
   }
   reopenOrder(req: ReopenOrder): Promise<OrderView> {
     return this.order("reopen_order", req);

@@ -38,6 +38,7 @@ export type CounterDialog =
   | { type: "void_payment"; payment: PaymentView }
   | { type: "refund" }
   | { type: "settle_over_refund"; paymentId: string; paid: Money; refunded: Money }
+  | { type: "settle_cancel"; lines: string[] }
   | { type: "cancel_order" }
   | { type: "change_type" }
   | { type: "discount" }
@@ -475,6 +476,14 @@ export class CounterState {
       this.mutate(() => app.api.acceptOverRefund(withApproval({ order_id: order.order_id, payment_id: paymentId, settlement, reason }, approval))),
     );
     toasts.show("Over-refund settled.", "success");
+  }
+
+  /** A manager confirms a cancel the kitchen had already started on: its lines are waste. */
+  async confirmCancel(reason: string): Promise<void> {
+    const order = this.order;
+    if (!order) return;
+    await approvals.run((approval) => this.mutate(() => app.api.confirmCancel(withApproval({ order_id: order.order_id, reason }, approval))));
+    toasts.show("Cancel confirmed; the kitchen's lines are written off.", "success");
   }
 
   /** The change-type dialog: another table, guests or name, or another kind (open orders only). */
