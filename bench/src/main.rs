@@ -1,6 +1,7 @@
 //! The quality-bar benchmarks (quality-bar.md, "Speed"), each beside a reference doing the same
 //! work measured in the same run. Run by `cargo xtask bench`, or by hand:
-//! `cargo run --release -p comanda-bench -- --work-dir target/bench [--app target/release/comanda] [--e2e tests/e2e]`.
+//! `cargo run --release -p comanda-bench -- --work-dir target/bench [--app target/release/comanda] [--e2e tests/e2e]
+//! [--hub target/release/comanda-server] [--peers ../shared/bench-peers] [--orders N] [--conflicts M] [--repeat R]`.
 //!
 //! Prints one JSON line per figure to stdout and readable progress to stderr. Every database lives
 //! in a temporary folder under `--work-dir` (a real file on the disk, not a tmpfs), removed at the
@@ -32,6 +33,8 @@ use rusqlite::{Connection, OpenFlags, TransactionBehavior, params, params_from_i
 use serde_json::json;
 
 use timing::Timer;
+
+mod sync;
 
 /// The only place that reads the monotonic clock.
 mod timing {
@@ -120,6 +123,31 @@ fn main() -> Result<()> {
             .prefix("project-")
             .tempdir_in(&work)?;
         emit(project_all(tmp.path())?);
+    }
+    if wants("sync") || wants("ingest") {
+        match arg("--hub") {
+            Some(hub) => {
+                let num = |name: &str, default: usize| {
+                    arg(name).and_then(|v| v.parse().ok()).unwrap_or(default)
+                };
+                let args = sync::SyncArgs {
+                    hub: PathBuf::from(hub),
+                    peers: arg("--peers").map(PathBuf::from),
+                    orders: num("--orders", 10_000),
+                    conflicts: num("--conflicts", 1_000),
+                    repeat: num("--repeat", 3),
+                    devices: num("--devices", 100),
+                    device_orders: num("--device-orders", 200),
+                };
+                if wants("sync") {
+                    emit(sync::backlog(&args, &work)?);
+                }
+                if wants("ingest") {
+                    emit(sync::ingest(&args, &work)?);
+                }
+            }
+            None => progress("sync and ingest: skipped (no --hub binary given)"),
+        }
     }
     if wants("start") {
         match arg("--app") {

@@ -14,10 +14,11 @@ use serde_json::Value;
 
 use crate::sh;
 
-const USAGE: &str = "usage: cargo xtask bench [--write] [--only commit,read,size,project,start]
+const USAGE: &str = "usage: cargo xtask bench [--write] [--only commit,read,size,project,sync,ingest,start] [--quick]
 
   --write   rewrite BENCHMARKS.md with the figures, the command and the machine
-  --only    measure only these groups (the report then holds only them)";
+  --only    measure only these groups (the report then holds only them)
+  --quick   the sync scenario with 1,000 orders and one run of each peer (a check, not a figure)";
 
 /// The line in BENCHMARKS.md from which everything is kept across `--write` (the explanations
 /// people add for missed targets).
@@ -26,11 +27,13 @@ const KEEP_MARKER: &str = "<!-- Everything below this line is written by people 
 /// Builds, measures, prints the report, and with `--write` rewrites `BENCHMARKS.md`.
 pub fn bench(rest: &[String]) -> Result<()> {
     let mut write = false;
+    let mut quick = false;
     let mut only = None;
     let mut args = rest.iter();
     while let Some(a) = args.next() {
         match a.as_str() {
             "--write" => write = true,
+            "--quick" => quick = true,
             "--only" => only = Some(args.next().context("--only needs a list")?.clone()),
             "-h" | "--help" => {
                 println!("{USAGE}");
@@ -46,6 +49,9 @@ pub fn bench(rest: &[String]) -> Result<()> {
     let mut bench_args: Vec<String> = vec!["--work-dir".into(), path_arg(&work)];
     if let Some(o) = &only {
         bench_args.extend(["--only".into(), o.clone()]);
+    }
+    if wants("sync") || wants("ingest") {
+        bench_args.extend(sync_args(&root, quick)?);
     }
     if wants("start") {
         bench_args.extend(start_args(&root)?);
@@ -124,6 +130,49 @@ pub fn bench(rest: &[String]) -> Result<()> {
 
 fn path_arg(p: &Path) -> String {
     p.to_string_lossy().into_owned()
+}
+
+/// Builds the release hub; returns the sync figures' arguments (`--hub`, and `--peers` when
+/// `../shared/bench-peers` is beside the checkout).
+fn sync_args(root: &Path, quick: bool) -> Result<Vec<String>> {
+    let built = sh::step("build the hub (release)", || {
+        sh::run(
+            "cargo",
+            &["build", "--release", "-p", "comanda-server"],
+            &[],
+        )
+    });
+    if let Err(e) = built {
+        println!("not measured: sync and ingest (the release hub did not build: {e:#})");
+        return Ok(vec![]);
+    }
+    let hub = sh::target_dir()?.join("release").join("comanda-server");
+    let mut args = vec!["--hub".to_owned(), path_arg(&hub)];
+    let peers = root.join("../shared/bench-peers");
+    if peers.join("run").exists() {
+        args.extend(["--peers".to_owned(), path_arg(&peers)]);
+    } else {
+        println!(
+            "{} not found: the sync figures are printed without PouchDB and Yjs",
+            peers.display()
+        );
+    }
+    if quick {
+        args.extend(
+            [
+                "--orders",
+                "1000",
+                "--conflicts",
+                "100",
+                "--repeat",
+                "1",
+                "--devices",
+                "20",
+            ]
+            .map(str::to_owned),
+        );
+    }
+    Ok(args)
 }
 
 /// Builds the UI and the release app; returns the example's arguments for the start figures
@@ -270,6 +319,7 @@ struct Row {
 fn fmt_value(v: f64, unit: &str) -> String {
     match unit {
         "ms" if v < 10.0 => format!("{v:.3} ms"),
+        "ms" if v >= 10_000.0 => format!("{:.2} s", v / 1000.0),
         "ms" => format!("{v:.0} ms"),
         "s" => format!("{v:.3} s"),
         "MB" => format!("{v:.1} MB"),

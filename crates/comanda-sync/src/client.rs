@@ -163,6 +163,14 @@ impl PeerClient {
         }
     }
 
+    /// A client that starts from `link` (see [`Link::believing`]).
+    pub fn with_link(link: Link, address: impl Into<String>, seed: u64) -> PeerClient {
+        PeerClient {
+            link,
+            ..PeerClient::new(DeviceId::NIL, address, seed)
+        }
+    }
+
     /// The peer.
     pub fn peer(&self) -> DeviceId {
         self.link.peer()

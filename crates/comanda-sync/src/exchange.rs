@@ -252,6 +252,16 @@ impl Link {
         }
     }
 
+    /// A link that believes the peer holds `theirs`: what a node whose bookkeeping was lost or
+    /// restored from an old backup believes. Its first request offers everything past `theirs`;
+    /// the peer answers each event it already holds as a duplicate and stores nothing twice.
+    pub fn believing(peer: DeviceId, theirs: VersionVector) -> Link {
+        Link {
+            theirs: Some(theirs),
+            ..Link::new(peer)
+        }
+    }
+
     /// The peer.
     pub fn peer(&self) -> DeviceId {
         self.peer
