@@ -1,13 +1,33 @@
-//! The terminal's background workers, in the window and headless alike: the sync worker and the
-//! server its peers ask (the print worker joins them with the printers issue). The worker is a
-//! thin loop around a public `step` ([`SyncWorker::step`]) that sleeps until it is due, a local
-//! change wakes it, or [`Runtime::shutdown`] stops it; tests call `step` themselves.
+//! The terminal's background workers, in the window and headless alike: the sync worker, the
+//! server its peers ask, and the live path (the print worker joins them with the printers
+//! issue). The worker is a thin loop around a public `step` ([`SyncWorker::step`]) that sleeps
+//! until it is due, a local change or a peer's news wakes it, or [`Runtime::shutdown`] stops it;
+//! tests call `step` themselves.
+//!
+//! The live path: one long poll (`/v1/watch`) per peer the worker exchanges with. A peer's
+//! counter moving nudges the worker to exchange now instead of at its next poll; a watch that
+//! answers again after failing tells the worker the peer is back (its backoff and breaker are
+//! forgotten). Losing the live path only slows sync down to the poll: events travel by the
+//! exchange alone.
 
+use std::collections::BTreeMap;
+use std::time::Duration;
+
+use comanda_domain::ids::DeviceId;
+use comanda_store::SyncPeer;
+use comanda_sync::Failure;
+use comanda_sync::http::HttpTransport;
 use tokio::sync::watch;
 use tokio::task::JoinHandle;
 
 use crate::ctx::Ctx;
 use crate::sync::{POLL_MS, SyncWorker};
+
+/// How often the live path looks for peers added, moved or gone.
+const LIVE_RELOAD: Duration = Duration::from_secs(2);
+/// The longest pause between two watches of a peer that does not answer (a refused connection
+/// on the LAN costs next to nothing; a peer back is then noticed within this).
+const LIVE_BACKOFF_MAX: Duration = Duration::from_secs(5);
 
 /// The running workers.
 #[derive(Debug)]
@@ -20,10 +40,11 @@ pub struct Runtime {
 pub fn start(ctx: &Ctx, handle: &tokio::runtime::Handle) -> Runtime {
     let (stop, stopped) = watch::channel(false);
     let sync = handle.spawn(sync_loop(ctx.clone(), stopped.clone()));
-    let peers = handle.spawn(peer_server(ctx.clone(), stopped));
+    let peers = handle.spawn(peer_server(ctx.clone(), stopped.clone()));
+    let live = handle.spawn(live_loop(ctx.clone(), stopped));
     Runtime {
         stop,
-        tasks: vec![sync, peers],
+        tasks: vec![sync, peers, live],
     }
 }
 
@@ -54,12 +75,87 @@ async fn sync_loop(ctx: Ctx, mut stopped: watch::Receiver<bool>) {
         tokio::select! {
             _ = stopped.changed() => return,
             () = ctx.sync.wake.notified() => {}
-            // A local commit (or anything on the bus) is worth an exchange now.
-            _ = changes.recv() => {}
+            // A local commit (or anything on the bus) is worth an exchange now, and news for
+            // the peers watching this terminal.
+            _ = changes.recv() => ctx.sync.changed(),
             () = tokio::time::sleep(std::time::Duration::from_millis(wait)) => {}
         }
         // Many changes at once (a page of orders) are one reason to step, not many.
         while changes.try_recv().is_ok() {}
+    }
+}
+
+/// Keeps one watch running per peer the worker exchanges with.
+async fn live_loop(ctx: Ctx, mut stopped: watch::Receiver<bool>) {
+    let mut watching: BTreeMap<DeviceId, (SyncPeer, JoinHandle<()>)> = BTreeMap::new();
+    loop {
+        let targets = ctx.sync.targets();
+        watching.retain(|id, (peer, task)| {
+            let keep = targets.iter().any(|t| t.peer_id == *id && t == peer);
+            if !keep {
+                task.abort();
+            }
+            keep
+        });
+        for t in targets {
+            if let std::collections::btree_map::Entry::Vacant(slot) = watching.entry(t.peer_id) {
+                let task = tokio::spawn(watch_peer(ctx.clone(), t.clone()));
+                slot.insert((t, task));
+            }
+        }
+        tokio::select! {
+            _ = stopped.changed() => {
+                for (_, task) in watching.into_values() {
+                    task.abort();
+                }
+                return;
+            }
+            () = ctx.sync.targets_changed.notified() => {}
+            () = tokio::time::sleep(LIVE_RELOAD) => {}
+        }
+    }
+}
+
+/// Watches one peer until aborted: nudges the worker when the peer's counter moves.
+async fn watch_peer(ctx: Ctx, peer: SyncPeer) {
+    let Ok(transport) = HttpTransport::new(&peer.token) else {
+        return;
+    };
+    let mut seen = None;
+    // Not reached yet: the first answer tells the worker the peer is up, as an answer after a
+    // failure does.
+    let mut failing = true;
+    let mut pause = Duration::from_secs(1);
+    loop {
+        // Until the peer is reached, ask for its counter at once: the answer is the news that it
+        // is back, whether or not anything changed there meanwhile.
+        let after = if failing { None } else { seen };
+        match transport.watch(&peer.address, after).await {
+            Ok(version) => {
+                if failing {
+                    tracing::info!(peer = %peer.peer_id, "live path back");
+                    ctx.sync.revive(peer.peer_id);
+                    failing = false;
+                }
+                pause = Duration::from_secs(1);
+                if seen != Some(version) {
+                    seen = Some(version);
+                    ctx.sync.nudge();
+                }
+            }
+            Err(Failure::Status { status: 404, .. }) => {
+                tracing::info!(peer = %peer.peer_id, "no live path there: polling it");
+                return;
+            }
+            Err(e) => {
+                if !failing {
+                    tracing::debug!(peer = %peer.peer_id, error = %e, "live path lost");
+                }
+                failing = true;
+                tokio::time::sleep(pause).await;
+                pause = (pause * 2).min(LIVE_BACKOFF_MAX);
+            }
+        }
     }
 }
 
@@ -117,9 +213,12 @@ async fn peer_server(ctx: Ctx, mut stopped: watch::Receiver<bool>) {
         .lock()
         .unwrap_or_else(std::sync::PoisonError::into_inner) = advertise;
     ctx.sync.wake();
+    let closing = ctx.clone();
     let serve =
         axum::serve(listener, crate::sync::peer_router(&ctx)).with_graceful_shutdown(async move {
             let _ = stopped.changed().await;
+            // Answer the peers' waiting watches now rather than after their long poll.
+            closing.sync.changed();
         });
     if let Err(e) = serve.await {
         tracing::error!(error = %e, "the peer server stopped");

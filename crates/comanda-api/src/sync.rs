@@ -7,7 +7,7 @@
 //! terminal of a new store brings its menu, settings and staff along; later ones get the store's
 //! from the hub.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Mutex, PoisonError};
 
@@ -59,6 +59,15 @@ pub struct SyncShared {
     pub(crate) reload: AtomicBool,
     /// An exchange is in flight.
     pub(crate) busy: AtomicBool,
+    /// This terminal's change counter, answered on `/v1/watch` to its peers.
+    pub(crate) changes: tokio::sync::watch::Sender<u64>,
+    /// The peers the worker exchanges with, for the live path to watch.
+    pub(crate) targets: Mutex<Vec<SyncPeer>>,
+    /// Tells the live path the targets changed.
+    pub(crate) targets_changed: tokio::sync::Notify,
+    /// Peers whose watch answered again after failing: reachable, so their backoff is
+    /// forgotten at the next step.
+    pub(crate) revived: Mutex<BTreeSet<DeviceId>>,
 }
 
 impl SyncShared {
@@ -66,6 +75,33 @@ impl SyncShared {
     pub fn wake(&self) {
         self.reload.store(true, Ordering::Release);
         self.wake.notify_one();
+    }
+
+    /// Asks the worker for an exchange now (a peer has news), without reloading its peers.
+    pub fn nudge(&self) {
+        self.wake.notify_one();
+    }
+
+    /// Tells this terminal's watchers that it gained events.
+    pub fn changed(&self) {
+        self.changes.send_modify(|v| *v += 1);
+    }
+
+    /// The live path reached `peer` again after failing.
+    pub(crate) fn revive(&self, peer: DeviceId) {
+        self.revived
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .insert(peer);
+        self.nudge();
+    }
+
+    /// The peers to watch.
+    pub(crate) fn targets(&self) -> Vec<SyncPeer> {
+        self.targets
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .clone()
     }
 }
 
@@ -84,8 +120,19 @@ impl SyncWorker {
         if !self.loaded || ctx.sync.reload.swap(false, Ordering::AcqRel) {
             self.load(ctx)?;
         }
+        let revived = std::mem::take(
+            &mut *ctx
+                .sync
+                .revived
+                .lock()
+                .unwrap_or_else(PoisonError::into_inner),
+        );
         let mut next = ctx.clock.now_ms() + POLL_MS;
         for (peer, (client, transport, name)) in &mut self.clients {
+            if revived.contains(peer) {
+                // Its watch answered with this terminal's token: it is up and takes us.
+                client.reset();
+            }
             for _ in 0..ROUNDS_PER_STEP {
                 let now = ctx.clock.now_ms();
                 ctx.sync.busy.store(true, Ordering::Release);
@@ -118,6 +165,11 @@ impl SyncWorker {
             .read(|r| Ok::<_, ApiError>((r.device()?, r.sync_peers()?, r.devices()?)))?;
         if !me.paired {
             self.clients.clear();
+            ctx.sync
+                .targets
+                .lock()
+                .unwrap_or_else(PoisonError::into_inner)
+                .clear();
             self.loaded = true;
             return Ok(());
         }
@@ -141,6 +193,11 @@ impl SyncWorker {
                 }
             }
         }
+        *ctx.sync
+            .targets
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner) = wanted.clone();
+        ctx.sync.targets_changed.notify_one();
         let mut clients = BTreeMap::new();
         for SyncPeer {
             peer_id,
@@ -213,12 +270,29 @@ impl comanda_sync::http::Authority for TerminalAuthority {
             })
             .map(|(device_id, _)| comanda_sync::http::Grant {
                 store: self.ctx.store.clone(),
+                store_id: me.store_id,
                 device_id,
             }))
     }
 
+    fn changes(
+        &self,
+        _grant: &comanda_sync::http::Grant,
+    ) -> Option<tokio::sync::watch::Receiver<u64>> {
+        Some(self.ctx.sync.changes.subscribe())
+    }
+
     /// What a peer brought by asking this terminal reaches its screens like what it pulled.
-    fn exchanged(&self, device: DeviceId, ingested: &comanda_store::Ingested, _sent: usize) {
+    fn exchanged(
+        &self,
+        grant: &comanda_sync::http::Grant,
+        ingested: &comanda_store::Ingested,
+        _sent: usize,
+    ) {
+        let device = grant.device_id;
+        if ingested.stored() > 0 {
+            self.ctx.sync.changed();
+        }
         if ingested.touched.is_empty() {
             return;
         }

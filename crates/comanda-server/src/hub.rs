@@ -94,6 +94,8 @@ pub struct Hub {
     pair_failures: Mutex<(u64, u32)>,
     /// What `/metrics` reports.
     pub counters: Counters,
+    /// Per store, the change counter `/v1/watch` answers.
+    changes: Mutex<HashMap<StoreId, tokio::sync::watch::Sender<u64>>>,
 }
 
 impl std::fmt::Debug for Hub {
@@ -139,7 +141,34 @@ impl Hub {
             ids,
             pair_failures: Mutex::default(),
             counters: Counters::default(),
+            changes: Mutex::default(),
         })
+    }
+
+    /// The change counter of a store (made on first use).
+    fn change_counter<T>(
+        &self,
+        store: StoreId,
+        f: impl FnOnce(&tokio::sync::watch::Sender<u64>) -> T,
+    ) -> T {
+        let mut all = self.changes.lock().unwrap_or_else(PoisonError::into_inner);
+        f(all
+            .entry(store)
+            .or_insert_with(|| tokio::sync::watch::channel(0).0))
+    }
+
+    /// Answers every watch waiting (at shutdown, so that graceful shutdown does not wait out
+    /// their long polls); their askers exchange, fail, and come back when the hub does.
+    pub fn close_watches(&self) {
+        let all = self.changes.lock().unwrap_or_else(PoisonError::into_inner);
+        for counter in all.values() {
+            counter.send_modify(|v| *v += 1);
+        }
+    }
+
+    /// Tells the store's watchers it gained events.
+    fn changed(&self, store: StoreId) {
+        self.change_counter(store, |c| c.send_modify(|v| *v += 1));
     }
 
     fn db(&self) -> MutexGuard<'_, Connection> {
@@ -347,6 +376,7 @@ impl Hub {
             )
         })?;
         tx.commit()?;
+        self.changed(parse(&store_id, "store id")?);
         self.counters.pairings.fetch_add(1, Ordering::Relaxed);
         tracing::info!(store = %store_id, device = %device_id, terminal_no, "device paired");
         Ok(PairResponse {
@@ -429,13 +459,15 @@ impl Hub {
             "UPDATE devices SET revoked_ms = ?2 WHERE device_id = ?1",
             params![device.to_string(), int(self.clock.now_ms())],
         )?;
-        self.store(parse(&store, "store id")?)?.write(|t| {
+        let store_id = parse(&store, "store id")?;
+        self.store(store_id)?.write(|t| {
             t.append(
                 StreamId::Devices,
                 None,
                 EventBody::DeviceRevoked(DeviceRevoked { device_id: device }),
             )
         })?;
+        self.changed(store_id);
         Ok(())
     }
 
@@ -473,10 +505,22 @@ impl Authority for Hub {
             HubError::Store(s) => SyncError::Store(s),
             other => SyncError::BadMessage(other.to_string()),
         })?;
-        Ok(Some(Grant { store, device_id }))
+        Ok(Some(Grant {
+            store,
+            store_id,
+            device_id,
+        }))
     }
 
-    fn exchanged(&self, device: DeviceId, ingested: &comanda_store::Ingested, sent: usize) {
+    fn changes(&self, grant: &Grant) -> Option<tokio::sync::watch::Receiver<u64>> {
+        Some(self.change_counter(grant.store_id, tokio::sync::watch::Sender::subscribe))
+    }
+
+    fn exchanged(&self, grant: &Grant, ingested: &comanda_store::Ingested, sent: usize) {
+        let device = grant.device_id;
+        if ingested.stored() > 0 {
+            self.changed(grant.store_id);
+        }
         self.counters.exchanges.fetch_add(1, Ordering::Relaxed);
         self.counters
             .events_in

@@ -151,8 +151,12 @@ fn serve(data_dir: &std::path::Path, listen: SocketAddr) -> anyhow::Result<()> {
         // The address on stdout, for scripts and tests that asked for port 0.
         println!("listening on http://{addr}");
         tracing::info!(%addr, data_dir = %data_dir.display(), "hub serving");
+        let closing = hub.clone();
         axum::serve(listener, comanda_server::routes::router(hub))
-            .with_graceful_shutdown(shutdown())
+            .with_graceful_shutdown(async move {
+                shutdown().await;
+                closing.close_watches();
+            })
             .await
             .context("serving")?;
         tracing::info!("hub stopped");

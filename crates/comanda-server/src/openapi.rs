@@ -6,7 +6,7 @@ use comanda_domain::codec::StoredEvent;
 use comanda_sync::http::ErrorBody;
 use comanda_sync::wire::{
     EventResult, ExchangeRequest, ExchangeResponse, PairRequest, PairResponse, ResultKind,
-    WireHeld, WireVector,
+    WatchResponse, WireHeld, WireVector,
 };
 use utoipa::openapi::path::{HttpMethod, OperationBuilder, PathItem};
 use utoipa::openapi::request_body::RequestBodyBuilder;
@@ -85,6 +85,45 @@ fn get(id: &str, summary: &str, content_type: &str) -> PathItem {
     )
 }
 
+/// `GET /v1/watch`: the live path's long poll.
+fn watch() -> PathItem {
+    let mut responses = ResponsesBuilder::new().response(
+        "200",
+        ResponseBuilder::new()
+            .description("The store's change counter here: now if it differs from `after`, else at the next change or after 25 s")
+            .content("application/json", json("WatchResponse"))
+            .build(),
+    );
+    for (status, what) in [
+        ("400", "`after` is not a whole number"),
+        ("401", "No token, or an unknown or revoked one: pair again"),
+        ("404", "This node has no live path: exchange on a timer"),
+    ] {
+        responses = responses.response(status, error(what));
+    }
+    let after = utoipa::openapi::path::ParameterBuilder::new()
+        .name("after")
+        .parameter_in(utoipa::openapi::path::ParameterIn::Query)
+        .required(Required::False)
+        .description(Some(
+            "The counter last seen; left out, the answer is at once",
+        ))
+        .schema(Some(u64::schema()))
+        .build();
+    PathItem::new(
+        HttpMethod::Get,
+        OperationBuilder::new()
+            .operation_id(Some("watch"))
+            .summary(Some(
+                "Wait for the store to change on this node (then exchange)",
+            ))
+            .parameter(after)
+            .responses(responses.build())
+            .security(SecurityRequirement::new("device", Vec::<String>::new()))
+            .build(),
+    )
+}
+
 macro_rules! schemas {
     ($components:ident, $($t:ty),* $(,)?) => {{
         let mut c = $components;
@@ -115,6 +154,7 @@ pub fn document() -> OpenApi {
         WireVector,
         WireHeld,
         StoredEvent,
+        WatchResponse,
     );
     let paths = PathsBuilder::new()
         .path(
@@ -149,6 +189,7 @@ pub fn document() -> OpenApi {
                 true,
             ),
         )
+        .path("/v1/watch", watch())
         .path("/healthz", get("healthz", "Liveness", "text/plain"))
         .path(
             "/readyz",

@@ -2,24 +2,31 @@
 //! the hub and, on the store's LAN, by every terminal), and the asking side as a
 //! [`Transport`] on reqwest. JSON both ways; every error is a `{code, message}` body with a
 //! status the client acts on (see [`crate::client`]).
+//!
+//! The live path is `GET /v1/watch?after=N`, a long poll: it answers the node's change counter
+//! for the asker's store as soon as it differs from `N`, or after [`WATCH_WAIT`] anyway. A
+//! change means "exchange with me now"; the events themselves still travel only by the
+//! exchange, so the live path can lose, double or delay a notice without losing an event. A
+//! long poll rather than a stream (SSE, WebSocket): one plain request at a time, which any proxy
+//! and any HTTP client handle, and a dead connection is found by the next request's timeout.
 
 use std::sync::Arc;
 use std::time::Duration;
 
 use axum::Router;
 use axum::body::Bytes;
-use axum::extract::State;
+use axum::extract::{Query, State};
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
-use axum::routing::post;
-use comanda_domain::ids::DeviceId;
+use axum::routing::{get, post};
+use comanda_domain::ids::{DeviceId, StoreId};
 use comanda_store::{Ingested, Store};
 use serde::{Deserialize, Serialize};
 
 use crate::client::{Failure, Transport, blocking};
 use crate::error::SyncError;
 use crate::exchange::{MAX_PAGE_BYTES, answer_with};
-use crate::wire::{ExchangeRequest, ExchangeResponse};
+use crate::wire::{ExchangeRequest, ExchangeResponse, WatchResponse};
 
 /// The largest request body taken: a full page of events and a vector, with room (16 MiB).
 pub const MAX_BODY: usize = 2 * MAX_PAGE_BYTES as usize;
@@ -28,12 +35,17 @@ pub const MAX_BODY: usize = 2 * MAX_PAGE_BYTES as usize;
 pub const CONNECT_TIMEOUT: Duration = Duration::from_secs(3);
 /// How long an asker waits for a whole answer.
 pub const REQUEST_TIMEOUT: Duration = Duration::from_secs(30);
+/// How long a watch waits for a change before answering anyway (under common idle timeouts of
+/// proxies and NAT, 30–60 s).
+pub const WATCH_WAIT: Duration = Duration::from_secs(25);
 
 /// Who a bearer token stands for on this node.
 #[derive(Clone)]
 pub struct Grant {
     /// The store it may sync (this node's copy of it).
     pub store: Arc<Store>,
+    /// That store's id.
+    pub store_id: StoreId,
     /// The device it was issued to: the only `from` it may send.
     pub device_id: DeviceId,
 }
@@ -44,7 +56,21 @@ pub trait Authority: Send + Sync + 'static {
     fn authenticate(&self, token: &str) -> Result<Option<Grant>, SyncError>;
     /// Called after each answered exchange, with what this node took in (to announce the
     /// streams it touched, and for metrics and "last seen") and how many events it sent.
-    fn exchanged(&self, _device: DeviceId, _ingested: &Ingested, _sent: usize) {}
+    fn exchanged(&self, _grant: &Grant, _ingested: &Ingested, _sent: usize) {}
+    /// The change counter of the grant's store on this node: it moves whenever that store
+    /// gains events here (a local commit, an exchange with anyone). `None`: no live path
+    /// (`/v1/watch` answers 404 and askers poll).
+    fn changes(&self, _grant: &Grant) -> Option<tokio::sync::watch::Receiver<u64>> {
+        None
+    }
+}
+
+/// The query of `GET /v1/watch`.
+#[derive(Debug, Clone, Copy, Deserialize)]
+struct WatchQuery {
+    /// The counter the asker last saw (answered at once when it differs).
+    #[serde(default)]
+    after: Option<u64>,
 }
 
 /// The `{code, message}` body of every error.
@@ -108,8 +134,62 @@ pub fn bearer(headers: &HeaderMap) -> Option<&str> {
 pub fn router(authority: Arc<dyn Authority>) -> Router {
     Router::new()
         .route("/v1/exchange", post(exchange))
+        .route("/v1/watch", get(watch))
         .layer(axum::extract::DefaultBodyLimit::max(MAX_BODY))
         .with_state(authority)
+}
+
+/// The grant of the request's bearer token, or the error to answer.
+fn grant_of(authority: &dyn Authority, headers: &HeaderMap) -> Result<Grant, Box<Response>> {
+    let Some(token) = bearer(headers) else {
+        return Err(Box::new(error(
+            StatusCode::UNAUTHORIZED,
+            "unauthorized",
+            "a device token is needed (Authorization: Bearer …)",
+        )));
+    };
+    match authority.authenticate(token) {
+        Ok(Some(g)) => Ok(g),
+        Ok(None) => Err(Box::new(error(
+            StatusCode::UNAUTHORIZED,
+            "unauthorized",
+            "this device is not paired here (unknown or revoked token)",
+        ))),
+        Err(e) => Err(Box::new(sync_error(&e))),
+    }
+}
+
+async fn watch(
+    State(authority): State<Arc<dyn Authority>>,
+    headers: HeaderMap,
+    query: Result<Query<WatchQuery>, axum::extract::rejection::QueryRejection>,
+) -> Response {
+    let grant = match grant_of(authority.as_ref(), &headers) {
+        Ok(g) => g,
+        Err(resp) => return *resp,
+    };
+    let Ok(Query(q)) = query else {
+        return error(
+            StatusCode::BAD_REQUEST,
+            "bad_message",
+            "`after` must be a whole number (the counter last seen)",
+        );
+    };
+    let Some(mut changes) = authority.changes(&grant) else {
+        return error(
+            StatusCode::NOT_FOUND,
+            "no_live_path",
+            "this node has no live path: exchange on a timer",
+        );
+    };
+    let now = *changes.borrow_and_update();
+    if q.after != Some(now) {
+        return axum::Json(WatchResponse { version: now }).into_response();
+    }
+    // Nothing new yet: wait for a change (or the node shutting down), at most WATCH_WAIT.
+    let _ = tokio::time::timeout(WATCH_WAIT, changes.changed()).await;
+    let version = *changes.borrow();
+    axum::Json(WatchResponse { version }).into_response()
 }
 
 async fn exchange(
@@ -117,23 +197,9 @@ async fn exchange(
     headers: HeaderMap,
     body: Bytes,
 ) -> Response {
-    let Some(token) = bearer(&headers) else {
-        return error(
-            StatusCode::UNAUTHORIZED,
-            "unauthorized",
-            "a device token is needed (Authorization: Bearer …)",
-        );
-    };
-    let grant = match authority.authenticate(token) {
-        Ok(Some(g)) => g,
-        Ok(None) => {
-            return error(
-                StatusCode::UNAUTHORIZED,
-                "unauthorized",
-                "this device is not paired here (unknown or revoked token)",
-            );
-        }
-        Err(e) => return sync_error(&e),
+    let grant = match grant_of(authority.as_ref(), &headers) {
+        Ok(g) => g,
+        Err(resp) => return *resp,
     };
     let req: ExchangeRequest = match serde_json::from_slice(&body) {
         Ok(r) => r,
@@ -155,7 +221,7 @@ async fn exchange(
     let store = grant.store.clone();
     match blocking(move || answer_with(&store, &req)).await {
         Ok(Ok((resp, ingested))) => {
-            authority.exchanged(grant.device_id, &ingested, resp.events.len());
+            authority.exchanged(&grant, &ingested, resp.events.len());
             axum::Json(resp).into_response()
         }
         Ok(Err(e)) | Err(e) => sync_error(&e),
@@ -181,6 +247,51 @@ impl HttpTransport {
             client,
             token: token.into(),
         })
+    }
+}
+
+impl HttpTransport {
+    /// Waits on `GET {address}/v1/watch` for the peer's change counter to differ from `after`
+    /// (or [`WATCH_WAIT`] to pass) and returns it.
+    pub async fn watch(&self, address: &str, after: Option<u64>) -> Result<u64, Failure> {
+        let mut url = format!("{}/v1/watch", address.trim_end_matches('/'));
+        if let Some(after) = after {
+            url.push_str(&format!("?after={after}"));
+        }
+        let resp = self
+            .client
+            .get(&url)
+            .bearer_auth(&self.token)
+            .timeout(WATCH_WAIT + REQUEST_TIMEOUT)
+            .send()
+            .await
+            .map_err(|e| Failure::Unreachable(e.to_string()))?;
+        let status = resp.status();
+        if status.is_success() {
+            return resp
+                .json::<WatchResponse>()
+                .await
+                .map(|w| w.version)
+                .map_err(|e| Failure::Protocol(e.to_string()));
+        }
+        Err(status_failure(resp).await)
+    }
+}
+
+/// What a refused request says: its status, `Retry-After` and `{code, message}`.
+async fn status_failure(resp: reqwest::Response) -> Failure {
+    let status = resp.status();
+    let after = retry_after(resp.headers());
+    let text = resp.text().await.unwrap_or_default();
+    let body: ErrorBody = serde_json::from_str(&text).unwrap_or(ErrorBody {
+        code: "http".into(),
+        message: text.chars().take(200).collect(),
+    });
+    Failure::Status {
+        status: status.as_u16(),
+        retry_after: after,
+        code: body.code,
+        message: body.message,
     }
 }
 
@@ -217,17 +328,6 @@ impl Transport for HttpTransport {
                 .await
                 .map_err(|e| Failure::Protocol(e.to_string()));
         }
-        let after = retry_after(resp.headers());
-        let text = resp.text().await.unwrap_or_default();
-        let body: ErrorBody = serde_json::from_str(&text).unwrap_or(ErrorBody {
-            code: "http".into(),
-            message: text.chars().take(200).collect(),
-        });
-        Err(Failure::Status {
-            status: status.as_u16(),
-            retry_after: after,
-            code: body.code,
-            message: body.message,
-        })
+        Err(status_failure(resp).await)
     }
 }

@@ -108,6 +108,14 @@ pub struct ExchangeRequest {
     pub max_bytes: u32,
 }
 
+/// The answer of `GET /v1/watch`: the node's change counter for the asker's store. Only its
+/// changing means anything (it starts again when the node restarts).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
+pub struct WatchResponse {
+    /// The counter now.
+    pub version: u64,
+}
+
 /// The answer to an [`ExchangeRequest`].
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct ExchangeResponse {

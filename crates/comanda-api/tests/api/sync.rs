@@ -25,15 +25,7 @@ async fn start_hub() -> HubProcess {
     let hub = Arc::new(Hub::open(dir.path(), clock, Arc::new(SeqIds::new(900))).unwrap());
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let url = format!("http://{}", listener.local_addr().unwrap());
-    let app = comanda_server::routes::router(hub.clone());
-    let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
-    tokio::spawn(async move {
-        axum::serve(listener, app)
-            .with_graceful_shutdown(async {
-                let _ = stopped.await;
-            })
-            .await
-    });
+    let stop = serve_hub(&hub, listener);
     HubProcess {
         _dir: dir,
         hub,
@@ -42,7 +34,52 @@ async fn start_hub() -> HubProcess {
     }
 }
 
+/// Serves the hub on `listener` until the returned sender fires (as `comanda-server serve`
+/// does: its waiting watches are answered at shutdown).
+fn serve_hub(
+    hub: &Arc<Hub>,
+    listener: tokio::net::TcpListener,
+) -> tokio::sync::oneshot::Sender<()> {
+    let app = comanda_server::routes::router(hub.clone());
+    let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
+    let closing = hub.clone();
+    tokio::spawn(async move {
+        axum::serve(listener, app)
+            .with_graceful_shutdown(async move {
+                let _ = stopped.await;
+                closing.close_watches();
+            })
+            .await
+    });
+    stop
+}
+
 impl HubProcess {
+    /// Stops serving (the hub's files stay).
+    fn stop(&mut self) {
+        if let Some(stop) = self.stop.take() {
+            let _ = stop.send(());
+        }
+    }
+
+    /// Serves again on the same address, as a restarted hub would.
+    async fn restart(&mut self) {
+        let addr = self.url.trim_start_matches("http://").to_owned();
+        let mut tries = 0;
+        let listener = loop {
+            match tokio::net::TcpListener::bind(&addr).await {
+                Ok(l) => break l,
+                Err(e) if tries < 50 => {
+                    tries += 1;
+                    let _ = e;
+                    tokio::time::sleep(Duration::from_millis(100)).await;
+                }
+                Err(e) => panic!("rebinding {addr}: {e}"),
+            }
+        };
+        self.stop = Some(serve_hub(&self.hub, listener));
+    }
+
     fn code(&self) -> String {
         let store = match self.hub.stores().unwrap().first() {
             Some(s) => s.store_id,
@@ -279,7 +316,7 @@ async fn the_badge_goes_offline_when_the_hub_does_and_counts_what_waits() {
         a.ok("get_status", &t, json!({})).await["sync"]["state"] == "online"
     })
     .await;
-    let _ = hub.stop.take().unwrap().send(());
+    hub.stop();
     let order = a.open_table(&t, "3").await;
     a.add(&t, &order, &a.menu().await.item("Fries"), 1).await;
     // The hub is gone: the badge says so (the manual clock makes "last heard" old at once).
@@ -371,7 +408,7 @@ async fn terminals_keep_syncing_with_each_other_when_the_hub_is_down() {
         })
     })
     .await;
-    let _ = hub.stop.take().unwrap().send(());
+    hub.stop();
     let ta = a.login(SAM).await;
     let tb = b.login(SAM).await;
     let order = a.open_table(&ta, "7").await;
@@ -399,6 +436,43 @@ async fn terminals_keep_syncing_with_each_other_when_the_hub_is_down() {
                 .iter()
                 .any(|p| p["name"] == "Hub" && p["state"] != "online")
     })
+    .await;
+    wa.shutdown().await;
+    wb.shutdown().await;
+}
+
+/// The live path: a hub back after an outage is used again as soon as its watch answers, with no
+/// wait for the backoff or the breaker. The terminals' clock is frozen here (a manual clock), so
+/// without the live path their retries would never come due: only the watch can bring them back.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_hub_back_after_an_outage_is_used_at_once_through_the_live_path() {
+    let mut hub = start_hub().await;
+    let (a, b, wa, wb) = two_terminals(&hub, false).await;
+    let ta = a.login(SAM).await;
+    let tb = b.login(SAM).await;
+    eventually("both online", async || {
+        a.ok("get_status", &ta, json!({})).await["sync"]["state"] == "online"
+            && b.ok("get_status", &tb, json!({})).await["sync"]["state"] == "online"
+    })
+    .await;
+    hub.stop();
+    let order = a.open_table(&ta, "9").await;
+    a.add(&ta, &order, &a.menu().await.item("Fries"), 1).await;
+    eventually("A failed to reach the hub", async || {
+        let s = a.ok("get_status", &ta, json!({})).await;
+        s["sync"]["peers"][0]["state"] == "retrying"
+    })
+    .await;
+    hub.restart().await;
+    eventually(
+        "A's order on B through the hub once it is back",
+        async || {
+            b.call("get_order", Some(&tb), json!({"order_id": order}))
+                .await
+                .0
+                == 200
+        },
+    )
     .await;
     wa.shutdown().await;
     wb.shutdown().await;

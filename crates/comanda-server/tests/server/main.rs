@@ -154,6 +154,61 @@ async fn two_terminals_paired_with_codes_see_each_others_orders_through_the_hub(
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_watch_answers_when_another_device_pushes_and_only_for_its_own_store() {
+    let s = start().await;
+    let a = s.hub.create_store("A").unwrap();
+    let b = s.hub.create_store("B").unwrap();
+    let code = |store| s.hub.make_code(store, 60_000).unwrap();
+    let t1 = terminal(s.pair(&code(a.store_id), "Counter").await, 1, &s.clock);
+    let t2 = terminal(s.pair(&code(a.store_id), "Bar").await, 2, &s.clock);
+    let tb = terminal(s.pair(&code(b.store_id), "Elsewhere").await, 3, &s.clock);
+    let watcher = |t: &Terminal| HttpTransport::new(&t.pairing.token).unwrap();
+    // Without `after`, the counter comes at once.
+    let seen = watcher(&t2).watch(&s.url, None).await.unwrap();
+    let seen_b = watcher(&tb).watch(&s.url, None).await.unwrap();
+    // Waiting on it: the answer comes when the counter pushes an order.
+    let (w2, wb) = (watcher(&t2), watcher(&tb));
+    let url = s.url.clone();
+    let waiting = tokio::spawn(async move { w2.watch(&url, Some(seen)).await });
+    let url = s.url.clone();
+    let waiting_b = tokio::spawn(async move { wb.watch(&url, Some(seen_b)).await });
+    tokio::time::sleep(std::time::Duration::from_millis(200)).await;
+    assert!(!waiting.is_finished(), "nothing changed yet");
+    let mut rng = Rng::new(5);
+    let before = t1.store.read(|r| r.event_count()).unwrap();
+    while t1.store.read(|r| r.event_count()).unwrap() == before {
+        actions::act(&t1.store, &*t1.ids, &mut rng).unwrap();
+    }
+    sync(&t1, &s.url).await;
+    let now = waiting.await.unwrap().unwrap();
+    assert_ne!(now, seen);
+    // Store B's device heard nothing of store A's order.
+    tokio::time::sleep(std::time::Duration::from_millis(200)).await;
+    assert!(!waiting_b.is_finished(), "another store's change woke B");
+    waiting_b.abort();
+    // A hub shutting down answers the watches waiting, not after their long poll.
+    let w2 = watcher(&t2);
+    let url = s.url.clone();
+    let waiting = tokio::spawn(async move { w2.watch(&url, Some(now)).await });
+    tokio::time::sleep(std::time::Duration::from_millis(200)).await;
+    s.hub.close_watches();
+    let now = tokio::time::timeout(std::time::Duration::from_secs(5), waiting)
+        .await
+        .expect("answered at shutdown")
+        .unwrap()
+        .unwrap();
+    // A push of nothing new moves nothing: the counter is what it was.
+    sync(&t1, &s.url).await;
+    assert_eq!(watcher(&t2).watch(&s.url, None).await.unwrap(), now);
+    // A revoked token watches nothing.
+    s.hub.revoke(t2.pairing.device_id).unwrap();
+    match watcher(&t2).watch(&s.url, Some(now)).await {
+        Err(comanda_sync::Failure::Status { status: 401, .. }) => {}
+        other => panic!("{other:?}"),
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_pairing_code_is_single_use_expiring_and_guessing_is_limited() {
     let s = start().await;
     let store = s.hub.create_store("Bistro").unwrap();
@@ -317,7 +372,8 @@ async fn the_openapi_document_matches_the_routes_and_bad_bodies_get_a_4xx() {
             "/readyz",
             "/v1/exchange",
             "/v1/openapi.json",
-            "/v1/pair"
+            "/v1/pair",
+            "/v1/watch"
         ]
     );
     // Every $ref resolves.
@@ -331,9 +387,32 @@ async fn the_openapi_document_matches_the_routes_and_bad_bodies_get_a_4xx() {
     }
     for (path, item) in paths {
         let url = format!("{}{path}", s.url);
-        if item.get("get").is_some() {
-            let r = s.http.get(&url).send().await.unwrap();
-            assert_eq!(r.status(), 200, "GET {path}");
+        if let Some(op) = item.get("get") {
+            if op.get("security").is_none() {
+                let r = s.http.get(&url).send().await.unwrap();
+                assert_eq!(r.status(), 200, "GET {path}");
+                continue;
+            }
+            // Secured: no token, a wrong one, a bad query: a documented 4xx with {code, message}.
+            for (token, query) in [
+                (None, ""),
+                (Some("garbage"), ""),
+                (Some("garbage"), "?after=x"),
+            ] {
+                let mut req = s.http.get(format!("{url}{query}"));
+                if let Some(t) = token {
+                    req = req.bearer_auth(t);
+                }
+                let r = req.send().await.unwrap();
+                let status = r.status().as_u16();
+                assert!((400..500).contains(&status), "GET {path}{query}: {status}");
+                let v: Value = r.json().await.unwrap();
+                assert!(v["code"].is_string() && v["message"].is_string(), "{v}");
+                assert!(
+                    op["responses"][status.to_string()].is_object(),
+                    "GET {path} answered {status}, which is not documented"
+                );
+            }
             continue;
         }
         for body in ["{not json", "{}", "[]", "null", "{\"code\": 5}"] {

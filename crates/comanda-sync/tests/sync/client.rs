@@ -30,6 +30,7 @@ async fn serve(store: Arc<Store>, device: DeviceId, token: &str) -> String {
     let app = router(Arc::new(OneToken {
         token: token.into(),
         grant: Grant {
+            store_id: store.device().unwrap().store_id,
             store,
             device_id: device,
         },
@@ -63,6 +64,13 @@ async fn a_terminal_syncs_with_a_hub_over_http_until_nothing_is_left() {
         assert!(steps < 100);
     }
     assert_eq!(client.state(), &PeerState::Online);
+    // This node has no live path: a watch says so (404), and the asker polls instead.
+    match transport.watch(client.address(), None).await {
+        Err(Failure::Status {
+            status: 404, code, ..
+        }) => assert_eq!(code, "no_live_path"),
+        other => panic!("{other:?}"),
+    }
     let count = |s: &Store| s.read(|r| r.event_count()).unwrap();
     assert_eq!(count(&a_store), count(&hub_store));
     assert_eq!(
