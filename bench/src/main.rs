@@ -124,7 +124,7 @@ fn main() -> Result<()> {
             .tempdir_in(&work)?;
         emit(project_all(tmp.path())?);
     }
-    if wants("sync") || wants("ingest") {
+    if wants("sync") || wants("ingest") || wants("live") {
         match arg("--hub") {
             Some(hub) => {
                 let num = |name: &str, default: usize| {
@@ -138,12 +138,17 @@ fn main() -> Result<()> {
                     repeat: num("--repeat", 3),
                     devices: num("--devices", 100),
                     device_orders: num("--device-orders", 200),
+                    terminals: num("--terminals", 20),
+                    seconds: num("--seconds", 10),
                 };
                 if wants("sync") {
                     emit(sync::backlog(&args, &work)?);
                 }
                 if wants("ingest") {
                     emit(sync::ingest(&args, &work)?);
+                }
+                if wants("live") {
+                    emit(sync::live_latency(&args, &work)?);
                 }
             }
             None => progress("sync and ingest: skipped (no --hub binary given)"),
@@ -276,10 +281,14 @@ fn menu_picks(catalog: &Catalog) -> Vec<(ItemId, Vec<ModifierChoice>)> {
 }
 
 fn sign_in(ctx: &Ctx) -> Result<Session> {
+    sign_in_as(ctx, "1111")
+}
+
+fn sign_in_as(ctx: &Ctx, pin: &str) -> Result<Session> {
     let view = session::login(
         ctx,
         Login {
-            pin: "1111".into(),
+            pin: pin.into(),
             employee_id: None,
         },
     )?;

@@ -51,6 +51,10 @@ pub struct SyncArgs {
     pub devices: usize,
     /// Orders each of them pushes.
     pub device_orders: usize,
+    /// Terminals committing in the latency figure.
+    pub terminals: usize,
+    /// For how long they commit (s).
+    pub seconds: usize,
 }
 
 /// bench-peers' menu: `(sku, price in cents)`.
@@ -894,6 +898,242 @@ pub fn ingest(args: &SyncArgs, work: &Path) -> Result<Vec<Value>> {
                 100.0 * rate / bare_rate
             )),
             not_measured: None,
+        }
+        .json(),
+    ])
+}
+
+/// One committing terminal of the latency figure: a whole terminal (its store, its sync worker
+/// and live path), paired with the hub through the API as a manager would.
+struct LiveTerminal {
+    ctx: comanda_api::Ctx,
+    session: comanda_api::Session,
+    picks: Vec<(ItemId, Vec<comanda_api::orders::ModifierChoice>)>,
+    workers: Option<comanda_api::runtime::Runtime>,
+}
+
+fn live_terminal(
+    hub: &Hub,
+    dir: &Path,
+    n: usize,
+    rt: &tokio::runtime::Runtime,
+) -> Result<LiveTerminal> {
+    let ctx = comanda_api::Ctx::open(
+        &dir.join(format!("t{n}")),
+        Arc::new(SystemClock),
+        Arc::new(UuidV7Ids),
+        true,
+    )?;
+    let manager = crate::sign_in_as(&ctx, "9999")?;
+    let req = comanda_api::sync::PairTerminal {
+        address: hub.url.clone(),
+        code: hub.code(0)?,
+        name: format!("Counter {}", n + 1),
+        wipe: true,
+    };
+    let paired = ctx.clone();
+    rt.block_on(
+        rt.spawn_blocking(move || comanda_api::sync::pair_terminal(&paired, &manager, req)),
+    )??;
+    let session = crate::sign_in_as(&ctx, "1111")?;
+    let catalog = ctx
+        .store
+        .read(|r| r.catalog())?
+        .context("no menu after pairing")?;
+    let picks = crate::menu_picks(&catalog);
+    let workers = Some(comanda_api::runtime::start(&ctx, rt.handle()));
+    Ok(LiveTerminal {
+        ctx,
+        session,
+        picks,
+        workers,
+    })
+}
+
+/// Per `(order, version)`: the terminal that committed it and when.
+type Commits = BTreeMap<(OrderId, u32), (usize, Duration)>;
+
+/// Counter to other terminals through the hub's live path: `terminals` terminals each commit 5
+/// events a second (open an order, add lines) for `seconds`; each event is timed from its commit
+/// returning on its terminal to its order's change being announced on the bus of every other
+/// terminal (the moment a screen there is told to show it).
+pub fn live_latency(args: &SyncArgs, work: &Path) -> Result<Vec<Value>> {
+    use std::sync::Mutex;
+    use std::sync::atomic::{AtomicBool, Ordering};
+
+    let dir = tempfile::Builder::new().prefix("live-").tempdir_in(work)?;
+    let rt = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()?;
+    let hub = Hub::start(&args.hub, dir.path(), 1)?;
+    progress(&format!(
+        "live: pairing {} terminals with the hub",
+        args.terminals
+    ));
+    let mut terminals = (0..args.terminals)
+        .map(|n| live_terminal(&hub, dir.path(), n, &rt))
+        .collect::<Result<Vec<_>>>()?;
+    let clock = Arc::new(Timer::start());
+    // When each (order, version) was committed, and on which terminal.
+    let committed: Arc<Mutex<Commits>> = Arc::default();
+    let samples: Arc<Mutex<Vec<Duration>>> = Arc::default();
+    let lagged = Arc::new(std::sync::atomic::AtomicU64::new(0));
+    let measuring = Arc::new(AtomicBool::new(false));
+    // Every terminal listens to its own bus.
+    let listeners: Vec<_> = terminals
+        .iter()
+        .enumerate()
+        .map(|(me, t)| {
+            let mut rx = t.ctx.bus.subscribe();
+            let (committed, samples, clock, lagged, measuring) = (
+                committed.clone(),
+                samples.clone(),
+                clock.clone(),
+                lagged.clone(),
+                measuring.clone(),
+            );
+            rt.spawn(async move {
+                let mut seen: BTreeMap<OrderId, u32> = BTreeMap::new();
+                loop {
+                    match rx.recv().await {
+                        Ok(comanda_api::bus::Change::Order { order_id, version }) => {
+                            let now = clock.elapsed();
+                            let last = seen.insert(order_id, version).unwrap_or(0);
+                            if !measuring.load(Ordering::Acquire) || version <= last {
+                                continue;
+                            }
+                            let c = committed.lock().unwrap_or_else(|e| e.into_inner());
+                            let mut s = samples.lock().unwrap_or_else(|e| e.into_inner());
+                            for v in last + 1..=version {
+                                if let Some((from, at)) = c.get(&(order_id, v))
+                                    && *from != me
+                                {
+                                    s.push(now.saturating_sub(*at));
+                                }
+                            }
+                        }
+                        Ok(_) => {}
+                        Err(tokio::sync::broadcast::error::RecvError::Lagged(n)) => {
+                            lagged.fetch_add(n, Ordering::Relaxed);
+                        }
+                        Err(tokio::sync::broadcast::error::RecvError::Closed) => return,
+                    }
+                }
+            })
+        })
+        .collect();
+    // Let every terminal's first exchanges settle before measuring.
+    std::thread::sleep(Duration::from_secs(2));
+    measuring.store(true, Ordering::Release);
+    progress(&format!(
+        "live: {} terminals commit 5 events/s each for {} s",
+        args.terminals, args.seconds
+    ));
+    let per_terminal = args.seconds * 5;
+    let errors: Arc<Mutex<Vec<String>>> = Arc::default();
+    std::thread::scope(|scope| {
+        for (n, t) in terminals.iter().enumerate() {
+            let (committed, clock, errors) = (committed.clone(), clock.clone(), errors.clone());
+            scope.spawn(move || {
+                // Spread the terminals over the 200 ms between two commits.
+                let offset = Duration::from_millis((n * 200 / args.terminals.max(1)) as u64);
+                std::thread::sleep(offset);
+                let start = clock.elapsed();
+                let mut order = None;
+                for k in 0..per_terminal {
+                    let due = start + Duration::from_millis(200 * k as u64);
+                    let now = clock.elapsed();
+                    if due > now {
+                        std::thread::sleep(due - now);
+                    }
+                    let view = match order {
+                        Some(id) if k % 4 != 0 => comanda_api::orders::add_line(
+                            &t.ctx,
+                            &t.session,
+                            crate::line_request(id, &t.picks[k % t.picks.len()]),
+                        ),
+                        _ => comanda_api::orders::open_order(
+                            &t.ctx,
+                            &t.session,
+                            crate::open_request(n * 1000 + k),
+                        ),
+                    };
+                    let at = clock.elapsed();
+                    match view {
+                        Ok(v) => {
+                            order = Some(v.order_id);
+                            committed
+                                .lock()
+                                .unwrap_or_else(|e| e.into_inner())
+                                .insert((v.order_id, v.version), (n, at));
+                        }
+                        Err(e) => errors
+                            .lock()
+                            .unwrap_or_else(|e| e.into_inner())
+                            .push(e.message),
+                    }
+                }
+            });
+        }
+    });
+    // Let the last events arrive.
+    let expected = terminals.len().saturating_sub(1) * terminals.len() * per_terminal;
+    for _ in 0..100 {
+        if samples.lock().unwrap_or_else(|e| e.into_inner()).len() >= expected {
+            break;
+        }
+        std::thread::sleep(Duration::from_millis(100));
+    }
+    for t in &mut terminals {
+        if let Some(w) = t.workers.take() {
+            rt.block_on(w.shutdown());
+        }
+    }
+    for l in listeners {
+        l.abort();
+    }
+    let errors = errors.lock().unwrap_or_else(|e| e.into_inner()).clone();
+    if !errors.is_empty() {
+        bail!("{} commits failed, the first: {}", errors.len(), errors[0]);
+    }
+    let samples = samples.lock().unwrap_or_else(|e| e.into_inner()).clone();
+    let got = samples.len();
+    let note = format!(
+        "{} terminals × 5 events/s × {} s; each event timed on each of the other {} terminals: {got} of {expected} arrivals seen within 10 s of the last commit; bus messages missed by lag: {}; the terminals, their workers and the hub share this machine's cores",
+        args.terminals,
+        args.seconds,
+        args.terminals.saturating_sub(1),
+        lagged.load(std::sync::atomic::Ordering::Relaxed)
+    );
+    let p = |q: f64| crate::percentile(&samples, q);
+    Ok(vec![
+        Fig {
+            id: "live_p50",
+            figure: "Counter to another terminal through the hub's live path, p50",
+            unit: "ms",
+            measured: Some(p(50.0)),
+            reference: None,
+            reference_what: "none: an absolute target",
+            target: "≤ 20 ms",
+            target_ratio: None,
+            target_max: Some(20.0),
+            note: Some(note.clone()),
+            not_measured: (got < expected).then(|| format!("{got} of {expected} arrivals seen")),
+        }
+        .json(),
+        Fig {
+            id: "live_p99",
+            figure: "Counter to another terminal through the hub's live path, p99",
+            unit: "ms",
+            measured: Some(p(99.0)),
+            reference: None,
+            reference_what: "none: an absolute target",
+            target: "≤ 100 ms",
+            target_ratio: None,
+            target_max: Some(100.0),
+            note: None,
+            not_measured: (got < expected).then(|| format!("{got} of {expected} arrivals seen")),
         }
         .json(),
     ])

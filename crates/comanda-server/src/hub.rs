@@ -96,7 +96,14 @@ pub struct Hub {
     pub counters: Counters,
     /// Per store, the change counter `/v1/watch` answers.
     changes: Mutex<HashMap<StoreId, tokio::sync::watch::Sender<u64>>>,
+    /// Per device, when it last exchanged and when that was last written to `server.sqlite`.
+    seen: Mutex<HashMap<DeviceId, (u64, u64)>>,
 }
+
+/// How stale the `last_seen_ms` kept in `server.sqlite` may get: an exchange writes it only when
+/// the written value is older than this (a write with `synchronous=FULL` per exchange would
+/// cost an fsync per round of every device). Reads overlay the exact value kept in memory.
+const SEEN_WRITE_EVERY_MS: u64 = 10_000;
 
 impl std::fmt::Debug for Hub {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
@@ -142,6 +149,7 @@ impl Hub {
             pair_failures: Mutex::default(),
             counters: Counters::default(),
             changes: Mutex::default(),
+            seen: Mutex::default(),
         })
     }
 
@@ -426,16 +434,27 @@ impl Hub {
                 ))
             })?
             .collect::<Result<_, _>>()?;
+        let recent = self
+            .seen
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .clone();
         rows.into_iter()
             .map(|(d, s, name, no, paired, revoked, seen)| {
+                let device_id: DeviceId = parse(&d, "device id")?;
+                let written = seen.map(|v| u64::try_from(v).unwrap_or(0));
+                let last_seen_ms = match (written, recent.get(&device_id)) {
+                    (w, Some((mem, _))) => Some(w.unwrap_or(0).max(*mem)),
+                    (w, None) => w,
+                };
                 Ok(DeviceInfo {
-                    device_id: parse(&d, "device id")?,
+                    device_id,
                     store_id: parse(&s, "store id")?,
                     name,
                     terminal_no: u32::try_from(no).unwrap_or(0),
                     paired_ms: u64::try_from(paired).unwrap_or(0),
                     revoked_ms: revoked.map(|v| u64::try_from(v).unwrap_or(0)),
-                    last_seen_ms: seen.map(|v| u64::try_from(v).unwrap_or(0)),
+                    last_seen_ms,
                 })
             })
             .collect()
@@ -528,12 +547,25 @@ impl Authority for Hub {
         self.counters
             .events_out
             .fetch_add(sent as u64, Ordering::Relaxed);
-        let seen = self.db().execute(
-            "UPDATE devices SET last_seen_ms = ?2 WHERE device_id = ?1",
-            params![device.to_string(), int(self.clock.now_ms())],
-        );
-        if let Err(e) = seen {
-            tracing::warn!(%device, error = %e, "could not record last seen");
+        let now = self.clock.now_ms();
+        let write = {
+            let mut seen = self.seen.lock().unwrap_or_else(PoisonError::into_inner);
+            let entry = seen.entry(device).or_insert((now, 0));
+            entry.0 = entry.0.max(now);
+            let due = entry.1 == 0 || now.saturating_sub(entry.1) >= SEEN_WRITE_EVERY_MS;
+            if due {
+                entry.1 = now;
+            }
+            due
+        };
+        if write {
+            let seen = self.db().execute(
+                "UPDATE devices SET last_seen_ms = ?2 WHERE device_id = ?1",
+                params![device.to_string(), int(now)],
+            );
+            if let Err(e) = seen {
+                tracing::warn!(%device, error = %e, "could not record last seen");
+            }
         }
     }
 }
