@@ -1099,11 +1099,16 @@ pub fn live_latency(args: &SyncArgs, work: &Path) -> Result<Vec<Value>> {
     }
     let samples = samples.lock().unwrap_or_else(|e| e.into_inner()).clone();
     let got = samples.len();
+    let spread: Vec<String> = [10.0, 25.0, 75.0, 90.0, 99.9]
+        .iter()
+        .map(|q| format!("p{q} {:.1} ms", crate::percentile(&samples, *q)))
+        .collect();
     let note = format!(
-        "{} terminals × 5 events/s × {} s; each event timed on each of the other {} terminals: {got} of {expected} arrivals seen within 10 s of the last commit; bus messages missed by lag: {}; the terminals, their workers and the hub share this machine's cores",
+        "{} terminals × 5 events/s × {} s; each event timed on each of the other {} terminals: {got} of {expected} arrivals seen within 10 s of the last commit ({}); bus messages missed by lag: {}; the terminals, their workers and the hub share this machine's cores",
         args.terminals,
         args.seconds,
         args.terminals.saturating_sub(1),
+        spread.join(", "),
         lagged.load(std::sync::atomic::Ordering::Relaxed)
     );
     let p = |q: f64| crate::percentile(&samples, q);

@@ -208,6 +208,9 @@ async fn peer_server(ctx: Ctx, mut stopped: watch::Receiver<bool>) {
         ))
     });
     tracing::info!(%bound, advertise = advertise.as_deref().unwrap_or("-"), "answering peers");
+    ctx.sync
+        .closing
+        .store(false, std::sync::atomic::Ordering::Release);
     *ctx.sync
         .advertised
         .lock()
@@ -218,6 +221,10 @@ async fn peer_server(ctx: Ctx, mut stopped: watch::Receiver<bool>) {
         axum::serve(listener, crate::sync::peer_router(&ctx)).with_graceful_shutdown(async move {
             let _ = stopped.changed().await;
             // Answer the peers' waiting watches now rather than after their long poll.
+            closing
+                .sync
+                .closing
+                .store(true, std::sync::atomic::Ordering::Release);
             closing.sync.changed();
         });
     if let Err(e) = serve.await {

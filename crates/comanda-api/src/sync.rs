@@ -65,6 +65,8 @@ pub struct SyncShared {
     pub(crate) targets: Mutex<Vec<SyncPeer>>,
     /// Tells the live path the targets changed.
     pub(crate) targets_changed: tokio::sync::Notify,
+    /// The peer server is shutting down: its watches answer 503 at once.
+    pub(crate) closing: AtomicBool,
     /// Peers whose watch answered again after failing: reachable, so their backoff is
     /// forgotten at the next step.
     pub(crate) revived: Mutex<BTreeSet<DeviceId>>,
@@ -280,6 +282,10 @@ impl comanda_sync::http::Authority for TerminalAuthority {
         _grant: &comanda_sync::http::Grant,
     ) -> Option<tokio::sync::watch::Receiver<u64>> {
         Some(self.ctx.sync.changes.subscribe())
+    }
+
+    fn closing(&self) -> bool {
+        self.ctx.sync.closing.load(Ordering::Acquire)
     }
 
     /// What a peer brought by asking this terminal reaches its screens like what it pulled.

@@ -98,6 +98,8 @@ pub struct Hub {
     changes: Mutex<HashMap<StoreId, tokio::sync::watch::Sender<u64>>>,
     /// Per device, when it last exchanged and when that was last written to `server.sqlite`.
     seen: Mutex<HashMap<DeviceId, (u64, u64)>>,
+    /// Shutting down: watches are answered 503 at once.
+    closing: std::sync::atomic::AtomicBool,
 }
 
 /// How stale the `last_seen_ms` kept in `server.sqlite` may get: an exchange writes it only when
@@ -150,6 +152,7 @@ impl Hub {
             counters: Counters::default(),
             changes: Mutex::default(),
             seen: Mutex::default(),
+            closing: std::sync::atomic::AtomicBool::new(false),
         })
     }
 
@@ -165,9 +168,16 @@ impl Hub {
             .or_insert_with(|| tokio::sync::watch::channel(0).0))
     }
 
+    /// Marks the hub as serving: watches wait for changes again (after [`Self::close_watches`],
+    /// when the same hub serves again).
+    pub fn open_watches(&self) {
+        self.closing.store(false, Ordering::Release);
+    }
+
     /// Answers every watch waiting (at shutdown, so that graceful shutdown does not wait out
     /// their long polls); their askers exchange, fail, and come back when the hub does.
     pub fn close_watches(&self) {
+        self.closing.store(true, Ordering::Release);
         let all = self.changes.lock().unwrap_or_else(PoisonError::into_inner);
         for counter in all.values() {
             counter.send_modify(|v| *v += 1);
@@ -533,6 +543,10 @@ impl Authority for Hub {
 
     fn changes(&self, grant: &Grant) -> Option<tokio::sync::watch::Receiver<u64>> {
         Some(self.change_counter(grant.store_id, tokio::sync::watch::Sender::subscribe))
+    }
+
+    fn closing(&self) -> bool {
+        self.closing.load(Ordering::Acquire)
     }
 
     fn exchanged(&self, grant: &Grant, ingested: &comanda_store::Ingested, sent: usize) {

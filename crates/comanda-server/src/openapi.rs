@@ -98,6 +98,10 @@ fn watch() -> PathItem {
         ("400", "`after` is not a whole number"),
         ("401", "No token, or an unknown or revoked one: pair again"),
         ("404", "This node has no live path: exchange on a timer"),
+        (
+            "503",
+            "Shutting down: watch again in a moment (Retry-After)",
+        ),
     ] {
         responses = responses.response(status, error(what));
     }

@@ -35,9 +35,20 @@ impl Tx<'_> {
                  SELECT o.event_seq FROM outbox o JOIN events e ON e.seq = o.event_seq
                  WHERE e.device_id = ?1 AND e.device_seq <= ?2)",
         )?;
-        for (device, held) in holds.iter() {
+        // The outbox holds this terminal's own events: of its device id now, and of an earlier
+        // one if it took a fresh id after a restore. Only those devices are asked about.
+        let waiting: Vec<String> = self
+            .tx
+            .prepare_cached(
+                "SELECT DISTINCT e.device_id FROM outbox o JOIN events e ON e.seq = o.event_seq",
+            )?
+            .query_map([], |r| r.get(0))?
+            .collect::<Result<_, _>>()?;
+        for device in waiting {
+            let id: DeviceId = crate::sql::parse(&device, "device id")?;
+            let held = holds.get(id);
             if held.upto > 0 {
-                acked.execute(params![device.to_string(), int(held.upto, "device_seq")?])?;
+                acked.execute(params![device, int(held.upto, "device_seq")?])?;
             }
         }
         Ok(())

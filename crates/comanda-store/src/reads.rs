@@ -288,9 +288,7 @@ pub(crate) fn list_orders(
 pub(crate) fn vector(conn: &Connection) -> Result<VersionVector, StoreError> {
     let mut v = VersionVector::new();
     let per_device: Vec<(String, i64, i64)> = conn
-        .prepare_cached(
-            "SELECT device_id, count(*), max(device_seq) FROM events GROUP BY device_id",
-        )?
+        .prepare_cached("SELECT device_id, count, max_seq FROM device_heads")?
         .query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?
         .collect::<Result<_, _>>()?;
     for (device, count, max) in per_device {

@@ -49,24 +49,23 @@ pub(crate) struct DeviceRow {
 
 pub(crate) fn load_device(conn: &Connection) -> Result<DeviceRow, StoreError> {
     let row = conn
-        .query_row(
+        .prepare_cached(
             "SELECT device_id, store_id, last_seq, hlc_wall_ms, hlc_counter, next_order_number,
                     paired, terminal_no
              FROM device WHERE id = 1",
-            [],
-            |r| {
-                Ok((
-                    r.get::<_, String>(0)?,
-                    r.get::<_, String>(1)?,
-                    r.get::<_, i64>(2)?,
-                    r.get::<_, i64>(3)?,
-                    r.get::<_, i64>(4)?,
-                    r.get::<_, i64>(5)?,
-                    r.get::<_, bool>(6)?,
-                    r.get::<_, i64>(7)?,
-                ))
-            },
-        )
+        )?
+        .query_row([], |r| {
+            Ok((
+                r.get::<_, String>(0)?,
+                r.get::<_, String>(1)?,
+                r.get::<_, i64>(2)?,
+                r.get::<_, i64>(3)?,
+                r.get::<_, i64>(4)?,
+                r.get::<_, i64>(5)?,
+                r.get::<_, bool>(6)?,
+                r.get::<_, i64>(7)?,
+            ))
+        })
         .optional()?
         .ok_or_else(|| StoreError::Corrupt("the device row is missing".into()))?;
     Ok(DeviceRow {
@@ -84,12 +83,14 @@ pub(crate) fn load_device(conn: &Connection) -> Result<DeviceRow, StoreError> {
 }
 
 pub(crate) fn save_device(conn: &Connection, d: &DeviceRow) -> Result<(), StoreError> {
-    let n = conn.execute(
-        "UPDATE device SET last_seq = ?1, hlc_wall_ms = ?2, hlc_counter = ?3,
+    let n = conn
+        .prepare_cached(
+            "UPDATE device SET last_seq = ?1, hlc_wall_ms = ?2, hlc_counter = ?3,
                 next_order_number = ?4, device_id = ?5, store_id = ?6, paired = ?7,
                 terminal_no = ?8
          WHERE id = 1",
-        params![
+        )?
+        .execute(params![
             int(d.last_seq, "last_seq")?,
             int(d.hlc.wall_ms, "hlc wall")?,
             d.hlc.counter,
@@ -98,8 +99,7 @@ pub(crate) fn save_device(conn: &Connection, d: &DeviceRow) -> Result<(), StoreE
             d.store_id.to_string(),
             d.paired,
             d.terminal_no,
-        ],
-    )?;
+        ])?;
     if n == 1 {
         Ok(())
     } else {

@@ -157,21 +157,74 @@ impl Store {
         &self,
         f: impl FnOnce(&mut Tx<'_>) -> Result<T, E>,
     ) -> Result<T, E> {
+        self.write_as(true, f)
+    }
+
+    /// [`Self::write`] for a transaction that only takes in what a peer sent (and notes what
+    /// the peer holds): committed without waiting for the disk (`synchronous=NORMAL`, still
+    /// atomic and never corrupt). A power cut may undo the last such transactions; nothing is
+    /// lost by it, since the sender still holds those events and the next exchange, which
+    /// compares what each side's log holds, brings them again. A transaction that appended a
+    /// local event is refused (rolled back): those are always committed durably.
+    pub fn write_received<T, E: From<StoreError>>(
+        &self,
+        f: impl FnOnce(&mut Tx<'_>) -> Result<T, E>,
+    ) -> Result<T, E> {
+        self.write_as(false, f)
+    }
+
+    fn write_as<T, E: From<StoreError>>(
+        &self,
+        durable: bool,
+        f: impl FnOnce(&mut Tx<'_>) -> Result<T, E>,
+    ) -> Result<T, E> {
         let mut conn = lock(&self.writer)?;
+        if !durable {
+            conn.pragma_update(None, "synchronous", "NORMAL")
+                .map_err(StoreError::from)?;
+        }
+        let result = Self::run(&mut conn, &self.clock, &self.ids, &self.cache, durable, f);
+        if !durable {
+            // Back to durable commits whatever happened: the next writer may be a command.
+            conn.pragma_update(None, "synchronous", "FULL")
+                .map_err(StoreError::from)?;
+        }
+        result
+    }
+
+    fn run<T, E: From<StoreError>>(
+        conn: &mut Connection,
+        clock: &Arc<dyn Clock>,
+        ids: &Arc<dyn IdSource>,
+        cache: &Mutex<OrderCache>,
+        durable: bool,
+        f: impl FnOnce(&mut Tx<'_>) -> Result<T, E>,
+    ) -> Result<T, E> {
         let tx = conn
             .transaction_with_behavior(TransactionBehavior::Immediate)
             .map_err(StoreError::from)?;
         let device = sql::load_device(&tx)?;
+        let (me, last_seq) = (device.device_id, device.last_seq);
         let mut t = Tx {
             tx,
             device,
-            clock: &*self.clock,
-            ids: &*self.ids,
-            cache: &self.cache,
+            clock: &**clock,
+            ids: &**ids,
+            cache,
             dirty: HashMap::new(),
             dropped_all: false,
         };
         match f(&mut t) {
+            // (A device id taken afresh, after a restore, starts its sequence again: not a local
+            // event. Anything made under it later is committed durably, WAL frames and all.)
+            Ok(_) if !durable && t.device.device_id == me && t.device.last_seq != last_seq => {
+                let _rollback = t.tx.rollback();
+                Err(StoreError::Corrupt(
+                    "a local event was appended in a transaction that takes in a peer's events"
+                        .into(),
+                )
+                .into())
+            }
             Ok(v) => {
                 let Tx {
                     tx,
@@ -181,7 +234,7 @@ impl Store {
                 } = t;
                 tx.commit().map_err(StoreError::from)?;
                 // Committed: what this transaction wrote is now what the rows say.
-                let mut cache = self.cache.lock().unwrap_or_else(PoisonError::into_inner);
+                let mut cache = cache.lock().unwrap_or_else(PoisonError::into_inner);
                 if dropped_all {
                     cache.clear();
                 }
@@ -197,6 +250,12 @@ impl Store {
                 Err(e)
             }
         }
+    }
+
+    /// The writer's `synchronous` setting (2 = FULL: every commit waits for the disk).
+    pub fn synchronous(&self) -> Result<i64, StoreError> {
+        let conn = lock(&self.writer)?;
+        Ok(conn.query_row("PRAGMA synchronous", [], |r| r.get(0))?)
     }
 
     /// Moves everything this terminal holds into an archive file and empties it, ready to pair:
@@ -218,7 +277,7 @@ impl Store {
             "DELETE FROM held_events; DELETE FROM approvals; DELETE FROM outbox;
              DELETE FROM order_lines; DELETE FROM orders; DELETE FROM projections;
              DELETE FROM entity_ids; DELETE FROM dead_letters; DELETE FROM future_events;
-             DELETE FROM peers; DELETE FROM events;
+             DELETE FROM peers; DELETE FROM events; DELETE FROM device_heads;
              UPDATE device SET last_seq = 0, next_order_number = 1;",
         )?;
         tx.commit()?;

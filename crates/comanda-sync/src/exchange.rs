@@ -321,7 +321,8 @@ impl Link {
         let theirs = VersionVector::try_from(&resp.vector)?;
         let wire = serde_json::to_string(&resp.vector)
             .map_err(|e| SyncError::BadMessage(e.to_string()))?;
-        let (ingested, skew_ms) = store.write(|tx| {
+        // What the peer sent is still held by the peer: taken in without waiting for the disk.
+        let (ingested, skew_ms) = store.write_received(|tx| {
             let got = tx.ingest(&resp.events)?;
             let skew_ms = skew(resp.now_ms, tx.now_ms());
             tx.record_peer(self.peer, &wire, &theirs, Some(skew_ms))?;

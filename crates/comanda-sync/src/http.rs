@@ -63,6 +63,12 @@ pub trait Authority: Send + Sync + 'static {
     fn changes(&self, _grant: &Grant) -> Option<tokio::sync::watch::Receiver<u64>> {
         None
     }
+    /// True once the node is shutting down: watches are answered 503 at once (and woken by a
+    /// last move of the counter), so graceful shutdown never waits out a long poll, not even
+    /// one sent again on a connection that is closing.
+    fn closing(&self) -> bool {
+        false
+    }
 }
 
 /// The query of `GET /v1/watch`.
@@ -182,12 +188,28 @@ async fn watch(
             "this node has no live path: exchange on a timer",
         );
     };
+    let shutting_down = || {
+        let mut resp = error(
+            StatusCode::SERVICE_UNAVAILABLE,
+            "shutting_down",
+            "this node is shutting down: watch again in a moment",
+        );
+        resp.headers_mut()
+            .insert(header::RETRY_AFTER, HeaderValue::from_static("1"));
+        resp
+    };
+    if authority.closing() {
+        return shutting_down();
+    }
     let now = *changes.borrow_and_update();
     if q.after != Some(now) {
         return axum::Json(WatchResponse { version: now }).into_response();
     }
     // Nothing new yet: wait for a change (or the node shutting down), at most WATCH_WAIT.
     let _ = tokio::time::timeout(WATCH_WAIT, changes.changed()).await;
+    if authority.closing() {
+        return shutting_down();
+    }
     let version = *changes.borrow();
     axum::Json(WatchResponse { version }).into_response()
 }

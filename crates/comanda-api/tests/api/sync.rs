@@ -40,6 +40,7 @@ fn serve_hub(
     hub: &Arc<Hub>,
     listener: tokio::net::TcpListener,
 ) -> tokio::sync::oneshot::Sender<()> {
+    hub.open_watches();
     let app = comanda_server::routes::router(hub.clone());
     let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
     let closing = hub.clone();

@@ -192,11 +192,21 @@ async fn a_watch_answers_when_another_device_pushes_and_only_for_its_own_store()
     let waiting = tokio::spawn(async move { w2.watch(&url, Some(now)).await });
     tokio::time::sleep(std::time::Duration::from_millis(200)).await;
     s.hub.close_watches();
-    let now = tokio::time::timeout(std::time::Duration::from_secs(5), waiting)
+    match tokio::time::timeout(std::time::Duration::from_secs(5), waiting)
         .await
         .expect("answered at shutdown")
         .unwrap()
-        .unwrap();
+    {
+        Err(comanda_sync::Failure::Status { status: 503, .. }) => {}
+        other => panic!("{other:?}"),
+    }
+    // And any watch sent while it shuts down is answered at once, not held.
+    match watcher(&t2).watch(&s.url, Some(now)).await {
+        Err(comanda_sync::Failure::Status { status: 503, .. }) => {}
+        other => panic!("{other:?}"),
+    }
+    s.hub.open_watches();
+    let now = watcher(&t2).watch(&s.url, None).await.unwrap();
     // A push of nothing new moves nothing: the counter is what it was.
     sync(&t1, &s.url).await;
     assert_eq!(watcher(&t2).watch(&s.url, None).await.unwrap(), now);

@@ -389,6 +389,29 @@ fn a_gap_shows_in_the_vector_until_it_is_filled() {
         a.store.read(|r| r.vector()).unwrap().get(device_b),
         Held::upto(3)
     );
+    // The vector is kept beside the log (`device_heads`), and says what a scan of the log says,
+    // for every device, whatever path wrote the events.
+    let _local = an_order_of(&a);
+    let scan: Vec<(String, i64, i64)> = rusqlite::Connection::open(a.path())
+        .unwrap()
+        .prepare(
+            "SELECT device_id, count(*), max(device_seq) FROM events GROUP BY device_id ORDER BY 1",
+        )
+        .unwrap()
+        .query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))
+        .unwrap()
+        .collect::<Result<_, _>>()
+        .unwrap();
+    let heads: Vec<(String, i64, i64)> = rusqlite::Connection::open(a.path())
+        .unwrap()
+        .prepare("SELECT device_id, count, max_seq FROM device_heads ORDER BY 1")
+        .unwrap()
+        .query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))
+        .unwrap()
+        .collect::<Result<_, _>>()
+        .unwrap();
+    assert_eq!(heads, scan);
+    assert!(heads.len() >= 2);
 }
 
 #[test]
@@ -494,6 +517,11 @@ fn a_terminal_emptied_for_pairing_keeps_everything_in_its_archive() {
     let archive = t.dir.path().join("before-pairing.sqlite");
     assert_eq!(t.store.archive_and_clear(&archive).unwrap(), 3);
     assert_eq!(t.store.read(|r| r.event_count()).unwrap(), 0);
+    assert_eq!(
+        t.store.read(|r| r.vector()).unwrap().count(),
+        0,
+        "nothing held"
+    );
     assert!(t.store.read(|r| r.order(id)).unwrap().is_none());
     assert!(
         t.store.archive_and_clear(&archive).is_err(),

@@ -40,6 +40,7 @@ fn an_older_database_gets_its_ids_lines_and_approvals_from_its_events() {
     conn.execute_batch(
         "DROP TABLE entity_ids; DROP TABLE order_lines; DROP TABLE approvals;
          DROP TABLE held_events; DROP TABLE future_events; DROP TABLE peers;
+         DROP TRIGGER events_device_heads; DROP TABLE device_heads;
          ALTER TABLE device DROP COLUMN paired; ALTER TABLE device DROP COLUMN terminal_no;
          PRAGMA user_version = 3;
          UPDATE device SET projection_version = 2;",
@@ -56,6 +57,11 @@ fn an_older_database_gets_its_ids_lines_and_approvals_from_its_events() {
         .unwrap();
     assert_eq!(approver, manager.to_string());
     assert!(count(&conn, "order_lines") > 0);
+    // The vector beside the log is filled from the log.
+    let device = t.store.device().unwrap().device_id;
+    let held = t.store.read(|r| r.vector()).unwrap().get(device);
+    assert_eq!(i64::try_from(held.upto).unwrap(), count(&conn, "events"));
+    assert_eq!(count(&conn, "device_heads"), 1);
     assert_projection_is_fold(&t.store, id);
     assert_projection_is_fold(&t.store, other);
     // The ids are claimed again: the order's lines belong to it.

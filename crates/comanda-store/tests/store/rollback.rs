@@ -101,3 +101,36 @@ fn a_command_that_panics_leaves_nothing_and_the_store_still_works() {
     );
     t.store.check_integrity().unwrap();
 }
+
+/// A transaction that takes in a peer's events is committed without waiting for the disk; one
+/// that appends a local event is always durable, so appending in the former is refused and
+/// leaves nothing. Afterwards ordinary commands still commit (durably).
+#[test]
+fn a_local_event_is_never_committed_in_a_transaction_for_received_events() {
+    let t = TestStore::new(1, 5_000);
+    let id = small_order(&t);
+    let before = everything(&t);
+    let ids = t.ids.clone();
+    let refused = t.store.write_received(|tx| {
+        tx.dead_letter("test", None, "a reason", "raw")?;
+        let (_, body) = line(&*ids, "Wine", 2_000);
+        tx.append(StreamId::Order(id), None, body)
+    });
+    assert!(
+        matches!(refused, Err(StoreError::Corrupt(_))),
+        "{refused:?}"
+    );
+    assert_eq!(everything(&t), before, "nothing of it was kept");
+    // What received transactions do is kept.
+    t.store
+        .write_received(|tx| tx.dead_letter("test", None, "a reason", "raw").map(|_| ()))
+        .unwrap();
+    assert_eq!(raw_rows(&t.path(), "dead_letters").len(), 1);
+    // And the writer is back to durable commits for commands.
+    let (_, body) = line(&*ids, "Water", 200);
+    t.store
+        .write(|tx| tx.append(StreamId::Order(id), None, body))
+        .unwrap();
+    assert_eq!(t.store.synchronous().unwrap(), 2, "FULL");
+    t.store.check_integrity().unwrap();
+}
