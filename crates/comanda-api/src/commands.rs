@@ -19,6 +19,7 @@ use crate::catalog::{self, Empty};
 use crate::ctx::Ctx;
 use crate::employees::{EmployeeList, SaveEmployee, StaffNames};
 use crate::error::{ApiError, ErrorCode};
+use crate::issues::{AcceptDeferred, ListSyncIssues, ReviewRefused, SyncIssues};
 use crate::orders::*;
 use crate::session::{self, Login, Session};
 use crate::sync::PairTerminal;
@@ -227,6 +228,12 @@ commands! {
     Session list_employees(Empty) -> EmployeeList = crate::employees::list_employees;
     /// Add or change an employee and their PIN (a manager's PIN).
     Session save_employee(SaveEmployee) -> EmployeeList = crate::employees::save_employee;
+    /// What sync could not settle alone: refused events, events put aside, events from a newer version, orders with conflicts (managers only).
+    Session list_sync_issues(ListSyncIssues) -> SyncIssues = crate::issues::list_sync_issues;
+    /// Take in the events put aside for a clock running ahead (a manager's PIN).
+    Session accept_deferred(AcceptDeferred) -> SyncIssues = crate::issues::accept_deferred;
+    /// Mark a refused event as looked at, with a note (a manager's PIN).
+    Session review_refused(ReviewRefused) -> SyncIssues = crate::issues::review_refused;
     /// Pair this terminal with a store through its hub, with a one-time code (a manager).
     Session pair_terminal(PairTerminal) -> TerminalView = crate::sync::pair_terminal;
 }

@@ -16,6 +16,7 @@ pub mod employees;
 pub mod error;
 pub mod http;
 pub mod input;
+pub mod issues;
 pub mod limits;
 pub mod orders;
 pub mod runtime;

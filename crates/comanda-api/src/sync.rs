@@ -338,7 +338,7 @@ pub fn local_address_towards(hub: &str) -> Option<std::net::IpAddr> {
 
 /// Tells the screens what an exchange changed; a change of staff ends the sessions of people who
 /// left or changed role, on this terminal as on the one where it was made.
-fn announce(ctx: &Ctx, touched: &[StreamId]) -> Result<(), ApiError> {
+pub(crate) fn announce(ctx: &Ctx, touched: &[StreamId]) -> Result<(), ApiError> {
     for stream in touched {
         match stream {
             StreamId::Order(id) => {

@@ -162,6 +162,35 @@ macro_rules! read_methods {
             pub fn dead_letters(&self) -> Result<Vec<$crate::DeadLetter>, $crate::StoreError> {
                 $crate::reads::dead_letters(self.conn())
             }
+            /// Who looked at each reviewed dead letter (an employee id as text) and their note,
+            /// by row id.
+            pub fn dead_letter_reviews(
+                &self,
+            ) -> Result<
+                ::std::collections::BTreeMap<i64, (Option<String>, Option<String>)>,
+                $crate::StoreError,
+            > {
+                let mut stmt = self.conn().prepare(
+                    "SELECT id, reviewed_by, review_note FROM dead_letters WHERE reviewed = 1",
+                )?;
+                let rows = stmt
+                    .query_map([], |r| Ok((r.get(0)?, (r.get(1)?, r.get(2)?))))?
+                    .collect::<Result<_, _>>()?;
+                Ok(rows)
+            }
+            /// Events waiting aside for being stamped past the drift bound, oldest stamp first,
+            /// with when each was received.
+            pub fn deferred_events(
+                &self,
+            ) -> Result<Vec<(::comanda_domain::codec::StoredEvent, u64)>, $crate::StoreError> {
+                $crate::reads::deferred_events(self.conn())
+            }
+            /// Events held in the log from a newer version of Comanda (not projected yet).
+            pub fn newer_events(
+                &self,
+            ) -> Result<Vec<::comanda_domain::codec::StoredEvent>, $crate::StoreError> {
+                $crate::reads::newer_events(self.conn())
+            }
         }
     };
 }
@@ -328,6 +357,35 @@ pub(crate) fn outbox_stats(conn: &Connection) -> Result<OutboxStats, StoreError>
         waiting: uint(n, "outbox count")?,
         oldest_ms: oldest.map(|m| uint(m, "enqueued_ms")).transpose()?,
     })
+}
+
+pub(crate) fn deferred_events(
+    conn: &Connection,
+) -> Result<Vec<(comanda_domain::codec::StoredEvent, u64)>, StoreError> {
+    let rows: Vec<(String, i64)> = conn
+        .prepare("SELECT raw, received_ms FROM future_events ORDER BY wall_ms, id")?
+        .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?
+        .collect::<Result<_, _>>()?;
+    rows.into_iter()
+        .map(|(raw, received)| {
+            Ok((
+                serde_json::from_str(&raw).map_err(StoreError::from)?,
+                uint(received, "received_ms")?,
+            ))
+        })
+        .collect()
+}
+
+pub(crate) fn newer_events(
+    conn: &Connection,
+) -> Result<Vec<comanda_domain::codec::StoredEvent>, StoreError> {
+    let seqs: Vec<i64> = conn
+        .prepare("SELECT event_seq FROM held_events WHERE why = 'newer' ORDER BY event_seq")?
+        .query_map([], |r| r.get(0))?
+        .collect::<Result<_, _>>()?;
+    seqs.into_iter()
+        .map(|seq| sql::stored_by_seq(conn, seq))
+        .collect()
 }
 
 pub(crate) fn dead_letters(conn: &Connection) -> Result<Vec<DeadLetter>, StoreError> {

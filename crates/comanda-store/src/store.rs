@@ -558,6 +558,23 @@ impl Tx<'_> {
     ) -> Result<i64, StoreError> {
         insert_dead_letter(&self.tx, self.clock.now_ms(), source, event_id, reason, raw)
     }
+
+    /// Marks a dead letter as looked at by `by`, with what they made of it. Returns false when
+    /// there is no such row. Looking again replaces the note; the row itself never changes.
+    pub fn review_dead_letter(
+        &mut self,
+        id: i64,
+        by: EmployeeId,
+        note: &str,
+    ) -> Result<bool, StoreError> {
+        let n = self.tx.execute(
+            "UPDATE dead_letters SET reviewed = 1, reviewed_by = ?2, reviewed_ms = ?3,
+                 review_note = ?4
+             WHERE id = ?1",
+            params![id, by.to_string(), int(self.clock.now_ms(), "now")?, note],
+        )?;
+        Ok(n == 1)
+    }
 }
 
 read_methods!(Tx);

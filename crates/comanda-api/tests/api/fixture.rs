@@ -40,6 +40,8 @@ pub struct Fixture {
     /// Tab "Lee": a burger sent to the kitchen, then cancelled on another terminal that had
     /// not seen it sent (a cancel while cooking, for a manager to settle).
     pub h: String,
+    /// A refused event kept for a manager (a dead letter's row id).
+    pub refused: i64,
 }
 
 impl Fixture {
@@ -190,6 +192,12 @@ impl Fixture {
         app.add(&token, &h, &menu.item("Fries"), 1).await;
         app.ok("fire_order", &token, json!({ "order_id": h })).await;
         cancelled_elsewhere(app, &h);
+        deferred_from_a_clock_ahead(app);
+        let refused = app
+            .ctx
+            .store
+            .write(|tx| tx.dead_letter("sync", Some("not-an-id"), "unreadable: test", "{"))
+            .expect("a dead letter");
         Fixture {
             token,
             menu,
@@ -206,6 +214,7 @@ impl Fixture {
             g,
             p3,
             h,
+            refused,
         }
     }
 
@@ -328,6 +337,15 @@ impl Fixture {
                 "reopen_order",
                 json!({ "order_id": b, "reason": "forgot a drink", "approval": manager }),
             ),
+            ("list_sync_issues", json!({ "approval": manager })),
+            (
+                "accept_deferred",
+                json!({ "reason": "the bar's clock was a day ahead", "approval": manager }),
+            ),
+            (
+                "review_refused",
+                json!({ "id": self.refused, "note": "test data", "approval": manager }),
+            ),
             (
                 "list_approvals",
                 json!({ "limit": 50, "approval": manager }),
@@ -350,6 +368,39 @@ impl Fixture {
             ),
         ]
     }
+}
+
+/// Brings in, as sync would, an event from another terminal of this store whose clock runs a
+/// day ahead: it waits aside for a manager.
+pub fn deferred_from_a_clock_ahead(app: &TestApp) {
+    use comanda_domain::event::{EventBody, OrderNoteSet, StreamId};
+    use comanda_domain::hlc::Hlc;
+    use comanda_domain::ids::{DeviceId, EventId, OrderId};
+    let me = app.ctx.store.device().expect("device");
+    let other = DeviceId::new(app.ctx.ids.as_ref());
+    let event = comanda_domain::event::Event {
+        id: EventId::new(app.ctx.ids.as_ref()),
+        store_id: me.store_id,
+        device_id: other,
+        device_seq: 1,
+        stream: StreamId::Order(OrderId::new(app.ctx.ids.as_ref())),
+        hlc: Hlc {
+            wall_ms: comanda_domain::clock::Clock::now_ms(&*app.clock) + 86_400_000,
+            counter: 0,
+            device: other,
+        },
+        actor: None,
+        body: EventBody::OrderNoteSet(OrderNoteSet {
+            note: Some("from tomorrow".into()),
+        }),
+    };
+    let got = app
+        .ctx
+        .store
+        .write(|tx| tx.ingest(&[comanda_domain::codec::encode(&event)]))
+        .expect("ingest");
+    assert_eq!(got.released, 0);
+    assert_eq!(app.ctx.store.read(|r| r.deferred_count()).unwrap(), 1);
 }
 
 /// Appends a cancel no manager approved straight to the store, as a terminal that had not seen

@@ -9,6 +9,7 @@ mod employees;
 mod fixture;
 mod fuzz;
 mod idempotency;
+mod issues;
 mod malformed;
 mod money;
 mod review;

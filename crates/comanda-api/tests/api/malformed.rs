@@ -553,6 +553,7 @@ async fn the_document_says_which_calls_need_a_body_and_the_server_agrees() {
             "list_employees",
             "list_orders",
             "list_staff_names",
+            "list_sync_issues",
             "logout"
         ]
     );

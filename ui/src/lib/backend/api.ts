@@ -2,6 +2,10 @@
 //! generated bindings types, exactly as JSON carries them (money is integer minor units, a `number`).
 import type { AcceptOverRefund } from "../bindings/AcceptOverRefund";
 import type { ConfirmCancel } from "../bindings/ConfirmCancel";
+import type { AcceptDeferred } from "../bindings/AcceptDeferred";
+import type { ListSyncIssues } from "../bindings/ListSyncIssues";
+import type { ReviewRefused } from "../bindings/ReviewRefused";
+import type { SyncIssues } from "../bindings/SyncIssues";
 import type { AddByBarcode } from "../bindings/AddByBarcode";
 import type { AddLine } from "../bindings/AddLine";
 import type { AuditList } from "../bindings/AuditList";
@@ -66,6 +70,15 @@ export class Api {
   // Orders
   listApprovals(req: ListApprovals): Promise<AuditList> {
     return this.backend.call<AuditList>("list_approvals", req);
+  }
+  listSyncIssues(req: ListSyncIssues): Promise<SyncIssues> {
+    return this.backend.call<SyncIssues>("list_sync_issues", req);
+  }
+  acceptDeferred(req: AcceptDeferred): Promise<SyncIssues> {
+    return this.backend.call<SyncIssues>("accept_deferred", req);
+  }
+  reviewRefused(req: ReviewRefused): Promise<SyncIssues> {
+    return this.backend.call<SyncIssues>("review_refused", req);
   }
   listOrders(req: ListOrders): Promise<OrderList> {
     return this.backend.call<OrderList>("list_orders", req);
