@@ -38,10 +38,12 @@ pub const MAX_PAGE_EVENTS: u32 = 5_000;
 pub const MAX_PAGE_BYTES: u32 = 8 << 20;
 
 impl Limits {
-    /// 1,000 events or 1 MiB: a busy service's minutes in one page, small enough for any link.
+    /// 5,000 events or 4 MiB: a whole service of one terminal in a few pages (each page is one
+    /// round trip and one transaction on each side), and still small enough for a shop's LAN or
+    /// a phone line; a peer that answers 413 gets half as much.
     pub const DEFAULT: Limits = Limits {
-        max_events: 1_000,
-        max_bytes: 1 << 20,
+        max_events: 5_000,
+        max_bytes: 4 << 20,
     };
 
     /// Within [`MAX_PAGE_EVENTS`] and [`MAX_PAGE_BYTES`], and at least one event.

@@ -245,6 +245,6 @@ async fn every_failure_rearms_the_worker_with_backoff_a_breaker_and_what_the_pee
     assert!(matches!(step, Step::Exchanged { .. }), "{step:?}");
     assert_eq!(client.state(), &PeerState::Online);
     let seen = t.seen.lock().unwrap();
-    assert_eq!(seen[0], (1_000, 1 << 20));
-    assert_eq!(seen[1], (500, 1 << 19), "halved after the 413");
+    assert_eq!(seen[0], (5_000, 4 << 20));
+    assert_eq!(seen[1], (2_500, 2 << 20), "halved after the 413");
 }
