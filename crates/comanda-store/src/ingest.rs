@@ -11,7 +11,7 @@ use std::collections::BTreeMap;
 use std::sync::{Arc, PoisonError};
 
 use comanda_domain::codec::{self, CodecError, StoredEvent};
-use comanda_domain::event::{Event, StreamId};
+use comanda_domain::event::{Event, EventBody, StreamId};
 use comanda_domain::ids::{DeviceId, IdSource};
 use rusqlite::{Connection, params};
 
@@ -134,6 +134,17 @@ impl Tx<'_> {
     }
 }
 
+/// An event's stream and payload as this build reads them (`None`/`Err`: held, not projected).
+fn decode(s: &StoredEvent) -> (Option<StreamId>, Result<EventBody, CodecError>) {
+    match s.stream.parse::<StreamId>() {
+        Ok(stream) => (
+            Some(stream),
+            codec::decode_body(&s.kind, s.schema, s.payload.clone()),
+        ),
+        Err(_) => (None, Err(CodecError::BadStream(s.stream.clone()))),
+    }
+}
+
 /// How far an event's stamp is trusted.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Trust {
@@ -160,6 +171,101 @@ impl Door<'_> {
         if let Some((code, reason)) = self.envelope_fault(s) {
             return self.refuse(s, code, reason);
         }
+        // The common case (another device's event within the drift bound) is inserted first and
+        // looked up only if a uniqueness constraint says it is not new: two indexed reads saved
+        // per event. This device's own events and events stamped past the bound take the path
+        // that checks first (a restore or a clone must be seen before anything is stored).
+        let past_bound =
+            self.trust == Trust::Bounded && s.hlc.wall_ms > self.now.saturating_add(MAX_DRIFT_MS);
+        if s.device_id == self.device.device_id || past_bound {
+            return self.checked(s);
+        }
+        let (stream, decoded) = decode(s);
+        let body = decoded.as_ref().ok();
+        let Some(seq) = sql::insert_stored_new(self.conn, s, body)? else {
+            return self.not_new(s);
+        };
+        if self.trust == Trust::Bounded {
+            self.device.hlc.observe(&s.hlc);
+        }
+        self.stored(s, seq, stream, decoded)
+    }
+
+    /// Why an event the log would not take is not new: held already (the same, or other content
+    /// under its id), or its device's sequence number is another event's.
+    fn not_new(&mut self, s: &StoredEvent) -> Result<Outcome, StoreError> {
+        if let Some(held) = sql::stored_by_id(self.conn, s.id)? {
+            if held == *s {
+                return Ok(Outcome::Duplicate);
+            }
+            let reason = format!("event {} is already held with other content", s.id);
+            return self.refuse(s, RefusalCode::ContentDiffers, reason);
+        }
+        if let Some(other) = sql::event_at(self.conn, s.device_id, s.device_seq)? {
+            let reason = format!(
+                "device {} seq {} is already event {other}",
+                s.device_id, s.device_seq
+            );
+            return self.refuse(s, RefusalCode::SequenceTaken, reason);
+        }
+        Err(StoreError::Corrupt(format!(
+            "event {} was not stored, and neither its id nor its sequence is taken",
+            s.id
+        )))
+    }
+
+    /// What follows a new event's insert at `seq`: projected (a kind this build knows) or held.
+    fn stored(
+        &mut self,
+        s: &StoredEvent,
+        seq: i64,
+        stream: Option<StreamId>,
+        decoded: Result<EventBody, CodecError>,
+    ) -> Result<Outcome, StoreError> {
+        match (stream, decoded) {
+            (Some(stream), Ok(body)) => {
+                self.fresh.entry(stream).or_default().push(Event {
+                    id: s.id,
+                    store_id: s.store_id,
+                    device_id: s.device_id,
+                    device_seq: s.device_seq,
+                    stream,
+                    hlc: s.hlc,
+                    actor: s.actor,
+                    body,
+                });
+                Ok(Outcome::New)
+            }
+            (_, Err(e)) => self.hold(s, seq, &e),
+            (None, Ok(_)) => self.hold(s, seq, &CodecError::BadStream(s.stream.clone())),
+        }
+    }
+
+    /// Keeps a stored event out of the projections: from a newer version, or not fitting its
+    /// kind (then also a dead letter).
+    fn hold(&mut self, s: &StoredEvent, seq: i64, e: &CodecError) -> Result<Outcome, StoreError> {
+        let why = match e {
+            CodecError::UnknownKind(_)
+            | CodecError::UnknownSchema { .. }
+            | CodecError::BadStream(_) => HeldWhy::Newer,
+            CodecError::BadPayload { .. } | CodecError::NotJson(_) => HeldWhy::Refused,
+        };
+        let reason = match why {
+            HeldWhy::Newer => format!("from a newer version: {e}"),
+            HeldWhy::Refused => e.to_string(),
+        };
+        self.conn
+            .prepare_cached("INSERT INTO held_events (event_seq, why, reason) VALUES (?1, ?2, ?3)")?
+            .execute(params![seq, why.as_str(), reason])?;
+        if why == HeldWhy::Refused {
+            self.dead_letter(s, &reason)?;
+        }
+        Ok(Outcome::Held { why, reason })
+    }
+
+    /// The path that checks before it stores: this device's own events (a restore or a clone
+    /// shows there) and events stamped past the drift bound.
+    fn checked(&mut self, s: &StoredEvent) -> Result<Outcome, StoreError> {
         if let Some(held) = sql::stored_by_id(self.conn, s.id)? {
             if held == *s {
                 return Ok(Outcome::Duplicate);
@@ -208,50 +314,9 @@ impl Door<'_> {
         if self.trust == Trust::Bounded {
             self.device.hlc.observe(&s.hlc);
         }
-        let decoded = match s.stream.parse::<StreamId>() {
-            Ok(stream) => {
-                codec::decode_body(&s.kind, s.schema, s.payload.clone()).map(|body| (stream, body))
-            }
-            Err(_) => Err(CodecError::BadStream(s.stream.clone())),
-        };
-        match decoded {
-            Ok((stream, body)) => {
-                sql::insert_stored(self.conn, s, Some(&body))?;
-                self.fresh.entry(stream).or_default().push(Event {
-                    id: s.id,
-                    store_id: s.store_id,
-                    device_id: s.device_id,
-                    device_seq: s.device_seq,
-                    stream,
-                    hlc: s.hlc,
-                    actor: s.actor,
-                    body,
-                });
-                Ok(Outcome::New)
-            }
-            Err(e) => {
-                let why = match e {
-                    CodecError::UnknownKind(_)
-                    | CodecError::UnknownSchema { .. }
-                    | CodecError::BadStream(_) => HeldWhy::Newer,
-                    CodecError::BadPayload { .. } | CodecError::NotJson(_) => HeldWhy::Refused,
-                };
-                let reason = match why {
-                    HeldWhy::Newer => format!("from a newer version: {e}"),
-                    HeldWhy::Refused => e.to_string(),
-                };
-                let seq = sql::insert_stored(self.conn, s, None)?;
-                self.conn
-                    .prepare_cached(
-                        "INSERT INTO held_events (event_seq, why, reason) VALUES (?1, ?2, ?3)",
-                    )?
-                    .execute(params![seq, why.as_str(), reason])?;
-                if why == HeldWhy::Refused {
-                    self.dead_letter(s, &reason)?;
-                }
-                Ok(Outcome::Held { why, reason })
-            }
-        }
+        let (stream, decoded) = decode(s);
+        let seq = sql::insert_stored(self.conn, s, decoded.as_ref().ok())?;
+        self.stored(s, seq, stream, decoded)
     }
 
     /// What is wrong with the envelope alone, if anything.

@@ -147,6 +147,44 @@ pub(crate) fn insert_stored(
     Ok(seq)
 }
 
+/// [`insert_stored`], unless the log already holds its id or its `(device, seq)`: then nothing
+/// is written and `None` comes back (the caller finds out which).
+pub(crate) fn insert_stored_new(
+    conn: &Connection,
+    s: &StoredEvent,
+    body: Option<&EventBody>,
+) -> Result<Option<i64>, StoreError> {
+    let n = conn
+        .prepare_cached(
+            "INSERT INTO events (id, store_id, device_id, device_seq, stream, hlc_wall_ms,
+                                 hlc_counter, hlc_device, actor, kind, schema, payload)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)
+             ON CONFLICT DO NOTHING",
+        )?
+        .execute(params![
+            s.id.to_string(),
+            s.store_id.to_string(),
+            s.device_id.to_string(),
+            int(s.device_seq, "device_seq")?,
+            s.stream,
+            int(s.hlc.wall_ms, "hlc wall")?,
+            s.hlc.counter,
+            s.hlc.device.to_string(),
+            s.actor.map(|a| a.to_string()),
+            s.kind,
+            s.schema,
+            serde_json::to_string(&s.payload)?,
+        ])?;
+    if n == 0 {
+        return Ok(None);
+    }
+    let seq = conn.last_insert_rowid();
+    if let Some(body) = body {
+        index_event(conn, seq, s, body)?;
+    }
+    Ok(Some(seq))
+}
+
 /// Fills what is looked up by an event's payload: the approvals, the ids a caller chose.
 pub(crate) fn index_event(
     conn: &Connection,
@@ -259,11 +297,10 @@ pub(crate) fn event_at(
     seq: u64,
 ) -> Result<Option<String>, StoreError> {
     Ok(conn
-        .query_row(
-            "SELECT id FROM events WHERE device_id = ?1 AND device_seq = ?2",
-            params![device.to_string(), int(seq, "device_seq")?],
-            |r| r.get(0),
-        )
+        .prepare_cached("SELECT id FROM events WHERE device_id = ?1 AND device_seq = ?2")?
+        .query_row(params![device.to_string(), int(seq, "device_seq")?], |r| {
+            r.get(0)
+        })
         .optional()?)
 }
 
