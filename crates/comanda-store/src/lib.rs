@@ -29,6 +29,7 @@ mod types;
 pub use error::StoreError;
 pub use ingest::MAX_DRIFT_MS;
 pub use reads::Reader;
+pub use sql::id_digest;
 pub use store::{PROJECTION_VERSION, Store, Tx};
 pub use types::{
     DeadLetter, DeviceInfo, HeldWhy, Ingested, MAX_TERMINAL_NO, OrderFilter, OrderRecord,

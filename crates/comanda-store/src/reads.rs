@@ -162,6 +162,27 @@ macro_rules! read_methods {
             pub fn dead_letters(&self) -> Result<Vec<$crate::DeadLetter>, $crate::StoreError> {
                 $crate::reads::dead_letters(self.conn())
             }
+            /// Per device, the digest of the event ids held ([`crate::id_digest`] XORed).
+            pub fn digests(
+                &self,
+            ) -> Result<
+                ::std::collections::BTreeMap<::comanda_domain::ids::DeviceId, u64>,
+                $crate::StoreError,
+            > {
+                let rows: Vec<(String, Option<i64>)> = self
+                    .conn()
+                    .prepare_cached("SELECT device_id, digest FROM device_heads")?
+                    .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?
+                    .collect::<Result<_, _>>()?;
+                rows.into_iter()
+                    .map(|(d, digest)| {
+                        Ok((
+                            $crate::sql::parse(&d, "device id")?,
+                            digest.unwrap_or(0).cast_unsigned(),
+                        ))
+                    })
+                    .collect()
+            }
             /// Who looked at each reviewed dead letter (an employee id as text) and their note,
             /// by row id.
             pub fn dead_letter_reviews(

@@ -141,10 +141,60 @@ pub(crate) fn insert_stored(
         serde_json::to_string(&s.payload)?,
     ])?;
     let seq = conn.last_insert_rowid();
+    fold_digest(conn, s)?;
     if let Some(body) = body {
         index_event(conn, seq, s, body)?;
     }
     Ok(seq)
+}
+
+/// The 64-bit mix of an event id that the per-device digest XORs together (SplitMix64's
+/// finaliser of the id's two halves): the same on every node, platform and build.
+pub fn id_digest(id: EventId) -> u64 {
+    let v = id.as_uuid().as_u128();
+    let mut z = ((v >> 64) as u64) ^ (v as u64);
+    z = (z ^ (z >> 30)).wrapping_mul(0xbf58_476d_1ce4_e5b9);
+    z = (z ^ (z >> 27)).wrapping_mul(0x94d0_49bb_1331_11eb);
+    z ^ (z >> 31)
+}
+
+/// Folds a newly inserted event into its device's digest (the row the insert trigger made or
+/// counted it in). SQLite has no XOR: `(a | b) - (a & b)` is one, and never overflows (the
+/// subtraction only clears bits that `a | b` has).
+fn fold_digest(conn: &Connection, s: &StoredEvent) -> Result<(), StoreError> {
+    conn.prepare_cached(
+        "UPDATE device_heads
+         SET digest = (coalesce(digest, 0) | ?2) - (coalesce(digest, 0) & ?2)
+         WHERE device_id = ?1",
+    )?
+    .execute(params![
+        s.device_id.to_string(),
+        id_digest(s.id).cast_signed()
+    ])?;
+    Ok(())
+}
+
+/// Fills the digests not computed yet (after the migration that added them) from the log.
+pub(crate) fn fill_digests(conn: &Connection) -> Result<(), StoreError> {
+    let devices: Vec<String> = conn
+        .prepare("SELECT device_id FROM device_heads WHERE digest IS NULL")?
+        .query_map([], |r| r.get(0))?
+        .collect::<Result<_, _>>()?;
+    for device in devices {
+        let ids: Vec<String> = conn
+            .prepare_cached("SELECT id FROM events WHERE device_id = ?1")?
+            .query_map([&device], |r| r.get(0))?
+            .collect::<Result<_, _>>()?;
+        let mut d = 0u64;
+        for id in ids {
+            d ^= id_digest(parse(&id, "event id")?);
+        }
+        conn.execute(
+            "UPDATE device_heads SET digest = ?2 WHERE device_id = ?1",
+            params![device, d.cast_signed()],
+        )?;
+    }
+    Ok(())
 }
 
 /// [`insert_stored`], unless the log already holds its id or its `(device, seq)`: then nothing
@@ -179,6 +229,7 @@ pub(crate) fn insert_stored_new(
         return Ok(None);
     }
     let seq = conn.last_insert_rowid();
+    fold_digest(conn, s)?;
     if let Some(body) = body {
         index_event(conn, seq, s, body)?;
     }

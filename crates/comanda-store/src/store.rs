@@ -93,6 +93,8 @@ impl Store {
                 ],
             )?;
         }
+        // Per-device digests added by a migration are computed from the log once.
+        sql::fill_digests(&tx)?;
         // Events held as from a newer version that this build now knows are projected.
         let known_now = project::release_known(&tx)?;
         if known_now > 0 {
@@ -557,6 +559,30 @@ impl Tx<'_> {
         raw: &str,
     ) -> Result<i64, StoreError> {
         insert_dead_letter(&self.tx, self.clock.now_ms(), source, event_id, reason, raw)
+    }
+
+    /// Records, once until a person looks at it, that this node and `peer` hold the same
+    /// positions of `device`'s log but not the same events (their digests differ): a fork, such
+    /// as a copied terminal that went on numbering. Returns true when it was recorded now.
+    pub fn note_divergence(
+        &mut self,
+        peer: DeviceId,
+        device: DeviceId,
+    ) -> Result<bool, StoreError> {
+        let reason = format!(
+            "diverged: this node and peer {peer} hold the same sequence numbers of device {device} but not the same events"
+        );
+        let open: i64 = self.tx.query_row(
+            "SELECT count(*) FROM dead_letters WHERE reason = ?1 AND reviewed = 0",
+            [&reason],
+            |r| r.get(0),
+        )?;
+        if open > 0 {
+            return Ok(false);
+        }
+        insert_dead_letter(&self.tx, self.clock.now_ms(), "sync", None, &reason, "{}")?;
+        tracing::error!(%peer, %device, "logs diverged: the same positions hold other events");
+        Ok(true)
     }
 
     /// Marks a dead letter as looked at by `by`, with what they made of it. Returns false when

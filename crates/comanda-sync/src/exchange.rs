@@ -189,20 +189,45 @@ pub fn answer_with(
         max_events: req.max_events,
         max_bytes: req.max_bytes,
     };
-    let resp = store.read(|r| {
+    let (resp, mine, digests) = store.read(|r| {
         let mine = r.vector()?;
+        let digests = r.digests()?;
         let (events, more) = missing(r, &mine, &theirs, limits)?;
-        Ok::<_, SyncError>(ExchangeResponse {
+        let resp = ExchangeResponse {
             protocol: PROTOCOL_VERSION,
             from: me.device_id,
             now_ms: now,
-            vector: WireVector::from(&mine),
+            vector: WireVector::with_digests(&mine, &digests),
             results,
             events,
             more,
-        })
+        };
+        Ok::<_, SyncError>((resp, mine, digests))
     })?;
+    note_divergence(store, req.from, &req.vector, &mine, &digests)?;
     Ok((resp, ingested))
+}
+
+/// Records a fork with `peer` (the same positions of a device's log, other events there), once
+/// until a person looks at it: the anti-entropy exchange alone would call the two logs equal and
+/// send nothing (automerge #870).
+fn note_divergence(
+    store: &Store,
+    peer: DeviceId,
+    theirs: &WireVector,
+    mine: &VersionVector,
+    digests: &std::collections::BTreeMap<DeviceId, u64>,
+) -> Result<(), SyncError> {
+    let forks = theirs.diverged_from(mine, digests);
+    if forks.is_empty() {
+        return Ok(());
+    }
+    store.write_received(|tx| {
+        for device in &forks {
+            tx.note_divergence(peer, *device)?;
+        }
+        Ok::<_, SyncError>(())
+    })
 }
 
 fn log_refusals(ingested: &Ingested, from: DeviceId) {
@@ -284,6 +309,7 @@ impl Link {
         let now_ms = store.now_ms();
         store.read(|r| {
             let mine = r.vector()?;
+            let digests = r.digests()?;
             let events = match &self.theirs {
                 Some(theirs) => missing(r, &mine, theirs, self.push)?.0,
                 None => Vec::new(),
@@ -293,7 +319,7 @@ impl Link {
                 store_id: me.store_id,
                 from: me.device_id,
                 now_ms,
-                vector: WireVector::from(&mine),
+                vector: WireVector::with_digests(&mine, &digests),
                 events,
                 max_events: self.pull.max_events,
                 max_bytes: self.pull.max_bytes,
@@ -331,7 +357,8 @@ impl Link {
             Ok::<_, SyncError>((got, skew_ms))
         })?;
         log_refusals(&ingested, self.peer);
-        let mine = store.read(|r| r.vector())?;
+        let (mine, digests) = store.read(|r| Ok::<_, SyncError>((r.vector()?, r.digests()?)))?;
+        note_divergence(store, self.peer, &resp.vector, &mine, &digests)?;
         let pushed = resp
             .results
             .iter()

@@ -4,6 +4,8 @@
 //! build adds are optional and ignored by older ones; a changed meaning is a new
 //! [`PROTOCOL_VERSION`]. Golden files in `tests/golden/v1/` pin the shape.
 
+use std::collections::BTreeMap;
+
 use comanda_domain::codec::StoredEvent;
 use comanda_domain::ids::{DeviceId, EventId, StoreId};
 use comanda_domain::vector::{Held, VersionVector};
@@ -38,10 +40,21 @@ pub struct WireHeld {
     /// Sequences held above a gap.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub above: Vec<u64>,
+    /// The digest of the ids of those events (`comanda_store::id_digest`, XORed): equal
+    /// positions with unequal digests are a fork. Absent from a node that does not send it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub digest: Option<u64>,
 }
 
 impl From<&VersionVector> for WireVector {
     fn from(v: &VersionVector) -> WireVector {
+        WireVector::with_digests(v, &BTreeMap::new())
+    }
+}
+
+impl WireVector {
+    /// The vector with each device's digest beside its entry.
+    pub fn with_digests(v: &VersionVector, digests: &BTreeMap<DeviceId, u64>) -> WireVector {
         WireVector {
             devices: v
                 .iter()
@@ -49,9 +62,33 @@ impl From<&VersionVector> for WireVector {
                     device,
                     upto: h.upto,
                     above: h.above.iter().copied().collect(),
+                    digest: digests.get(&device).copied(),
                 })
                 .collect(),
         }
+    }
+
+    /// The devices of which this vector and `mine` hold the same positions but whose digests
+    /// differ: the two logs hold other events there (a fork). Entries without a digest on
+    /// either side are not compared.
+    pub fn diverged_from(
+        &self,
+        mine: &VersionVector,
+        my_digests: &BTreeMap<DeviceId, u64>,
+    ) -> Vec<DeviceId> {
+        let Ok(theirs) = VersionVector::try_from(self) else {
+            return Vec::new();
+        };
+        self.devices
+            .iter()
+            .filter(|d| {
+                let held = mine.get(d.device);
+                held.count() > 0
+                    && theirs.get(d.device) == held
+                    && matches!((d.digest, my_digests.get(&d.device)), (Some(a), Some(b)) if a != *b)
+            })
+            .map(|d| d.device)
+            .collect()
     }
 }
 

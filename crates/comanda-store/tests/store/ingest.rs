@@ -412,6 +412,22 @@ fn a_gap_shows_in_the_vector_until_it_is_filled() {
         .unwrap();
     assert_eq!(heads, scan);
     assert!(heads.len() >= 2);
+    // And each device's digest is the XOR of its events' id digests, whatever path wrote them.
+    let ids: Vec<(String, String)> = rusqlite::Connection::open(a.path())
+        .unwrap()
+        .prepare("SELECT device_id, id FROM events")
+        .unwrap()
+        .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))
+        .unwrap()
+        .collect::<Result<_, _>>()
+        .unwrap();
+    let mut expected: std::collections::BTreeMap<comanda_domain::ids::DeviceId, u64> =
+        std::collections::BTreeMap::new();
+    for (device, id) in ids {
+        *expected.entry(device.parse().unwrap()).or_default() ^=
+            comanda_store::id_digest(id.parse().unwrap());
+    }
+    assert_eq!(a.store.read(|r| r.digests()).unwrap(), expected);
 }
 
 #[test]

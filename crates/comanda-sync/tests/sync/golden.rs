@@ -51,3 +51,17 @@ fn an_exchange_reads_as_its_golden_files() {
     check("exchange_request_push", &second);
     check("exchange_response_push", &reply);
 }
+
+/// A request from a node older than the digests (its vector entries carry none) still reads,
+/// and an answerer compares nothing it was not sent: nodes of both builds keep syncing.
+#[test]
+fn a_request_without_digests_from_an_older_node_still_reads() {
+    let path = PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/golden/v1-before-digests/exchange_request_first.json");
+    let text = std::fs::read_to_string(&path).unwrap();
+    let old: ExchangeRequest = serde_json::from_str(&text).unwrap();
+    assert!(old.vector.devices.iter().all(|d| d.digest.is_none()));
+    let mine = comanda_domain::vector::VersionVector::try_from(&old.vector).unwrap();
+    let digests = std::collections::BTreeMap::from([(old.vector.devices[0].device, 42u64)]);
+    assert!(old.vector.diverged_from(&mine, &digests).is_empty());
+}

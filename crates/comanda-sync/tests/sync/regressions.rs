@@ -209,14 +209,12 @@ fn yjs_550_a_lost_page_blocks_nothing_after_it() {
 }
 
 /// automerge #870: two peers reported "in sync" while holding different data, because they
-/// compared flags, not content. FIXME: Comanda's vectors name events by `(device, seq)`; two
-/// nodes holding different events at the same position (a copied device that forked) compare
-/// equal and exchange nothing. The ingest door refuses such an event when it meets it (as
-/// `sequence_taken`), but two nodes that never send it to each other do not meet it. The fix is
-/// a digest per device beside each vector entry; until then this test asserts today's blind
-/// spot, so the day it is fixed it fails and is turned around.
+/// compared flags, not content. Comanda's vectors name events by `(device, seq)`: two nodes
+/// holding different events at the same positions (a copied device that forked) have equal
+/// vectors and would exchange nothing. Each vector entry carries a digest of the ids held, so the
+/// fork is found on the first exchange and shown to a manager on both sides, once.
 #[test]
-fn automerge_870_equal_vectors_do_not_yet_prove_equal_content() {
+fn automerge_870_equal_vectors_with_other_events_are_found_by_their_digests() {
     let a = Node::paired(1);
     let b = Node::paired(2);
     let c = Node::paired(3);
@@ -234,11 +232,30 @@ fn automerge_870_equal_vectors_do_not_yet_prove_equal_content() {
         a.store.read(|r| r.vector()).unwrap(),
         b.store.read(|r| r.vector()).unwrap()
     );
+    let forks = |n: &Node| {
+        n.store
+            .read(|r| r.dead_letters())
+            .unwrap()
+            .into_iter()
+            .filter(|d| d.reason.starts_with("diverged") && d.reason.contains(&c_id.to_string()))
+            .count()
+    };
     let mut link = Link::new(b.id());
     let first = round(&a, &mut link, &b).unwrap();
     let second = round(&a, &mut link, &b).unwrap();
     assert_eq!((first.pulled, second.pushed, second.more), (0, 0, false));
-    assert!(b.store.read(|r| r.dead_letters()).unwrap().is_empty());
+    assert_eq!(
+        (forks(&a), forks(&b)),
+        (1, 1),
+        "both sides see the fork, once"
+    );
+    // Logs that agree raise nothing.
+    let d = Node::paired(4);
+    d.store.write(|tx| tx.ingest(&events)).unwrap();
+    let mut link = Link::new(d.id());
+    round(&a, &mut link, &d).unwrap();
+    assert_eq!(forks(&d), 0);
+    assert_eq!(forks(&a), 1);
 }
 
 /// odoo #138664: two waiters adding to one table's order offline lost one's lines on sync.
