@@ -11,7 +11,7 @@ use std::collections::BTreeMap;
 use std::sync::{Arc, PoisonError};
 
 use comanda_domain::codec::{self, CodecError, StoredEvent};
-use comanda_domain::event::{Event, EventBody, StreamId};
+use comanda_domain::event::{Event, StreamId};
 use comanda_domain::ids::{DeviceId, IdSource};
 use rusqlite::{Connection, params};
 
@@ -134,17 +134,6 @@ impl Tx<'_> {
     }
 }
 
-/// An event's stream and payload as this build reads them (`None`/`Err`: held, not projected).
-fn decode(s: &StoredEvent) -> (Option<StreamId>, Result<EventBody, CodecError>) {
-    match s.stream.parse::<StreamId>() {
-        Ok(stream) => (
-            Some(stream),
-            codec::decode_body(&s.kind, s.schema, s.payload.clone()),
-        ),
-        Err(_) => (None, Err(CodecError::BadStream(s.stream.clone()))),
-    }
-}
-
 /// How far an event's stamp is trusted.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Trust {
@@ -180,33 +169,36 @@ impl Door<'_> {
         if s.device_id == self.device.device_id || past_bound {
             return self.checked(s);
         }
-        let (stream, decoded) = decode(s);
-        let body = decoded.as_ref().ok();
+        self.take_in(s)
+    }
+
+    /// Stores an event (unless the log refuses it as not new, then says why), observes its
+    /// stamp, and projects or holds it.
+    fn take_in(&mut self, s: &StoredEvent) -> Result<Outcome, StoreError> {
+        let decoded = codec::decode(s.clone());
+        let body = decoded.as_ref().ok().map(|e| &e.body);
         let Some(seq) = sql::insert_stored_new(self.conn, s, body)? else {
             return self.not_new(s);
         };
         if self.trust == Trust::Bounded {
             self.device.hlc.observe(&s.hlc);
         }
-        self.stored(s, seq, stream, decoded)
+        match decoded {
+            Ok(event) => {
+                self.fresh.entry(event.stream).or_default().push(event);
+                Ok(Outcome::New)
+            }
+            Err(e) => self.hold(s, seq, &e),
+        }
     }
 
-    /// Why an event the log would not take is not new: held already (the same, or other content
-    /// under its id), or its device's sequence number is another event's.
+    /// Why an event the log would not take is not new.
     fn not_new(&mut self, s: &StoredEvent) -> Result<Outcome, StoreError> {
-        if let Some(held) = sql::stored_by_id(self.conn, s.id)? {
-            if held == *s {
-                return Ok(Outcome::Duplicate);
-            }
-            let reason = format!("event {} is already held with other content", s.id);
-            return self.refuse(s, RefusalCode::ContentDiffers, reason);
+        if let Some(outcome) = self.held_already(s)? {
+            return Ok(outcome);
         }
-        if let Some(other) = sql::event_at(self.conn, s.device_id, s.device_seq)? {
-            let reason = format!(
-                "device {} seq {} is already event {other}",
-                s.device_id, s.device_seq
-            );
-            return self.refuse(s, RefusalCode::SequenceTaken, reason);
+        if let Some(outcome) = self.sequence_taken(s)? {
+            return Ok(outcome);
         }
         Err(StoreError::Corrupt(format!(
             "event {} was not stored, and neither its id nor its sequence is taken",
@@ -214,31 +206,29 @@ impl Door<'_> {
         )))
     }
 
-    /// What follows a new event's insert at `seq`: projected (a kind this build knows) or held.
-    fn stored(
-        &mut self,
-        s: &StoredEvent,
-        seq: i64,
-        stream: Option<StreamId>,
-        decoded: Result<EventBody, CodecError>,
-    ) -> Result<Outcome, StoreError> {
-        match (stream, decoded) {
-            (Some(stream), Ok(body)) => {
-                self.fresh.entry(stream).or_default().push(Event {
-                    id: s.id,
-                    store_id: s.store_id,
-                    device_id: s.device_id,
-                    device_seq: s.device_seq,
-                    stream,
-                    hlc: s.hlc,
-                    actor: s.actor,
-                    body,
-                });
-                Ok(Outcome::New)
-            }
-            (_, Err(e)) => self.hold(s, seq, &e),
-            (None, Ok(_)) => self.hold(s, seq, &CodecError::BadStream(s.stream.clone())),
+    /// Its id is held already: the same event (a duplicate), or other content (refused).
+    fn held_already(&mut self, s: &StoredEvent) -> Result<Option<Outcome>, StoreError> {
+        let Some(held) = sql::stored_by_id(self.conn, s.id)? else {
+            return Ok(None);
+        };
+        if held == *s {
+            return Ok(Some(Outcome::Duplicate));
         }
+        let reason = format!("event {} is already held with other content", s.id);
+        self.refuse(s, RefusalCode::ContentDiffers, reason)
+            .map(Some)
+    }
+
+    /// Its device's sequence number is another event's (refused).
+    fn sequence_taken(&mut self, s: &StoredEvent) -> Result<Option<Outcome>, StoreError> {
+        let Some(other) = sql::event_at(self.conn, s.device_id, s.device_seq)? else {
+            return Ok(None);
+        };
+        let reason = format!(
+            "device {} seq {} is already event {other}",
+            s.device_id, s.device_seq
+        );
+        self.refuse(s, RefusalCode::SequenceTaken, reason).map(Some)
     }
 
     /// Keeps a stored event out of the projections: from a newer version, or not fitting its
@@ -266,12 +256,8 @@ impl Door<'_> {
     /// The path that checks before it stores: this device's own events (a restore or a clone
     /// shows there) and events stamped past the drift bound.
     fn checked(&mut self, s: &StoredEvent) -> Result<Outcome, StoreError> {
-        if let Some(held) = sql::stored_by_id(self.conn, s.id)? {
-            if held == *s {
-                return Ok(Outcome::Duplicate);
-            }
-            let reason = format!("event {} is already held with other content", s.id);
-            return self.refuse(s, RefusalCode::ContentDiffers, reason);
+        if let Some(outcome) = self.held_already(s)? {
+            return Ok(outcome);
         }
         if self.trust == Trust::Bounded && s.hlc.wall_ms > self.now.saturating_add(MAX_DRIFT_MS) {
             let skew_ms = s.hlc.wall_ms - self.now;
@@ -304,19 +290,10 @@ impl Door<'_> {
                 "a peer holds events of this device that its log lacks: new device id"
             );
         }
-        if let Some(other) = sql::event_at(self.conn, s.device_id, s.device_seq)? {
-            let reason = format!(
-                "device {} seq {} is already event {other}",
-                s.device_id, s.device_seq
-            );
-            return self.refuse(s, RefusalCode::SequenceTaken, reason);
+        if let Some(outcome) = self.sequence_taken(s)? {
+            return Ok(outcome);
         }
-        if self.trust == Trust::Bounded {
-            self.device.hlc.observe(&s.hlc);
-        }
-        let (stream, decoded) = decode(s);
-        let seq = sql::insert_stored(self.conn, s, decoded.as_ref().ok())?;
-        self.stored(s, seq, stream, decoded)
+        self.take_in(s)
     }
 
     /// What is wrong with the envelope alone, if anything.

@@ -121,31 +121,12 @@ pub(crate) fn insert_stored(
     s: &StoredEvent,
     body: Option<&EventBody>,
 ) -> Result<i64, StoreError> {
-    conn.prepare_cached(
-        "INSERT INTO events (id, store_id, device_id, device_seq, stream, hlc_wall_ms,
-                             hlc_counter, hlc_device, actor, kind, schema, payload)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)",
-    )?
-    .execute(params![
-        s.id.to_string(),
-        s.store_id.to_string(),
-        s.device_id.to_string(),
-        int(s.device_seq, "device_seq")?,
-        s.stream,
-        int(s.hlc.wall_ms, "hlc wall")?,
-        s.hlc.counter,
-        s.hlc.device.to_string(),
-        s.actor.map(|a| a.to_string()),
-        s.kind,
-        s.schema,
-        serde_json::to_string(&s.payload)?,
-    ])?;
-    let seq = conn.last_insert_rowid();
-    fold_digest(conn, s)?;
-    if let Some(body) = body {
-        index_event(conn, seq, s, body)?;
-    }
-    Ok(seq)
+    insert_stored_new(conn, s, body)?.ok_or_else(|| {
+        StoreError::Corrupt(format!(
+            "event {} or its sequence {} of device {} is already held",
+            s.id, s.device_seq, s.device_id
+        ))
+    })
 }
 
 /// The 64-bit mix of an event id that the per-device digest XORs together (SplitMix64's
