@@ -14,7 +14,7 @@ use std::collections::hash_map::Entry;
 
 use crate::ctx::Ctx;
 use crate::error::ApiError;
-use crate::session::{Approval, Session, approve};
+use crate::session::{Approval, Session, require_manager};
 use crate::views::{ApprovalView, Names, action_words};
 
 /// Request of `list_approvals`.
@@ -61,11 +61,7 @@ pub fn list_approvals(ctx: &Ctx, s: &Session, req: ListApprovals) -> Result<Audi
             "The limit must be between 1 and 1000.",
         ));
     }
-    if s.role != Role::Manager {
-        ctx.store.write(|tx| {
-            approve(ctx, tx, s, req.approval.as_ref(), "see who approved what").map(|_| ())
-        })?;
-    }
+    require_manager(ctx, s, req.approval.as_ref(), "see who approved what")?;
     let entries = ctx.store.read(|r| {
         let events = r.approved_events(u32::try_from(limit).unwrap_or(200))?;
         let employees = r.employees()?;

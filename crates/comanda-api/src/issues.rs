@@ -12,7 +12,6 @@ use std::collections::BTreeMap;
 
 use comanda_domain::codec::StoredEvent;
 use comanda_domain::device::DeviceRecord;
-use comanda_domain::employee::Role;
 use comanda_domain::ids::{DeviceId, OrderId};
 use comanda_domain::order::Conflict;
 use comanda_store::{DeadLetter, OrderFilter};
@@ -21,7 +20,7 @@ use serde::{Deserialize, Serialize};
 use crate::ctx::Ctx;
 use crate::error::{ApiError, ErrorCode};
 use crate::input;
-use crate::session::{Approval, Session, approve};
+use crate::session::{Approval, Session, require_manager};
 
 /// Orders looked at for conflicts: the newest this many.
 const CONFLICT_SCAN: u32 = 2_000;
@@ -190,19 +189,6 @@ fn refused_view(
     }
 }
 
-/// A manager, or a cashier with a manager's PIN: returns the manager.
-fn manager_only(
-    ctx: &Ctx,
-    s: &Session,
-    approval: Option<&Approval>,
-    what: &str,
-) -> Result<comanda_domain::ids::EmployeeId, ApiError> {
-    if s.role == Role::Manager {
-        return Ok(s.employee_id);
-    }
-    ctx.store.write(|tx| approve(ctx, tx, s, approval, what))
-}
-
 fn issues(ctx: &Ctx) -> Result<SyncIssues, ApiError> {
     let now = ctx.clock.now_ms();
     ctx.store.read(|r| {
@@ -267,7 +253,7 @@ pub fn list_sync_issues(
     s: &Session,
     req: ListSyncIssues,
 ) -> Result<SyncIssues, ApiError> {
-    manager_only(
+    require_manager(
         ctx,
         s,
         req.approval.as_ref(),
@@ -297,7 +283,7 @@ pub fn accept_deferred(
     req: AcceptDeferred,
 ) -> Result<SyncIssues, ApiError> {
     let reason = input::required("reason", &req.reason, input::MAX_TEXT)?;
-    let by = manager_only(
+    let by = require_manager(
         ctx,
         s,
         req.approval.as_ref(),
@@ -318,7 +304,6 @@ pub fn accept_deferred(
         "events from a clock running ahead taken in"
     );
     crate::sync::announce(ctx, &got.touched)?;
-    ctx.sync.changed();
     issues(ctx)
 }
 
@@ -341,7 +326,7 @@ pub struct ReviewRefused {
 /// Marks a refused event as looked at, with a note; it stays kept as received.
 pub fn review_refused(ctx: &Ctx, s: &Session, req: ReviewRefused) -> Result<SyncIssues, ApiError> {
     let note = input::required("note", &req.note, input::MAX_TEXT)?;
-    let by = manager_only(
+    let by = require_manager(
         ctx,
         s,
         req.approval.as_ref(),

@@ -23,8 +23,6 @@ use tokio::task::JoinHandle;
 use crate::ctx::Ctx;
 use crate::sync::{POLL_MS, SyncWorker};
 
-/// How often the live path looks for peers added, moved or gone.
-const LIVE_RELOAD: Duration = Duration::from_secs(2);
 /// The longest pause between two watches of a peer that does not answer (a refused connection
 /// on the LAN costs next to nothing; a peer back is then noticed within this).
 const LIVE_BACKOFF_MAX: Duration = Duration::from_secs(5);
@@ -110,8 +108,8 @@ async fn live_loop(ctx: Ctx, mut stopped: watch::Receiver<bool>) {
                 }
                 return;
             }
+            // The worker says when its peers change (it stores a permit if none waits).
             () = ctx.sync.targets_changed.notified() => {}
-            () = tokio::time::sleep(LIVE_RELOAD) => {}
         }
     }
 }

@@ -225,6 +225,20 @@ pub fn logout(ctx: &Ctx, s: &Session) -> Result<(), ApiError> {
     Ok(())
 }
 
+/// For what only a manager may see or do outside an order: the manager signed in, or the one
+/// whose PIN a cashier gave (a manager's session opens no transaction).
+pub fn require_manager(
+    ctx: &Ctx,
+    s: &Session,
+    approval: Option<&Approval>,
+    what: &str,
+) -> Result<EmployeeId, ApiError> {
+    if s.role == Role::Manager {
+        return Ok(s.employee_id);
+    }
+    ctx.store.write(|tx| approve(ctx, tx, s, approval, what))
+}
+
 /// Who approves an action that a cashier may not do alone: a manager's own session approves
 /// itself; otherwise the PIN given must be an active manager's.
 pub fn approve(

@@ -85,7 +85,7 @@ impl SyncShared {
     }
 
     /// Tells this terminal's watchers that it gained events.
-    pub fn changed(&self) {
+    pub(crate) fn changed(&self) {
         self.changes.send_modify(|v| *v += 1);
     }
 
@@ -295,10 +295,9 @@ impl comanda_sync::http::Authority for TerminalAuthority {
         ingested: &comanda_store::Ingested,
         _sent: usize,
     ) {
+        // Announced on the bus, which also moves this terminal's change counter for the peers
+        // watching it (runtime's sync loop): one mechanism for local and received changes.
         let device = grant.device_id;
-        if ingested.stored() > 0 {
-            self.ctx.sync.changed();
-        }
         if ingested.touched.is_empty() {
             return;
         }

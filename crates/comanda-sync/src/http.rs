@@ -270,9 +270,7 @@ impl HttpTransport {
             token: token.into(),
         })
     }
-}
 
-impl HttpTransport {
     /// Waits on `GET {address}/v1/watch` for the peer's change counter to differ from `after`
     /// (or [`WATCH_WAIT`] to pass) and returns it.
     pub async fn watch(&self, address: &str, after: Option<u64>) -> Result<u64, Failure> {
@@ -280,20 +278,24 @@ impl HttpTransport {
         if let Some(after) = after {
             url.push_str(&format!("?after={after}"));
         }
-        let resp = self
-            .client
-            .get(&url)
+        let req = self.client.get(&url).timeout(WATCH_WAIT + REQUEST_TIMEOUT);
+        self.send::<WatchResponse>(req).await.map(|w| w.version)
+    }
+
+    /// Sends `req` with this device's token and reads a JSON answer, or says why not.
+    async fn send<T: serde::de::DeserializeOwned>(
+        &self,
+        req: reqwest::RequestBuilder,
+    ) -> Result<T, Failure> {
+        let resp = req
             .bearer_auth(&self.token)
-            .timeout(WATCH_WAIT + REQUEST_TIMEOUT)
             .send()
             .await
             .map_err(|e| Failure::Unreachable(e.to_string()))?;
-        let status = resp.status();
-        if status.is_success() {
+        if resp.status().is_success() {
             return resp
-                .json::<WatchResponse>()
+                .json::<T>()
                 .await
-                .map(|w| w.version)
                 .map_err(|e| Failure::Protocol(e.to_string()));
         }
         Err(status_failure(resp).await)
@@ -335,21 +337,6 @@ impl Transport for HttpTransport {
         req: &ExchangeRequest,
     ) -> Result<ExchangeResponse, Failure> {
         let url = format!("{}/v1/exchange", address.trim_end_matches('/'));
-        let resp = self
-            .client
-            .post(&url)
-            .bearer_auth(&self.token)
-            .json(req)
-            .send()
-            .await
-            .map_err(|e| Failure::Unreachable(e.to_string()))?;
-        let status = resp.status();
-        if status.is_success() {
-            return resp
-                .json::<ExchangeResponse>()
-                .await
-                .map_err(|e| Failure::Protocol(e.to_string()));
-        }
-        Err(status_failure(resp).await)
+        self.send(self.client.post(&url).json(req)).await
     }
 }
