@@ -1234,6 +1234,37 @@ impl Drop for App {
     }
 }
 
+/// Spawns `cmd` (stdout read here, stderr into the file `log`) and waits for the line in which
+/// it says the URL it serves; `what` names it in the error if it exits first.
+fn spawn_until_url(mut cmd: Command, log: &Path, what: &str) -> Result<(App, String)> {
+    let log_file = std::fs::File::create(log)?;
+    let mut child = cmd
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(log_file)
+        .spawn()
+        .with_context(|| format!("starting {what}"))?;
+    let mut out = BufReader::new(child.stdout.take().context("no stdout")?);
+    let mut line = String::new();
+    let url = loop {
+        line.clear();
+        if out.read_line(&mut line)? == 0 {
+            let _ = child.kill();
+            bail!("{what} exited before it was ready (see {})", log.display());
+        }
+        if let Some(i) = line.find("http://") {
+            break line[i..].trim().to_owned();
+        }
+    };
+    Ok((
+        App {
+            child,
+            _stdout: out,
+        },
+        url,
+    ))
+}
+
 /// One start: spawn → the ready line → the first answered `get_bootstrap`.
 struct Start {
     app: App,
@@ -1243,36 +1274,12 @@ struct Start {
 }
 
 fn start_app(bin: &Path, data_dir: &Path, log: &Path) -> Result<Start> {
-    let log = std::fs::File::create(log)?;
     let t = Timer::start();
-    let mut child = Command::new(bin)
-        .args(["--headless", "--port", "0", "--data-dir"])
-        .arg(data_dir)
-        .stdin(Stdio::null())
-        .stdout(Stdio::piped())
-        .stderr(log)
-        .spawn()
-        .with_context(|| format!("starting {}", bin.display()))?;
-    let mut out = BufReader::new(child.stdout.take().context("no stdout")?);
-    let mut line = String::new();
-    let url = loop {
-        line.clear();
-        if out.read_line(&mut line)? == 0 {
-            let _ = child.kill();
-            bail!(
-                "comanda exited before it was ready (see {})",
-                data_dir.display()
-            );
-        }
-        if let Some(i) = line.find("http://") {
-            break line[i..].trim().to_owned();
-        }
-    };
+    let mut cmd = Command::new(bin);
+    cmd.args(["--headless", "--port", "0", "--data-dir"])
+        .arg(data_dir);
+    let (app, url) = spawn_until_url(cmd, log, "comanda")?;
     let to_ready = t.elapsed();
-    let app = App {
-        child,
-        _stdout: out,
-    };
     let addr = url
         .trim_start_matches("http://")
         .trim_end_matches('/')

@@ -8,7 +8,7 @@
 //! `"peer":"comanda"`, and bench-peers' own `summary.js` makes the summary line.
 
 use std::collections::BTreeMap;
-use std::io::{BufRead, BufReader, Write};
+use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 use std::sync::Arc;
@@ -66,6 +66,25 @@ const MENU: [(&str, i64); 5] = [
     ("steak", 2400),
 ];
 
+/// Runs `comanda-server admin --data-dir DATA ARGS…` and returns what it printed.
+fn admin(bin: &Path, data: &Path, args: &[&str]) -> Result<String> {
+    let out = Command::new(bin)
+        .arg("admin")
+        .arg("--data-dir")
+        .arg(data)
+        .args(args)
+        .stdin(Stdio::null())
+        .output()
+        .with_context(|| format!("running {}", bin.display()))?;
+    if !out.status.success() {
+        bail!(
+            "comanda-server admin {args:?}: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+    }
+    Ok(String::from_utf8_lossy(&out.stdout).trim().to_owned())
+}
+
 /// A hub process on a fresh data directory with its stores.
 struct Hub {
     _app: App,
@@ -78,55 +97,24 @@ struct Hub {
 impl Hub {
     fn start(bin: &Path, dir: &Path, stores: usize) -> Result<Hub> {
         let data = dir.join("hub");
-        let admin = |args: &[&str]| -> Result<String> {
-            let out = Command::new(bin)
-                .arg("admin")
-                .arg("--data-dir")
-                .arg(&data)
-                .args(args)
-                .stdin(Stdio::null())
-                .output()
-                .with_context(|| format!("running {}", bin.display()))?;
-            if !out.status.success() {
-                bail!(
-                    "comanda-server admin {args:?}: {}",
-                    String::from_utf8_lossy(&out.stderr)
-                );
-            }
-            Ok(String::from_utf8_lossy(&out.stdout).trim().to_owned())
-        };
         let stores = (0..stores)
-            .map(|i| admin(&["create-store", "--name", &format!("Bench Bistro {i}")]))
+            .map(|i| {
+                admin(
+                    bin,
+                    &data,
+                    &["create-store", "--name", &format!("Bench Bistro {i}")],
+                )
+            })
             .collect::<Result<Vec<_>>>()?;
-        let log = std::fs::File::create(dir.join("hub.log"))?;
-        let mut child = Command::new(bin)
-            .arg("serve")
+        let mut cmd = Command::new(bin);
+        cmd.arg("serve")
             .arg("--data-dir")
             .arg(&data)
             .args(["--listen", "127.0.0.1:0"])
-            .env("RUST_LOG", "warn")
-            .stdin(Stdio::null())
-            .stdout(Stdio::piped())
-            .stderr(log)
-            .spawn()
-            .with_context(|| format!("starting {}", bin.display()))?;
-        let mut out = BufReader::new(child.stdout.take().context("no stdout")?);
-        let mut line = String::new();
-        let url = loop {
-            line.clear();
-            if out.read_line(&mut line)? == 0 {
-                let _ = child.kill();
-                bail!("the hub exited before it listened (see {})", dir.display());
-            }
-            if let Some(i) = line.find("http://") {
-                break line[i..].trim().to_owned();
-            }
-        };
+            .env("RUST_LOG", "warn");
+        let (app, url) = crate::spawn_until_url(cmd, &dir.join("hub.log"), "the hub")?;
         Ok(Hub {
-            _app: App {
-                child,
-                _stdout: out,
-            },
+            _app: app,
             bin: bin.to_owned(),
             data,
             url,
@@ -136,17 +124,11 @@ impl Hub {
 
     /// A one-time pairing code for store `store`.
     fn code(&self, store: usize) -> Result<String> {
-        let out = Command::new(&self.bin)
-            .arg("admin")
-            .arg("--data-dir")
-            .arg(&self.data)
-            .args(["pair-code", "--store", &self.stores[store]])
-            .stdin(Stdio::null())
-            .output()?;
-        if !out.status.success() {
-            bail!("pair-code: {}", String::from_utf8_lossy(&out.stderr));
-        }
-        Ok(String::from_utf8_lossy(&out.stdout).trim().to_owned())
+        admin(
+            &self.bin,
+            &self.data,
+            &["pair-code", "--store", &self.stores[store]],
+        )
     }
 
     /// The hub's copy of the (first) store, read-only, beside the running hub (WAL lets both
@@ -366,6 +348,15 @@ fn ms(d: Duration) -> f64 {
     d.as_secs_f64() * 1e3
 }
 
+/// One timed sync of `t` with the hub: ms, orders the hub stored events of, events it took in.
+async fn timed_push(hub: &Hub, t: &mut Terminal) -> Result<(f64, u64, usize)> {
+    let before = hub.last_seq()?;
+    let timer = Timer::start();
+    let (pushed, _) = t.sync().await?;
+    let d = ms(timer.elapsed());
+    Ok((d, hub.orders_written_after(before)?, pushed))
+}
+
 /// One run of bench-peers' scenario on Comanda. Returns its JSON lines.
 async fn scenario(args: &SyncArgs, dir: &Path, run: usize) -> Result<Vec<Value>> {
     let (n, m) = (args.orders, args.conflicts);
@@ -382,29 +373,14 @@ async fn scenario(args: &SyncArgs, dir: &Path, run: usize) -> Result<Vec<Value>>
     let ids = ids?;
     step_line(&mut out, "create", n, ms(d), run, json!({}));
 
-    let before = hub.last_seq()?;
-    let t = Timer::start();
-    t1.sync().await?;
-    let d = t.elapsed();
-    let written = hub.orders_written_after(before)?;
+    let (d, written, _) = timed_push(&hub, &mut t1).await?;
     if hub.orders()? != n as u64 {
         bail!("the hub holds {} orders, not {n}", hub.orders()?);
     }
-    step_line(&mut out, "push", n, ms(d), run, json!({"written": written}));
+    step_line(&mut out, "push", n, d, run, json!({"written": written}));
 
-    let before = hub.last_seq()?;
-    let t = Timer::start();
-    t1.sync().await?;
-    let d = t.elapsed();
-    let written = hub.orders_written_after(before)?;
-    step_line(
-        &mut out,
-        "repush",
-        n,
-        ms(d),
-        run,
-        json!({"written": written}),
-    );
+    let (d, written, _) = timed_push(&hub, &mut t1).await?;
+    step_line(&mut out, "repush", n, d, run, json!({"written": written}));
 
     // Bookkeeping lost: the terminal believes the hub holds nothing and offers a full page;
     // the hub answers each as a duplicate, with its vector, and the terminal offers no more.
@@ -413,16 +389,12 @@ async fn scenario(args: &SyncArgs, dir: &Path, run: usize) -> Result<Vec<Value>>
         .store
         .read(|r| r.event_count())?
         .min(u64::from(Limits::DEFAULT.max_events));
-    let before = hub.last_seq()?;
-    let t = Timer::start();
-    let (new_at_hub, _) = t1.sync().await?;
-    let d = t.elapsed();
-    let written = hub.orders_written_after(before)?;
+    let (d, written, new_at_hub) = timed_push(&hub, &mut t1).await?;
     step_line(
         &mut out,
         "repush_full",
         n,
-        ms(d),
+        d,
         run,
         json!({"written": written, "events_offered": offered, "events_new_at_hub": new_at_hub}),
     );
