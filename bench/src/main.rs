@@ -1252,7 +1252,7 @@ fn spawn_until_url(mut cmd: Command, log: &Path, what: &str) -> Result<(App, Str
             let _ = child.kill();
             bail!("{what} exited before it was ready (see {})", log.display());
         }
-        if let Some(i) = line.find("http://") {
+        if let Some(i) = line.find("https://").or_else(|| line.find("http://")) {
             break line[i..].trim().to_owned();
         }
     };

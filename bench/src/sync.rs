@@ -28,7 +28,8 @@ use comanda_store::{Pairing, Store, SyncPeer};
 use comanda_sync::client::{PeerClient, Step};
 use comanda_sync::exchange::{Limits, Link};
 use comanda_sync::http::HttpTransport;
-use comanda_sync::wire::{PairRequest, PairResponse};
+use comanda_sync::pair::ask_to_pair;
+use comanda_sync::tls::Identity;
 use rusqlite::{Connection, OpenFlags, params};
 use serde_json::{Value, json};
 
@@ -195,18 +196,11 @@ impl Terminal {
             Arc::new(SystemClock),
             Arc::new(UuidV7Ids),
         )?;
-        let answer: PairResponse = reqwest::Client::new()
-            .post(format!("{}/v1/pair", hub.url))
-            .json(&PairRequest {
-                code: hub.code(store_no)?,
-                name: name.to_owned(),
-            })
-            .send()
-            .await?
-            .error_for_status()?
-            .json()
-            .await?;
+        let identity = Identity::generate()?;
+        let paired = ask_to_pair(&hub.url, &hub.code(store_no)?, name, &identity).await?;
+        let answer = paired.answer;
         store.write(|tx| {
+            tx.set_identity(identity.cert_der(), identity.key_der())?;
             tx.pair(&Pairing {
                 store_id: answer.store_id,
                 device_id: answer.device_id,
@@ -217,12 +211,13 @@ impl Terminal {
                 address: hub.url.clone(),
                 name: "Hub".into(),
                 token: answer.token.clone(),
+                fingerprint: Some(paired.node.to_string()),
             })
         })?;
         Ok(Terminal {
             store: Arc::new(store),
             client: PeerClient::new(answer.peer, hub.url.clone(), 1),
-            transport: HttpTransport::new(&answer.token)?,
+            transport: HttpTransport::new(&answer.token, &identity, paired.node)?,
             address: hub.url.clone(),
             peer: answer.peer,
         })

@@ -90,7 +90,7 @@ export async function startHub(): Promise<Hub> {
       let out = "";
       c.stdout?.on("data", (d) => {
         out += String(d);
-        const m = out.match(/listening on (http:\/\/[^\s]+)/);
+        const m = out.match(/listening on (https:\/\/[^\s]+)/);
         if (m) {
           clearTimeout(timer);
           ok(m[1]);
@@ -101,7 +101,7 @@ export async function startHub(): Promise<Hub> {
         fail(new Error(`comanda-server exited with ${code}:\n${stderr}`));
       });
     });
-    listen = url.replace("http://", "");
+    listen = url.replace("https://", "");
   };
   const stopWith = (signal: NodeJS.Signals) =>
     new Promise<void>((ok) => {

@@ -16,7 +16,6 @@ use std::time::Duration;
 use comanda_domain::ids::DeviceId;
 use comanda_store::SyncPeer;
 use comanda_sync::Failure;
-use comanda_sync::http::HttpTransport;
 use tokio::sync::watch;
 use tokio::task::JoinHandle;
 
@@ -116,8 +115,12 @@ async fn live_loop(ctx: Ctx, mut stopped: watch::Receiver<bool>) {
 
 /// Watches one peer until aborted: nudges the worker when the peer's counter moves.
 async fn watch_peer(ctx: Ctx, peer: SyncPeer) {
-    let Ok(transport) = HttpTransport::new(&peer.token) else {
-        return;
+    let transport = match ctx.sync.transport(&peer) {
+        Ok(t) => t,
+        Err(why) => {
+            tracing::warn!(peer = %peer.peer_id, %why, "no live path to this peer");
+            return;
+        }
     };
     let mut seen = None;
     // Not reached yet: the first answer tells the worker the peer is up, as an answer after a
@@ -201,7 +204,7 @@ async fn peer_server(ctx: Ctx, mut stopped: watch::Receiver<bool>) {
             bound.ip()
         };
         Some(format!(
-            "http://{}",
+            "https://{}",
             std::net::SocketAddr::new(ip, bound.port())
         ))
     });
@@ -214,9 +217,27 @@ async fn peer_server(ctx: Ctx, mut stopped: watch::Receiver<bool>) {
         .lock()
         .unwrap_or_else(std::sync::PoisonError::into_inner) = advertise;
     ctx.sync.wake();
+    let identity = match ctx.store.read(|r| r.identity()) {
+        Ok(Some(id)) => comanda_sync::tls::Identity::from_der(id.cert, id.key),
+        Ok(None) => Err(comanda_sync::SyncError::Tls(
+            "no certificate: pair this terminal again".into(),
+        )),
+        Err(e) => Err(comanda_sync::SyncError::Store(e)),
+    };
+    let identity = match identity {
+        Ok(id) => id,
+        Err(e) => {
+            tracing::error!(error = %e, "cannot answer peers");
+            return;
+        }
+    };
+    tracing::info!(certificate = %identity.fingerprint(), "peers pin this terminal's certificate");
     let closing = ctx.clone();
-    let serve =
-        axum::serve(listener, crate::sync::peer_router(&ctx)).with_graceful_shutdown(async move {
+    let serve = comanda_sync::tls::serve(
+        listener,
+        &identity,
+        crate::sync::peer_router(&ctx),
+        async move {
             let _ = stopped.changed().await;
             // Answer the peers' waiting watches now rather than after their long poll.
             closing
@@ -224,7 +245,8 @@ async fn peer_server(ctx: Ctx, mut stopped: watch::Receiver<bool>) {
                 .closing
                 .store(true, std::sync::atomic::Ordering::Release);
             closing.sync.changed();
-        });
+        },
+    );
     if let Err(e) = serve.await {
         tracing::error!(error = %e, "the peer server stopped");
     }

@@ -17,7 +17,8 @@ use comanda_domain::event::{EmployeeSaved, EventBody, StreamId};
 use comanda_domain::ids::DeviceId;
 use comanda_store::{Pairing, SyncPeer};
 use comanda_sync::http::HttpTransport;
-use comanda_sync::wire::{PairRequest, PairResponse};
+use comanda_sync::pair::{PairFailure, ask_to_pair};
+use comanda_sync::tls::{Fingerprint, Identity};
 use comanda_sync::{PeerClient, PeerState, Step};
 use serde::{Deserialize, Serialize};
 
@@ -39,7 +40,7 @@ pub const ONLINE_WINDOW_MS: u64 = 15_000;
 pub struct PeerListen {
     /// The address to listen on (`0.0.0.0:8789`); `None`: this terminal answers no peer.
     pub listen: Option<std::net::SocketAddr>,
-    /// The address peers are told (`http://192.168.1.21:8789`); by default the address of the
+    /// The address peers are told (`https://192.168.1.21:8789`); by default the address of the
     /// interface that reaches the hub, with the port listened on.
     pub advertise: Option<String>,
 }
@@ -70,6 +71,8 @@ pub struct SyncShared {
     /// Peers whose watch answered again after failing: reachable, so their backoff is
     /// forgotten at the next step.
     pub(crate) revived: Mutex<BTreeSet<DeviceId>>,
+    /// This terminal's TLS identity, as the worker last read it from the store.
+    pub(crate) identity: Mutex<Option<Identity>>,
 }
 
 impl SyncShared {
@@ -96,6 +99,23 @@ impl SyncShared {
             .unwrap_or_else(PoisonError::into_inner)
             .insert(peer);
         self.nudge();
+    }
+
+    /// A transport to `peer` as this terminal, pinned to the certificate it paired with.
+    pub(crate) fn transport(&self, peer: &SyncPeer) -> Result<HttpTransport, String> {
+        let identity = self
+            .identity
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .clone()
+            .ok_or("this terminal has no certificate: pair it again")?;
+        let pin: Fingerprint = peer
+            .fingerprint
+            .as_deref()
+            .ok_or("paired before certificates were pinned: pair it again")?
+            .parse()
+            .map_err(|e: comanda_sync::SyncError| e.to_string())?;
+        HttpTransport::new(&peer.token, &identity, pin).map_err(|e| e.to_string())
     }
 
     /// The peers to watch.
@@ -162,9 +182,16 @@ impl SyncWorker {
     }
 
     fn load(&mut self, ctx: &Ctx) -> Result<(), ApiError> {
-        let (me, hubs, devices) = ctx
-            .store
-            .read(|r| Ok::<_, ApiError>((r.device()?, r.sync_peers()?, r.devices()?)))?;
+        let (me, hubs, devices, identity) = ctx.store.read(|r| {
+            Ok::<_, ApiError>((r.device()?, r.sync_peers()?, r.devices()?, r.identity()?))
+        })?;
+        *ctx.sync
+            .identity
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner) = identity
+            .map(|id| Identity::from_der(id.cert, id.key))
+            .transpose()
+            .map_err(|e| ApiError::internal(&e))?;
         if !me.paired {
             self.clients.clear();
             ctx.sync
@@ -191,6 +218,7 @@ impl SyncWorker {
                         address: address.clone(),
                         name: d.name.clone().unwrap_or_default(),
                         token: token.clone(),
+                        fingerprint: d.cert_fingerprint.clone(),
                     });
                 }
             }
@@ -201,21 +229,21 @@ impl SyncWorker {
             .unwrap_or_else(PoisonError::into_inner) = wanted.clone();
         ctx.sync.targets_changed.notify_one();
         let mut clients = BTreeMap::new();
-        for SyncPeer {
-            peer_id,
-            address,
-            name,
-            token,
-        } in wanted
-        {
-            let transport = HttpTransport::new(token).map_err(|e| ApiError::internal(&e))?;
+        for peer in wanted {
+            let transport = match ctx.sync.transport(&peer) {
+                Ok(t) => t,
+                Err(why) => {
+                    tracing::warn!(peer = %peer.peer_id, name = %peer.name, %why, "not syncing with this peer");
+                    continue;
+                }
+            };
             // A peer known before keeps its link (what it holds, its backoff) unless its address
             // changed; a new pairing starts afresh.
-            let client = match self.clients.remove(&peer_id) {
-                Some((c, _, _)) if c.address() == address => c,
-                _ => PeerClient::new(peer_id, address, ctx.clock.now_ms()),
+            let client = match self.clients.remove(&peer.peer_id) {
+                Some((c, _, _)) if c.address() == peer.address => c,
+                _ => PeerClient::new(peer.peer_id, peer.address, ctx.clock.now_ms()),
             };
-            clients.insert(peer_id, (client, transport, name));
+            clients.insert(peer.peer_id, (client, transport, peer.name));
         }
         self.clients = clients;
         self.loaded = true;
@@ -256,6 +284,7 @@ impl comanda_sync::http::Authority for TerminalAuthority {
     fn authenticate(
         &self,
         token: &str,
+        cert: Option<&Fingerprint>,
     ) -> Result<Option<comanda_sync::http::Grant>, comanda_sync::SyncError> {
         let hash = comanda_sync::http::token_hash(token);
         let (me, devices) = self
@@ -265,10 +294,16 @@ impl comanda_sync::http::Authority for TerminalAuthority {
         if !me.paired {
             return Ok(None);
         }
+        // The token and the certificate its device paired with, both.
+        let cert = cert.map(ToString::to_string);
         Ok(devices
             .into_iter()
             .find(|(id, d)| {
-                *id != me.device_id && d.active() && d.token_hash.as_deref() == Some(&hash)
+                *id != me.device_id
+                    && d.active()
+                    && d.token_hash.as_deref() == Some(&hash)
+                    && cert.is_some()
+                    && d.cert_fingerprint == cert
             })
             .map(|(device_id, _)| comanda_sync::http::Grant {
                 store: self.ctx.store.clone(),
@@ -380,6 +415,7 @@ fn snapshot(ctx: &Ctx, peer: DeviceId, client: &PeerClient, name: &str) {
         last_ok_ms: None,
         last_error: error,
         skew_ms: None,
+        certificate: None,
     };
     ctx.sync
         .peers
@@ -401,6 +437,18 @@ pub fn status(ctx: &Ctx) -> Result<SyncStatusView, ApiError> {
             r.dead_letter_counts()?.1,
         ))
     })?;
+    let (hubs, devices, identity) = ctx
+        .store
+        .read(|r| Ok::<_, ApiError>((r.sync_peers()?, r.devices()?, r.identity()?)))?;
+    // Each peer's pinned certificate: the hub's from pairing, a terminal's from the log.
+    let pinned = |peer: DeviceId| {
+        hubs.iter()
+            .find(|h| h.peer_id == peer)
+            .and_then(|h| h.fingerprint.clone())
+            .or_else(|| devices.get(&peer).and_then(|d| d.cert_fingerprint.clone()))
+            .and_then(|f| f.parse::<Fingerprint>().ok())
+            .map(|f| f.short())
+    };
     let live = ctx
         .sync
         .peers
@@ -423,12 +471,14 @@ pub fn status(ctx: &Ctx) -> Result<SyncStatusView, ApiError> {
                     last_ok_ms: None,
                     last_error: None,
                     skew_ms: None,
+                    certificate: None,
                 },
             );
         }
     }
     let mut peers: Vec<PeerView> = peers.into_values().collect();
     for view in &mut peers {
+        view.certificate = pinned(view.peer_id);
         let Some(rec) = records.iter().find(|r| r.peer_id == view.peer_id) else {
             continue;
         };
@@ -495,6 +545,9 @@ pub fn status(ctx: &Ctx) -> Result<SyncStatusView, ApiError> {
         held_newer: u32::try_from(held.0).unwrap_or(u32::MAX),
         refused: u32::try_from(dead).unwrap_or(u32::MAX),
         clock_skew_ms: clock_warning,
+        certificate: identity
+            .filter(|_| device.paired)
+            .map(|id| Fingerprint::of(&id.cert).short()),
     })
 }
 
@@ -503,7 +556,8 @@ pub fn status(ctx: &Ctx) -> Result<SyncStatusView, ApiError> {
 #[serde(deny_unknown_fields)]
 #[ts(export, export_to = "bindings/")]
 pub struct PairTerminal {
-    /// Where the hub answers: `http://192.168.1.10:8788`.
+    /// Where the hub answers: `192.168.1.10:8788` (`https://` is understood; nodes always
+    /// talk over TLS).
     pub address: String,
     /// The one-time code a manager made on the hub (`XXXXX-XXXXX`).
     pub code: String,
@@ -515,20 +569,25 @@ pub struct PairTerminal {
     pub wipe: bool,
 }
 
+/// The hub's address as typed (`192.168.1.10:8788`, with or without `http://` or `https://`)
+/// as nodes reach each other: always over TLS, so always `https://`.
 fn parse_address(address: &str) -> Result<String, ApiError> {
     let a = address.trim().trim_end_matches('/');
-    let ok = reqwest::Url::parse(a).is_ok_and(|u| {
-        matches!(u.scheme(), "http" | "https")
-            && u.host().is_some()
-            && matches!(u.path(), "" | "/")
-            && u.query().is_none()
-    });
+    let rest = a
+        .strip_prefix("https://")
+        .or_else(|| a.strip_prefix("http://"))
+        .unwrap_or(a);
+    let url = format!("https://{rest}");
+    let ok = !rest.contains("://")
+        && reqwest::Url::parse(&url).is_ok_and(|u| {
+            u.host().is_some() && matches!(u.path(), "" | "/") && u.query().is_none()
+        });
     if ok {
-        Ok(a.to_owned())
+        Ok(url)
     } else {
         Err(ApiError::new(
             ErrorCode::InvalidInput,
-            "The hub's address looks like http://192.168.1.10:8788.",
+            "The hub's address looks like 192.168.1.10:8788 (the address and port the hub shows).",
         )
         .on("address"))
     }
@@ -570,7 +629,12 @@ pub fn pair_terminal(ctx: &Ctx, s: &Session, req: PairTerminal) -> Result<Termin
     }
     let runtime = tokio::runtime::Handle::try_current()
         .map_err(|_| ApiError::internal(&"pairing needs the async runtime"))?;
-    let answer = runtime.block_on(ask_to_pair(&address, &req.code, &name))?;
+    // A certificate of its own for this pairing: a copied disk that pairs gets another.
+    let identity = Identity::generate().map_err(|e| ApiError::internal(&e))?;
+    let paired = runtime
+        .block_on(ask_to_pair(&address, &req.code, &name, &identity))
+        .map_err(|f| pair_error(&address, f))?;
+    let answer = paired.answer;
     // What to carry over if the store turns out to be new.
     let (catalog, settings, staff) = ctx
         .store
@@ -588,15 +652,19 @@ pub fn pair_terminal(ctx: &Ctx, s: &Session, req: PairTerminal) -> Result<Termin
             device_id: answer.device_id,
             terminal_no: answer.terminal_no,
         })?;
+        tx.set_identity(identity.cert_der(), identity.key_der())?;
         tx.set_sync_peer(&SyncPeer {
             peer_id: answer.peer,
             address: address.clone(),
             name: "Hub".into(),
             token: answer.token.clone(),
+            fingerprint: Some(paired.node.to_string()),
         })
     })?;
+    tracing::info!(hub = %paired.node, me = %identity.fingerprint(), "certificates pinned");
     // Learn what the store has before deciding what to bring.
-    let transport = HttpTransport::new(&answer.token).map_err(|e| ApiError::internal(&e))?;
+    let transport = HttpTransport::new(&answer.token, &identity, paired.node)
+        .map_err(|e| ApiError::internal(&e))?;
     let mut client = PeerClient::new(answer.peer, address.clone(), ctx.clock.now_ms());
     if !runtime.block_on(exchange_until_done(ctx, &mut client, &transport)) {
         tracing::warn!("paired, but the first exchange did not finish; the worker goes on");
@@ -667,50 +735,36 @@ async fn exchange_until_done(
     false
 }
 
-async fn ask_to_pair(address: &str, code: &str, name: &str) -> Result<PairResponse, ApiError> {
-    let client = reqwest::Client::builder()
-        .connect_timeout(comanda_sync::http::CONNECT_TIMEOUT)
-        .timeout(comanda_sync::http::REQUEST_TIMEOUT)
-        .build()
-        .map_err(|e| ApiError::internal(&e))?;
-    let resp = client
-        .post(format!("{address}/v1/pair"))
-        .json(&PairRequest {
-            code: code.to_owned(),
-            name: name.to_owned(),
-        })
-        .send()
-        .await
-        .map_err(|e| {
-            ApiError::new(
-                ErrorCode::Unreachable,
-                format!("The hub did not answer at {address}: {e}. Check the address and that the hub is running."),
-            )
-            .on("address")
-        })?;
-    let status = resp.status().as_u16();
-    if status == 200 {
-        return resp.json::<PairResponse>().await.map_err(|e| {
-            ApiError::new(
-                ErrorCode::Unreachable,
-                format!("The address answered, but not as a Comanda hub: {e}"),
-            )
-            .on("address")
-        });
-    }
-    let body: serde_json::Value = resp.json().await.unwrap_or_default();
-    let message = body["message"].as_str().unwrap_or("refused").to_owned();
-    Err(match status {
-        403 => ApiError::new(
-            ErrorCode::InvalidInput,
-            "That pairing code is not valid: it may be mistyped, already used or expired. Make a new one on the hub.",
-        )
-        .on("code"),
-        429 => ApiError::new(ErrorCode::TooManyAttempts, message).on("code"),
-        400 => ApiError::new(ErrorCode::InvalidInput, message),
-        _ => ApiError::new(
+/// What a pairing that did not go through tells the manager, next to the field at fault.
+fn pair_error(address: &str, failure: PairFailure) -> ApiError {
+    match failure {
+        PairFailure::Unreachable { reason, .. } => ApiError::new(
             ErrorCode::Unreachable,
-            format!("The hub could not pair this terminal now ({status}): {message}"),
-        ),
-    })
+            format!("The hub did not answer at {address}: {reason}. Check the address and that the hub is running."),
+        )
+        .on("address"),
+        PairFailure::NotANode(why) => ApiError::new(
+            ErrorCode::Unreachable,
+            format!("The address answered, but not as a Comanda hub: {why}"),
+        )
+        .on("address"),
+        PairFailure::NotProved => ApiError::new(
+            ErrorCode::Unreachable,
+            "The machine that answered could not prove it made this pairing code: another machine may be in the way. Nothing was changed here; check the address on the hub itself.",
+        )
+        .on("address"),
+        PairFailure::Refused { status, message, .. } => match status {
+            403 => ApiError::new(
+                ErrorCode::InvalidInput,
+                "That pairing code is not valid: it may be mistyped, already used or expired (or another machine is in the way). Make a new one on the hub.",
+            )
+            .on("code"),
+            429 => ApiError::new(ErrorCode::TooManyAttempts, message).on("code"),
+            400 => ApiError::new(ErrorCode::InvalidInput, message),
+            _ => ApiError::new(
+                ErrorCode::Unreachable,
+                format!("The hub could not pair this terminal now ({status}): {message}"),
+            ),
+        },
+    }
 }

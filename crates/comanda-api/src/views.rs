@@ -337,6 +337,9 @@ pub struct SyncStatusView {
     /// When a peer's clock is more than 5 minutes off this one's: by how much (ms).
     #[ts(type = "number | null")]
     pub clock_skew_ms: Option<u64>,
+    /// This terminal's TLS certificate as peers pin it, shortened (`3f2a-91c0-7d4e-02b8`), once
+    /// paired: to compare with what the hub lists.
+    pub certificate: Option<String>,
 }
 
 /// A peer on the sync badge.
@@ -362,6 +365,9 @@ pub struct PeerView {
     /// Its clock minus this terminal's (ms).
     #[ts(type = "number | null")]
     pub skew_ms: Option<i64>,
+    /// The certificate pinned for it, shortened (`3f2a-91c0-7d4e-02b8`); `None`: none pinned
+    /// (paired before certificates were), so this terminal does not ask it.
+    pub certificate: Option<String>,
 }
 
 /// This terminal and its store.

@@ -15,9 +15,10 @@ use crate::ids::{DeviceId, EmployeeId, EventId, StoreId};
 pub fn current_schema(kind: &str) -> u32 {
     match kind {
         // Schema 2: the approving manager is recorded (`approved_by`); a refund says how the
-        // money went back (`method`); the settings carry the card tip limit.
+        // money went back (`method`); the settings carry the card tip limit; a pairing records
+        // the device's certificate (`cert_fingerprint`).
         "LineChanged" | "PaymentVoided" | "OrderCancelled" | "EmployeeSaved" | "RefundIssued"
-        | "SettingsPublished" => 2,
+        | "SettingsPublished" | "DevicePaired" => 2,
         _ => 1,
     }
 }

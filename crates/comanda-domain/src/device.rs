@@ -1,5 +1,5 @@
 //! The store's devices, as every node knows them: the log itself is the registry. The node that
-//! pairs a device records it (`DevicePaired`, with the hash of its token), a revocation is final
+//! pairs a device records it (`DevicePaired`, with the hash of its token and its certificate's fingerprint), a revocation is final
 //! (`DeviceRevoked`), and each device says where it answers on the LAN (`DeviceAddressSet`).
 //! Every terminal can then check a peer's token and reach it, with or without the hub.
 
@@ -21,6 +21,10 @@ pub struct DevicePaired {
     pub name: String,
     /// The SHA-256 (hex) of the bearer token it was given: enough to check it, not to forge it.
     pub token_hash: String,
+    /// The SHA-256 (hex) of the TLS certificate it paired with: its identity on the wire. Every
+    /// node pins it when talking to the device and checks it when the device talks to them.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub cert_fingerprint: Option<String>,
 }
 
 /// Payload of `DeviceRevoked`: the device may no longer sync with anyone. Final.
@@ -35,7 +39,7 @@ pub struct DeviceRevoked {
 pub struct DeviceAddressSet {
     /// The device.
     pub device_id: DeviceId,
-    /// `http://192.168.1.21:8789`.
+    /// `https://192.168.1.21:8789`.
     pub address: String,
 }
 
@@ -48,6 +52,9 @@ pub struct DeviceRecord {
     pub name: Option<String>,
     /// The hash of its token, once paired.
     pub token_hash: Option<String>,
+    /// The fingerprint of its certificate, once paired (absent for a pairing made before
+    /// certificates were pinned: such a device must pair again to talk to its peers).
+    pub cert_fingerprint: Option<String>,
     /// Where it answers, if it said.
     pub address: Option<String>,
     /// Revoked: nothing from it is answered.
@@ -77,6 +84,7 @@ pub fn fold_devices<'a>(
                 r.terminal_no = Some(p.terminal_no);
                 r.name = Some(p.name.clone());
                 r.token_hash = Some(p.token_hash.clone());
+                r.cert_fingerprint.clone_from(&p.cert_fingerprint);
             }
             EventBody::DeviceRevoked(r) => out.entry(r.device_id).or_default().revoked = true,
             EventBody::DeviceAddressSet(a) if a.device_id == e.device_id => {

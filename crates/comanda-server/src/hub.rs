@@ -17,6 +17,7 @@ use comanda_domain::ids::{DeviceId, IdSource, StoreId};
 use comanda_store::{Pairing, Store};
 use comanda_sync::SyncError;
 use comanda_sync::http::{Authority, Grant};
+use comanda_sync::tls::{Fingerprint, Identity, Side, pair_proof, proof_matches};
 use comanda_sync::wire::{PROTOCOL_VERSION, PairRequest, PairResponse};
 use include_dir::{Dir, include_dir};
 use rusqlite::{Connection, OptionalExtension, params};
@@ -100,6 +101,8 @@ pub struct Hub {
     seen: Mutex<HashMap<DeviceId, (u64, u64)>>,
     /// Shutting down: watches are answered 503 at once.
     closing: std::sync::atomic::AtomicBool,
+    /// The hub's TLS identity (the same in every store it serves).
+    identity: Identity,
 }
 
 /// How stale the `last_seen_ms` kept in `server.sqlite` may get: an exchange writes it only when
@@ -117,6 +120,28 @@ impl std::fmt::Debug for Hub {
 
 fn int(v: u64) -> i64 {
     i64::try_from(v).unwrap_or(i64::MAX)
+}
+
+/// The hub's identity from `server.sqlite`, made and kept there at first open.
+fn load_identity(db: &Connection, clock: &dyn Clock) -> Result<Identity, HubError> {
+    let tls = |e: SyncError| HubError::Setup(format!("the hub's certificate: {e}"));
+    let kept: Option<(Vec<u8>, Vec<u8>)> = db
+        .query_row(
+            "SELECT cert, key FROM node_identity WHERE id = 1",
+            [],
+            |r| Ok((r.get(0)?, r.get(1)?)),
+        )
+        .optional()?;
+    if let Some((cert, key)) = kept {
+        return Identity::from_der(cert, key).map_err(tls);
+    }
+    let identity = Identity::generate().map_err(tls)?;
+    db.execute(
+        "INSERT INTO node_identity (id, cert, key, created_ms) VALUES (1, ?1, ?2, ?3)",
+        params![identity.cert_der(), identity.key_der(), int(clock.now_ms())],
+    )?;
+    tracing::info!(fingerprint = %identity.fingerprint(), "the hub made its certificate");
+    Ok(identity)
 }
 
 fn parse<T: std::str::FromStr>(s: &str, what: &str) -> Result<T, HubError> {
@@ -142,7 +167,9 @@ impl Hub {
             Ok(m) => m.to_latest(&mut db)?,
             Err(e) => return Err(HubError::Setup(format!("embedded migrations: {e}"))),
         }
+        let identity = load_identity(&db, &*clock)?;
         Ok(Hub {
+            identity,
             data_dir: data_dir.to_owned(),
             db: Mutex::new(db),
             stores: Mutex::default(),
@@ -154,6 +181,11 @@ impl Hub {
             seen: Mutex::default(),
             closing: std::sync::atomic::AtomicBool::new(false),
         })
+    }
+
+    /// The hub's TLS identity: what it serves with, and what terminals pin.
+    pub fn identity(&self) -> &Identity {
+        &self.identity
     }
 
     /// The change counter of a store (made on first use).
@@ -292,7 +324,7 @@ impl Hub {
             "INSERT INTO pairing_codes (code_hash, store_id, created_ms, expires_ms)
              VALUES (?1, ?2, ?3, ?4)",
             params![
-                secrets::hash(&secrets::normalise_code(&code)),
+                comanda_sync::tls::code_key(&code),
                 store.to_string(),
                 int(now),
                 int(now.saturating_add(ttl_ms))
@@ -302,14 +334,27 @@ impl Hub {
     }
 
     /// Pairs a device with the store of a one-time code: a fresh device id, the next terminal
-    /// number, a token (returned once, kept as a hash). Wrong codes are limited per minute.
-    pub fn pair(&self, req: &PairRequest) -> Result<PairResponse, HubError> {
+    /// number, a token (returned once, kept as a hash). The device proves it knows the code for
+    /// this connection's two certificates (`joiner`: the client certificate it presented), and
+    /// the answer proves the hub does (see [`comanda_sync::tls::pair_proof`]). Wrong codes are
+    /// limited per minute.
+    pub fn pair(
+        &self,
+        req: &PairRequest,
+        joiner: Option<Fingerprint>,
+    ) -> Result<PairResponse, HubError> {
         let name = req.name.trim();
         if name.is_empty() || name.chars().count() > MAX_NAME {
             return Err(HubError::BadRequest(format!(
                 "a device's name has 1 to {MAX_NAME} characters"
             )));
         }
+        let Some(joiner) = joiner else {
+            return Err(HubError::BadRequest(
+                "pairing needs a TLS connection on which the device presents its certificate"
+                    .into(),
+            ));
+        };
         let now = self.clock.now_ms();
         let minute = now / 60_000;
         {
@@ -321,21 +366,38 @@ impl Hub {
                 return Err(HubError::TooManyAttempts);
             }
         }
-        let code_hash = secrets::hash(&secrets::normalise_code(&req.code));
-        let token = secrets::new_token()?;
-        let device_id = DeviceId::new(&*self.ids);
-        let found: Option<(String, i64, Option<i64>)> = self
+        let already: Option<String> = self
             .db()
             .query_row(
-                "SELECT store_id, expires_ms, used_ms FROM pairing_codes WHERE code_hash = ?1",
-                [&code_hash],
-                |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
+                "SELECT device_id FROM devices WHERE cert_fingerprint = ?1",
+                [joiner.to_string()],
+                |r| r.get(0),
             )
             .optional()?;
-        let store_id = match found {
-            Some((store, expires, None)) if expires >= int(now) => store,
-            _ => return Err(self.wrong_code(minute)),
+        if let Some(device) = already {
+            return Err(HubError::BadRequest(format!(
+                "this certificate already belongs to device {device}: a device pairs with a certificate of its own, made for the pairing"
+            )));
+        }
+        // The code is the one the proof was made with: the open codes are few (single use,
+        // minutes long), each is tried in constant time.
+        let hub = self.identity.fingerprint();
+        let open: Vec<(String, String)> = self
+            .db()
+            .prepare(
+                "SELECT code_hash, store_id FROM pairing_codes
+                 WHERE used_ms IS NULL AND expires_ms >= ?1",
+            )?
+            .query_map([int(now)], |r| Ok((r.get(0)?, r.get(1)?)))?
+            .collect::<Result<_, _>>()?;
+        let Some((code_hash, store_id)) = open
+            .into_iter()
+            .find(|(key, _)| proof_matches(&req.proof, key, Side::Joiner, &hub, &joiner))
+        else {
+            return Err(self.wrong_code(minute));
         };
+        let token = secrets::new_token()?;
+        let device_id = DeviceId::new(&*self.ids);
         // The store's node is opened before the hub's database is locked (opening it may read
         // that database).
         let node = self.store(parse(&store_id, "store id")?)?;
@@ -354,7 +416,7 @@ impl Hub {
             drop(db);
             return Err(self.wrong_code(minute));
         }
-        let (store_name, hub, terminal_no): (String, String, i64) = tx.query_row(
+        let (store_name, hub_device, terminal_no): (String, String, i64) = tx.query_row(
             "SELECT name, hub_device_id, next_terminal_no FROM stores WHERE store_id = ?1",
             [&store_id],
             |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
@@ -364,15 +426,17 @@ impl Hub {
             [&store_id],
         )?;
         tx.execute(
-            "INSERT INTO devices (device_id, store_id, name, terminal_no, token_hash, paired_ms)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+            "INSERT INTO devices (device_id, store_id, name, terminal_no, token_hash, paired_ms,
+                                  cert_fingerprint)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
             params![
                 device_id.to_string(),
                 store_id,
                 name,
                 terminal_no,
                 secrets::hash(&token),
-                int(now)
+                int(now),
+                joiner.to_string()
             ],
         )?;
         tx.execute(
@@ -390,13 +454,14 @@ impl Hub {
                     terminal_no: u32::try_from(terminal_no).unwrap_or(0),
                     name: name.to_owned(),
                     token_hash: secrets::hash(&token),
+                    cert_fingerprint: Some(joiner.to_string()),
                 }),
             )
         })?;
         tx.commit()?;
         self.changed(parse(&store_id, "store id")?);
         self.counters.pairings.fetch_add(1, Ordering::Relaxed);
-        tracing::info!(store = %store_id, device = %device_id, terminal_no, "device paired");
+        tracing::info!(store = %store_id, device = %device_id, terminal_no, certificate = %joiner, "device paired");
         Ok(PairResponse {
             protocol: PROTOCOL_VERSION,
             store_id: parse(&store_id, "store id")?,
@@ -405,7 +470,8 @@ impl Hub {
             terminal_no: u32::try_from(terminal_no)
                 .map_err(|_| HubError::Setup("terminal number out of range".into()))?,
             token,
-            peer: parse(&hub, "device id")?,
+            peer: parse(&hub_device, "device id")?,
+            proof: pair_proof(&code_hash, Side::Pairer, &hub, &joiner),
         })
     }
 
@@ -510,20 +576,35 @@ impl Hub {
 }
 
 impl Authority for Hub {
-    fn authenticate(&self, token: &str) -> Result<Option<Grant>, SyncError> {
-        let found: Option<(String, String)> = self
+    fn authenticate(
+        &self,
+        token: &str,
+        cert: Option<&Fingerprint>,
+    ) -> Result<Option<Grant>, SyncError> {
+        let found: Option<(String, String, Option<String>)> = self
             .db()
             .query_row(
-                "SELECT device_id, store_id FROM devices
+                "SELECT device_id, store_id, cert_fingerprint FROM devices
                  WHERE token_hash = ?1 AND revoked_ms IS NULL",
                 [secrets::hash(token)],
-                |r| Ok((r.get(0)?, r.get(1)?)),
+                |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
             )
             .optional()
             .map_err(|e| SyncError::Store(comanda_store::StoreError::Sqlite(e)))?;
-        let Some((device, store)) = found else {
+        let Some((device, store, paired_with)) = found else {
             return Ok(None);
         };
+        // The token alone is not enough: it must come with the certificate its device paired
+        // with (a copied disk, a stolen token).
+        let presented = cert.map(ToString::to_string);
+        if paired_with.is_none() || presented != paired_with {
+            tracing::warn!(
+                %device,
+                presented = presented.as_deref().unwrap_or("none"),
+                "a device's token came with another certificate than the one it paired with"
+            );
+            return Ok(None);
+        }
         let device_id: DeviceId = device
             .parse()
             .map_err(|_| SyncError::BadMessage("bad device id in the server database".into()))?;

@@ -26,7 +26,7 @@ enum Command {
         /// Where the hub keeps its databases.
         #[arg(long, value_name = "DIR")]
         data_dir: PathBuf,
-        /// The address to listen on (the store's LAN address, or 127.0.0.1 for tests).
+        /// The address to listen on, over TLS (the store's LAN address, or 127.0.0.1 for tests).
         #[arg(long, default_value = "0.0.0.0:8788")]
         listen: SocketAddr,
     },
@@ -65,6 +65,9 @@ enum Admin {
         #[arg(long)]
         store: Option<StoreId>,
     },
+    /// Prints the SHA-256 fingerprint of the hub's TLS certificate (what terminals pin when
+    /// they pair; compare it with a terminal's Settings › Sync).
+    Fingerprint,
     /// Revokes a device: its token opens nothing from now on.
     Revoke {
         /// The device.
@@ -80,6 +83,7 @@ fn open(data_dir: &std::path::Path) -> anyhow::Result<Hub> {
 
 fn main() -> anyhow::Result<()> {
     let args = Args::parse();
+    comanda_sync::tls::install_default_provider();
     tracing_subscriber::fmt()
         .with_env_filter(
             tracing_subscriber::EnvFilter::try_from_env("COMANDA_LOG")
@@ -129,6 +133,7 @@ fn admin(hub: &Hub, action: Admin) -> anyhow::Result<()> {
                 );
             }
         }
+        Admin::Fingerprint => println!("{}", hub.identity().fingerprint()),
         Admin::Revoke { device } => {
             hub.revoke(device)?;
             println!("revoked {device}");
@@ -149,16 +154,21 @@ fn serve(data_dir: &std::path::Path, listen: SocketAddr) -> anyhow::Result<()> {
             .with_context(|| format!("listening on {listen}"))?;
         let addr = listener.local_addr()?;
         // The address on stdout, for scripts and tests that asked for port 0.
-        println!("listening on http://{addr}");
-        tracing::info!(%addr, data_dir = %data_dir.display(), "hub serving");
-        let closing = hub.clone();
-        axum::serve(listener, comanda_server::routes::router(hub))
-            .with_graceful_shutdown(async move {
+        println!("listening on https://{addr}");
+        let fingerprint = hub.identity().fingerprint();
+        tracing::info!(%addr, data_dir = %data_dir.display(), certificate = %fingerprint, "hub serving");
+        let (closing, identity) = (hub.clone(), hub.identity().clone());
+        comanda_sync::tls::serve(
+            listener,
+            &identity,
+            comanda_server::routes::router(hub),
+            async move {
                 shutdown().await;
                 closing.close_watches();
-            })
-            .await
-            .context("serving")?;
+            },
+        )
+        .await
+        .context("serving")?;
         tracing::info!("hub stopped");
         Ok(())
     })

@@ -38,18 +38,23 @@ pub fn router(hub: Arc<Hub>) -> Router {
         ))
 }
 
-async fn pair(State(hub): State<Arc<Hub>>, body: Bytes) -> Response {
+async fn pair(
+    State(hub): State<Arc<Hub>>,
+    extensions: axum::http::Extensions,
+    body: Bytes,
+) -> Response {
     let req: PairRequest = match serde_json::from_slice(&body) {
         Ok(r) => r,
         Err(e) => {
             return error(
                 StatusCode::BAD_REQUEST,
                 "bad_request",
-                format!("expected {{\"code\": \"XXXXX-XXXXX\", \"name\": \"Counter 2\"}}: {e}"),
+                format!("expected {{\"proof\": \"…\", \"name\": \"Counter 2\"}}: {e}"),
             );
         }
     };
-    match tokio::task::spawn_blocking(move || hub.pair(&req)).await {
+    let joiner = comanda_sync::tls::peer_cert(&extensions);
+    match tokio::task::spawn_blocking(move || hub.pair(&req, joiner)).await {
         Ok(Ok(resp)) => axum::Json(resp).into_response(),
         Ok(Err(e)) => e.into_response(),
         Err(_) => HubError::Setup("pairing was interrupted".into()).into_response(),

@@ -1,4 +1,5 @@
-//! Tokens and pairing codes: random from the operating system, stored only as SHA-256 hashes.
+//! Tokens and pairing codes: random from the operating system, stored only as SHA-256 hashes
+//! (a code's hash is the key of the pairing proofs, `comanda_sync::tls::code_key`).
 
 use crate::error::HubError;
 
@@ -31,19 +32,6 @@ pub fn new_code() -> Result<String, HubError> {
     Ok(out)
 }
 
-/// A code as typed, normalised: capitals, no dashes or spaces, and the letters people confuse
-/// read as the digits they look like.
-pub fn normalise_code(code: &str) -> String {
-    code.chars()
-        .filter(|c| !matches!(c, '-' | ' '))
-        .map(|c| match c.to_ascii_uppercase() {
-            'O' => '0',
-            'I' | 'L' => '1',
-            other => other,
-        })
-        .collect()
-}
-
 /// The SHA-256 of a secret, in hex (the same hash every node keeps of a device token).
 pub fn hash(secret: &str) -> String {
     comanda_sync::http::token_hash(secret)
@@ -59,7 +47,10 @@ mod tests {
         assert_eq!(code.len(), 11);
         assert_eq!(&code[5..6], "-");
         let typed = code.to_lowercase().replace('-', " ");
-        assert_eq!(normalise_code(&typed), code.replace('-', ""));
+        assert_eq!(
+            comanda_sync::tls::code_key(&typed),
+            hash(&code.replace('-', ""))
+        );
         assert_ne!(new_code().unwrap(), code);
         let token = new_token().unwrap();
         assert_eq!(token.len(), 68);

@@ -32,6 +32,6 @@ pub use reads::Reader;
 pub use sql::id_digest;
 pub use store::{PROJECTION_VERSION, Store, Tx};
 pub use types::{
-    DeadLetter, DeviceInfo, HeldWhy, Ingested, MAX_TERMINAL_NO, OrderFilter, OrderRecord,
-    OrderSummary, OutboxStats, Outcome, Pairing, PeerRecord, RefusalCode, SyncPeer,
+    DeadLetter, DeviceInfo, HeldWhy, Ingested, MAX_TERMINAL_NO, NodeIdentity, OrderFilter,
+    OrderRecord, OrderSummary, OutboxStats, Outcome, Pairing, PeerRecord, RefusalCode, SyncPeer,
 };

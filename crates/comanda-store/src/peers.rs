@@ -1,14 +1,15 @@
 //! The nodes a terminal syncs with: what each held at the last exchange, when it last answered
-//! and why it last failed; and the outbox, emptied of what a peer is known to hold.
+//! and why it last failed; the outbox, emptied of what a peer is known to hold; and this node's
+//! TLS identity.
 
 use comanda_domain::ids::DeviceId;
 use comanda_domain::vector::VersionVector;
-use rusqlite::{Connection, params};
+use rusqlite::{Connection, OptionalExtension, params};
 
 use crate::error::StoreError;
 use crate::sql::{int, parse, uint};
 use crate::store::Tx;
-use crate::types::{PeerRecord, SyncPeer};
+use crate::types::{NodeIdentity, PeerRecord, SyncPeer};
 
 impl Tx<'_> {
     /// Records a successful exchange with `peer`: what it holds (`vector`, written as given, and
@@ -59,16 +60,31 @@ impl Tx<'_> {
     pub fn set_sync_peer(&mut self, peer: &SyncPeer) -> Result<(), StoreError> {
         self.tx
             .prepare_cached(
-                "INSERT INTO peers (peer_id, vector, address, name, token) VALUES (?1, '{}', ?2, ?3, ?4)
+                "INSERT INTO peers (peer_id, vector, address, name, token, fingerprint)
+                 VALUES (?1, '{}', ?2, ?3, ?4, ?5)
                  ON CONFLICT (peer_id) DO UPDATE SET address = excluded.address,
-                     name = excluded.name, token = excluded.token",
+                     name = excluded.name, token = excluded.token,
+                     fingerprint = excluded.fingerprint",
             )?
             .execute(params![
                 peer.peer_id.to_string(),
                 peer.address,
                 peer.name,
-                peer.token
+                peer.token,
+                peer.fingerprint
             ])?;
+        Ok(())
+    }
+
+    /// Keeps this node's TLS identity (certificate and key, DER), replacing any before it.
+    pub fn set_identity(&mut self, cert: &[u8], key: &[u8]) -> Result<(), StoreError> {
+        let now = int(self.clock.now_ms(), "now")?;
+        self.tx.execute(
+            "INSERT INTO node_identity (id, cert, key, created_ms) VALUES (1, ?1, ?2, ?3)
+             ON CONFLICT (id) DO UPDATE SET cert = excluded.cert, key = excluded.key,
+                 created_ms = excluded.created_ms",
+            params![cert, key, now],
+        )?;
         Ok(())
     }
 
@@ -118,7 +134,7 @@ pub(crate) fn peers(conn: &Connection) -> Result<Vec<PeerRecord>, StoreError> {
 
 pub(crate) fn sync_peers(conn: &Connection) -> Result<Vec<SyncPeer>, StoreError> {
     let mut stmt = conn.prepare_cached(
-        "SELECT peer_id, address, coalesce(name, ''), token FROM peers
+        "SELECT peer_id, address, coalesce(name, ''), token, fingerprint FROM peers
          WHERE address IS NOT NULL AND token IS NOT NULL ORDER BY peer_id",
     )?;
     let mut rows = stmt.query([])?;
@@ -130,7 +146,23 @@ pub(crate) fn sync_peers(conn: &Connection) -> Result<Vec<SyncPeer>, StoreError>
             address: r.get(1)?,
             name: r.get(2)?,
             token: r.get(3)?,
+            fingerprint: r.get(4)?,
         });
     }
     Ok(out)
+}
+
+pub(crate) fn identity(conn: &Connection) -> Result<Option<NodeIdentity>, StoreError> {
+    Ok(conn
+        .query_row(
+            "SELECT cert, key FROM node_identity WHERE id = 1",
+            [],
+            |r| {
+                Ok(NodeIdentity {
+                    cert: r.get(0)?,
+                    key: r.get(1)?,
+                })
+            },
+        )
+        .optional()?)
 }

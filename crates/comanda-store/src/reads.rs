@@ -112,6 +112,10 @@ macro_rules! read_methods {
             pub fn peers(&self) -> Result<Vec<$crate::PeerRecord>, $crate::StoreError> {
                 $crate::peers::peers(self.conn())
             }
+            /// This node's TLS identity (certificate, key; DER), once it has one.
+            pub fn identity(&self) -> Result<Option<$crate::NodeIdentity>, $crate::StoreError> {
+                $crate::peers::identity(self.conn())
+            }
             /// The peers this terminal asks for exchanges (set at pairing), with their tokens.
             pub fn sync_peers(&self) -> Result<Vec<$crate::SyncPeer>, $crate::StoreError> {
                 $crate::peers::sync_peers(self.conn())

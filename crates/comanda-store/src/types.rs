@@ -254,12 +254,31 @@ pub struct DeadLetter {
 pub struct SyncPeer {
     /// The peer's device id.
     pub peer_id: DeviceId,
-    /// Where it answers (`http://192.168.1.10:8788`).
+    /// Where it answers (`https://192.168.1.10:8788`).
     pub address: String,
     /// What it is called ("Hub").
     pub name: String,
     /// The bearer token it gave this terminal.
     pub token: String,
+    /// The SHA-256 (hex) of its TLS certificate, pinned at pairing; `None` for a pairing made
+    /// before certificates were pinned (the worker will not ask it until paired again).
+    pub fingerprint: Option<String>,
+}
+
+/// This node's TLS identity as kept (never synced): its certificate and private key, DER.
+#[derive(Clone, PartialEq, Eq)]
+pub struct NodeIdentity {
+    /// The self-signed certificate (DER).
+    pub cert: Vec<u8>,
+    /// The private key (PKCS#8 DER).
+    pub key: Vec<u8>,
+}
+
+impl std::fmt::Debug for NodeIdentity {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        // The key never prints.
+        f.debug_struct("NodeIdentity").finish_non_exhaustive()
+    }
 }
 
 impl std::fmt::Debug for SyncPeer {

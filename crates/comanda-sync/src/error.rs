@@ -29,6 +29,9 @@ pub enum SyncError {
     /// The runtime is shutting down: the work was not done.
     #[error("shutting down")]
     ShuttingDown,
+    /// TLS could not be set up (a key or certificate this node cannot use).
+    #[error("TLS: {0}")]
+    Tls(String),
     /// A message breaks the protocol's limits or shape.
     #[error("bad message: {0}")]
     BadMessage(String),
@@ -45,6 +48,7 @@ impl SyncError {
             SyncError::WrongPeer { .. } => "wrong_peer",
             SyncError::BadMessage(_) => "bad_message",
             SyncError::ShuttingDown => "shutting_down",
+            SyncError::Tls(_) => "tls",
         }
     }
 }

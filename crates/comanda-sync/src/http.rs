@@ -1,7 +1,9 @@
-//! The exchange over HTTP: the answering side as an axum router (`POST /v1/exchange`, served by
-//! the hub and, on the store's LAN, by every terminal), and the asking side as a
-//! [`Transport`] on reqwest. JSON both ways; every error is a `{code, message}` body with a
-//! status the client acts on (see [`crate::client`]).
+//! The exchange over HTTPS: the answering side as an axum router (`POST /v1/exchange`, served by
+//! the hub and, on the store's LAN, by every terminal, behind [`crate::tls::serve`]), and the
+//! asking side as a [`Transport`] on reqwest with the peer's certificate pinned. JSON both ways;
+//! every error is a `{code, message}` body with a status the client acts on (see
+//! [`crate::client`]). A request is granted when its bearer token and its client certificate
+//! are both those of one paired device.
 //!
 //! The live path is `GET /v1/watch?after=N`, a long poll: it answers the node's change counter
 //! for the asker's store as soon as it differs from `N`, or after [`WATCH_WAIT`] anyway. A
@@ -16,7 +18,7 @@ use std::time::Duration;
 use axum::Router;
 use axum::body::Bytes;
 use axum::extract::{Query, State};
-use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
+use axum::http::{Extensions, HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use comanda_domain::ids::{DeviceId, StoreId};
@@ -26,6 +28,7 @@ use serde::{Deserialize, Serialize};
 use crate::client::{Failure, Transport, blocking};
 use crate::error::SyncError;
 use crate::exchange::{MAX_PAGE_BYTES, answer_with};
+use crate::tls::{Fingerprint, Identity, Pin, client_config, peer_cert};
 use crate::wire::{ExchangeRequest, ExchangeResponse, WatchResponse};
 
 /// The largest request body taken: a full page of events and a vector, with room (16 MiB).
@@ -52,8 +55,14 @@ pub struct Grant {
 
 /// What the answering side asks of the node serving it.
 pub trait Authority: Send + Sync + 'static {
-    /// The grant of a bearer token, or `None` when it is unknown or revoked.
-    fn authenticate(&self, token: &str) -> Result<Option<Grant>, SyncError>;
+    /// The grant of a bearer token presented over a connection with client certificate `cert`,
+    /// or `None` when the token is unknown or revoked, or the certificate is not the one its
+    /// device paired with.
+    fn authenticate(
+        &self,
+        token: &str,
+        cert: Option<&Fingerprint>,
+    ) -> Result<Option<Grant>, SyncError>;
     /// Called after each answered exchange, with what this node took in (to announce the
     /// streams it touched, and for metrics and "last seen") and how many events it sent.
     fn exchanged(&self, _grant: &Grant, _ingested: &Ingested, _sent: usize) {}
@@ -108,9 +117,10 @@ fn sync_error(e: &SyncError) -> Response {
             StatusCode::BAD_REQUEST
         }
         SyncError::WrongStore => StatusCode::FORBIDDEN,
-        SyncError::NotPaired | SyncError::Store(_) | SyncError::ShuttingDown => {
-            StatusCode::SERVICE_UNAVAILABLE
-        }
+        SyncError::NotPaired
+        | SyncError::Store(_)
+        | SyncError::ShuttingDown
+        | SyncError::Tls(_) => StatusCode::SERVICE_UNAVAILABLE,
     };
     if let SyncError::Store(inner) = e {
         tracing::error!(error = %inner, "exchange failed in the store");
@@ -145,8 +155,12 @@ pub fn router(authority: Arc<dyn Authority>) -> Router {
         .with_state(authority)
 }
 
-/// The grant of the request's bearer token, or the error to answer.
-fn grant_of(authority: &dyn Authority, headers: &HeaderMap) -> Result<Grant, Box<Response>> {
+/// The grant of the request's bearer token and client certificate, or the error to answer.
+fn grant_of(
+    authority: &dyn Authority,
+    headers: &HeaderMap,
+    extensions: &Extensions,
+) -> Result<Grant, Box<Response>> {
     let Some(token) = bearer(headers) else {
         return Err(Box::new(error(
             StatusCode::UNAUTHORIZED,
@@ -154,12 +168,12 @@ fn grant_of(authority: &dyn Authority, headers: &HeaderMap) -> Result<Grant, Box
             "a device token is needed (Authorization: Bearer …)",
         )));
     };
-    match authority.authenticate(token) {
+    match authority.authenticate(token, peer_cert(extensions).as_ref()) {
         Ok(Some(g)) => Ok(g),
         Ok(None) => Err(Box::new(error(
             StatusCode::UNAUTHORIZED,
             "unauthorized",
-            "this device is not paired here (unknown or revoked token)",
+            "this device is not paired here (unknown or revoked token, or not the certificate it paired with)",
         ))),
         Err(e) => Err(Box::new(sync_error(&e))),
     }
@@ -167,10 +181,11 @@ fn grant_of(authority: &dyn Authority, headers: &HeaderMap) -> Result<Grant, Box
 
 async fn watch(
     State(authority): State<Arc<dyn Authority>>,
+    extensions: Extensions,
     headers: HeaderMap,
     query: Result<Query<WatchQuery>, axum::extract::rejection::QueryRejection>,
 ) -> Response {
-    let grant = match grant_of(authority.as_ref(), &headers) {
+    let grant = match grant_of(authority.as_ref(), &headers, &extensions) {
         Ok(g) => g,
         Err(resp) => return *resp,
     };
@@ -216,10 +231,11 @@ async fn watch(
 
 async fn exchange(
     State(authority): State<Arc<dyn Authority>>,
+    extensions: Extensions,
     headers: HeaderMap,
     body: Bytes,
 ) -> Response {
-    let grant = match grant_of(authority.as_ref(), &headers) {
+    let grant = match grant_of(authority.as_ref(), &headers, &extensions) {
         Ok(g) => g,
         Err(resp) => return *resp,
     };
@@ -250,7 +266,61 @@ async fn exchange(
     }
 }
 
-/// The asking side over HTTP: `POST {address}/v1/exchange` with this device's token.
+/// An HTTP client over TLS that presents `identity` and accepts only what `pin` says, with
+/// every timeout set.
+pub fn tls_client(identity: Option<&Identity>, pin: Pin) -> Result<reqwest::Client, SyncError> {
+    reqwest::Client::builder()
+        .use_preconfigured_tls(client_config(identity, pin)?)
+        .https_only(true)
+        .connect_timeout(CONNECT_TIMEOUT)
+        .timeout(REQUEST_TIMEOUT)
+        .tcp_nodelay(true)
+        .build()
+        .map_err(|e| SyncError::Tls(format!("building the HTTP client: {e}")))
+}
+
+/// An error with its causes (`reqwest` puts what went wrong, a refused certificate, a refused
+/// connection, in the chain rather than in its own words), a refused certificate in words.
+pub fn with_causes(e: &(dyn std::error::Error + 'static)) -> String {
+    let mut text = e.to_string();
+    let mut cause = e.source();
+    while let Some(c) = cause {
+        let more = readable(c);
+        if !text.contains(&more) {
+            text.push_str(": ");
+            text.push_str(&more);
+        }
+        cause = c.source();
+    }
+    text
+}
+
+/// A cause in words: a certificate refused by a pin says why rather than rustls' debug form.
+fn readable(c: &(dyn std::error::Error + 'static)) -> String {
+    // rustls' error reaches here wrapped in one `io::Error` or more.
+    let mut inner = c;
+    let tls = loop {
+        if let Some(t) = inner.downcast_ref::<rustls::Error>() {
+            break Some(t);
+        }
+        match inner
+            .downcast_ref::<std::io::Error>()
+            .and_then(std::io::Error::get_ref)
+        {
+            Some(next) => inner = next,
+            None => break None,
+        }
+    };
+    match tls {
+        Some(rustls::Error::InvalidCertificate(rustls::CertificateError::Other(why))) => {
+            why.0.to_string()
+        }
+        _ => c.to_string(),
+    }
+}
+
+/// The asking side over HTTPS: `POST {address}/v1/exchange` with this device's token and
+/// certificate, to the node whose certificate is pinned.
 #[derive(Debug, Clone)]
 pub struct HttpTransport {
     client: reqwest::Client,
@@ -258,15 +328,14 @@ pub struct HttpTransport {
 }
 
 impl HttpTransport {
-    /// A transport that authenticates with `token`.
-    pub fn new(token: impl Into<String>) -> Result<HttpTransport, SyncError> {
-        let client = reqwest::Client::builder()
-            .connect_timeout(CONNECT_TIMEOUT)
-            .timeout(REQUEST_TIMEOUT)
-            .build()
-            .map_err(|e| SyncError::BadMessage(format!("building the HTTP client: {e}")))?;
+    /// A transport that authenticates as `identity` with `token`, to the node `peer` only.
+    pub fn new(
+        token: impl Into<String>,
+        identity: &Identity,
+        peer: Fingerprint,
+    ) -> Result<HttpTransport, SyncError> {
         Ok(HttpTransport {
-            client,
+            client: tls_client(Some(identity), Pin::Is(peer))?,
             token: token.into(),
         })
     }
@@ -291,7 +360,7 @@ impl HttpTransport {
             .bearer_auth(&self.token)
             .send()
             .await
-            .map_err(|e| Failure::Unreachable(e.to_string()))?;
+            .map_err(|e| Failure::Unreachable(with_causes(&e)))?;
         if resp.status().is_success() {
             return resp
                 .json::<T>()

@@ -8,7 +8,9 @@
 //! - [`client`]: the asking side as a worker you can step ([`PeerClient`]): backoff with full
 //!   jitter, a circuit breaker, what each failure does;
 //! - [`http`]: the exchange over HTTP (an axum router for the answering side, a reqwest
-//!   [`Transport`] for the asking side).
+//!   [`Transport`] for the asking side);
+//! - [`pair`]: the joining side of pairing;
+//! - [`tls`]: node identities, certificates pinned at pairing, the TLS listener.
 //!
 //! `wire` and `exchange` open no socket and read no clock: the deterministic simulation runs
 //! that very code over its simulated network.
@@ -17,6 +19,8 @@ pub mod client;
 pub mod error;
 pub mod exchange;
 pub mod http;
+pub mod pair;
+pub mod tls;
 pub mod wire;
 
 pub use client::{Failure, PeerClient, PeerState, Step, Transport};

@@ -237,11 +237,16 @@ impl EventResult {
     }
 }
 
-/// `POST /v1/pair`: a terminal asks to join the store of a one-time pairing code.
+/// `POST /v1/pair`, over TLS with the terminal's client certificate: a terminal asks to join
+/// the store of a one-time pairing code. The code itself never travels: the proof shows the
+/// terminal knows it, for the two certificates of this very connection
+/// ([`crate::tls::pair_proof`], side "joiner").
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
 pub struct PairRequest {
-    /// The code a manager made (`XXXXX-XXXXX`; case and dashes do not matter).
-    pub code: String,
+    /// HMAC-SHA-256 (hex) keyed by the code's hash over the pairing node's certificate
+    /// fingerprint and the terminal's.
+    pub proof: String,
     /// What the terminal is called in lists ("Counter 2").
     pub name: String,
 }
@@ -264,4 +269,7 @@ pub struct PairResponse {
     pub token: String,
     /// The pairing node's own device id (the peer to sync with).
     pub peer: DeviceId,
+    /// The pairing node's proof that it knows the code too, for the same two certificates
+    /// (side "pairer"): the terminal pins the node's certificate only when it matches.
+    pub proof: String,
 }

@@ -85,6 +85,7 @@ pub async fn spawn_app_in(dir: TempDir, seed: u64) -> TestApp {
         .await
         .expect("server");
     });
+    comanda_sync::tls::install_default_provider();
     let client = reqwest::Client::builder()
         .no_proxy()
         .build()

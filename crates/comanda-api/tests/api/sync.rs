@@ -24,7 +24,7 @@ async fn start_hub() -> HubProcess {
     let clock = Arc::new(ManualClock::new(START_MS));
     let hub = Arc::new(Hub::open(dir.path(), clock, Arc::new(SeqIds::new(900))).unwrap());
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let url = format!("http://{}", listener.local_addr().unwrap());
+    let url = format!("https://{}", listener.local_addr().unwrap());
     let stop = serve_hub(&hub, listener);
     HubProcess {
         _dir: dir,
@@ -44,13 +44,13 @@ fn serve_hub(
     let app = comanda_server::routes::router(hub.clone());
     let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
     let closing = hub.clone();
+    let identity = hub.identity().clone();
     tokio::spawn(async move {
-        axum::serve(listener, app)
-            .with_graceful_shutdown(async move {
-                let _ = stopped.await;
-                closing.close_watches();
-            })
-            .await
+        comanda_sync::tls::serve(listener, &identity, app, async move {
+            let _ = stopped.await;
+            closing.close_watches();
+        })
+        .await
     });
     stop
 }
@@ -65,7 +65,7 @@ impl HubProcess {
 
     /// Serves again on the same address, as a restarted hub would.
     async fn restart(&mut self) {
-        let addr = self.url.trim_start_matches("http://").to_owned();
+        let addr = self.url.trim_start_matches("https://").to_owned();
         let mut tries = 0;
         let listener = loop {
             match tokio::net::TcpListener::bind(&addr).await {
@@ -204,7 +204,7 @@ async fn pairing_says_what_is_wrong_with_the_address_or_the_code() {
         .call(
             "pair_terminal",
             Some(&manager),
-            call("hub.local".into(), hub.code()),
+            call("ftp://hub.local".into(), hub.code()),
         )
         .await;
     assert_error(&bad, 400, "invalid_input", Some("address"));
@@ -213,7 +213,7 @@ async fn pairing_says_what_is_wrong_with_the_address_or_the_code() {
         let l = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
         let port = l.local_addr().unwrap().port();
         drop(l);
-        format!("http://127.0.0.1:{port}")
+        format!("127.0.0.1:{port}")
     };
     let unreachable = app
         .call("pair_terminal", Some(&manager), call(closed, hub.code()))

@@ -100,13 +100,16 @@ fn samples() -> Vec<comanda_domain::event::Event> {
             terminal_no: 2,
             name: "Bar".into(),
             token_hash: "9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08".into(),
+            cert_fingerprint: Some(
+                "5d41402abc4b2a76b9719d911017c592e0b7c3b1e3a2a0f2f9b1d5a7c1e2f3a4".into(),
+            ),
         }),
     );
     other(
         StreamId::Devices,
         EventBody::DeviceAddressSet(DeviceAddressSet {
             device_id: device,
-            address: "http://192.168.1.21:8789".into(),
+            address: "https://192.168.1.21:8789".into(),
         }),
     );
     other(

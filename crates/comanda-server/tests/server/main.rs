@@ -1,5 +1,8 @@
-//! The hub on a real port: pairing with one-time codes, the walls between stores and devices,
-//! two terminals converging through it over HTTP, its health and metrics.
+//! The hub on a real port, over TLS: pairing with one-time codes bound to the certificates, the
+//! walls between stores and devices, two terminals converging through it, its health and
+//! metrics.
+
+mod tls;
 
 use std::sync::Arc;
 
@@ -7,7 +10,9 @@ use comanda_domain::clock::ManualClock;
 use comanda_domain::ids::SeqIds;
 use comanda_server::Hub;
 use comanda_store::{Pairing, Store};
-use comanda_sync::http::HttpTransport;
+use comanda_sync::http::{HttpTransport, tls_client};
+use comanda_sync::pair::ask_to_pair;
+use comanda_sync::tls::{Fingerprint, Identity, Pin, Side, code_key, pair_proof};
 use comanda_sync::wire::PairResponse;
 use comanda_sync::{Link, PeerClient, Step};
 use comanda_testkit::actions;
@@ -20,27 +25,65 @@ struct Running {
     hub: Arc<Hub>,
     url: String,
     clock: Arc<ManualClock>,
+    /// A client that presents no certificate (and trusts only the hub's).
     http: reqwest::Client,
+}
+
+/// Serves `router` over TLS as `identity` on a free loopback port; returns `https://…`.
+async fn serve_tls(identity: &Identity, router: axum::Router) -> String {
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let url = format!("https://{}", listener.local_addr().unwrap());
+    let identity = identity.clone();
+    tokio::spawn(async move {
+        comanda_sync::tls::serve(listener, &identity, router, std::future::pending()).await
+    });
+    url
 }
 
 async fn start() -> Running {
     let dir = tempfile::tempdir().unwrap();
     let clock = Arc::new(ManualClock::new(1_780_000_000_000));
     let hub = Arc::new(Hub::open(dir.path(), clock.clone(), Arc::new(SeqIds::new(500))).unwrap());
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let url = format!("http://{}", listener.local_addr().unwrap());
-    let app = comanda_server::routes::router(hub.clone());
-    tokio::spawn(async move { axum::serve(listener, app).await });
+    let url = serve_tls(hub.identity(), comanda_server::routes::router(hub.clone())).await;
+    let http = tls_client(None, Pin::Is(hub.identity().fingerprint())).unwrap();
     Running {
         _dir: dir,
         hub,
         url,
         clock,
-        http: reqwest::Client::new(),
+        http,
     }
 }
 
 impl Running {
+    /// The hub's certificate.
+    fn pin(&self) -> Fingerprint {
+        self.hub.identity().fingerprint()
+    }
+
+    /// A client presenting `identity`'s certificate.
+    fn client_as(&self, identity: &Identity) -> reqwest::Client {
+        tls_client(Some(identity), Pin::Is(self.pin())).unwrap()
+    }
+
+    /// `POST /v1/pair` as `identity` with the proof of `code`, answer as it came.
+    async fn pair_as(&self, identity: &Identity, code: &str, name: &str) -> (u16, Value) {
+        let proof = pair_proof(
+            &code_key(code),
+            Side::Joiner,
+            &self.pin(),
+            &identity.fingerprint(),
+        );
+        let r = self
+            .client_as(identity)
+            .post(format!("{}/v1/pair", self.url))
+            .json(&json!({"proof": proof, "name": name}))
+            .send()
+            .await
+            .unwrap();
+        (r.status().as_u16(), r.json().await.unwrap_or(Value::Null))
+    }
+
     async fn post(&self, path: &str, body: &Value) -> (u16, Value) {
         let r = self
             .http
@@ -52,27 +95,40 @@ impl Running {
         (r.status().as_u16(), r.json().await.unwrap_or(Value::Null))
     }
 
-    async fn pair(&self, code: &str, name: &str) -> PairResponse {
-        let (status, body) = self
-            .post("/v1/pair", &json!({"code": code, "name": name}))
-            .await;
-        assert_eq!(status, 200, "{body}");
-        serde_json::from_value(body).unwrap()
+    /// Pairs a fresh identity with `code`, as a terminal does; checks the hub's proof.
+    async fn pair(&self, code: &str, name: &str) -> (PairResponse, Identity) {
+        let identity = Identity::generate().unwrap();
+        let paired = ask_to_pair(&self.url, code, name, &identity).await.unwrap();
+        assert_eq!(
+            paired.node,
+            self.pin(),
+            "the certificate pinned is the hub's"
+        );
+        (paired.answer, identity)
     }
 }
 
-/// A terminal: its own store file, paired with what the hub answered.
+/// A terminal: its own store file, paired with what the hub answered, and its certificate.
 struct Terminal {
     _dir: TempDir,
     store: Arc<Store>,
     ids: Arc<SeqIds>,
     pairing: PairResponse,
+    identity: Identity,
+    hub: Fingerprint,
 }
 
-fn terminal(pairing: PairResponse, seed: u64, clock: &Arc<ManualClock>) -> Terminal {
+impl Terminal {
+    /// Its transport to the hub.
+    fn transport(&self) -> HttpTransport {
+        HttpTransport::new(&self.pairing.token, &self.identity, self.hub).unwrap()
+    }
+}
+
+fn terminal((pairing, identity): (PairResponse, Identity), seed: u64, s: &Running) -> Terminal {
     let dir = tempfile::tempdir().unwrap();
     let ids = Arc::new(SeqIds::new(seed));
-    let store = Store::open(&dir.path().join("t.db"), clock.clone(), ids.clone()).unwrap();
+    let store = Store::open(&dir.path().join("t.db"), s.clock.clone(), ids.clone()).unwrap();
     store
         .write(|tx| {
             tx.pair(&Pairing {
@@ -87,11 +143,13 @@ fn terminal(pairing: PairResponse, seed: u64, clock: &Arc<ManualClock>) -> Termi
         store: Arc::new(store),
         ids,
         pairing,
+        hub: s.pin(),
+        identity,
     }
 }
 
 async fn sync(t: &Terminal, url: &str) {
-    let transport = HttpTransport::new(&t.pairing.token).unwrap();
+    let transport = t.transport();
     let mut client = PeerClient::new(t.pairing.peer, url, 1);
     for _ in 0..100 {
         match client.step(&t.store, &transport, 0).await.unwrap() {
@@ -114,14 +172,14 @@ async fn two_terminals_paired_with_codes_see_each_others_orders_through_the_hub(
         .pair(&code1.to_lowercase().replace('-', " "), "Counter 1")
         .await;
     let p2 = s.pair(&code2, "Bar").await;
-    assert_eq!((p1.terminal_no, p2.terminal_no), (1, 2));
-    assert_eq!(p1.store_id, store.store_id);
-    assert_eq!(p1.peer, store.hub_device_id);
-    assert_ne!(p1.device_id, p2.device_id);
-    assert_ne!(p1.token, p2.token);
+    assert_eq!((p1.0.terminal_no, p2.0.terminal_no), (1, 2));
+    assert_eq!(p1.0.store_id, store.store_id);
+    assert_eq!(p1.0.peer, store.hub_device_id);
+    assert_ne!(p1.0.device_id, p2.0.device_id);
+    assert_ne!(p1.0.token, p2.0.token);
 
-    let t1 = terminal(p1, 1, &s.clock);
-    let t2 = terminal(p2, 2, &s.clock);
+    let t1 = terminal(p1, 1, &s);
+    let t2 = terminal(p2, 2, &s);
     let mut rng = Rng::new(5);
     for _ in 0..10 {
         actions::act(&t1.store, &*t1.ids, &mut rng).unwrap();
@@ -159,10 +217,10 @@ async fn a_watch_answers_when_another_device_pushes_and_only_for_its_own_store()
     let a = s.hub.create_store("A").unwrap();
     let b = s.hub.create_store("B").unwrap();
     let code = |store| s.hub.make_code(store, 60_000).unwrap();
-    let t1 = terminal(s.pair(&code(a.store_id), "Counter").await, 1, &s.clock);
-    let t2 = terminal(s.pair(&code(a.store_id), "Bar").await, 2, &s.clock);
-    let tb = terminal(s.pair(&code(b.store_id), "Elsewhere").await, 3, &s.clock);
-    let watcher = |t: &Terminal| HttpTransport::new(&t.pairing.token).unwrap();
+    let t1 = terminal(s.pair(&code(a.store_id), "Counter").await, 1, &s);
+    let t2 = terminal(s.pair(&code(a.store_id), "Bar").await, 2, &s);
+    let tb = terminal(s.pair(&code(b.store_id), "Elsewhere").await, 3, &s);
+    let watcher = Terminal::transport;
     // Without `after`, the counter comes at once.
     let seen = watcher(&t2).watch(&s.url, None).await.unwrap();
     let seen_b = watcher(&tb).watch(&s.url, None).await.unwrap();
@@ -223,39 +281,59 @@ async fn a_pairing_code_is_single_use_expiring_and_guessing_is_limited() {
     let s = start().await;
     let store = s.hub.create_store("Bistro").unwrap();
     let code = s.hub.make_code(store.store_id, 60_000).unwrap();
-    s.pair(&code, "Counter").await;
-    let (status, body) = s
-        .post("/v1/pair", &json!({"code": code, "name": "Again"}))
-        .await;
+    let first = s.pair(&code, "Counter").await;
+    let fresh = Identity::generate().unwrap();
+    let (status, body) = s.pair_as(&fresh, &code, "Again").await;
     assert_eq!((status, body["code"].as_str()), (403, Some("bad_code")));
+    // A certificate already paired cannot pair again, whatever the code.
+    let other = s.hub.make_code(store.store_id, 60_000).unwrap();
+    let (status, body) = s.pair_as(&first.1, &other, "Clone").await;
+    assert_eq!(
+        (status, body["code"].as_str()),
+        (400, Some("bad_request")),
+        "{body}"
+    );
     let late = s.hub.make_code(store.store_id, 60_000).unwrap();
     s.clock.advance(60_001);
-    let (status, _) = s
-        .post("/v1/pair", &json!({"code": late, "name": "Late"}))
-        .await;
+    let (status, _) = s.pair_as(&fresh, &late, "Late").await;
     assert_eq!(status, 403, "expired");
-    let (status, body) = s.post("/v1/pair", &json!({"code": 5})).await;
+    let (status, body) = s.post("/v1/pair", &json!({"proof": 5})).await;
     assert_eq!((status, body["code"].as_str()), (400, Some("bad_request")));
+    // The code itself is not what the hub takes: only a proof of it.
     let (status, _) = s
-        .post("/v1/pair", &json!({"code": "AAAAA-AAAAA", "name": ""}))
+        .post("/v1/pair", &json!({"code": "AAAAA-AAAAA", "name": "x"}))
         .await;
+    assert_eq!(status, 400);
+    let (status, _) = s.pair_as(&fresh, "AAAAA-AAAAA", "").await;
     assert_eq!(status, 400, "a name is needed");
+    // Without a client certificate, even the right proof is refused.
+    let good = s.hub.make_code(store.store_id, 600_000).unwrap();
+    let (status, body) = s
+        .post(
+            "/v1/pair",
+            &json!({"proof": pair_proof(&code_key(&good), Side::Joiner, &s.pin(), &fresh.fingerprint()), "name": "x"}),
+        )
+        .await;
+    assert_eq!(status, 400, "{body}");
     // Guessing: after ten wrong codes in a minute, even a right one waits.
     s.clock.advance(60_000);
     let good = s.hub.make_code(store.store_id, 600_000).unwrap();
     for i in 0..10 {
-        let (status, _) = s
-            .post(
-                "/v1/pair",
-                &json!({"code": format!("ZZZZZ-ZZZ{i:02}"), "name": "x"}),
-            )
-            .await;
+        let (status, _) = s.pair_as(&fresh, &format!("ZZZZZ-ZZZ{i:02}"), "x").await;
         assert_eq!(status, 403);
     }
+    let (status, _) = s.pair_as(&fresh, &good, "Counter").await;
+    assert_eq!(status, 429);
+    let proof = pair_proof(
+        &code_key(&good),
+        Side::Joiner,
+        &s.pin(),
+        &fresh.fingerprint(),
+    );
     let r = s
-        .http
+        .client_as(&fresh)
         .post(format!("{}/v1/pair", s.url))
-        .json(&json!({"code": good, "name": "Counter"}))
+        .json(&json!({"proof": proof, "name": "Counter"}))
         .send()
         .await
         .unwrap();
@@ -276,15 +354,15 @@ async fn a_device_of_one_store_reads_and_writes_nothing_of_another() {
     let pb = s
         .pair(&s.hub.make_code(b.store_id, 60_000).unwrap(), "B1")
         .await;
-    let ta = terminal(pa, 1, &s.clock);
-    let tb = terminal(pb, 2, &s.clock);
+    let ta = terminal(pa, 1, &s);
+    let tb = terminal(pb, 2, &s);
     let mut rng = Rng::new(9);
     for _ in 0..5 {
         actions::act(&tb.store, &*tb.ids, &mut rng).unwrap();
     }
     sync(&tb, &s.url).await;
-    let exchange = |token: &str, body: Value| {
-        s.http
+    let exchange = |as_: &Terminal, token: &str, body: Value| {
+        s.client_as(&as_.identity)
             .post(format!("{}/v1/exchange", s.url))
             .bearer_auth(token)
             .json(&body)
@@ -293,15 +371,30 @@ async fn a_device_of_one_store_reads_and_writes_nothing_of_another() {
     // A's token, asking as A, in store B: refused.
     let mut req = Link::new(b.hub_device_id).request(&ta.store).unwrap();
     req.store_id = b.store_id;
-    let r = exchange(&ta.pairing.token, serde_json::to_value(&req).unwrap())
+    let r = exchange(&ta, &ta.pairing.token, serde_json::to_value(&req).unwrap())
         .await
         .unwrap();
     assert_eq!(r.status(), 403);
     let body: Value = r.json().await.unwrap();
     assert_eq!(body["code"], "wrong_store");
+    // A's token over a connection with B's certificate, or with none: A is not who is asking.
+    let req = Link::new(a.hub_device_id).request(&ta.store).unwrap();
+    let r = exchange(&tb, &ta.pairing.token, serde_json::to_value(&req).unwrap())
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 401);
+    let r = s
+        .http
+        .post(format!("{}/v1/exchange", s.url))
+        .bearer_auth(&ta.pairing.token)
+        .json(&req)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 401);
     // A's token speaking as B's device: refused.
     let req = Link::new(b.hub_device_id).request(&tb.store).unwrap();
-    let r = exchange(&ta.pairing.token, serde_json::to_value(&req).unwrap())
+    let r = exchange(&ta, &ta.pairing.token, serde_json::to_value(&req).unwrap())
         .await
         .unwrap();
     assert_eq!(r.status(), 403);
@@ -318,7 +411,7 @@ async fn a_device_of_one_store_reads_and_writes_nothing_of_another() {
     // Revoked: the token opens nothing.
     s.hub.revoke(tb.pairing.device_id).unwrap();
     let req = Link::new(b.hub_device_id).request(&tb.store).unwrap();
-    let r = exchange(&tb.pairing.token, serde_json::to_value(&req).unwrap())
+    let r = exchange(&tb, &tb.pairing.token, serde_json::to_value(&req).unwrap())
         .await
         .unwrap();
     assert_eq!(r.status(), 401);
@@ -331,7 +424,7 @@ async fn health_readiness_and_metrics_answer() {
     let p = s
         .pair(&s.hub.make_code(store.store_id, 60_000).unwrap(), "C")
         .await;
-    let t = terminal(p, 1, &s.clock);
+    let t = terminal(p, 1, &s);
     let mut rng = Rng::new(2);
     let mut made = 0;
     for _ in 0..4 {

@@ -557,4 +557,32 @@ fn a_terminal_emptied_for_pairing_keeps_everything_in_its_archive() {
     };
     t.store.write(|tx| tx.pair(&pairing)).unwrap();
     assert_eq!(t.store.write(|tx| tx.next_order_number()).unwrap(), 30_001);
+    // With its TLS identity and the hub pinned, kept across a reopen; a second identity
+    // replaces the first (pairing makes a fresh one).
+    assert!(t.store.read(|r| r.identity()).unwrap().is_none());
+    t.store
+        .write(|tx| {
+            tx.set_identity(b"cert-1", b"key-1")?;
+            tx.set_identity(b"cert-2", b"key-2")?;
+            tx.set_sync_peer(&comanda_store::SyncPeer {
+                peer_id: comanda_domain::ids::DeviceId::new(&*ids),
+                address: "https://127.0.0.1:8788".into(),
+                name: "Hub".into(),
+                token: "cmd_x".into(),
+                fingerprint: Some("ab".repeat(32)),
+            })
+        })
+        .unwrap();
+    let t = t.reopen(2);
+    let id = t.store.read(|r| r.identity()).unwrap().unwrap();
+    assert_eq!(
+        (id.cert.as_slice(), id.key.as_slice()),
+        (&b"cert-2"[..], &b"key-2"[..])
+    );
+    assert!(!format!("{id:?}").contains("107"), "the key never prints"); // b'k' = 107
+    let hubs = t.store.read(|r| r.sync_peers()).unwrap();
+    assert_eq!(
+        hubs[0].fingerprint.as_deref(),
+        Some("ab".repeat(32).as_str())
+    );
 }

@@ -1,5 +1,5 @@
-//! The asking side as a worker: over real HTTP to a real answering router on port 0, and
-//! through a scripted transport for every kind of failure.
+//! The asking side as a worker: over real HTTPS (TLS, both certificates pinned) to a real
+//! answering router on port 0, and through a scripted transport for every kind of failure.
 
 use std::collections::VecDeque;
 use std::sync::{Arc, Mutex};
@@ -8,37 +8,55 @@ use std::time::Duration;
 use comanda_domain::ids::DeviceId;
 use comanda_store::Store;
 use comanda_sync::client::{BACKOFF_MAX, BREAKER_OPEN};
-use comanda_sync::http::{Authority, Grant, HttpTransport, router};
+use comanda_sync::http::{Authority, Grant, HttpTransport, router, tls_client};
+use comanda_sync::tls::{Fingerprint, Identity, Pin};
 use comanda_sync::wire::{ExchangeRequest, ExchangeResponse};
 use comanda_sync::{Failure, PeerClient, PeerState, Step, SyncError, Transport, answer};
 
 use crate::support::Node;
 
-/// One token, granted to one device of one store.
+/// One token, granted to one device of one store when it comes with that device's certificate.
 struct OneToken {
     token: String,
+    cert: Fingerprint,
     grant: Grant,
 }
 
 impl Authority for OneToken {
-    fn authenticate(&self, token: &str) -> Result<Option<Grant>, SyncError> {
-        Ok((token == self.token).then(|| self.grant.clone()))
+    fn authenticate(
+        &self,
+        token: &str,
+        cert: Option<&Fingerprint>,
+    ) -> Result<Option<Grant>, SyncError> {
+        Ok((token == self.token && cert == Some(&self.cert)).then(|| self.grant.clone()))
     }
 }
 
-async fn serve(store: Arc<Store>, device: DeviceId, token: &str) -> String {
+/// Serves `store` over TLS to `device`, which presents `asker`'s certificate with `token`.
+/// Returns the address and the server's certificate to pin.
+async fn serve(
+    store: Arc<Store>,
+    device: DeviceId,
+    token: &str,
+    asker: &Identity,
+) -> (String, Fingerprint) {
     let app = router(Arc::new(OneToken {
         token: token.into(),
+        cert: asker.fingerprint(),
         grant: Grant {
             store_id: store.device().unwrap().store_id,
             store,
             device_id: device,
         },
     }));
+    let me = Identity::generate().unwrap();
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let addr = listener.local_addr().unwrap();
-    tokio::spawn(async move { axum::serve(listener, app).await });
-    format!("http://{addr}")
+    let pin = me.fingerprint();
+    tokio::spawn(async move {
+        comanda_sync::tls::serve(listener, &me, app, std::future::pending()).await
+    });
+    (format!("https://{addr}"), pin)
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -49,9 +67,10 @@ async fn a_terminal_syncs_with_a_hub_over_http_until_nothing_is_left() {
     hub.cashier(21, 5);
     let (a_id, hub_id) = (a.id(), hub.id());
     let hub_store = Arc::new(hub.store);
-    let url = serve(hub_store.clone(), a_id, "secret-a").await;
+    let me = Identity::generate().unwrap();
+    let (url, pin) = serve(hub_store.clone(), a_id, "secret-a", &me).await;
     let a_store = Arc::new(a.store);
-    let transport = HttpTransport::new("secret-a").unwrap();
+    let transport = HttpTransport::new("secret-a", &me, pin).unwrap();
     let mut client = PeerClient::new(hub_id, url, 1);
     let mut steps = 0;
     loop {
@@ -86,10 +105,11 @@ async fn a_refused_token_stops_the_worker_until_paired_again() {
     let a = Node::paired(1);
     let hub = Node::paired(2);
     let (a_id, hub_id) = (a.id(), hub.id());
-    let url = serve(Arc::new(hub.store), a_id, "right").await;
+    let me = Identity::generate().unwrap();
+    let (url, pin) = serve(Arc::new(hub.store), a_id, "right", &me).await;
     let store = Arc::new(a.store);
     let mut client = PeerClient::new(hub_id, url.clone(), 1);
-    let wrong = HttpTransport::new("wrong").unwrap();
+    let wrong = HttpTransport::new("wrong", &me, pin).unwrap();
     let step = client.step(&store, &wrong, 0).await.unwrap();
     assert_eq!(step, Step::Stopped);
     assert!(matches!(client.state(), PeerState::MustPair(why) if why.contains("401")));
@@ -106,16 +126,23 @@ async fn a_refused_token_stops_the_worker_until_paired_again() {
             .unwrap()
             .contains("unauthorized")
     );
+    // The right token from another certificate (a copied disk): refused the same way.
+    client.reset();
+    let copy = HttpTransport::new("right", &Identity::generate().unwrap(), pin).unwrap();
+    assert_eq!(
+        client.step(&store, &copy, 65_000).await.unwrap(),
+        Step::Stopped
+    );
     // Paired again (a new token), it goes on.
     client.reset();
-    let right = HttpTransport::new("right").unwrap();
+    let right = HttpTransport::new("right", &me, pin).unwrap();
     assert!(matches!(
         client.step(&store, &right, 70_000).await.unwrap(),
         Step::Exchanged { .. }
     ));
 
     // The router answers malformed requests with a JSON {code, message}, never a 5xx.
-    let http = reqwest::Client::new();
+    let http = tls_client(Some(&me), Pin::Is(pin)).unwrap();
     let r = http
         .post(format!("{url}/v1/exchange"))
         .bearer_auth("right")

@@ -5,7 +5,8 @@
  */
 export type PairTerminal = { 
 /**
- * Where the hub answers: `http://192.168.1.10:8788`.
+ * Where the hub answers: `192.168.1.10:8788` (`https://` is understood; nodes always
+ * talk over TLS).
  */
 address: string, 
 /**

@@ -36,4 +36,9 @@ last_error: string | null,
 /**
  * Its clock minus this terminal's (ms).
  */
-skew_ms: number | null, };
+skew_ms: number | null, 
+/**
+ * The certificate pinned for it, shortened (`3f2a-91c0-7d4e-02b8`); `None`: none pinned
+ * (paired before certificates were), so this terminal does not ask it.
+ */
+certificate: string | null, };

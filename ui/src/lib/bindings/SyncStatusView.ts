@@ -48,4 +48,9 @@ refused: number,
 /**
  * When a peer's clock is more than 5 minutes off this one's: by how much (ms).
  */
-clock_skew_ms: number | null, };
+clock_skew_ms: number | null, 
+/**
+ * This terminal's TLS certificate as peers pin it, shortened (`3f2a-91c0-7d4e-02b8`), once
+ * paired: to compare with what the hub lists.
+ */
+certificate: string | null, };
