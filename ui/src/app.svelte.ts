@@ -150,8 +150,24 @@ export class AppState {
     await this.loadBootstrap();
   }
 
+  /** First run without staff: joins a store on the pairing code; its staff and menu follow. */
+  async setupPair(req: PairTerminal): Promise<void> {
+    const t = await this.api.setupPair(req);
+    this.setTerminal(t);
+    await this.loadBootstrap();
+  }
+
+  /** First run without staff: the first manager, signed in at once. */
+  async createFirstManager(name: string, pin: string): Promise<void> {
+    this.startSession(await this.api.createFirstManager({ name, pin }));
+    await this.loadBootstrap();
+  }
+
   async login(pin: string, employeeId?: string): Promise<void> {
-    const s = await this.api.login(employeeId ? { pin, employee_id: employeeId } : { pin });
+    this.startSession(await this.api.login(employeeId ? { pin, employee_id: employeeId } : { pin }));
+  }
+
+  private startSession(s: SessionView): void {
     this.api.backend.setToken(s.token);
     this.session = s;
     this.signedOutReason = null;

@@ -3,7 +3,7 @@
 use serde::{Deserialize, Serialize};
 
 use crate::ctx::Ctx;
-use crate::error::{ApiError, ErrorCode};
+use crate::error::ApiError;
 use crate::views::{BootstrapView, TerminalView};
 
 /// Request of `get_bootstrap` and `get_status` (no fields).
@@ -28,6 +28,7 @@ pub fn get_status(ctx: &Ctx) -> Result<TerminalView, ApiError> {
             store_id: device.store_id,
             sync,
             now_ms: ctx.clock.now_ms(),
+            needs_setup: !r.employees()?.values().any(|e| e.active),
         })
     })
 }
@@ -35,9 +36,8 @@ pub fn get_status(ctx: &Ctx) -> Result<TerminalView, ApiError> {
 /// Everything the counter needs to start.
 pub fn get_bootstrap(ctx: &Ctx) -> Result<BootstrapView, ApiError> {
     let terminal = get_status(ctx)?;
-    let catalog = ctx
-        .store
-        .read(|r| r.catalog())?
-        .ok_or_else(|| ApiError::new(ErrorCode::Conflict, "This terminal has no menu yet."))?;
+    // No menu yet (a terminal installed without the demo, before it joins a store): an empty
+    // one, so the first-run screens still start.
+    let catalog = ctx.store.read(|r| r.catalog())?.unwrap_or_default();
     Ok(BootstrapView { terminal, catalog })
 }

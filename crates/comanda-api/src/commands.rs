@@ -22,6 +22,7 @@ use crate::error::{ApiError, ErrorCode};
 use crate::issues::{AcceptDeferred, ListSyncIssues, ReviewRefused, SyncIssues};
 use crate::orders::*;
 use crate::session::{self, Login, Session};
+use crate::setup::FirstManager;
 use crate::sync::PairTerminal;
 use crate::views::{BootstrapView, OrderSummaryView, OrderView, SessionView, TerminalView};
 
@@ -236,6 +237,10 @@ commands! {
     Session review_refused(ReviewRefused) -> SyncIssues = crate::issues::review_refused;
     /// Pair this terminal with a store through its hub, with a one-time code (a manager).
     Session pair_terminal(PairTerminal) -> TerminalView = crate::sync::pair_terminal;
+    /// First run without staff: pair this terminal with a store on the pairing code alone.
+    Public setup_pair(PairTerminal) -> TerminalView = crate::setup::setup_pair;
+    /// First run without staff: start a store here with its first manager, signed in at once.
+    Public create_first_manager(FirstManager) -> SessionView = crate::setup::create_first_manager;
 }
 
 /// [`dispatch_raw`], with the answer as a `serde_json::Value` (for tests and tools that look

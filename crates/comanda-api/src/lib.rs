@@ -22,6 +22,7 @@ pub mod orders;
 pub mod runtime;
 pub mod seed;
 pub mod session;
+pub mod setup;
 pub mod sync;
 pub mod system;
 pub mod views;

@@ -14,7 +14,7 @@ use std::sync::{Mutex, PoisonError};
 use comanda_domain::device::DeviceAddressSet;
 use comanda_domain::employee::Role;
 use comanda_domain::event::{EmployeeSaved, EventBody, StreamId};
-use comanda_domain::ids::DeviceId;
+use comanda_domain::ids::{DeviceId, EmployeeId};
 use comanda_store::{Pairing, SyncPeer};
 use comanda_sync::http::HttpTransport;
 use comanda_sync::pair::{PairFailure, ask_to_pair};
@@ -601,6 +601,16 @@ pub fn pair_terminal(ctx: &Ctx, s: &Session, req: PairTerminal) -> Result<Termin
             "Only a manager can pair this terminal with a store.",
         ));
     }
+    pair(ctx, Some(s.employee_id), req)
+}
+
+/// Pairs this terminal, on the word of `actor` (none on a terminal set up without staff, see
+/// [`crate::setup`]).
+pub(crate) fn pair(
+    ctx: &Ctx,
+    actor: Option<EmployeeId>,
+    req: PairTerminal,
+) -> Result<TerminalView, ApiError> {
     let address = parse_address(&req.address)?;
     let name = req.name.trim().to_owned();
     if name.is_empty() || name.chars().count() > 60 {
@@ -674,31 +684,23 @@ pub fn pair_terminal(ctx: &Ctx, s: &Session, req: PairTerminal) -> Result<Termin
         if tx.catalog()?.is_none()
             && let Some(c) = catalog
         {
-            tx.append(
-                StreamId::Catalog,
-                Some(s.employee_id),
-                EventBody::CatalogPublished(c),
-            )?;
+            tx.append(StreamId::Catalog, actor, EventBody::CatalogPublished(c))?;
             brought = true;
         }
         if tx.settings()?.is_none()
             && let Some(st) = settings
         {
-            tx.append(
-                StreamId::Settings,
-                Some(s.employee_id),
-                EventBody::SettingsPublished(st),
-            )?;
+            tx.append(StreamId::Settings, actor, EventBody::SettingsPublished(st))?;
             brought = true;
         }
         if tx.employees()?.is_empty() {
             for record in staff.into_values() {
                 tx.append(
                     StreamId::Employees,
-                    Some(s.employee_id),
+                    actor,
                     EventBody::EmployeeSaved(EmployeeSaved {
                         record,
-                        approved_by: Some(s.employee_id),
+                        approved_by: actor,
                     }),
                 )?;
                 brought = true;

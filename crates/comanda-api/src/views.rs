@@ -389,6 +389,9 @@ pub struct TerminalView {
     /// The terminal's clock (Unix ms), so screens can show ages without trusting their own.
     #[ts(type = "number")]
     pub now_ms: u64,
+    /// Nobody on the staff list is active (a terminal installed without the demo): the sign-in
+    /// screen offers the first-run setup instead of the PIN pad.
+    pub needs_setup: bool,
 }
 
 /// Everything the counter needs to start: the terminal and the menu.

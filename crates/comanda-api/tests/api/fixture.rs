@@ -355,9 +355,17 @@ impl Fixture {
             (
                 "pair_terminal",
                 json!({
-                    "address": "http://127.0.0.1:9", "code": "AAAAA-AAAAA",
+                    "address": "127.0.0.1:9", "code": "AAAAA-AAAAA",
                     "name": "Counter 2", "wipe": false,
                 }),
+            ),
+            (
+                "setup_pair",
+                json!({"address": "127.0.0.1:9", "code": "AAAAA-AAAAA", "name": "Counter 2"}),
+            ),
+            (
+                "create_first_manager",
+                json!({"name": "Rosa", "pin": "4242"}),
             ),
             (
                 "save_employee",

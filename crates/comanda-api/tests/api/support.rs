@@ -71,9 +71,15 @@ pub async fn spawn_app() -> TestApp {
 /// A terminal on `dir` (a restart when it holds data). `seed` picks the id sequence: use another
 /// one on restart so no id is handed out twice.
 pub async fn spawn_app_in(dir: TempDir, seed: u64) -> TestApp {
+    spawn_app_with(dir, seed, true).await
+}
+
+/// A terminal on `dir`, with the demo menu and staff on first run or (`demo` false) without,
+/// as `--no-demo` starts it.
+pub async fn spawn_app_with(dir: TempDir, seed: u64, demo: bool) -> TestApp {
     LazyLock::force(&TRACING);
     let clock = Arc::new(ManualClock::new(START_MS));
-    let ctx = open_ctx(dir.path(), clock.clone(), seed).await;
+    let ctx = open_ctx(dir.path(), clock.clone(), seed, demo).await;
     let listener = TcpListener::bind("127.0.0.1:0").await.expect("bind");
     let port = listener.local_addr().expect("local address").port();
     let (tx, rx) = oneshot::channel::<()>();
@@ -102,11 +108,11 @@ pub async fn spawn_app_in(dir: TempDir, seed: u64) -> TestApp {
     }
 }
 
-async fn open_ctx(dir: &Path, clock: Arc<ManualClock>, seed: u64) -> Ctx {
+async fn open_ctx(dir: &Path, clock: Arc<ManualClock>, seed: u64, demo: bool) -> Ctx {
     let dir = dir.to_owned();
     // Opening hashes the demo PINs and touches SQLite: blocking work.
     tokio::task::spawn_blocking(move || {
-        Ctx::open(&dir, clock, Arc::new(SeqIds::new(seed)), true).expect("open the terminal")
+        Ctx::open(&dir, clock, Arc::new(SeqIds::new(seed)), demo).expect("open the terminal")
     })
     .await
     .expect("open task")

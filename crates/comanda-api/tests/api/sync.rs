@@ -10,7 +10,9 @@ use comanda_domain::ids::SeqIds;
 use comanda_server::Hub;
 use serde_json::{Value, json};
 
-use crate::support::{MORGAN, SAM, START_MS, TestApp, assert_error, spawn_app, spawn_app_in};
+use crate::support::{
+    MORGAN, SAM, START_MS, TestApp, assert_error, spawn_app, spawn_app_in, spawn_app_with,
+};
 
 struct HubProcess {
     _dir: tempfile::TempDir,
@@ -477,4 +479,104 @@ async fn a_hub_back_after_an_outage_is_used_at_once_through_the_live_path() {
     .await;
     wa.shutdown().await;
     wb.shutdown().await;
+}
+
+/// A terminal installed without the demo has nobody to sign in: its first run either joins a
+/// store on the pairing code alone (staff and menu come from the hub) or starts a store with its
+/// first manager; once anyone is on its staff, both doors are shut.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_terminal_without_staff_is_set_up_by_pairing_or_by_its_first_manager() {
+    let hub = start_hub().await;
+    let a = spawn_app().await;
+    pair(&a, &hub, "Counter").await;
+    // B: no demo. It starts (an empty menu), says it needs setting up, and no PIN opens it.
+    let b = spawn_app_with(tempfile::tempdir().unwrap(), 2, false).await;
+    let boot = b.ok("get_bootstrap", "", json!({})).await;
+    assert_eq!(boot["terminal"]["needs_setup"], true);
+    assert_eq!(boot["catalog"]["items"].as_array().unwrap().len(), 0);
+    let nobody = b.call("login", None, json!({"pin": MORGAN})).await;
+    assert_error(&nobody, 401, "wrong_pin", Some("pin"));
+    // A wrong code says so next to the code, and changes nothing.
+    let bad = b
+        .call(
+            "setup_pair",
+            None,
+            json!({"address": hub.url, "code": "AAAAA-AAAAA", "name": "Bar"}),
+        )
+        .await;
+    assert_error(&bad, 400, "invalid_input", Some("code"));
+    // The address without its scheme is understood.
+    let body = json!({"address": hub.url.trim_start_matches("https://"), "code": hub.code(), "name": "Bar"});
+    let view = b.ok("setup_pair", "", body).await;
+    assert_eq!(view["sync"]["paired"], true);
+    assert_eq!(
+        view["needs_setup"], false,
+        "the store's staff came from the hub"
+    );
+    let boot = b.ok("get_bootstrap", "", json!({})).await;
+    assert!(
+        !boot["catalog"]["items"].as_array().unwrap().is_empty(),
+        "and its menu"
+    );
+    b.login(MORGAN).await;
+    // Both doors are now shut, to anyone without a session.
+    let again = b
+        .call(
+            "setup_pair",
+            None,
+            json!({"address": hub.url, "code": hub.code(), "name": "Bar"}),
+        )
+        .await;
+    assert_error(&again, 403, "forbidden", None);
+    let first = b
+        .call(
+            "create_first_manager",
+            None,
+            json!({"name": "Eve", "pin": "4242"}),
+        )
+        .await;
+    assert_error(&first, 403, "forbidden", None);
+
+    // C: no demo, a new store. Its first manager is checked like any PIN, then signed in.
+    let c = spawn_app_with(tempfile::tempdir().unwrap(), 3, false).await;
+    let short = c
+        .call(
+            "create_first_manager",
+            None,
+            json!({"name": "Rosa", "pin": "12"}),
+        )
+        .await;
+    assert_error(&short, 400, "invalid_input", Some("pin"));
+    let nameless = c
+        .call(
+            "create_first_manager",
+            None,
+            json!({"name": " ", "pin": "4242"}),
+        )
+        .await;
+    assert_error(&nameless, 400, "invalid_input", Some("name"));
+    let session = c
+        .ok(
+            "create_first_manager",
+            "",
+            json!({"name": "Rosa", "pin": "4242"}),
+        )
+        .await;
+    assert_eq!(session["employee"]["role"], "manager");
+    let token = session["token"].as_str().unwrap();
+    let staff = c.ok("list_employees", token, json!({})).await;
+    assert_eq!(staff["employees"].as_array().unwrap().len(), 1);
+    let status = c.ok("get_status", "", json!({})).await;
+    assert_eq!(status["needs_setup"], false);
+    let second = c
+        .call(
+            "create_first_manager",
+            None,
+            json!({"name": "Mallory", "pin": "5555"}),
+        )
+        .await;
+    assert_error(&second, 403, "forbidden", None);
+    // The PIN chosen signs in like any other.
+    let (status, _) = c.call("login", None, json!({"pin": "4242"})).await;
+    assert_eq!(status, 200);
 }

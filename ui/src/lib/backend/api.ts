@@ -25,6 +25,7 @@ import type { OpenOrder } from "../bindings/OpenOrder";
 import type { OrderList } from "../bindings/OrderList";
 import type { OrderView } from "../bindings/OrderView";
 import type { PairTerminal } from "../bindings/PairTerminal";
+import type { FirstManager } from "../bindings/FirstManager";
 import type { RecordPayment } from "../bindings/RecordPayment";
 import type { RefundPayment } from "../bindings/RefundPayment";
 import type { RemoveDiscount } from "../bindings/RemoveDiscount";
@@ -65,6 +66,14 @@ export class Api {
   }
   pairTerminal(req: PairTerminal): Promise<TerminalView> {
     return this.backend.call<TerminalView>("pair_terminal", req);
+  }
+  /** First run without staff: join a store on the pairing code alone. */
+  setupPair(req: PairTerminal): Promise<TerminalView> {
+    return this.backend.call<TerminalView>("setup_pair", req);
+  }
+  /** First run without staff: start a store here with its first manager (signed in). */
+  createFirstManager(req: FirstManager): Promise<SessionView> {
+    return this.backend.call<SessionView>("create_first_manager", req);
   }
 
   // Orders

@@ -34,4 +34,9 @@ sync: SyncStatusView,
 /**
  * The terminal's clock (Unix ms), so screens can show ages without trusting their own.
  */
-now_ms: number, };
+now_ms: number, 
+/**
+ * Nobody on the staff list is active (a terminal installed without the demo): the sign-in
+ * screen offers the first-run setup instead of the PIN pad.
+ */
+needs_setup: boolean, };

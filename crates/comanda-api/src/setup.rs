@@ -1,0 +1,108 @@
+//! First run of a terminal installed without the demo (`--no-demo`): nobody is on its staff
+//! list, so nobody could sign in to pair it or to add staff. Two doors, open only while the
+//! terminal has no active staff at all:
+//!
+//! - [`setup_pair`]: join a store through its hub with a one-time code (the store's menu and
+//!   staff then come from the hub); the code is the authority, as it is for the hub;
+//! - [`create_first_manager`]: start a new store here with its first manager, who is signed in
+//!   at once (and who can later pair this terminal, bringing the staff along).
+//!
+//! Once someone is on the staff list both doors are shut, and everything goes through a
+//! manager's session as usual.
+
+use comanda_domain::employee::{EmployeeRecord, Pin, Role};
+use comanda_domain::event::{EmployeeSaved, EventBody, StreamId};
+use comanda_domain::ids::EmployeeId;
+use serde::{Deserialize, Serialize};
+
+use crate::bus::Change;
+use crate::ctx::Ctx;
+use crate::error::{ApiError, ErrorCode};
+use crate::input;
+use crate::session::{Login, hash_pin};
+use crate::sync::PairTerminal;
+use crate::views::{SessionView, TerminalView};
+
+/// True while nobody on this terminal's staff list is active: the first-run doors are open
+/// (`TerminalView::needs_setup` says the same to the screens).
+pub fn needs_setup(ctx: &Ctx) -> Result<bool, ApiError> {
+    Ok(!ctx
+        .store
+        .read(|r| r.employees())?
+        .values()
+        .any(|e| e.active))
+}
+
+fn shut() -> ApiError {
+    ApiError::new(
+        ErrorCode::Forbidden,
+        "This terminal already has staff: a manager signs in to do this.",
+    )
+}
+
+/// Pairs a terminal that has no staff with a store, on the strength of the pairing code alone.
+pub fn setup_pair(ctx: &Ctx, req: PairTerminal) -> Result<TerminalView, ApiError> {
+    if !needs_setup(ctx)? {
+        return Err(shut());
+    }
+    crate::sync::pair(ctx, None, req)
+}
+
+/// Request of `create_first_manager`.
+#[derive(Debug, Clone, Serialize, Deserialize, ts_rs::TS, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+#[ts(export, export_to = "bindings/")]
+pub struct FirstManager {
+    /// Their name.
+    pub name: String,
+    /// Their PIN, 4 to 8 digits.
+    pub pin: String,
+}
+
+/// Starts a store on this terminal with its first manager, and signs them in.
+pub fn create_first_manager(ctx: &Ctx, req: FirstManager) -> Result<SessionView, ApiError> {
+    let name = input::required("name", &req.name, 40)?;
+    let pin = Pin::parse(req.pin.trim())
+        .map_err(|_| ApiError::invalid("pin", "A PIN is 4 to 8 digits."))?;
+    let pin_hash = hash_pin(ctx, &pin)?;
+    let device = ctx.store.device()?;
+    let employee_id = ctx.store.write(|tx| {
+        // Checked in the writing transaction: two first managers made at once are one.
+        if tx.employees()?.values().any(|e| e.active) {
+            return Err(shut());
+        }
+        // A paired terminal learns the store's staff from its peers: until it has heard from
+        // one, it cannot know the store has none.
+        if device.paired && !tx.peers()?.iter().any(|p| p.last_ok_ms.is_some()) {
+            return Err(ApiError::new(
+                ErrorCode::Conflict,
+                "This terminal has not reached the store's hub yet, so it cannot tell whether the store has staff. Check the sync badge, then try again.",
+            ));
+        }
+        let employee_id = EmployeeId::new(ctx.ids.as_ref());
+        tx.append(
+            StreamId::Employees,
+            None,
+            EventBody::EmployeeSaved(EmployeeSaved {
+                record: EmployeeRecord {
+                    employee_id,
+                    name: name.clone(),
+                    role: Role::Manager,
+                    pin_hash,
+                    active: true,
+                },
+                approved_by: None,
+            }),
+        )?;
+        Ok(employee_id)
+    })?;
+    tracing::info!(%name, "the first manager was created on this terminal");
+    ctx.bus.send(Change::Settings);
+    crate::session::login(
+        ctx,
+        Login {
+            pin: req.pin,
+            employee_id: Some(employee_id),
+        },
+    )
+}
