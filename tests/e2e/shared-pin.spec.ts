@@ -7,7 +7,7 @@ import { join } from "node:path";
 
 import { expect, test } from "@playwright/test";
 
-import { tid } from "./helpers";
+import { signIn, tid } from "./helpers";
 import { freshDataDir, startApp } from "./server";
 
 function kimWithSamsPin(dataDir: string) {
@@ -48,6 +48,16 @@ test("a PIN two people share asks whose it is, and signs in the one picked", asy
     await page.screenshot({ path: info.outputPath("pick-name.png") });
     await tid(page, "pick-Kim").click();
     await expect(tid(page, "employee-name")).toHaveText(/Kim/);
+    // A manager finds the shared PIN under Orders › To settle, with what to do.
+    await tid(page, "lock-button").click();
+    await signIn(page, "9999");
+    await tid(page, "orders-button").click();
+    await tid(page, "orders-tab-issues").click();
+    const staff = tid(page, "issue-staff");
+    await expect(staff).toHaveAttribute("data-kind", "shared_pin");
+    await expect(staff).toContainText("Kim");
+    await expect(staff).toContainText("new PIN");
+    await page.screenshot({ path: info.outputPath("to-settle-shared-pin.png") });
   } finally {
     await app.stop();
   }

@@ -1,7 +1,8 @@
 //! The manager's list of what sync could not settle alone, each with what to do about it:
 //! events refused or unreadable (dead letters: kept as received), events put aside because the
-//! terminal that made them has a clock running ahead, events from a newer version of Comanda, and
-//! orders holding a conflict. A manager's eyes only: a manager signed in, or a manager's PIN.
+//! terminal that made them has a clock running ahead, events from a newer version of Comanda,
+//! orders holding a conflict, and the staff list's conflicts (a change held back for leaving no
+//! manager, a PIN found shared). A manager's eyes only: a manager signed in, or a manager's PIN.
 //!
 //! What a manager can do from here: take the put-aside events in (`accept_deferred`, without
 //! moving this terminal's clock), mark a refused event as looked at with a note
@@ -12,9 +13,11 @@ use std::collections::BTreeMap;
 
 use comanda_domain::codec::StoredEvent;
 use comanda_domain::device::DeviceRecord;
-use comanda_domain::ids::{DeviceId, OrderId};
+use comanda_domain::employee::{Staff, fold_staff};
+use comanda_domain::event::StreamId;
+use comanda_domain::ids::{DeviceId, EmployeeId, OrderId};
 use comanda_domain::order::Conflict;
-use comanda_store::{DeadLetter, OrderFilter};
+use comanda_store::{DeadLetter, OrderFilter, PinClash};
 use serde::{Deserialize, Serialize};
 
 use crate::ctx::Ctx;
@@ -118,6 +121,26 @@ pub struct SyncIssues {
     pub newer: Vec<NewerView>,
     /// Orders with a conflict, newest first.
     pub conflicts: Vec<ConflictedOrderView>,
+    /// Problems with the staff list that merging terminals' changes made.
+    pub staff: Vec<StaffIssueView>,
+}
+
+/// A problem with the staff list that merging terminals' changes made.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ts_rs::TS, utoipa::ToSchema)]
+#[ts(export, export_to = "bindings/")]
+pub struct StaffIssueView {
+    /// `no_manager_left` (a change held back: it would have left no active manager) or
+    /// `shared_pin` (active people found sharing a PIN at a sign-in).
+    pub kind: String,
+    /// Who it concerns.
+    pub people: Vec<EmployeeId>,
+    /// What happened, in words.
+    pub what: String,
+    /// What to do about it.
+    pub what_to_do: String,
+    /// When: the change's time, or when the shared PIN was found (ms).
+    #[ts(type = "number")]
+    pub at_ms: u64,
 }
 
 /// A terminal, as people call it.
@@ -189,6 +212,66 @@ fn refused_view(
     }
 }
 
+/// The staff list's problems: changes held back for leaving no manager, and PINs found shared
+/// that still are (everyone in it active, with the PIN they had then).
+fn staff_issues(
+    staff: &Staff,
+    clashes: &[PinClash],
+    names: &crate::views::Names<'_>,
+) -> Vec<StaffIssueView> {
+    let mut out: Vec<StaffIssueView> = staff
+        .held_back
+        .iter()
+        .map(|h| {
+            let who = &h.wanted.name;
+            let change = if h.wanted.active {
+                format!("made {who} a cashier")
+            } else {
+                format!("marked {who} as gone")
+            };
+            StaffIssueView {
+                kind: "no_manager_left".into(),
+                people: vec![h.wanted.employee_id],
+                what: format!(
+                    "{} {change} while another terminal took the store's other manager away. Together the two changes would have left no active manager, so {who} is still a manager.",
+                    h.by.map_or_else(|| "Someone".to_owned(), |by| names.of(Some(by)))
+                ),
+                what_to_do: format!(
+                    "Name another manager in the staff list, then make the change to {who} again if it still stands."
+                ),
+                at_ms: h.at_ms,
+            }
+        })
+        .collect();
+    for clash in clashes {
+        let current = clash.people.iter().all(|(id, hash)| {
+            staff
+                .people
+                .get(id)
+                .is_some_and(|e| e.active && e.pin_hash.as_phc() == hash)
+        });
+        if !current {
+            continue;
+        }
+        let who: Vec<String> = clash
+            .people
+            .iter()
+            .map(|(id, _)| names.of(Some(*id)))
+            .collect();
+        out.push(StaffIssueView {
+            kind: "shared_pin".into(),
+            people: clash.people.iter().map(|(id, _)| *id).collect(),
+            what: format!(
+                "{} have the same PIN since two terminals' staff lists were merged: it signs in neither until they pick their name.",
+                who.join(" and ")
+            ),
+            what_to_do: "Give one of them a new PIN in the staff list.".into(),
+            at_ms: clash.seen_ms,
+        });
+    }
+    out
+}
+
 fn issues(ctx: &Ctx) -> Result<SyncIssues, ApiError> {
     let now = ctx.clock.now_ms();
     ctx.store.read(|r| {
@@ -238,11 +321,17 @@ fn issues(ctx: &Ctx) -> Result<SyncIssues, ApiError> {
                 });
             }
         }
+        let staff = staff_issues(
+            &fold_staff(&r.stream_events(StreamId::Employees)?),
+            &r.pin_clashes()?,
+            &names,
+        );
         Ok::<_, ApiError>(SyncIssues {
             refused,
             deferred,
             newer,
             conflicts,
+            staff,
         })
     })
 }

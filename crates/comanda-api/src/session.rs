@@ -92,9 +92,11 @@ pub fn unauthorized() -> ApiError {
 /// The one active employee whose PIN this is. Every active employee's hash is checked: two
 /// staff lists merged by sync can give two people the same PIN, and a PIN that opens two
 /// people's sessions must open neither (never an arbitrary one of them).
+/// `on_clash` hears of the people found sharing it.
 fn find_by_pin<'a>(
     employees: impl Iterator<Item = &'a EmployeeRecord>,
     pin: &Pin,
+    on_clash: impl FnOnce(&[&EmployeeRecord]),
 ) -> Result<Option<&'a EmployeeRecord>, ApiError> {
     let found: Vec<&EmployeeRecord> = employees
         .filter(|e| e.active)
@@ -104,6 +106,7 @@ fn find_by_pin<'a>(
         [] => Ok(None),
         [one] => Ok(Some(one)),
         several => {
+            on_clash(several);
             let names: Vec<&str> = several.iter().map(|e| e.name.as_str()).collect();
             Err(ApiError::new(
                 ErrorCode::Conflict,
@@ -115,6 +118,18 @@ fn find_by_pin<'a>(
             )
             .on("pin"))
         }
+    }
+}
+
+/// Keeps a PIN found shared for the managers' "To settle" list (`crate::issues`); a failure to
+/// keep it costs only the listing, never the answer to the person at the pad.
+fn record_clash(ctx: &Ctx, people: &[&EmployeeRecord]) {
+    let people: Vec<(comanda_domain::ids::EmployeeId, String)> = people
+        .iter()
+        .map(|e| (e.employee_id, e.pin_hash.as_phc().to_owned()))
+        .collect();
+    if let Err(e) = ctx.store.write(|tx| tx.record_pin_clash(&people)) {
+        tracing::warn!(error = %e, "could not record a shared PIN");
     }
 }
 
@@ -135,7 +150,7 @@ pub fn login(ctx: &Ctx, req: Login) -> Result<SessionView, ApiError> {
         let candidates = employees
             .values()
             .filter(|e| req.employee_id.is_none_or(|id| e.employee_id == id));
-        let Some(e) = find_by_pin(candidates, &pin)? else {
+        let Some(e) = find_by_pin(candidates, &pin, |people| record_clash(ctx, people))? else {
             return Err(
                 ApiError::new(ErrorCode::WrongPin, "That PIN is not known. Try again.").on("pin"),
             );
@@ -268,7 +283,12 @@ pub fn approve(
         .map_err(|e| e.on("approval"))?;
     let pin = Pin::parse(a.pin.trim()).map_err(|_| denied())?;
     let employees = tx.employees()?;
-    match find_by_pin(employees.values().filter(|e| e.role == Role::Manager), &pin)? {
+    // Inside the approving transaction: a clash is recorded at the next sign-in with that PIN.
+    match find_by_pin(
+        employees.values().filter(|e| e.role == Role::Manager),
+        &pin,
+        |_| {},
+    )? {
         Some(m) => {
             limits(ctx)?.of(s.employee_id).right(attempt);
             Ok(m.employee_id)

@@ -8,7 +8,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::DomainError;
 use crate::event::{Event, EventBody};
-use crate::ids::EmployeeId;
+use crate::ids::{EmployeeId, EventId};
 use crate::money::Percent;
 
 /// What an employee may do.
@@ -131,19 +131,74 @@ impl Default for StoreSettings {
     }
 }
 
-/// Folds the employees stream: each employee's latest record by agreed order.
+/// Folds the `employees` stream: [`fold_staff`]'s staff list.
 pub fn fold_employees<'a>(
     events: impl IntoIterator<Item = &'a Event>,
 ) -> BTreeMap<EmployeeId, EmployeeRecord> {
+    fold_staff(events).people
+}
+
+/// The staff list as the log says, and the changes it held back.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Staff {
+    /// Everyone, by id.
+    pub people: BTreeMap<EmployeeId, EmployeeRecord>,
+    /// Changes not applied because they would have left the store without an active manager.
+    pub held_back: Vec<HeldBack>,
+}
+
+/// A change to the staff list that was not applied: made on one terminal while another took the
+/// store's other manager away (or the reverse), it would have left nobody able to approve
+/// anything, nor name a new manager. The person stays a manager until a manager makes the change
+/// again, once someone else is a manager.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct HeldBack {
+    /// The event that asked for the change.
+    pub event_id: EventId,
+    /// Who made it (when it was someone).
+    pub by: Option<EmployeeId>,
+    /// The record it asked for (a role other than manager, or not active).
+    pub wanted: EmployeeRecord,
+    /// When it was made (its stamp's wall time, ms).
+    pub at_ms: u64,
+}
+
+/// Folds the `employees` stream in agreed order, the last record of each person winning, with
+/// one rule on top: a change that would leave no active manager where there was one is held
+/// back (the person stays an active manager with their old role) and listed. The rule is a pure
+/// function of the events, so every node holds back the same change. A later change of the
+/// same person replaces it, applied or held back in its turn.
+pub fn fold_staff<'a>(events: impl IntoIterator<Item = &'a Event>) -> Staff {
     let mut evs: Vec<&Event> = events.into_iter().collect();
     evs.sort_by_key(|e| e.key());
-    let mut out = BTreeMap::new();
+    let mut staff = Staff::default();
+    let is_manager = |r: &EmployeeRecord| r.active && r.role == Role::Manager;
     for e in evs {
-        if let EventBody::EmployeeSaved(r) = &e.body {
-            out.insert(r.record.employee_id, r.record.clone());
+        let EventBody::EmployeeSaved(saved) = &e.body else {
+            continue;
+        };
+        let id = saved.record.employee_id;
+        staff.held_back.retain(|h| h.wanted.employee_id != id);
+        let managers_before = staff.people.values().filter(|r| is_manager(r)).count();
+        let was_manager = staff.people.get(&id).is_some_and(is_manager);
+        let leaves_none = managers_before == 1 && was_manager && !is_manager(&saved.record);
+        if leaves_none {
+            // Their name may still change; their role and presence stay.
+            if let Some(current) = staff.people.get_mut(&id) {
+                current.name.clone_from(&saved.record.name);
+                current.pin_hash = saved.record.pin_hash.clone();
+            }
+            staff.held_back.push(HeldBack {
+                event_id: e.id,
+                by: e.actor,
+                wanted: saved.record.clone(),
+                at_ms: e.hlc.wall_ms,
+            });
+        } else {
+            staff.people.insert(id, saved.record.clone());
         }
     }
-    out
+    staff
 }
 
 #[cfg(test)]

@@ -33,5 +33,6 @@ pub use sql::id_digest;
 pub use store::{PROJECTION_VERSION, Store, Tx};
 pub use types::{
     DeadLetter, DeviceInfo, HeldWhy, Ingested, MAX_TERMINAL_NO, NodeIdentity, OrderFilter,
-    OrderRecord, OrderSummary, OutboxStats, Outcome, Pairing, PeerRecord, RefusalCode, SyncPeer,
+    OrderRecord, OrderSummary, OutboxStats, Outcome, Pairing, PeerRecord, PinClash, RefusalCode,
+    SyncPeer,
 };

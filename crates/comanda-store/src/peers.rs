@@ -2,14 +2,14 @@
 //! and why it last failed; the outbox, emptied of what a peer is known to hold; and this node's
 //! TLS identity.
 
-use comanda_domain::ids::DeviceId;
+use comanda_domain::ids::{DeviceId, EmployeeId};
 use comanda_domain::vector::VersionVector;
 use rusqlite::{Connection, OptionalExtension, params};
 
 use crate::error::StoreError;
 use crate::sql::{int, parse, uint};
 use crate::store::Tx;
-use crate::types::{NodeIdentity, PeerRecord, SyncPeer};
+use crate::types::{NodeIdentity, PeerRecord, PinClash, SyncPeer};
 
 impl Tx<'_> {
     /// Records a successful exchange with `peer`: what it holds (`vector`, written as given, and
@@ -73,6 +73,23 @@ impl Tx<'_> {
                 peer.token,
                 peer.fingerprint
             ])?;
+        Ok(())
+    }
+
+    /// Records that these active people share one PIN (found at a sign-in), with their PIN
+    /// hashes as they are now: the record stands until one of them changes.
+    pub fn record_pin_clash(&mut self, people: &[(EmployeeId, String)]) -> Result<(), StoreError> {
+        let mut people = people.to_vec();
+        people.sort();
+        let ids: Vec<String> = people.iter().map(|(id, _)| id.to_string()).collect();
+        let hashes: Vec<&str> = people.iter().map(|(_, h)| h.as_str()).collect();
+        let now = int(self.clock.now_ms(), "now")?;
+        self.tx.execute(
+            "INSERT INTO pin_clashes (employees, hashes, seen_ms) VALUES (?1, ?2, ?3)
+             ON CONFLICT (employees) DO UPDATE SET hashes = excluded.hashes,
+                 seen_ms = excluded.seen_ms",
+            params![ids.join(","), hashes.join("\n"), now],
+        )?;
         Ok(())
     }
 
@@ -165,4 +182,25 @@ pub(crate) fn identity(conn: &Connection) -> Result<Option<NodeIdentity>, StoreE
             },
         )
         .optional()?)
+}
+
+/// PIN clashes found at sign-ins.
+pub(crate) fn pin_clashes(conn: &Connection) -> Result<Vec<PinClash>, StoreError> {
+    let mut stmt = conn.prepare_cached("SELECT employees, hashes, seen_ms FROM pin_clashes")?;
+    let mut rows = stmt.query([])?;
+    let mut out = Vec::new();
+    while let Some(r) = rows.next()? {
+        let ids: String = r.get(0)?;
+        let hashes: String = r.get(1)?;
+        let people = ids
+            .split(',')
+            .zip(hashes.split('\n'))
+            .map(|(id, h)| Ok((parse(id, "employee id")?, h.to_owned())))
+            .collect::<Result<Vec<_>, StoreError>>()?;
+        out.push(PinClash {
+            people,
+            seen_ms: uint(r.get(2)?, "seen_ms")?,
+        });
+    }
+    Ok(out)
 }

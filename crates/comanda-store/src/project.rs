@@ -240,14 +240,10 @@ fn apply_small(conn: &Connection, stream: StreamId, e: &Event) -> Result<(), Sto
     let state = match (&e.body, stream) {
         (EventBody::CatalogPublished(c), StreamId::Catalog) => json(&Some(c))?,
         (EventBody::SettingsPublished(s), StreamId::Settings) => json(&Some(s))?,
-        // The devices' fold has rules of its own (a revocation is final, an address is the
-        // device's own word): always folded whole; the stream is a few events per device.
-        (_, StreamId::Devices) => return refold(conn, stream).map(|_| ()),
-        (EventBody::EmployeeSaved(r), StreamId::Employees) => {
-            let mut all: BTreeMap<EmployeeId, EmployeeRecord> = serde_json::from_str(&state)?;
-            all.insert(r.record.employee_id, r.record.clone());
-            json(&all)?
-        }
+        // The devices' and the staff's folds have rules of their own (a revocation is final,
+        // an address is the device's own word; a change that would leave no manager is held
+        // back): always folded whole; these streams are a few events per device or person.
+        (_, StreamId::Devices | StreamId::Employees) => return refold(conn, stream).map(|_| ()),
         _ => state,
     };
     write_small(conn, stream, &state, e.key())

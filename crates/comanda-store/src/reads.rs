@@ -112,6 +112,10 @@ macro_rules! read_methods {
             pub fn peers(&self) -> Result<Vec<$crate::PeerRecord>, $crate::StoreError> {
                 $crate::peers::peers(self.conn())
             }
+            /// PINs found shared at sign-ins.
+            pub fn pin_clashes(&self) -> Result<Vec<$crate::PinClash>, $crate::StoreError> {
+                $crate::peers::pin_clashes(self.conn())
+            }
             /// This node's TLS identity (certificate, key; DER), once it has one.
             pub fn identity(&self) -> Result<Option<$crate::NodeIdentity>, $crate::StoreError> {
                 $crate::peers::identity(self.conn())

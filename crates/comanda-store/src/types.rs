@@ -1,7 +1,7 @@
 //! What the store's reads return: plain values, no connection attached.
 
 use comanda_domain::event::StreamId;
-use comanda_domain::ids::{DeviceId, OrderId, StoreId};
+use comanda_domain::ids::{DeviceId, EmployeeId, OrderId, StoreId};
 use comanda_domain::order::{Conflict, OrderState, OrderStatus};
 use serde::Serialize;
 
@@ -263,6 +263,15 @@ pub struct SyncPeer {
     /// The SHA-256 (hex) of its TLS certificate, pinned at pairing; `None` for a pairing made
     /// before certificates were pinned (the worker will not ask it until paired again).
     pub fingerprint: Option<String>,
+}
+
+/// A PIN that active people were found to share when one of them signed in.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PinClash {
+    /// Who, with their PIN hash (PHC string) at the time.
+    pub people: Vec<(EmployeeId, String)>,
+    /// When it was found (ms).
+    pub seen_ms: u64,
 }
 
 /// This node's TLS identity as kept (never synced): its certificate and private key, DER.

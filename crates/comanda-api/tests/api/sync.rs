@@ -395,6 +395,103 @@ async fn a_pin_two_people_share_after_a_merge_opens_neither_until_the_name_is_pi
         .await;
     assert_eq!(picked.0, 200, "{}", picked.1);
     assert_eq!(picked.1["employee"]["name"], "Kim");
+    // A manager finds it under "To settle", and settles it with a new PIN for one of them.
+    let manager = app.login(MORGAN).await;
+    let issues = app.ok("list_sync_issues", &manager, json!({})).await;
+    let staff = issues["staff"].as_array().unwrap();
+    assert_eq!(staff.len(), 1, "{issues}");
+    assert_eq!(staff[0]["kind"], "shared_pin");
+    let what = staff[0]["what"].as_str().unwrap();
+    assert!(what.contains("Sam") && what.contains("Kim"), "{what}");
+    app.ok(
+        "save_employee",
+        &manager,
+        json!({"employee_id": kim, "name": "Kim", "role": "cashier", "pin": "7373", "active": true}),
+    )
+    .await;
+    let issues = app.ok("list_sync_issues", &manager, json!({})).await;
+    assert_eq!(issues["staff"], json!([]), "settled by the new PIN");
+    let (status, _) = app.call("login", None, json!({"pin": SAM})).await;
+    assert_eq!(status, 200, "Sam's PIN is Sam's alone again");
+}
+
+/// Two terminals apart each take one of the store's two managers away: merged, the later change
+/// is held back (the store keeps a manager, on every node alike) and shown to the manager left.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn changes_that_together_leave_no_manager_keep_one_and_ask_a_manager() {
+    use comanda_domain::employee::{EmployeeRecord, Pin, Role};
+    use comanda_domain::event::{EmployeeSaved, EventBody, StreamId};
+    use comanda_domain::ids::EmployeeId;
+    let app = spawn_app().await;
+    let ctx = app.ctx.clone();
+    let manager = app.login(MORGAN).await;
+    let staff = app.ok("list_employees", &manager, json!({})).await;
+    let morgan = staff["employees"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|e| e["name"] == "Morgan")
+        .unwrap()
+        .clone();
+    let morgan_id: EmployeeId = serde_json::from_value(morgan["employee_id"].clone()).unwrap();
+    let rosa = tokio::task::spawn_blocking(move || {
+        let hash = comanda_api::session::hash_pin(&ctx, &Pin::parse("4242").unwrap()).unwrap();
+        let rosa = EmployeeRecord {
+            employee_id: EmployeeId::new(&SeqIds::new(4343)),
+            name: "Rosa".into(),
+            role: Role::Manager,
+            pin_hash: hash,
+            active: true,
+        };
+        let mut morgan = ctx.store.read(|r| r.employees()).unwrap()[&morgan_id].clone();
+        morgan.role = Role::Cashier;
+        let mut rosa_demoted = rosa.clone();
+        rosa_demoted.role = Role::Cashier;
+        // As merged from two terminals: Rosa named manager; then, apart, one terminal makes
+        // Morgan a cashier and the other (later) makes Rosa one.
+        for record in [rosa.clone(), morgan, rosa_demoted] {
+            ctx.store
+                .write(|tx| {
+                    tx.append(
+                        StreamId::Employees,
+                        None,
+                        EventBody::EmployeeSaved(EmployeeSaved {
+                            record,
+                            approved_by: None,
+                        }),
+                    )
+                })
+                .unwrap();
+        }
+        rosa.employee_id
+    })
+    .await
+    .unwrap();
+    // Rosa is still a manager, and signs in as one; Morgan's change went through.
+    let rosa_session = app.login("4242").await;
+    let staff = app.ok("list_employees", &rosa_session, json!({})).await;
+    let role_of = |name: &str| {
+        staff["employees"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|e| e["name"] == name)
+            .unwrap()["role"]
+            .clone()
+    };
+    assert_eq!(role_of("Rosa"), "manager");
+    assert_eq!(role_of("Morgan"), "cashier");
+    let issues = app.ok("list_sync_issues", &rosa_session, json!({})).await;
+    let listed = issues["staff"].as_array().unwrap();
+    assert_eq!(listed.len(), 1, "{issues}");
+    assert_eq!(listed[0]["kind"], "no_manager_left");
+    assert_eq!(listed[0]["people"], json!([rosa]));
+    assert!(
+        listed[0]["what_to_do"]
+            .as_str()
+            .unwrap()
+            .contains("another manager")
+    );
 }
 
 /// Every node a peer: with the hub gone, terminals keep syncing with each other directly, at

@@ -5,3 +5,4 @@ mod builder;
 mod golden;
 mod properties;
 mod scenarios;
+mod staff;

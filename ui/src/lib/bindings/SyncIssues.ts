@@ -3,6 +3,7 @@ import type { ConflictedOrderView } from "./ConflictedOrderView";
 import type { DeferredView } from "./DeferredView";
 import type { NewerView } from "./NewerView";
 import type { RefusedView } from "./RefusedView";
+import type { StaffIssueView } from "./StaffIssueView";
 
 /**
  * Everything sync could not settle alone.
@@ -23,4 +24,8 @@ newer: Array<NewerView>,
 /**
  * Orders with a conflict, newest first.
  */
-conflicts: Array<ConflictedOrderView>, };
+conflicts: Array<ConflictedOrderView>, 
+/**
+ * Problems with the staff list that merging terminals' changes made.
+ */
+staff: Array<StaffIssueView>, };
