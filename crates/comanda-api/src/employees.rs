@@ -12,7 +12,7 @@ use crate::catalog::Empty;
 use crate::ctx::Ctx;
 use crate::error::{ApiError, ErrorCode};
 use crate::input;
-use crate::session::{Approval, Session, approve, hash_pin, limits, pin_matches};
+use crate::session::{Approval, Pepper, Session, approve, hash_pin_with, limits, pin_matches};
 use crate::views::EmployeeView;
 
 /// The staff list.
@@ -103,7 +103,11 @@ pub fn save_employee(ctx: &Ctx, s: &Session, req: SaveEmployee) -> Result<Employ
             Some(Pin::parse(p).map_err(|_| ApiError::invalid("pin", "A PIN is 4 to 8 digits."))?)
         }
     };
-    let pin_hash = pin.as_ref().map(|p| hash_pin(ctx, p)).transpose()?;
+    let pepper = ctx.store.read(Pepper::of)?;
+    let pin_hash = pin
+        .as_ref()
+        .map(|p| hash_pin_with(ctx, p, &pepper))
+        .transpose()?;
     let out = ctx.store.write(|tx| {
         let approver = approve(ctx, tx, s, req.approval.as_ref(), "change the staff list")?;
         let all = tx.employees()?;
@@ -122,7 +126,7 @@ pub fn save_employee(ctx: &Ctx, s: &Session, req: SaveEmployee) -> Result<Employ
             let taken = all
                 .values()
                 .filter(|e| e.active && Some(e.employee_id) != req.employee_id)
-                .any(|e| pin_matches(p, &e.pin_hash));
+                .any(|e| pin_matches(p, &e.pin_hash, &pepper));
             if !taken {
                 limits(ctx)?.of(s.employee_id).neutral(attempt);
             } else {

@@ -59,29 +59,103 @@ pub struct Login {
 // employee's hash, and a counter PC must not hold megabytes for it. The hash keeps PINs out of the
 // database and the sync stream; hashes made with other parameters still verify (PHC strings carry
 // them).
-fn hasher() -> Argon2<'static> {
-    let params = Params::new(2 * 1024, 3, 1, None).unwrap_or_default();
-    Argon2::new(Algorithm::Argon2id, Version::V0x13, params)
+fn params(keyid: Option<&[u8]>) -> Params {
+    let mut b = argon2::ParamsBuilder::new();
+    b.m_cost(2 * 1024).t_cost(3).p_cost(1);
+    if let Some(id) = keyid.and_then(|k| argon2::KeyId::new(k).ok()) {
+        b.keyid(id);
+    }
+    b.build().unwrap_or_default()
 }
 
-/// Hashes a PIN with a fresh salt from the id source.
+/// The store's PIN pepper as this terminal holds it (from pairing; none before). Hashes made
+/// with it name it by a key id, the first 4 bytes of its SHA-256, so a hash made without it (the
+/// demo's, staff brought along at pairing) or with another store's is told apart.
+#[derive(Clone, Default)]
+pub struct Pepper(Option<Vec<u8>>);
+
+impl std::fmt::Debug for Pepper {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        // The secret never prints.
+        write!(
+            f,
+            "Pepper({})",
+            if self.0.is_some() { "set" } else { "none" }
+        )
+    }
+}
+
+impl Pepper {
+    /// This terminal's pepper.
+    pub fn of(r: &comanda_store::Reader<'_>) -> Result<Pepper, ApiError> {
+        Ok(Pepper(r.pin_pepper()?))
+    }
+
+    /// The same, read in a writing transaction.
+    pub fn in_tx(tx: &comanda_store::Tx<'_>) -> Result<Pepper, ApiError> {
+        Ok(Pepper(tx.pin_pepper()?))
+    }
+
+    fn keyid(&self) -> Option<Vec<u8>> {
+        use sha2::Digest;
+        self.0
+            .as_ref()
+            .map(|p| sha2::Sha256::digest(p)[..4].to_vec())
+    }
+
+    /// An argon2 instance for a hash naming `keyid` (none: no pepper), or `None` when this
+    /// terminal does not hold that pepper.
+    fn hasher(&self, keyid: Option<&[u8]>) -> Option<Argon2<'_>> {
+        match (keyid.filter(|k| !k.is_empty()), &self.0) {
+            (None, _) => Some(Argon2::new(
+                Algorithm::Argon2id,
+                Version::V0x13,
+                params(None),
+            )),
+            (Some(k), Some(secret)) if self.keyid().as_deref() == Some(k) => {
+                Argon2::new_with_secret(
+                    secret,
+                    Algorithm::Argon2id,
+                    Version::V0x13,
+                    params(Some(k)),
+                )
+                .ok()
+            }
+            (Some(_), _) => None,
+        }
+    }
+}
+
+/// Hashes a PIN with a fresh salt from the id source, and the store's pepper when this terminal
+/// holds one.
 pub fn hash_pin(ctx: &Ctx, pin: &Pin) -> Result<PinHash, ApiError> {
+    let pepper = ctx.store.read(Pepper::of)?;
+    hash_pin_with(ctx, pin, &pepper)
+}
+
+/// [`hash_pin`] with the pepper already read.
+pub fn hash_pin_with(ctx: &Ctx, pin: &Pin, pepper: &Pepper) -> Result<PinHash, ApiError> {
     let salt = ctx.ids.next_uuid();
-    let phc: PasswordHash = hasher()
+    let keyid = pepper.keyid();
+    let hasher = pepper
+        .hasher(keyid.as_deref())
+        .ok_or_else(|| ApiError::internal(&"the PIN pepper cannot be used"))?;
+    let phc: PasswordHash = hasher
         .hash_password_with_salt(pin.expose().as_bytes(), salt.as_bytes())
         .map_err(|e| ApiError::internal(&e))?;
     Ok(PinHash::from_phc(phc.to_string()))
 }
 
-/// True when the PIN matches the hash.
-pub fn pin_matches(pin: &Pin, hash: &PinHash) -> bool {
-    PasswordHash::new(hash.as_phc())
-        .map(|h| {
-            hasher()
-                .verify_password(pin.expose().as_bytes(), &h)
-                .is_ok()
-        })
-        .unwrap_or(false)
+/// True when the PIN matches the hash (with the pepper the hash names, if this terminal holds
+/// it; a hash peppered with a secret this terminal lacks matches nothing).
+pub fn pin_matches(pin: &Pin, hash: &PinHash, pepper: &Pepper) -> bool {
+    let Ok(h) = PasswordHash::new(hash.as_phc()) else {
+        return false;
+    };
+    let keyid = Params::try_from(&h).map_or_else(|_| Vec::new(), |p| p.keyid().to_vec());
+    pepper
+        .hasher(Some(&keyid))
+        .is_some_and(|a| a.verify_password(pin.expose().as_bytes(), &h).is_ok())
 }
 
 /// The error for a missing or expired session.
@@ -96,11 +170,12 @@ pub fn unauthorized() -> ApiError {
 fn find_by_pin<'a>(
     employees: impl Iterator<Item = &'a EmployeeRecord>,
     pin: &Pin,
+    pepper: &Pepper,
     on_clash: impl FnOnce(&[&EmployeeRecord]),
 ) -> Result<Option<&'a EmployeeRecord>, ApiError> {
     let found: Vec<&EmployeeRecord> = employees
         .filter(|e| e.active)
-        .filter(|e| pin_matches(pin, &e.pin_hash))
+        .filter(|e| pin_matches(pin, &e.pin_hash, pepper))
         .collect();
     match found.as_slice() {
         [] => Ok(None),
@@ -146,11 +221,16 @@ pub fn login(ctx: &Ctx, req: Login) -> Result<SessionView, ApiError> {
     // the session is only kept if no change that ends sessions came in between.
     for _ in 0..3 {
         let version = lock(ctx)?.staff_version;
-        let employees = ctx.store.read(|r| r.employees())?;
+        let (employees, pepper) = ctx
+            .store
+            .read(|r| Ok::<_, ApiError>((r.employees()?, Pepper::of(r)?)))?;
         let candidates = employees
             .values()
             .filter(|e| req.employee_id.is_none_or(|id| e.employee_id == id));
-        let Some(e) = find_by_pin(candidates, &pin, |people| record_clash(ctx, people))? else {
+        let Some(e) = find_by_pin(candidates, &pin, &pepper, |people| {
+            record_clash(ctx, people)
+        })?
+        else {
             return Err(
                 ApiError::new(ErrorCode::WrongPin, "That PIN is not known. Try again.").on("pin"),
             );
@@ -283,10 +363,12 @@ pub fn approve(
         .map_err(|e| e.on("approval"))?;
     let pin = Pin::parse(a.pin.trim()).map_err(|_| denied())?;
     let employees = tx.employees()?;
+    let pepper = Pepper::in_tx(tx)?;
     // Inside the approving transaction: a clash is recorded at the next sign-in with that PIN.
     match find_by_pin(
         employees.values().filter(|e| e.role == Role::Manager),
         &pin,
+        &pepper,
         |_| {},
     )? {
         Some(m) => {

@@ -663,6 +663,13 @@ pub(crate) fn pair(
             terminal_no: answer.terminal_no,
         })?;
         tx.set_identity(identity.cert_der(), identity.key_der())?;
+        if let Some(pepper) = answer
+            .pin_pepper
+            .as_deref()
+            .and_then(|p| hex::decode(p).ok())
+        {
+            tx.set_pin_pepper(&pepper)?;
+        }
         tx.set_sync_peer(&SyncPeer {
             peer_id: answer.peer,
             address: address.clone(),

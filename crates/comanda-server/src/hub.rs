@@ -252,12 +252,14 @@ impl Hub {
             })
         })?;
         self.db().execute(
-            "INSERT INTO stores (store_id, name, hub_device_id, created_ms) VALUES (?1, ?2, ?3, ?4)",
+            "INSERT INTO stores (store_id, name, hub_device_id, created_ms, pin_pepper)
+             VALUES (?1, ?2, ?3, ?4, ?5)",
             params![
                 store_id.to_string(),
                 name,
                 hub_device_id.to_string(),
-                int(self.clock.now_ms())
+                int(self.clock.now_ms()),
+                secrets::new_pepper()?.to_vec()
             ],
         )?;
         self.lock_stores().insert(store_id, Arc::new(store));
@@ -416,11 +418,25 @@ impl Hub {
             drop(db);
             return Err(self.wrong_code(minute));
         }
-        let (store_name, hub_device, terminal_no): (String, String, i64) = tx.query_row(
-            "SELECT name, hub_device_id, next_terminal_no FROM stores WHERE store_id = ?1",
-            [&store_id],
-            |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
-        )?;
+        let (store_name, hub_device, terminal_no, pepper): (String, String, i64, Option<Vec<u8>>) =
+            tx.query_row(
+                "SELECT name, hub_device_id, next_terminal_no, pin_pepper FROM stores
+                 WHERE store_id = ?1",
+                [&store_id],
+                |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)),
+            )?;
+        // A store made before peppers existed gets its pepper now, once.
+        let pepper = match pepper {
+            Some(p) => p,
+            None => {
+                let p = secrets::new_pepper()?.to_vec();
+                tx.execute(
+                    "UPDATE stores SET pin_pepper = ?2 WHERE store_id = ?1",
+                    params![store_id, p],
+                )?;
+                p
+            }
+        };
         tx.execute(
             "UPDATE stores SET next_terminal_no = next_terminal_no + 1 WHERE store_id = ?1",
             [&store_id],
@@ -472,6 +488,7 @@ impl Hub {
             token,
             peer: parse(&hub_device, "device id")?,
             proof: pair_proof(&code_hash, Side::Pairer, &hub, &joiner),
+            pin_pepper: Some(hex::encode(pepper)),
         })
     }
 

@@ -14,6 +14,11 @@ pub fn new_token() -> Result<String, HubError> {
     Ok(format!("cmd_{}", hex::encode(random::<32>()?)))
 }
 
+/// A store's PIN pepper: 256 random bits.
+pub fn new_pepper() -> Result<[u8; 32], HubError> {
+    random::<32>()
+}
+
 /// Crockford's base32 alphabet: no I, L, O or U to misread.
 const ALPHABET: &[u8; 32] = b"0123456789ABCDEFGHJKMNPQRSTVWXYZ";
 

@@ -93,6 +93,13 @@ impl Tx<'_> {
         Ok(())
     }
 
+    /// Keeps the store's PIN pepper (from the node that paired this terminal), out of the log.
+    pub fn set_pin_pepper(&mut self, pepper: &[u8]) -> Result<(), StoreError> {
+        self.tx
+            .execute("UPDATE device SET pin_pepper = ?1 WHERE id = 1", [pepper])?;
+        Ok(())
+    }
+
     /// Keeps this node's TLS identity (certificate and key, DER), replacing any before it.
     pub fn set_identity(&mut self, cert: &[u8], key: &[u8]) -> Result<(), StoreError> {
         let now = int(self.clock.now_ms(), "now")?;
@@ -203,4 +210,12 @@ pub(crate) fn pin_clashes(conn: &Connection) -> Result<Vec<PinClash>, StoreError
         });
     }
     Ok(out)
+}
+
+pub(crate) fn pin_pepper(conn: &Connection) -> Result<Option<Vec<u8>>, StoreError> {
+    Ok(
+        conn.query_row("SELECT pin_pepper FROM device WHERE id = 1", [], |r| {
+            r.get(0)
+        })?,
+    )
 }

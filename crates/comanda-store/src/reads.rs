@@ -112,6 +112,10 @@ macro_rules! read_methods {
             pub fn peers(&self) -> Result<Vec<$crate::PeerRecord>, $crate::StoreError> {
                 $crate::peers::peers(self.conn())
             }
+            /// The store's PIN pepper, once this terminal is paired.
+            pub fn pin_pepper(&self) -> Result<Option<Vec<u8>>, $crate::StoreError> {
+                $crate::peers::pin_pepper(self.conn())
+            }
             /// PINs found shared at sign-ins.
             pub fn pin_clashes(&self) -> Result<Vec<$crate::PinClash>, $crate::StoreError> {
                 $crate::peers::pin_clashes(self.conn())

@@ -272,4 +272,8 @@ pub struct PairResponse {
     /// The pairing node's proof that it knows the code too, for the same two certificates
     /// (side "pairer"): the terminal pins the node's certificate only when it matches.
     pub proof: String,
+    /// The store's PIN pepper (hex): a secret the terminal mixes into PIN hashes and keeps out
+    /// of the event log. Sent only here, over the pinned TLS connection, once.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub pin_pepper: Option<String>,
 }

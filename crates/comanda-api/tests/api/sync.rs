@@ -307,6 +307,69 @@ async fn a_role_change_made_on_one_terminal_ends_the_session_on_the_other() {
     wb.shutdown().await;
 }
 
+/// A PIN set once terminals are paired is hashed with the store's pepper, which came from the
+/// hub at pairing and is kept out of the log: the PIN works on every terminal of the store, and
+/// the hash as the log carries it opens nothing without the pepper.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_pin_set_after_pairing_is_peppered_and_works_on_every_terminal() {
+    use comanda_api::session::{Pepper, pin_matches};
+    use comanda_domain::employee::Pin;
+    use comanda_domain::event::StreamId;
+    let hub = start_hub().await;
+    let (a, b, wa, wb) = two_terminals(&hub, false).await;
+    let pepper_a = a
+        .ctx
+        .store
+        .read(|r| r.pin_pepper())
+        .unwrap()
+        .expect("a pepper");
+    let pepper_b = b
+        .ctx
+        .store
+        .read(|r| r.pin_pepper())
+        .unwrap()
+        .expect("a pepper");
+    assert_eq!(pepper_a, pepper_b, "one pepper per store");
+    let manager = a.login(MORGAN).await;
+    let robin = json!({"name": "Robin", "role": "cashier", "pin": "4321", "active": true});
+    a.ok("save_employee", &manager, robin).await;
+    eventually("Robin on B", async || {
+        b.ctx
+            .store
+            .read(|r| r.employees())
+            .unwrap()
+            .values()
+            .any(|e| e.name == "Robin")
+    })
+    .await;
+    let (status, v) = b.call("login", None, json!({"pin": "4321"})).await;
+    assert_eq!(
+        (status, v["employee"]["name"].as_str()),
+        (200, Some("Robin"))
+    );
+    let staff = b.ctx.store.read(|r| r.employees()).unwrap();
+    let hash = &staff.values().find(|e| e.name == "Robin").unwrap().pin_hash;
+    assert!(hash.as_phc().contains("keyid="), "{}", hash.as_phc());
+    let pin = Pin::parse("4321").unwrap();
+    assert!(
+        !pin_matches(&pin, hash, &Pepper::default()),
+        "not without the pepper"
+    );
+    // The demo's PINs, hashed before pairing, still open (no key id, no pepper).
+    b.login(SAM).await;
+    // The pepper is in no event of the log (staff, devices, settings: where it could have gone).
+    let text = hex::encode(&pepper_a);
+    for stream in [StreamId::Employees, StreamId::Devices, StreamId::Settings] {
+        let events = b.ctx.store.read(|r| r.stream_events(stream)).unwrap();
+        assert!(!events.is_empty());
+        let encoded: Vec<_> = events.iter().map(comanda_domain::codec::encode).collect();
+        let json = serde_json::to_string(&encoded).unwrap();
+        assert!(!json.contains(&text), "{stream:?} carries the pepper");
+    }
+    wa.shutdown().await;
+    wb.shutdown().await;
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_badge_goes_offline_when_the_hub_does_and_counts_what_waits() {
     let mut hub = start_hub().await;

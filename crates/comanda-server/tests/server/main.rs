@@ -177,6 +177,9 @@ async fn two_terminals_paired_with_codes_see_each_others_orders_through_the_hub(
     assert_eq!(p1.0.peer, store.hub_device_id);
     assert_ne!(p1.0.device_id, p2.0.device_id);
     assert_ne!(p1.0.token, p2.0.token);
+    // One PIN pepper per store, handed to each of its terminals.
+    assert_eq!(p1.0.pin_pepper.as_ref().map(String::len), Some(64));
+    assert_eq!(p1.0.pin_pepper, p2.0.pin_pepper);
 
     let t1 = terminal(p1, 1, &s);
     let t2 = terminal(p2, 2, &s);
@@ -354,6 +357,10 @@ async fn a_device_of_one_store_reads_and_writes_nothing_of_another() {
     let pb = s
         .pair(&s.hub.make_code(b.store_id, 60_000).unwrap(), "B1")
         .await;
+    assert_ne!(
+        pa.0.pin_pepper, pb.0.pin_pepper,
+        "each store its own pepper"
+    );
     let ta = terminal(pa, 1, &s);
     let tb = terminal(pb, 2, &s);
     let mut rng = Rng::new(9);
