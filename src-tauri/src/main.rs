@@ -7,6 +7,7 @@ mod assets;
 #[cfg(feature = "desktop")]
 mod desktop;
 mod headless;
+mod hub;
 
 use std::path::PathBuf;
 use std::sync::Arc;
@@ -40,6 +41,13 @@ struct Args {
     /// address towards the hub, with the port listened on).
     #[arg(long, value_name = "URL")]
     peer_advertise: Option<String>,
+    /// Also host the store's hub here, listening on ADDR (`0.0.0.0:8788`), for a store without a
+    /// hub box: a manager makes pairing codes from the sync panel.
+    #[arg(long, value_name = "ADDR")]
+    host_hub: Option<std::net::SocketAddr>,
+    /// The hub's address people are told (default: this machine's LAN address and the port).
+    #[arg(long, value_name = "URL", requires = "host_hub")]
+    hub_advertise: Option<String>,
 }
 
 fn default_data_dir() -> PathBuf {
@@ -91,6 +99,20 @@ fn main() -> anyhow::Result<()> {
         listen,
         advertise: args.peer_advertise.clone(),
     };
+    if let Some(listen) = args.host_hub {
+        let name = ctx
+            .store
+            .read(|r| r.settings())
+            .ok()
+            .flatten()
+            .map_or_else(|| "Comanda store".to_owned(), |s| s.store_name);
+        ctx.hosting.host(hub::open(
+            &data_dir,
+            listen,
+            args.hub_advertise.clone(),
+            &name,
+        )?);
+    }
     #[cfg(feature = "desktop")]
     if !args.headless && has_display() {
         return desktop::run(ctx);

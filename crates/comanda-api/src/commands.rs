@@ -19,6 +19,7 @@ use crate::catalog::{self, Empty};
 use crate::ctx::Ctx;
 use crate::employees::{EmployeeList, SaveEmployee, StaffNames};
 use crate::error::{ApiError, ErrorCode};
+use crate::hosting::PairingCodeView;
 use crate::issues::{AcceptDeferred, ListSyncIssues, ReviewRefused, SyncIssues};
 use crate::orders::*;
 use crate::session::{self, Login, Session};
@@ -237,6 +238,8 @@ commands! {
     Session review_refused(ReviewRefused) -> SyncIssues = crate::issues::review_refused;
     /// Pair this terminal with a store through its hub, with a one-time code (a manager).
     Session pair_terminal(PairTerminal) -> TerminalView = crate::sync::pair_terminal;
+    /// A one-time pairing code for the store's hub this terminal hosts (a manager).
+    Session make_pairing_code(Empty) -> PairingCodeView = crate::hosting::make_pairing_code;
     /// First run without staff: pair this terminal with a store on the pairing code alone.
     Public setup_pair(PairTerminal) -> TerminalView = crate::setup::setup_pair;
     /// First run without staff: start a store here with its first manager, signed in at once.

@@ -55,6 +55,8 @@ pub struct Ctx {
     pub(crate) pin_limits: Arc<Mutex<crate::limits::PinLimits>>,
     /// What the sync worker and the badge share.
     pub sync: Arc<crate::sync::SyncShared>,
+    /// The store's hub, when this terminal hosts it.
+    pub hosting: Arc<crate::hosting::Hosting>,
 }
 
 impl Ctx {
@@ -81,6 +83,7 @@ impl Ctx {
             sessions: Arc::default(),
             pin_limits: Arc::default(),
             sync: Arc::default(),
+            hosting: Arc::default(),
         };
         if demo {
             crate::seed::seed_demo_if_empty(&ctx)?;

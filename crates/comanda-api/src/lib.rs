@@ -14,6 +14,7 @@ pub mod commands;
 pub mod ctx;
 pub mod employees;
 pub mod error;
+pub mod hosting;
 pub mod http;
 pub mod input;
 pub mod issues;

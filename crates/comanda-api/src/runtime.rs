@@ -38,11 +38,18 @@ pub fn start(ctx: &Ctx, handle: &tokio::runtime::Handle) -> Runtime {
     let (stop, stopped) = watch::channel(false);
     let sync = handle.spawn(sync_loop(ctx.clone(), stopped.clone()));
     let peers = handle.spawn(peer_server(ctx.clone(), stopped.clone()));
-    let live = handle.spawn(live_loop(ctx.clone(), stopped));
-    Runtime {
-        stop,
-        tasks: vec![sync, peers, live],
+    let live = handle.spawn(live_loop(ctx.clone(), stopped.clone()));
+    let mut tasks = vec![sync, peers, live];
+    let hosted = ctx
+        .hosting
+        .hub
+        .lock()
+        .unwrap_or_else(std::sync::PoisonError::into_inner)
+        .take();
+    if let Some(hub) = hosted {
+        tasks.push(handle.spawn(hub_server(ctx.clone(), hub, stopped)));
     }
+    Runtime { stop, tasks }
 }
 
 impl Runtime {
@@ -157,6 +164,49 @@ async fn watch_peer(ctx: Ctx, peer: SyncPeer) {
                 pause = (pause * 2).min(LIVE_BACKOFF_MAX);
             }
         }
+    }
+}
+
+/// Serves the store's hub this terminal hosts, over TLS, until the runtime stops.
+async fn hub_server(ctx: Ctx, hub: crate::hosting::HostedHub, mut stopped: watch::Receiver<bool>) {
+    let listener = match tokio::net::TcpListener::bind(hub.listen).await {
+        Ok(l) => l,
+        Err(e) => {
+            tracing::error!(listen = %hub.listen, error = %e, "cannot serve the hosted hub");
+            return;
+        }
+    };
+    let Ok(bound) = listener.local_addr() else {
+        return;
+    };
+    let address = hub.advertise.clone().unwrap_or_else(|| {
+        let ip = if bound.ip().is_unspecified() {
+            crate::sync::lan_address()
+                .unwrap_or(std::net::IpAddr::V4(std::net::Ipv4Addr::LOCALHOST))
+        } else {
+            bound.ip()
+        };
+        format!("https://{}", std::net::SocketAddr::new(ip, bound.port()))
+    });
+    let fingerprint = hub.identity.fingerprint();
+    tracing::info!(%bound, %address, certificate = %fingerprint, "hosting the store's hub");
+    *ctx.hosting
+        .serving
+        .lock()
+        .unwrap_or_else(std::sync::PoisonError::into_inner) = Some(crate::hosting::Serving {
+        address,
+        certificate: fingerprint.short(),
+        codes: hub.codes.clone(),
+    });
+    ctx.bus.send(crate::bus::Change::Reload);
+    let close = hub.close.clone();
+    if let Err(e) = comanda_sync::tls::serve(listener, &hub.identity, hub.router, async move {
+        let _ = stopped.changed().await;
+        close();
+    })
+    .await
+    {
+        tracing::error!(error = %e, "the hosted hub stopped");
     }
 }
 

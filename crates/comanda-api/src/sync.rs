@@ -370,6 +370,16 @@ pub fn local_address_towards(hub: &str) -> Option<std::net::IpAddr> {
     Some(socket.local_addr().ok()?.ip())
 }
 
+/// This machine's address on its LAN (the interface of its default route), for telling people
+/// where a hub it hosts answers. No packet is sent.
+pub fn lan_address() -> Option<std::net::IpAddr> {
+    // A documentation address (TEST-NET-1): only the route to it is looked up.
+    let socket = std::net::UdpSocket::bind("0.0.0.0:0").ok()?;
+    socket.connect("192.0.2.1:9").ok()?;
+    let ip = socket.local_addr().ok()?.ip();
+    (!ip.is_unspecified()).then_some(ip)
+}
+
 /// Tells the screens what an exchange changed; a change of staff ends the sessions of people who
 /// left or changed role, on this terminal as on the one where it was made.
 pub(crate) fn announce(ctx: &Ctx, touched: &[StreamId]) -> Result<(), ApiError> {
@@ -545,6 +555,7 @@ pub fn status(ctx: &Ctx) -> Result<SyncStatusView, ApiError> {
         held_newer: u32::try_from(held.0).unwrap_or(u32::MAX),
         refused: u32::try_from(dead).unwrap_or(u32::MAX),
         clock_skew_ms: clock_warning,
+        hub_address: ctx.hosting.address(),
         certificate: identity
             .filter(|_| device.paired)
             .map(|id| Fingerprint::of(&id.cert).short()),

@@ -337,6 +337,9 @@ pub struct SyncStatusView {
     /// When a peer's clock is more than 5 minutes off this one's: by how much (ms).
     #[ts(type = "number | null")]
     pub clock_skew_ms: Option<u64>,
+    /// Where the store's hub this terminal hosts answers (`https://192.168.1.21:8788`), when it
+    /// hosts one: what other terminals pair with.
+    pub hub_address: Option<String>,
     /// This terminal's TLS certificate as peers pin it, shortened (`3f2a-91c0-7d4e-02b8`), once
     /// paired: to compare with what the hub lists.
     pub certificate: Option<String>,

@@ -367,6 +367,7 @@ impl Fixture {
                 "create_first_manager",
                 json!({"name": "Rosa", "pin": "4242"}),
             ),
+            ("make_pairing_code", json!({})),
             (
                 "save_employee",
                 json!({

@@ -26,6 +26,7 @@ import type { OrderList } from "../bindings/OrderList";
 import type { OrderView } from "../bindings/OrderView";
 import type { PairTerminal } from "../bindings/PairTerminal";
 import type { FirstManager } from "../bindings/FirstManager";
+import type { PairingCodeView } from "../bindings/PairingCodeView";
 import type { RecordPayment } from "../bindings/RecordPayment";
 import type { RefundPayment } from "../bindings/RefundPayment";
 import type { RemoveDiscount } from "../bindings/RemoveDiscount";
@@ -66,6 +67,10 @@ export class Api {
   }
   pairTerminal(req: PairTerminal): Promise<TerminalView> {
     return this.backend.call<TerminalView>("pair_terminal", req);
+  }
+  /** A one-time pairing code for the store's hub this terminal hosts (a manager). */
+  makePairingCode(): Promise<PairingCodeView> {
+    return this.backend.call<PairingCodeView>("make_pairing_code", empty);
   }
   /** First run without staff: join a store on the pairing code alone. */
   setupPair(req: PairTerminal): Promise<TerminalView> {

@@ -50,6 +50,11 @@ refused: number,
  */
 clock_skew_ms: number | null, 
 /**
+ * Where the store's hub this terminal hosts answers (`https://192.168.1.21:8788`), when it
+ * hosts one: what other terminals pair with.
+ */
+hub_address: string | null, 
+/**
  * This terminal's TLS certificate as peers pin it, shortened (`3f2a-91c0-7d4e-02b8`), once
  * paired: to compare with what the hub lists.
  */

@@ -15,6 +15,7 @@ const s = (state: string, waiting: number, oldest_ms: number | null, more: Parti
   held_newer: 0,
   refused: 0,
   clock_skew_ms: null,
+  hub_address: null,
   certificate: null,
   ...more,
 });
