@@ -205,6 +205,7 @@ impl Terminal {
                 store_id: answer.store_id,
                 device_id: answer.device_id,
                 terminal_no: answer.terminal_no,
+                pairer: answer.peer,
             })?;
             tx.set_sync_peer(&SyncPeer {
                 peer_id: answer.peer,

@@ -53,6 +53,7 @@ pub fn open(
         advertise,
         router: comanda_server::routes::router(hub.clone()),
         identity: hub.identity().clone(),
+        store_id: store,
         codes: Arc::new(Codes {
             hub: hub.clone(),
             store,

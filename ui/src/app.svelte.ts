@@ -7,6 +7,7 @@ import type { BootstrapView } from "./lib/bindings/BootstrapView";
 import type { Change } from "./lib/bindings/Change";
 import type { Money } from "./lib/bindings/Money";
 import type { PairTerminal } from "./lib/bindings/PairTerminal";
+import type { PairHosted } from "./lib/bindings/PairHosted";
 import type { SessionView } from "./lib/bindings/SessionView";
 import type { TerminalView } from "./lib/bindings/TerminalView";
 import { formatMoney } from "./lib/money/money";
@@ -146,6 +147,13 @@ export class AppState {
   /** Pairs this terminal with a store (a manager); the menu and staff may change with it. */
   async pair(req: PairTerminal): Promise<void> {
     const t = await this.api.pairTerminal(req);
+    this.setTerminal(t);
+    await this.loadBootstrap();
+  }
+
+  /** Pairs this terminal with the hub it hosts (a manager). */
+  async pairWithHostedHub(req: PairHosted): Promise<void> {
+    const t = await this.api.pairWithHostedHub(req);
     this.setTerminal(t);
     await this.loadBootstrap();
   }

@@ -19,7 +19,7 @@ use crate::catalog::{self, Empty};
 use crate::ctx::Ctx;
 use crate::employees::{EmployeeList, SaveEmployee, StaffNames};
 use crate::error::{ApiError, ErrorCode};
-use crate::hosting::PairingCodeView;
+use crate::hosting::{PairHosted, PairingCodeView};
 use crate::issues::{AcceptDeferred, ListSyncIssues, ReviewRefused, SyncIssues};
 use crate::orders::*;
 use crate::session::{self, Login, Session};
@@ -238,6 +238,8 @@ commands! {
     Session review_refused(ReviewRefused) -> SyncIssues = crate::issues::review_refused;
     /// Pair this terminal with a store through its hub, with a one-time code (a manager).
     Session pair_terminal(PairTerminal) -> TerminalView = crate::sync::pair_terminal;
+    /// Pair this terminal with the hub it hosts, with a code made in-process (a manager).
+    Session pair_with_hosted_hub(PairHosted) -> TerminalView = crate::hosting::pair_with_hosted_hub;
     /// A one-time pairing code for the store's hub this terminal hosts (a manager).
     Session make_pairing_code(Empty) -> PairingCodeView = crate::hosting::make_pairing_code;
     /// First run without staff: pair this terminal with a store on the pairing code alone.

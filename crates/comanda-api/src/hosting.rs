@@ -9,6 +9,7 @@
 use std::net::SocketAddr;
 use std::sync::{Arc, Mutex, PoisonError};
 
+use comanda_domain::ids::StoreId;
 use comanda_sync::tls::Identity;
 use serde::{Deserialize, Serialize};
 
@@ -38,6 +39,8 @@ pub struct HostedHub {
     pub router: axum::Router,
     /// The hub's certificate.
     pub identity: Identity,
+    /// The store it serves: only a terminal paired with that store makes its codes.
+    pub store_id: StoreId,
     /// Makes pairing codes.
     pub codes: Arc<dyn PairingCodes>,
     /// Answers the hub's waiting watches at shutdown.
@@ -65,7 +68,10 @@ pub struct Hosting {
 /// A hub being served.
 #[derive(Clone)]
 pub(crate) struct Serving {
+    pub(crate) store_id: StoreId,
     pub(crate) address: String,
+    /// The same hub on loopback, for this terminal's own pairing.
+    pub(crate) local: String,
     pub(crate) certificate: String,
     pub(crate) codes: Arc<dyn PairingCodes>,
 }
@@ -112,18 +118,16 @@ pub struct PairingCodeView {
 /// Makes a one-time pairing code for the store's hub this terminal hosts (a manager).
 pub fn make_pairing_code(ctx: &Ctx, s: &Session, _req: Empty) -> Result<PairingCodeView, ApiError> {
     require_manager(ctx, s, None, "make a pairing code")?;
-    let serving = ctx
-        .hosting
-        .serving
-        .lock()
-        .unwrap_or_else(PoisonError::into_inner)
-        .clone()
-        .ok_or_else(|| {
-            ApiError::new(
-                ErrorCode::Conflict,
-                "This terminal does not host the store's hub: make codes on the hub (comanda-server admin pair-code), or start this terminal with --host-hub.",
-            )
-        })?;
+    let serving = serving(ctx)?;
+    // The staff that may make codes are the store's: this terminal must be paired with the
+    // store its hub serves (before that, its staff are the demo's or another store's).
+    let device = ctx.store.device()?;
+    if !device.paired || device.store_id != serving.store_id {
+        return Err(ApiError::new(
+            ErrorCode::Forbidden,
+            "Pair this terminal with the hub it hosts first: only the store's managers make its codes.",
+        ));
+    }
     let code = serving
         .codes
         .make_code(CODE_TTL_MS)
@@ -135,4 +139,54 @@ pub fn make_pairing_code(ctx: &Ctx, s: &Session, _req: Empty) -> Result<PairingC
         expires_ms: ctx.clock.now_ms() + CODE_TTL_MS,
         certificate: serving.certificate,
     })
+}
+
+/// Request of `pair_with_hosted_hub`.
+#[derive(Debug, Clone, Serialize, Deserialize, ts_rs::TS, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+#[ts(export, export_to = "bindings/")]
+pub struct PairHosted {
+    /// What this terminal is called in lists ("Counter 1").
+    pub name: String,
+    /// Empty this terminal first (its events go into an archive file); needed when it holds any.
+    #[serde(default)]
+    pub wipe: bool,
+}
+
+/// Pairs this terminal with the hub it hosts (a manager), with a code made in-process: the first
+/// pairing of a hosting terminal, before which nobody can make codes for the store.
+pub fn pair_with_hosted_hub(
+    ctx: &Ctx,
+    s: &Session,
+    req: PairHosted,
+) -> Result<crate::views::TerminalView, ApiError> {
+    let serving = serving(ctx)?;
+    let code = serving
+        .codes
+        .make_code(CODE_TTL_MS)
+        .map_err(|e| ApiError::internal(&e))?;
+    crate::sync::pair_terminal(
+        ctx,
+        s,
+        crate::sync::PairTerminal {
+            address: serving.local,
+            code,
+            name: req.name,
+            wipe: req.wipe,
+        },
+    )
+}
+
+fn serving(ctx: &Ctx) -> Result<Serving, ApiError> {
+    ctx.hosting
+        .serving
+        .lock()
+        .unwrap_or_else(PoisonError::into_inner)
+        .clone()
+        .ok_or_else(|| {
+            ApiError::new(
+                ErrorCode::Conflict,
+                "This terminal does not host the store's hub: make codes on the hub (comanda-server admin pair-code), or start this terminal with --host-hub.",
+            )
+        })
 }

@@ -194,6 +194,18 @@ async fn hub_server(ctx: Ctx, hub: crate::hosting::HostedHub, mut stopped: watch
         .serving
         .lock()
         .unwrap_or_else(std::sync::PoisonError::into_inner) = Some(crate::hosting::Serving {
+        store_id: hub.store_id,
+        local: format!(
+            "https://{}",
+            std::net::SocketAddr::new(
+                if bound.ip().is_unspecified() {
+                    std::net::IpAddr::V4(std::net::Ipv4Addr::LOCALHOST)
+                } else {
+                    bound.ip()
+                },
+                bound.port()
+            )
+        ),
         address,
         certificate: fingerprint.short(),
         codes: hub.codes.clone(),

@@ -5,7 +5,8 @@
 //! - [`setup_pair`]: join a store through its hub with a one-time code (the store's menu and
 //!   staff then come from the hub); the code is the authority, as it is for the hub;
 //! - [`create_first_manager`]: start a new store here with its first manager, who is signed in
-//!   at once (and who can later pair this terminal, bringing the staff along).
+//!   at once (and who can later pair this terminal, bringing the staff along); on a paired
+//!   terminal, only when the hub said at pairing that the store had nobody on its staff.
 //!
 //! Once someone is on the staff list both doors are shut, and everything goes through a
 //! manager's session as usual.
@@ -61,6 +62,12 @@ pub struct FirstManager {
 
 /// Starts a store on this terminal with its first manager, and signs them in.
 pub fn create_first_manager(ctx: &Ctx, req: FirstManager) -> Result<SessionView, ApiError> {
+    if ctx.sync.pairing.load(std::sync::atomic::Ordering::Acquire) {
+        return Err(ApiError::new(
+            ErrorCode::Conflict,
+            "This terminal is being paired: wait for that to finish.",
+        ));
+    }
     let name = input::required("name", &req.name, 40)?;
     let pin = Pin::parse(req.pin.trim())
         .map_err(|_| ApiError::invalid("pin", "A PIN is 4 to 8 digits."))?;
@@ -71,13 +78,10 @@ pub fn create_first_manager(ctx: &Ctx, req: FirstManager) -> Result<SessionView,
         if tx.employees()?.values().any(|e| e.active) {
             return Err(shut());
         }
-        // A paired terminal learns the store's staff from its peers: until it has heard from
-        // one, it cannot know the store has none.
-        if device.paired && !tx.peers()?.iter().any(|p| p.last_ok_ms.is_some()) {
-            return Err(ApiError::new(
-                ErrorCode::Conflict,
-                "This terminal has not reached the store's hub yet, so it cannot tell whether the store has staff. Check the sync badge, then try again.",
-            ));
+        // A paired terminal may only start the staff of a store that had nobody on it when it
+        // joined, as the hub said then: what it has received so far proves nothing.
+        if device.paired && !tx.joined_empty_store()? {
+            return Err(shut());
         }
         let employee_id = EmployeeId::new(ctx.ids.as_ref());
         tx.append(

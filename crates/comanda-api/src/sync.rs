@@ -73,6 +73,17 @@ pub struct SyncShared {
     pub(crate) revived: Mutex<BTreeSet<DeviceId>>,
     /// This terminal's TLS identity, as the worker last read it from the store.
     pub(crate) identity: Mutex<Option<Identity>>,
+    /// A pairing is under way (its round trip to the hub): the first-run doors wait for it.
+    pub(crate) pairing: AtomicBool,
+}
+
+/// Marks a pairing under way until dropped.
+struct PairingUnderWay<'a>(&'a AtomicBool);
+
+impl Drop for PairingUnderWay<'_> {
+    fn drop(&mut self) {
+        self.0.store(false, Ordering::Release);
+    }
 }
 
 impl SyncShared {
@@ -623,6 +634,13 @@ pub(crate) fn pair(
     req: PairTerminal,
 ) -> Result<TerminalView, ApiError> {
     let address = parse_address(&req.address)?;
+    if ctx.sync.pairing.swap(true, Ordering::AcqRel) {
+        return Err(ApiError::new(
+            ErrorCode::Conflict,
+            "This terminal is already being paired: wait for that to finish.",
+        ));
+    }
+    let _under_way = PairingUnderWay(&ctx.sync.pairing);
     let name = req.name.trim().to_owned();
     if name.is_empty() || name.chars().count() > 60 {
         return Err(ApiError::new(
@@ -656,6 +674,18 @@ pub(crate) fn pair(
         .block_on(ask_to_pair(&address, &req.code, &name, &identity))
         .map_err(|f| pair_error(&address, f))?;
     let answer = paired.answer;
+    // A pepper that does not read would leave PINs unpeppered without a word: refused instead.
+    let pepper = answer
+        .pin_pepper
+        .as_deref()
+        .map(hex::decode)
+        .transpose()
+        .map_err(|_| {
+            ApiError::new(
+                ErrorCode::Unreachable,
+                "The hub answered with a PIN pepper that does not read: nothing was changed here. Update the hub.",
+            )
+        })?;
     // What to carry over if the store turns out to be new.
     let (catalog, settings, staff) = ctx
         .store
@@ -672,15 +702,13 @@ pub(crate) fn pair(
             store_id: answer.store_id,
             device_id: answer.device_id,
             terminal_no: answer.terminal_no,
+            pairer: answer.peer,
         })?;
         tx.set_identity(identity.cert_der(), identity.key_der())?;
-        if let Some(pepper) = answer
-            .pin_pepper
-            .as_deref()
-            .and_then(|p| hex::decode(p).ok())
-        {
-            tx.set_pin_pepper(&pepper)?;
+        if let Some(pepper) = &pepper {
+            tx.set_pin_pepper(pepper)?;
         }
+        tx.set_joined_empty_store(answer.store_has_staff == Some(false))?;
         tx.set_sync_peer(&SyncPeer {
             peer_id: answer.peer,
             address: address.clone(),

@@ -249,6 +249,8 @@ impl Hub {
                 store_id,
                 device_id: hub_device_id,
                 terminal_no: 0,
+                // The hub pairs devices: it writes the registry.
+                pairer: hub_device_id,
             })
         })?;
         self.db().execute(
@@ -326,7 +328,8 @@ impl Hub {
             "INSERT INTO pairing_codes (code_hash, store_id, created_ms, expires_ms)
              VALUES (?1, ?2, ?3, ?4)",
             params![
-                comanda_sync::tls::code_key(&code),
+                comanda_sync::tls::code_key(&code, &self.identity.fingerprint())
+                    .map_err(|e| HubError::Setup(e.to_string()))?,
                 store.to_string(),
                 int(now),
                 int(now.saturating_add(ttl_ms))
@@ -403,6 +406,7 @@ impl Hub {
         // The store's node is opened before the hub's database is locked (opening it may read
         // that database).
         let node = self.store(parse(&store_id, "store id")?)?;
+        let has_staff = node.read(|r| r.employees())?.values().any(|e| e.active);
         let mut db = self.db();
         let tx = db.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
         // Used meanwhile by another request with the same code: refused like any used code.
@@ -489,6 +493,7 @@ impl Hub {
             peer: parse(&hub_device, "device id")?,
             proof: pair_proof(&code_hash, Side::Pairer, &hub, &joiner),
             pin_pepper: Some(hex::encode(pepper)),
+            store_has_staff: Some(has_staff),
         })
     }
 
@@ -612,7 +617,8 @@ impl Authority for Hub {
             return Ok(None);
         };
         // The token alone is not enough: it must come with the certificate its device paired
-        // with (a copied disk, a stolen token).
+        // with (a token copied off its device opens nothing elsewhere; a whole disk copied after
+        // pairing carries both, and is found by the digests, see comanda-store).
         let presented = cert.map(ToString::to_string);
         if paired_with.is_none() || presented != paired_with {
             tracing::warn!(

@@ -324,6 +324,16 @@ impl Door<'_> {
                 RefusalCode::OutOfRange,
                 format!("hlc wall {} ms is past the year 9999", s.hlc.wall_ms),
             ))
+        } else if matches!(s.kind.as_str(), "DevicePaired" | "DeviceRevoked")
+            && self.device.pairer.is_some_and(|p| p != s.device_id)
+        {
+            Some((
+                RefusalCode::NotAllowed,
+                format!(
+                    "{} made by device {}: only the node that pairs devices writes the registry",
+                    s.kind, s.device_id
+                ),
+            ))
         } else {
             None
         }

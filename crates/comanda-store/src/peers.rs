@@ -93,6 +93,15 @@ impl Tx<'_> {
         Ok(())
     }
 
+    /// Records whether the store this terminal joined had nobody on its staff (the hub said).
+    pub fn set_joined_empty_store(&mut self, empty: bool) -> Result<(), StoreError> {
+        self.tx.execute(
+            "UPDATE device SET joined_empty_store = ?1 WHERE id = 1",
+            [empty],
+        )?;
+        Ok(())
+    }
+
     /// Keeps the store's PIN pepper (from the node that paired this terminal), out of the log.
     pub fn set_pin_pepper(&mut self, pepper: &[u8]) -> Result<(), StoreError> {
         self.tx
@@ -218,4 +227,12 @@ pub(crate) fn pin_pepper(conn: &Connection) -> Result<Option<Vec<u8>>, StoreErro
             r.get(0)
         })?,
     )
+}
+
+pub(crate) fn joined_empty_store(conn: &Connection) -> Result<bool, StoreError> {
+    Ok(conn.query_row(
+        "SELECT joined_empty_store FROM device WHERE id = 1",
+        [],
+        |r| r.get(0),
+    )?)
 }

@@ -112,6 +112,10 @@ macro_rules! read_methods {
             pub fn peers(&self) -> Result<Vec<$crate::PeerRecord>, $crate::StoreError> {
                 $crate::peers::peers(self.conn())
             }
+            /// The store this terminal joined had nobody on its staff, as its hub said.
+            pub fn joined_empty_store(&self) -> Result<bool, $crate::StoreError> {
+                $crate::peers::joined_empty_store(self.conn())
+            }
             /// The store's PIN pepper, once this terminal is paired.
             pub fn pin_pepper(&self) -> Result<Option<Vec<u8>>, $crate::StoreError> {
                 $crate::peers::pin_pepper(self.conn())

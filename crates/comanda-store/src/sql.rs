@@ -45,13 +45,16 @@ pub(crate) struct DeviceRow {
     pub paired: bool,
     /// The short number the store gave this terminal (0 before pairing).
     pub terminal_no: u32,
+    /// The node that pairs devices in this store (the hub): the only author of `DevicePaired`
+    /// and `DeviceRevoked` taken in. `None` before pairing.
+    pub pairer: Option<DeviceId>,
 }
 
 pub(crate) fn load_device(conn: &Connection) -> Result<DeviceRow, StoreError> {
     let row = conn
         .prepare_cached(
             "SELECT device_id, store_id, last_seq, hlc_wall_ms, hlc_counter, next_order_number,
-                    paired, terminal_no
+                    paired, terminal_no, pairer_id
              FROM device WHERE id = 1",
         )?
         .query_row([], |r| {
@@ -64,6 +67,7 @@ pub(crate) fn load_device(conn: &Connection) -> Result<DeviceRow, StoreError> {
                 r.get::<_, i64>(5)?,
                 r.get::<_, bool>(6)?,
                 r.get::<_, i64>(7)?,
+                r.get::<_, Option<String>>(8)?,
             ))
         })
         .optional()?
@@ -79,6 +83,7 @@ pub(crate) fn load_device(conn: &Connection) -> Result<DeviceRow, StoreError> {
         next_order_number: uint32(row.5, "next_order_number")?,
         paired: row.6,
         terminal_no: uint32(row.7, "terminal_no")?,
+        pairer: row.8.map(|p| parse(&p, "pairer id")).transpose()?,
     })
 }
 
@@ -87,7 +92,7 @@ pub(crate) fn save_device(conn: &Connection, d: &DeviceRow) -> Result<(), StoreE
         .prepare_cached(
             "UPDATE device SET last_seq = ?1, hlc_wall_ms = ?2, hlc_counter = ?3,
                 next_order_number = ?4, device_id = ?5, store_id = ?6, paired = ?7,
-                terminal_no = ?8
+                terminal_no = ?8, pairer_id = ?9
          WHERE id = 1",
         )?
         .execute(params![
@@ -99,6 +104,7 @@ pub(crate) fn save_device(conn: &Connection, d: &DeviceRow) -> Result<(), StoreE
             d.store_id.to_string(),
             d.paired,
             d.terminal_no,
+            d.pairer.map(|p| p.to_string()),
         ])?;
     if n == 1 {
         Ok(())

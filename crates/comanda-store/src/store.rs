@@ -532,6 +532,7 @@ impl Tx<'_> {
         device.store_id = pairing.store_id;
         device.device_id = pairing.device_id;
         device.terminal_no = pairing.terminal_no;
+        device.pairer = Some(pairing.pairer);
         device.paired = true;
         device.last_seq = 0;
         device.next_order_number = 1;

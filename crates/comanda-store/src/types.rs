@@ -31,6 +31,9 @@ pub struct Pairing {
     /// The terminal's short number in the store (1 to [`MAX_TERMINAL_NO`]; 0 for a node that
     /// takes no orders, such as the hub).
     pub terminal_no: u32,
+    /// The node that pairs devices in the store (the hub; the hub names itself): the only
+    /// device whose `DevicePaired` and `DeviceRevoked` this node takes in.
+    pub pairer: DeviceId,
 }
 
 /// The highest terminal number: order numbers `terminal_no * 10000 + 9999` still fit a `u32`.
@@ -141,6 +144,9 @@ pub enum RefusalCode {
     SequenceTaken,
     /// Its id is already another event here, with other content.
     ContentDiffers,
+    /// Its author may not make it: a change to the device registry by another device than the
+    /// node that pairs devices.
+    NotAllowed,
 }
 
 impl RefusalCode {
@@ -152,6 +158,7 @@ impl RefusalCode {
             RefusalCode::OutOfRange => "out_of_range",
             RefusalCode::SequenceTaken => "sequence_taken",
             RefusalCode::ContentDiffers => "content_differs",
+            RefusalCode::NotAllowed => "not_allowed",
         }
     }
 }

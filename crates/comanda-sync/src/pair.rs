@@ -79,7 +79,7 @@ pub async fn ask_to_pair(
     // From here on, only that certificate: the pairing request cannot be answered by another.
     let client =
         tls_client(Some(identity), Pin::Is(node)).map_err(|e| unreachable(e.to_string()))?;
-    let key = code_key(code);
+    let key = code_key(code, &node).map_err(|e| unreachable(e.to_string()))?;
     let me = identity.fingerprint();
     let resp = client
         .post(&url)

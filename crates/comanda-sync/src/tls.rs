@@ -548,14 +548,23 @@ pub fn normalise_code(code: &str) -> String {
         .collect()
 }
 
-/// The key a pairing code gives: the SHA-256 (hex) of the normalised code, which is also all
-/// the pairing node keeps of it.
-pub fn code_key(code: &str) -> String {
-    crate::http::token_hash(&normalise_code(code))
+/// The key a pairing code gives for the node that made it: argon2id (19 MiB, 2 passes, the
+/// OWASP floor) of the normalised code, salted with that node's certificate fingerprint, in hex;
+/// also all the pairing node keeps of the code. The cost is what guards the code's 50 bits: a
+/// relay that saw one proof must try codes one argon2 at a time, against this one node, before
+/// the code expires (15 minutes), which 2^49 tries at tens of milliseconds each never reach.
+pub fn code_key(code: &str, pairer: &Fingerprint) -> Result<String, SyncError> {
+    let params = argon2::Params::new(19 * 1024, 2, 1, Some(32))
+        .map_err(|e| tls_error("pairing key parameters", e))?;
+    let mut out = [0u8; 32];
+    argon2::Argon2::new(argon2::Algorithm::Argon2id, argon2::Version::V0x13, params)
+        .hash_password_into(normalise_code(code).as_bytes(), pairer.as_bytes(), &mut out)
+        .map_err(|e| tls_error("deriving the pairing key", e))?;
+    Ok(hex::encode(out))
 }
 
 /// What proves knowledge of a pairing code and binds it to the two certificates the TLS
-/// connection carries: HMAC-SHA-256 keyed by [`code_key`] over the side, the pairing node's
+/// connection carries: HMAC-SHA-256 keyed by [`code_key`] (a slow hash of the code) over the side, the pairing node's
 /// fingerprint and the joining device's. A machine in the middle presents its own certificate
 /// to at least one side, so the proofs it relays never match, and it cannot make its own
 /// without the code: both sides see the pairing fail instead of being pinned to it.
@@ -632,8 +641,13 @@ mod tests {
             Fingerprint::of(b"terminal"),
             Fingerprint::of(b"middle"),
         );
-        let key = code_key("abcde-fgh1o");
-        assert_eq!(key, code_key("ABCDE FGH10"));
+        let key = code_key("abcde-fgh1o", &a).unwrap();
+        assert_eq!(key, code_key("ABCDE FGH10", &a).unwrap());
+        assert_ne!(
+            key,
+            code_key("ABCDE FGH10", &b).unwrap(),
+            "salted by the pairer"
+        );
         let proof = pair_proof(&key, Side::Joiner, &a, &b);
         assert!(proof_matches(&proof, &key, Side::Joiner, &a, &b));
         assert!(!proof_matches(&proof, &key, Side::Pairer, &a, &b));
@@ -641,7 +655,7 @@ mod tests {
         assert!(!proof_matches(&proof, &key, Side::Joiner, &a, &c));
         assert!(!proof_matches(
             &proof,
-            &code_key("ABCDE-FGH11"),
+            &code_key("ABCDE-FGH11", &a).unwrap(),
             Side::Joiner,
             &a,
             &b

@@ -253,7 +253,7 @@ pub struct PairRequest {
 
 /// The answer to a [`PairRequest`]: who the terminal now is. The token is shown once; the node
 /// that paired it keeps only its hash.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
+#[derive(Clone, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct PairResponse {
     /// [`PROTOCOL_VERSION`] of the pairing node.
     pub protocol: u32,
@@ -276,4 +276,23 @@ pub struct PairResponse {
     /// of the event log. Sent only here, over the pinned TLS connection, once.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub pin_pepper: Option<String>,
+    /// Whether the store has anyone active on its staff now: a terminal that joins a store with
+    /// nobody on it may make its first manager (and only then, once paired).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub store_has_staff: Option<bool>,
+}
+
+impl std::fmt::Debug for PairResponse {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        // The token and the pepper never print.
+        f.debug_struct("PairResponse")
+            .field("protocol", &self.protocol)
+            .field("store_id", &self.store_id)
+            .field("store_name", &self.store_name)
+            .field("device_id", &self.device_id)
+            .field("terminal_no", &self.terminal_no)
+            .field("peer", &self.peer)
+            .field("store_has_staff", &self.store_has_staff)
+            .finish_non_exhaustive()
+    }
 }

@@ -226,6 +226,7 @@ impl Sim {
         let dir = sim_dir().map_err(|e| e.to_string())?;
         let store_id = StoreId::new(&SeqIds::new(seed.wrapping_mul(31) | 1));
         let mut nodes = Vec::new();
+        let mut hub_id: Option<DeviceId> = None;
         for i in 0..=plan.terminals {
             let name = if i == 0 {
                 "hub".to_owned()
@@ -237,10 +238,14 @@ impl Sim {
             let ids = Arc::new(SeqIds::new(1_000 * seed + i as u64 + 1));
             let store =
                 Store::open(&path, clock.clone(), ids.clone()).map_err(|e| e.to_string())?;
+            let device_id = DeviceId::new(&*ids);
+            // The hub (node 0) pairs devices; every node takes the registry from it alone.
+            let pairer = *hub_id.get_or_insert(device_id);
             let pairing = Pairing {
                 store_id,
-                device_id: DeviceId::new(&*ids),
+                device_id,
                 terminal_no: i as u32 + 1,
+                pairer,
             };
             store
                 .write(|tx| tx.pair(&pairing))

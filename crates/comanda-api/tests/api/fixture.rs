@@ -369,6 +369,10 @@ impl Fixture {
             ),
             ("make_pairing_code", json!({})),
             (
+                "pair_with_hosted_hub",
+                json!({"name": "Counter 1", "wipe": true}),
+            ),
+            (
                 "save_employee",
                 json!({
                     "name": "Robin", "role": "cashier", "pin": "4321", "active": true,

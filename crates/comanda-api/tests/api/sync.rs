@@ -739,4 +739,23 @@ async fn a_terminal_without_staff_is_set_up_by_pairing_or_by_its_first_manager()
     // The PIN chosen signs in like any other.
     let (status, _) = c.call("login", None, json!({"pin": "4242"})).await;
     assert_eq!(status, 200);
+
+    // D: no demo, joining a store whose hub has nobody on its staff (the hub said so at
+    // pairing): it stays in setup, and may make the store's first manager.
+    let empty = start_hub().await;
+    let d = spawn_app_with(tempfile::tempdir().unwrap(), 4, false).await;
+    let body = json!({"address": empty.url, "code": empty.code(), "name": "Counter"});
+    let view = d.ok("setup_pair", "", body).await;
+    assert_eq!(view["needs_setup"], true);
+    assert!(d.ctx.store.read(|r| r.joined_empty_store()).unwrap());
+    let first = d
+        .ok(
+            "create_first_manager",
+            "",
+            json!({"name": "Ana", "pin": "8080"}),
+        )
+        .await;
+    assert_eq!(first["employee"]["name"], "Ana");
+    // B joined a store that had staff: even with its staff gone, its door stays shut.
+    assert!(!b.ctx.store.read(|r| r.joined_empty_store()).unwrap());
 }

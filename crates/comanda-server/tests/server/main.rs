@@ -69,7 +69,7 @@ impl Running {
     /// `POST /v1/pair` as `identity` with the proof of `code`, answer as it came.
     async fn pair_as(&self, identity: &Identity, code: &str, name: &str) -> (u16, Value) {
         let proof = pair_proof(
-            &code_key(code),
+            &code_key(code, &self.pin()).unwrap(),
             Side::Joiner,
             &self.pin(),
             &identity.fingerprint(),
@@ -135,6 +135,7 @@ fn terminal((pairing, identity): (PairResponse, Identity), seed: u64, s: &Runnin
                 store_id: pairing.store_id,
                 device_id: pairing.device_id,
                 terminal_no: pairing.terminal_no,
+                pairer: pairing.peer,
             })
         })
         .unwrap();
@@ -314,7 +315,7 @@ async fn a_pairing_code_is_single_use_expiring_and_guessing_is_limited() {
     let (status, body) = s
         .post(
             "/v1/pair",
-            &json!({"proof": pair_proof(&code_key(&good), Side::Joiner, &s.pin(), &fresh.fingerprint()), "name": "x"}),
+            &json!({"proof": pair_proof(&code_key(&good, &s.pin()).unwrap(), Side::Joiner, &s.pin(), &fresh.fingerprint()), "name": "x"}),
         )
         .await;
     assert_eq!(status, 400, "{body}");
@@ -328,7 +329,7 @@ async fn a_pairing_code_is_single_use_expiring_and_guessing_is_limited() {
     let (status, _) = s.pair_as(&fresh, &good, "Counter").await;
     assert_eq!(status, 429);
     let proof = pair_proof(
-        &code_key(&good),
+        &code_key(&good, &s.pin()).unwrap(),
         Side::Joiner,
         &s.pin(),
         &fresh.fingerprint(),

@@ -477,6 +477,7 @@ fn pairing_is_refused_once_the_log_holds_events_and_order_numbers_carry_the_term
         store_id: info.store_id,
         device_id: info.device_id,
         terminal_no: 8,
+        pairer: info.device_id,
     };
     let err = t.store.write(|tx| tx.pair(&again)).unwrap_err();
     assert!(matches!(err, StoreError::NotEmpty(3)), "{err}");
@@ -550,10 +551,12 @@ fn a_terminal_emptied_for_pairing_keeps_everything_in_its_archive() {
         .unwrap();
     assert_eq!(n, 3);
     // Now it pairs, and numbers from its terminal's block.
+    let device_id = comanda_domain::ids::DeviceId::new(&*t.ids);
     let pairing = comanda_store::Pairing {
         store_id: crate::support::store_id(),
-        device_id: comanda_domain::ids::DeviceId::new(&*t.ids),
+        device_id,
         terminal_no: 3,
+        pairer: device_id,
     };
     t.store.write(|tx| tx.pair(&pairing)).unwrap();
     assert_eq!(t.store.write(|tx| tx.next_order_number()).unwrap(), 30_001);
@@ -584,5 +587,83 @@ fn a_terminal_emptied_for_pairing_keeps_everything_in_its_archive() {
     assert_eq!(
         hubs[0].fingerprint.as_deref(),
         Some("ab".repeat(32).as_str())
+    );
+}
+
+/// Only the node that pairs devices (the hub) writes the store's device registry: a
+/// `DevicePaired` or `DeviceRevoked` made by any other device is refused at the door (a stolen or
+/// copied terminal cannot add a device of its own, nor re-pin another's certificate, on every
+/// terminal), and the pairer's own is taken in.
+#[test]
+fn only_the_pairer_writes_the_device_registry() {
+    use comanda_domain::device::{DevicePaired, DeviceRevoked};
+    use comanda_domain::event::EventBody;
+    // `hub` pairs devices; `t` trusts it; `rogue` is another terminal of the store.
+    let hub = TestStore::in_store(1, 10_000, 0);
+    let hub_id = hub.store.device().unwrap().device_id;
+    let t = TestStore::new(2, 10_000);
+    let t_id = comanda_domain::ids::DeviceId::new(&*t.ids);
+    t.store
+        .write(|tx| {
+            tx.pair(&comanda_store::Pairing {
+                store_id: crate::support::store_id(),
+                device_id: t_id,
+                terminal_no: 1,
+                pairer: hub_id,
+            })
+        })
+        .unwrap();
+    let rogue = TestStore::in_store(3, 10_000, 2);
+    let paired = |who: comanda_domain::ids::DeviceId| {
+        EventBody::DevicePaired(DevicePaired {
+            device_id: who,
+            terminal_no: 9,
+            name: "Intruder".into(),
+            token_hash: "00".repeat(32),
+            cert_fingerprint: Some("11".repeat(32)),
+        })
+    };
+    let intruder = comanda_domain::ids::DeviceId::new(&*rogue.ids);
+    for (store, body) in [
+        (&rogue, paired(intruder)),
+        (
+            &rogue,
+            EventBody::DeviceRevoked(DeviceRevoked { device_id: t_id }),
+        ),
+        (&hub, paired(intruder)),
+    ] {
+        store
+            .store
+            .write(|tx| tx.append(StreamId::Devices, None, body))
+            .unwrap();
+    }
+    let from_rogue = wire(&events_of(&rogue, StreamId::Devices));
+    let got = t.store.write(|tx| tx.ingest(&from_rogue)).unwrap();
+    assert_eq!(got.stored(), 0);
+    assert!(got.outcomes.iter().all(|o| matches!(
+        o,
+        Outcome::Refused {
+            code: RefusalCode::NotAllowed,
+            ..
+        }
+    )));
+    assert!(t.store.read(|r| r.devices()).unwrap().is_empty());
+    let dead = t.store.read(|r| r.dead_letters()).unwrap();
+    assert!(
+        dead[0].reason.starts_with("not_allowed"),
+        "{}",
+        dead[0].reason
+    );
+    // The hub's own is taken in.
+    let from_hub = wire(&events_of(&hub, StreamId::Devices));
+    assert_eq!(
+        t.store.write(|tx| tx.ingest(&from_hub)).unwrap().stored(),
+        1
+    );
+    assert!(
+        t.store
+            .read(|r| r.devices())
+            .unwrap()
+            .contains_key(&intruder)
     );
 }

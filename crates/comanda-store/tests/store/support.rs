@@ -49,10 +49,12 @@ impl TestStore {
     /// device id from `seed`: what two terminals of one store look like.
     pub fn in_store(seed: u64, now_ms: u64, terminal_no: u32) -> TestStore {
         let t = TestStore::new(seed, now_ms);
+        let device_id = DeviceId::new(&*t.ids);
         let pairing = Pairing {
             store_id: store_id(),
-            device_id: DeviceId::new(&*t.ids),
+            device_id,
             terminal_no,
+            pairer: device_id,
         };
         t.store.write(|tx| tx.pair(&pairing)).unwrap();
         t

@@ -335,10 +335,12 @@ fn a_reset_never_throws_away_what_was_not_synced() {
     a.cashier(38, 4);
     let held = a.event_count();
     assert!(held > 0);
+    let device_id = comanda_domain::ids::DeviceId::new(&*a.ids);
     let pairing = comanda_store::Pairing {
         store_id: crate::support::store_id(),
-        device_id: comanda_domain::ids::DeviceId::new(&*a.ids),
+        device_id,
         terminal_no: 4,
+        pairer: device_id,
     };
     let refused = a.store.write(|tx| tx.pair(&pairing)).unwrap_err();
     assert!(matches!(refused, StoreError::NotEmpty(n) if n == held));

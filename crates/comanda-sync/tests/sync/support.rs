@@ -27,10 +27,12 @@ impl Node {
     /// A node paired to [`store_id`] as terminal `n`, its clock at 1 000 000 ms.
     pub fn paired(n: u64) -> Node {
         let node = Node::unpaired(n);
+        let device_id = DeviceId::new(&*node.ids);
         let pairing = Pairing {
             store_id: store_id(),
-            device_id: DeviceId::new(&*node.ids),
+            device_id,
             terminal_no: n as u32,
+            pairer: device_id,
         };
         node.store.write(|tx| tx.pair(&pairing)).unwrap();
         node

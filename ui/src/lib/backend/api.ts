@@ -27,6 +27,7 @@ import type { OrderView } from "../bindings/OrderView";
 import type { PairTerminal } from "../bindings/PairTerminal";
 import type { FirstManager } from "../bindings/FirstManager";
 import type { PairingCodeView } from "../bindings/PairingCodeView";
+import type { PairHosted } from "../bindings/PairHosted";
 import type { RecordPayment } from "../bindings/RecordPayment";
 import type { RefundPayment } from "../bindings/RefundPayment";
 import type { RemoveDiscount } from "../bindings/RemoveDiscount";
@@ -67,6 +68,10 @@ export class Api {
   }
   pairTerminal(req: PairTerminal): Promise<TerminalView> {
     return this.backend.call<TerminalView>("pair_terminal", req);
+  }
+  /** Pairs this terminal with the hub it hosts, with a code made in-process (a manager). */
+  pairWithHostedHub(req: PairHosted): Promise<TerminalView> {
+    return this.backend.call<TerminalView>("pair_with_hosted_hub", req);
   }
   /** A one-time pairing code for the store's hub this terminal hosts (a manager). */
   makePairingCode(): Promise<PairingCodeView> {
