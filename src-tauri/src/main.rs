@@ -41,6 +41,10 @@ struct Args {
     /// address towards the hub, with the port listened on).
     #[arg(long, value_name = "URL")]
     peer_advertise: Option<String>,
+    /// Do not announce this terminal nor look for the store's others by mDNS on the LAN (they
+    /// are then found by the addresses they tell the store).
+    #[arg(long)]
+    no_mdns: bool,
     /// Also host the store's hub here, listening on ADDR (`0.0.0.0:8788`), for a store without a
     /// hub box: a manager makes pairing codes from the sync panel.
     #[arg(long, value_name = "ADDR")]
@@ -98,6 +102,7 @@ fn main() -> anyhow::Result<()> {
         .map_err(|_| anyhow::anyhow!("sync settings poisoned"))? = comanda_api::sync::PeerListen {
         listen,
         advertise: args.peer_advertise.clone(),
+        discover: listen.is_some() && !args.no_mdns,
     };
     if let Some(listen) = args.host_hub {
         let name = ctx

@@ -18,7 +18,8 @@ export function freshDataDir(): string {
 }
 
 export async function startApp(dataDir: string = freshDataDir(), extra: string[] = []): Promise<App> {
-  const child: ChildProcess = spawn(BIN, ["--headless", "--port", "0", "--data-dir", dataDir, ...extra], {
+  // No mDNS from tests on the host's network (the discovery test makes a namespace of its own).
+  const child: ChildProcess = spawn(BIN, ["--headless", "--port", "0", "--data-dir", dataDir, "--no-mdns", ...extra], {
     stdio: ["ignore", "pipe", "pipe"],
     env: { ...process.env, COMANDA_LOG: process.env.COMANDA_LOG ?? "warn" },
   });

@@ -12,6 +12,7 @@ pub mod bus;
 pub mod catalog;
 pub mod commands;
 pub mod ctx;
+pub mod discovery;
 pub mod employees;
 pub mod error;
 pub mod hosting;

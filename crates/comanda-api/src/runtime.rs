@@ -294,6 +294,15 @@ async fn peer_server(ctx: Ctx, mut stopped: watch::Receiver<bool>) {
         }
     };
     tracing::info!(certificate = %identity.fingerprint(), "peers pin this terminal's certificate");
+    // Found on the LAN by mDNS too, for as long as it answers peers.
+    let _discovery = if config.discover {
+        ctx.store
+            .device()
+            .ok()
+            .and_then(|me| crate::discovery::start(&ctx, me.store_id, me.device_id, bound))
+    } else {
+        None
+    };
     let closing = ctx.clone();
     let serve = comanda_sync::tls::serve(
         listener,

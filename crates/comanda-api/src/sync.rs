@@ -43,6 +43,9 @@ pub struct PeerListen {
     /// The address peers are told (`https://192.168.1.21:8789`); by default the address of the
     /// interface that reaches the hub, with the port listened on.
     pub advertise: Option<String>,
+    /// Announce this terminal and find the store's others by mDNS on the LAN (multicast; off in
+    /// tests that do not make a network namespace of their own).
+    pub discover: bool,
 }
 
 /// What the sync worker and the badge share.
@@ -75,6 +78,8 @@ pub struct SyncShared {
     pub(crate) identity: Mutex<Option<Identity>>,
     /// A pairing is under way (its round trip to the hub): the first-run doors wait for it.
     pub(crate) pairing: AtomicBool,
+    /// Where mDNS found the store's other terminals answering, by device.
+    pub(crate) discovered: Mutex<BTreeMap<DeviceId, String>>,
 }
 
 /// Marks a pairing under way until dropped.
@@ -216,17 +221,24 @@ impl SyncWorker {
         // The token this terminal was given authenticates it with every node of the store.
         let token = hubs.first().map(|h| h.token.clone());
         let mut wanted: Vec<SyncPeer> = hubs.clone();
+        let discovered = ctx
+            .sync
+            .discovered
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .clone();
         if let Some(token) = &token {
             for (id, d) in &devices {
                 let known = wanted.iter().any(|w| w.peer_id == *id);
                 if *id != me.device_id
                     && d.active()
                     && !known
-                    && let Some(address) = &d.address
+                    && let Some(address) =
+                        crate::discovery::address_of(&discovered, *id, d.address.as_ref())
                 {
                     wanted.push(SyncPeer {
                         peer_id: *id,
-                        address: address.clone(),
+                        address,
                         name: d.name.clone().unwrap_or_default(),
                         token: token.clone(),
                         fingerprint: d.cert_fingerprint.clone(),

@@ -118,6 +118,7 @@ async fn two_terminals(
             *app.ctx.sync.peer_listen.lock().unwrap() = comanda_api::sync::PeerListen {
                 listen: Some("127.0.0.1:0".parse().unwrap()),
                 advertise: None,
+                discover: false,
             };
         }
     }
@@ -758,4 +759,101 @@ async fn a_terminal_without_staff_is_set_up_by_pairing_or_by_its_first_manager()
     assert_eq!(first["employee"]["name"], "Ana");
     // B joined a store that had staff: even with its staff gone, its door stays shut.
     assert!(!b.ctx.store.read(|r| r.joined_empty_store()).unwrap());
+}
+
+/// Runs `name` (a test of this binary) again inside a network namespace of its own (loopback
+/// only, multicast routed to it), so mDNS never reaches the host's network. True when it ran
+/// and passed; false when no namespace can be made here (said on stderr); panics when the test
+/// failed inside.
+fn in_own_network(name: &str) -> bool {
+    let exe = std::env::current_exe().expect("this test binary");
+    // Exit 97: the namespace came up without its loopback or multicast route.
+    let script = "(ip link set lo up && ip link set lo multicast on && ip route add 224.0.0.0/4 dev lo) || exit 97; exec \"$0\" \"$@\"";
+    let mut why = Vec::new();
+    for flags in [&["--net"][..], &["--net", "--map-root-user"][..]] {
+        let out = std::process::Command::new("unshare")
+            .args(flags)
+            .args(["sh", "-c", script])
+            .arg(&exe)
+            .args(["--exact", name, "--nocapture", "--test-threads=1"])
+            .env("COMANDA_IN_NETNS", "1")
+            .output();
+        match out {
+            Ok(o) if o.status.success() => return true,
+            // The test ran and failed (Rust's test harness exits 101).
+            Ok(o) if o.status.code() == Some(101) => panic!(
+                "{name} failed inside its network namespace:\n{}\n{}",
+                String::from_utf8_lossy(&o.stdout),
+                String::from_utf8_lossy(&o.stderr)
+            ),
+            Ok(o) => why.push(format!(
+                "unshare {flags:?}: {} {}",
+                o.status,
+                String::from_utf8_lossy(&o.stderr).trim()
+            )),
+            Err(e) => why.push(format!("unshare: {e}")),
+        }
+    }
+    eprintln!("SKIPPED {name}: no network namespace can be made here ({why:?})");
+    false
+}
+
+/// mDNS on the LAN: terminals A and B told the store addresses where they no longer answer (their
+/// DHCP leases changed while the hub was down, say); with the hub gone, they still find each
+/// other where they answer, by mDNS, and A's order reaches B. Run in a network namespace of its
+/// own.
+#[test]
+fn with_the_hub_down_a_terminal_is_found_by_mdns_where_it_answers() {
+    const NAME: &str = "sync::with_the_hub_down_a_terminal_is_found_by_mdns_where_it_answers";
+    if std::env::var_os("COMANDA_IN_NETNS").is_none() {
+        in_own_network(NAME);
+        return;
+    }
+    tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+        .unwrap()
+        .block_on(async {
+            let mut hub = start_hub().await;
+            let a = spawn_app().await;
+            let b = spawn_app_in(tempfile::tempdir().unwrap(), 2).await;
+            pair(&a, &hub, "Counter").await;
+            pair(&b, &hub, "Bar").await;
+            // Both tell the store addresses where nothing answers: without mDNS neither reaches
+            // the other once the hub is gone.
+            let wrong = "https://127.0.0.1:9".to_owned();
+            for (app, advertise) in [(&a, wrong.clone()), (&b, "https://127.0.0.1:7".to_owned())] {
+                let advertise = Some(advertise);
+                *app.ctx.sync.peer_listen.lock().unwrap() = comanda_api::sync::PeerListen {
+                    listen: Some("127.0.0.1:0".parse().unwrap()),
+                    advertise,
+                    discover: true,
+                };
+            }
+            let handle = tokio::runtime::Handle::current();
+            let wa = comanda_api::runtime::start(&a.ctx, &handle);
+            let wb = comanda_api::runtime::start(&b.ctx, &handle);
+            let a_id = a.ctx.store.device().unwrap().device_id;
+            eventually("B knows A's (wrong) address from the log", async || {
+                b.ctx.store.read(|r| r.devices()).unwrap()[&a_id]
+                    .address
+                    .as_ref()
+                    == Some(&wrong)
+            })
+            .await;
+            hub.stop();
+            let ta = a.login(SAM).await;
+            let tb = b.login(SAM).await;
+            let order = a.open_table(&ta, "9").await;
+            eventually("A's order on B, found by mDNS", async || {
+                b.call("get_order", Some(&tb), json!({"order_id": order}))
+                    .await
+                    .0
+                    == 200
+            })
+            .await;
+            wa.shutdown().await;
+            wb.shutdown().await;
+        });
 }
