@@ -39,6 +39,10 @@ use crate::error::SyncError;
 /// How long a connection may take to finish its TLS handshake before it is dropped.
 pub const HANDSHAKE_TIMEOUT: Duration = Duration::from_secs(10);
 
+/// The most handshakes under way at once: a flood of silent connections waits its turn (each
+/// dropped after [`HANDSHAKE_TIMEOUT`]) instead of holding a task and a socket each.
+pub const MAX_HANDSHAKES: usize = 256;
+
 /// ring, chosen explicitly: no process-wide default to race for, and no C toolchain beyond `cc`.
 static PROVIDER: LazyLock<Arc<CryptoProvider>> =
     LazyLock::new(|| Arc::new(rustls::crypto::ring::default_provider()));
@@ -445,8 +449,13 @@ impl TlsListener {
         let local = tcp.local_addr()?;
         let (tx, ready) = tokio::sync::mpsc::channel(64);
         let acceptor = tokio_rustls::TlsAcceptor::from(config);
+        let slots = Arc::new(tokio::sync::Semaphore::new(MAX_HANDSHAKES));
         let accepting = tokio::spawn(async move {
             loop {
+                // A slot first: past MAX_HANDSHAKES, new connections wait in the kernel's queue.
+                let Ok(slot) = slots.clone().acquire_owned().await else {
+                    return;
+                };
                 let (stream, addr) = match tcp.accept().await {
                     Ok(c) => c,
                     Err(e) => {
@@ -463,7 +472,10 @@ impl TlsListener {
                 let _ = stream.set_nodelay(true);
                 let (acceptor, tx) = (acceptor.clone(), tx.clone());
                 tokio::spawn(async move {
-                    match tokio::time::timeout(HANDSHAKE_TIMEOUT, acceptor.accept(stream)).await {
+                    let handshake =
+                        tokio::time::timeout(HANDSHAKE_TIMEOUT, acceptor.accept(stream)).await;
+                    drop(slot);
+                    match handshake {
                         Ok(Ok(tls)) => {
                             let cert = tls
                                 .get_ref()
