@@ -63,6 +63,8 @@ pub struct Hosting {
     pub(crate) hub: Mutex<Option<HostedHub>>,
     /// Once served: the address people pair with, the certificate's short form, the codes.
     pub(crate) serving: Mutex<Option<Serving>>,
+    /// Why the hub could not be served, when it could not (its port taken…).
+    pub(crate) failed: Mutex<Option<String>>,
 }
 
 /// A hub being served.
@@ -178,6 +180,18 @@ pub fn pair_with_hosted_hub(
 }
 
 fn serving(ctx: &Ctx) -> Result<Serving, ApiError> {
+    if let Some(why) = ctx
+        .hosting
+        .failed
+        .lock()
+        .unwrap_or_else(PoisonError::into_inner)
+        .clone()
+    {
+        return Err(ApiError::new(
+            ErrorCode::Unreachable,
+            format!("The hub this terminal should host is not running: {why}"),
+        ));
+    }
     ctx.hosting
         .serving
         .lock()

@@ -173,6 +173,11 @@ async fn hub_server(ctx: Ctx, hub: crate::hosting::HostedHub, mut stopped: watch
         Ok(l) => l,
         Err(e) => {
             tracing::error!(listen = %hub.listen, error = %e, "cannot serve the hosted hub");
+            *ctx.hosting
+                .failed
+                .lock()
+                .unwrap_or_else(std::sync::PoisonError::into_inner) =
+                Some(format!("cannot listen on {}: {e}", hub.listen));
             return;
         }
     };

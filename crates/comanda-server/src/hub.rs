@@ -6,6 +6,7 @@
 //! can read and write nothing of store B, and cannot speak for another device of its own store.
 
 use std::collections::HashMap;
+use std::net::IpAddr;
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, LazyLock, Mutex, MutexGuard, PoisonError};
@@ -34,8 +35,32 @@ static MIGRATIONS: LazyLock<Result<Migrations<'static>, String>> =
 
 /// How long a pairing code lasts unless the admin says otherwise.
 pub const CODE_TTL_MS: u64 = 15 * 60 * 1000;
-/// Wrong pairing codes allowed per minute before pairing waits.
+/// Wrong pairing codes allowed per minute from one address before pairing waits for it.
 pub const PAIR_FAILURES_PER_MINUTE: u32 = 10;
+/// Wrong pairing codes allowed per minute from all addresses together: one address cannot
+/// block everyone's pairing, and many cannot guess much faster than one.
+pub const PAIR_FAILURES_PER_MINUTE_ALL: u32 = 100;
+
+/// Wrong pairing codes in the current minute.
+#[derive(Debug, Default)]
+struct PairFailures {
+    minute: u64,
+    by_address: HashMap<Option<IpAddr>, u32>,
+    all: u32,
+}
+
+impl PairFailures {
+    /// The counts of `minute` (a new minute starts them over).
+    fn of(&mut self, minute: u64) -> &mut PairFailures {
+        if self.minute != minute {
+            *self = PairFailures {
+                minute,
+                ..PairFailures::default()
+            };
+        }
+        self
+    }
+}
 /// The longest name a device may give itself.
 pub const MAX_NAME: usize = 60;
 
@@ -91,8 +116,8 @@ pub struct Hub {
     stores: Mutex<HashMap<StoreId, Arc<Store>>>,
     clock: Arc<dyn Clock>,
     ids: Arc<dyn IdSource>,
-    /// Wrong pairing codes: (minute, count).
-    pair_failures: Mutex<(u64, u32)>,
+    /// Wrong pairing codes this minute, per asking address and in all.
+    pair_failures: Mutex<PairFailures>,
     /// What `/metrics` reports.
     pub counters: Counters,
     /// Per store, the change counter `/v1/watch` answers.
@@ -347,6 +372,7 @@ impl Hub {
         &self,
         req: &PairRequest,
         joiner: Option<Fingerprint>,
+        from: Option<IpAddr>,
     ) -> Result<PairResponse, HubError> {
         let name = req.name.trim();
         if name.is_empty() || name.chars().count() > MAX_NAME {
@@ -363,11 +389,14 @@ impl Hub {
         let now = self.clock.now_ms();
         let minute = now / 60_000;
         {
-            let f = self
+            let mut f = self
                 .pair_failures
                 .lock()
                 .unwrap_or_else(PoisonError::into_inner);
-            if f.0 == minute && f.1 >= PAIR_FAILURES_PER_MINUTE {
+            let f = f.of(minute);
+            if f.by_address.get(&from).copied().unwrap_or(0) >= PAIR_FAILURES_PER_MINUTE
+                || f.all >= PAIR_FAILURES_PER_MINUTE_ALL
+            {
                 return Err(HubError::TooManyAttempts);
             }
         }
@@ -399,7 +428,7 @@ impl Hub {
             .into_iter()
             .find(|(key, _)| proof_matches(&req.proof, key, Side::Joiner, &hub, &joiner))
         else {
-            return Err(self.wrong_code(minute));
+            return Err(self.wrong_code(minute, from));
         };
         let token = secrets::new_token()?;
         let device_id = DeviceId::new(&*self.ids);
@@ -420,7 +449,7 @@ impl Hub {
         if still_free.is_none() {
             drop(tx);
             drop(db);
-            return Err(self.wrong_code(minute));
+            return Err(self.wrong_code(minute, from));
         }
         let (store_name, hub_device, terminal_no, pepper): (String, String, i64, Option<Vec<u8>>) =
             tx.query_row(
@@ -498,15 +527,14 @@ impl Hub {
     }
 
     /// Counts a wrong pairing code (for the per-minute limit) and says so.
-    fn wrong_code(&self, minute: u64) -> HubError {
+    fn wrong_code(&self, minute: u64, from: Option<IpAddr>) -> HubError {
         let mut f = self
             .pair_failures
             .lock()
             .unwrap_or_else(PoisonError::into_inner);
-        if f.0 != minute {
-            *f = (minute, 0);
-        }
-        f.1 += 1;
+        let f = f.of(minute);
+        *f.by_address.entry(from).or_default() += 1;
+        f.all += 1;
         self.counters.pair_failures.fetch_add(1, Ordering::Relaxed);
         HubError::BadCode
     }

@@ -54,7 +54,10 @@ async fn pair(
         }
     };
     let joiner = comanda_sync::tls::peer_cert(&extensions);
-    match tokio::task::spawn_blocking(move || hub.pair(&req, joiner)).await {
+    let from = extensions
+        .get::<axum::extract::ConnectInfo<comanda_sync::tls::PeerAddr>>()
+        .map(|c| c.0.addr.ip());
+    match tokio::task::spawn_blocking(move || hub.pair(&req, joiner, from)).await {
         Ok(Ok(resp)) => axum::Json(resp).into_response(),
         Ok(Err(e)) => e.into_response(),
         Err(_) => HubError::Setup("pairing was interrupted".into()).into_response(),

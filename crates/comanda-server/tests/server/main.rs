@@ -343,8 +343,32 @@ async fn a_pairing_code_is_single_use_expiring_and_guessing_is_limited() {
         .unwrap();
     assert_eq!(r.status(), 429);
     assert_eq!(r.headers()["retry-after"], "60");
+    // The limit is per asking address: another machine on the LAN still pairs (here, from
+    // 127.0.0.2), so one guesser cannot block everyone's pairing.
+    let other = Identity::generate().unwrap();
+    let from_elsewhere = reqwest::Client::builder()
+        .use_preconfigured_tls(
+            comanda_sync::tls::client_config(Some(&other), Pin::Is(s.pin())).unwrap(),
+        )
+        .local_address(std::net::IpAddr::from([127, 0, 0, 2]))
+        .build()
+        .unwrap();
+    let proof = pair_proof(
+        &code_key(&good, &s.pin()).unwrap(),
+        Side::Joiner,
+        &s.pin(),
+        &other.fingerprint(),
+    );
+    let r = from_elsewhere
+        .post(format!("{}/v1/pair", s.url))
+        .json(&json!({"proof": proof, "name": "Bar"}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 200);
     s.clock.advance(60_000);
-    s.pair(&good, "Counter").await;
+    let again = s.hub.make_code(store.store_id, 600_000).unwrap();
+    s.pair(&again, "Counter").await;
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
