@@ -92,6 +92,8 @@ pub struct DeviceInfo {
     pub revoked_ms: Option<u64>,
     /// When it last exchanged (ms).
     pub last_seen_ms: Option<u64>,
+    /// The SHA-256 of the certificate it paired with (hex), what every node pins for it.
+    pub cert_fingerprint: Option<String>,
 }
 
 /// Counters for `/metrics`.
@@ -541,11 +543,21 @@ impl Hub {
 
     /// The devices of a store (every store when `None`), revoked ones too.
     pub fn devices(&self, store: Option<StoreId>) -> Result<Vec<DeviceInfo>, HubError> {
-        type Row = (String, String, String, i64, i64, Option<i64>, Option<i64>);
+        type Row = (
+            String,
+            String,
+            String,
+            i64,
+            i64,
+            Option<i64>,
+            Option<i64>,
+            Option<String>,
+        );
         let rows: Vec<Row> = self
             .db()
             .prepare(
-                "SELECT device_id, store_id, name, terminal_no, paired_ms, revoked_ms, last_seen_ms
+                "SELECT device_id, store_id, name, terminal_no, paired_ms, revoked_ms, last_seen_ms,
+                        cert_fingerprint
                  FROM devices WHERE ?1 IS NULL OR store_id = ?1 ORDER BY store_id, terminal_no",
             )?
             .query_map([store.map(|s| s.to_string())], |r| {
@@ -557,6 +569,7 @@ impl Hub {
                     r.get(4)?,
                     r.get(5)?,
                     r.get(6)?,
+                    r.get(7)?,
                 ))
             })?
             .collect::<Result<_, _>>()?;
@@ -566,7 +579,7 @@ impl Hub {
             .unwrap_or_else(PoisonError::into_inner)
             .clone();
         rows.into_iter()
-            .map(|(d, s, name, no, paired, revoked, seen)| {
+            .map(|(d, s, name, no, paired, revoked, seen, cert)| {
                 let device_id: DeviceId = parse(&d, "device id")?;
                 let written = seen.map(|v| u64::try_from(v).unwrap_or(0));
                 let last_seen_ms = match (written, recent.get(&device_id)) {
@@ -581,6 +594,7 @@ impl Hub {
                     paired_ms: u64::try_from(paired).unwrap_or(0),
                     revoked_ms: revoked.map(|v| u64::try_from(v).unwrap_or(0)),
                     last_seen_ms,
+                    cert_fingerprint: cert,
                 })
             })
             .collect()

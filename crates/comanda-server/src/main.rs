@@ -128,8 +128,12 @@ fn admin(hub: &Hub, action: Admin) -> anyhow::Result<()> {
                     "active"
                 };
                 println!(
-                    "{}\t{}\tterminal {}\t{}\t{state}",
-                    d.device_id, d.store_id, d.terminal_no, d.name
+                    "{}\t{}\tterminal {}\t{}\t{state}\tcertificate {}",
+                    d.device_id,
+                    d.store_id,
+                    d.terminal_no,
+                    d.name,
+                    d.cert_fingerprint.as_deref().unwrap_or("none")
                 );
             }
         }

@@ -213,6 +213,15 @@ async fn two_terminals_paired_with_codes_see_each_others_orders_through_the_hub(
     let devices = s.hub.devices(Some(store.store_id)).unwrap();
     assert_eq!(devices.len(), 2);
     assert!(devices.iter().all(|d| d.last_seen_ms.is_some()));
+    // Each with the certificate it paired with, as the terminal holds it.
+    let of = |t: &Terminal| {
+        devices
+            .iter()
+            .find(|d| d.device_id == t.pairing.device_id)
+            .and_then(|d| d.cert_fingerprint.clone())
+    };
+    assert_eq!(of(&t1), Some(t1.identity.fingerprint().to_string()));
+    assert_eq!(of(&t2), Some(t2.identity.fingerprint().to_string()));
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
