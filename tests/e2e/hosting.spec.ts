@@ -61,6 +61,24 @@ test("a terminal hosting the hub pairs itself and another terminal, which then s
         return list.body.orders.map((o: { label: string }) => o.label).join(",");
       }, { timeout: 15_000 })
       .toContain("Hosted");
+
+    // A terminal told to host a hub on a port that is taken says so in its panel, and a code
+    // asked of it says why there is none.
+    const port = address.split(":").pop();
+    const c = await startApp(freshDataDir(), ["--host-hub", `127.0.0.1:${port}`, "--peer-listen", "off"]);
+    apps.push(c);
+    const managerC = await apiAs(request, c.url, "9999");
+    await expect
+      .poll(async () => (await managerC("get_status", {})).body.sync.hub_error ?? "", { timeout: 10_000 })
+      .toContain("cannot listen");
+    const refused = await managerC("make_pairing_code", {});
+    expect(refused.status).toBe(502);
+    const pageC = await page.context().newPage();
+    await pageC.goto(c.url);
+    await signIn(pageC, "9999");
+    await tid(pageC, "sync-open").click();
+    await expect(tid(pageC, "hub-error")).toContainText("cannot listen");
+    await pageC.screenshot({ path: info.outputPath("hub-error.png") });
   } finally {
     for (const app of apps) await app.stop();
   }

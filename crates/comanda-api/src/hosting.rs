@@ -92,6 +92,14 @@ impl Hosting {
         *self.hub.lock().unwrap_or_else(PoisonError::into_inner) = Some(hub);
     }
 
+    /// Why the hub handed over could not be served, if it could not.
+    pub fn failure(&self) -> Option<String> {
+        self.failed
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .clone()
+    }
+
     /// The address people pair with, once the hub is served.
     pub fn address(&self) -> Option<String> {
         self.serving
@@ -180,13 +188,7 @@ pub fn pair_with_hosted_hub(
 }
 
 fn serving(ctx: &Ctx) -> Result<Serving, ApiError> {
-    if let Some(why) = ctx
-        .hosting
-        .failed
-        .lock()
-        .unwrap_or_else(PoisonError::into_inner)
-        .clone()
-    {
+    if let Some(why) = ctx.hosting.failure() {
         return Err(ApiError::new(
             ErrorCode::Unreachable,
             format!("The hub this terminal should host is not running: {why}"),

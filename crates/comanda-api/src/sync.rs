@@ -579,6 +579,7 @@ pub fn status(ctx: &Ctx) -> Result<SyncStatusView, ApiError> {
         refused: u32::try_from(dead).unwrap_or(u32::MAX),
         clock_skew_ms: clock_warning,
         hub_address: ctx.hosting.address(),
+        hub_error: ctx.hosting.failure(),
         certificate: identity
             .filter(|_| device.paired)
             .map(|id| Fingerprint::of(&id.cert).short()),

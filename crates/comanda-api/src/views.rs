@@ -340,6 +340,8 @@ pub struct SyncStatusView {
     /// Where the store's hub this terminal hosts answers (`https://192.168.1.21:8788`), when it
     /// hosts one: what other terminals pair with.
     pub hub_address: Option<String>,
+    /// Why the hub this terminal should host is not running (its port taken…), when it is not.
+    pub hub_error: Option<String>,
     /// This terminal's TLS certificate as peers pin it, shortened (`3f2a-91c0-7d4e-02b8`), once
     /// paired: to compare with what the hub lists.
     pub certificate: Option<String>,

@@ -55,6 +55,10 @@ clock_skew_ms: number | null,
  */
 hub_address: string | null, 
 /**
+ * Why the hub this terminal should host is not running (its port taken…), when it is not.
+ */
+hub_error: string | null, 
+/**
  * This terminal's TLS certificate as peers pin it, shortened (`3f2a-91c0-7d4e-02b8`), once
  * paired: to compare with what the hub lists.
  */

@@ -16,6 +16,7 @@ const s = (state: string, waiting: number, oldest_ms: number | null, more: Parti
   refused: 0,
   clock_skew_ms: null,
   hub_address: null,
+  hub_error: null,
   certificate: null,
   ...more,
 });
