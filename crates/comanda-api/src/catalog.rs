@@ -28,7 +28,7 @@ pub fn get_status(ctx: &Ctx) -> Result<TerminalView, ApiError> {
             store_id: device.store_id,
             sync,
             now_ms: ctx.clock.now_ms(),
-            needs_setup: !r.employees()?.values().any(|e| e.active),
+            needs_setup: crate::setup::nobody_active(&r.employees()?),
         })
     })
 }

@@ -11,6 +11,7 @@
 //! exchange alone.
 
 use std::collections::BTreeMap;
+use std::net::{IpAddr, Ipv4Addr, SocketAddr};
 use std::time::Duration;
 
 use comanda_domain::ids::DeviceId;
@@ -167,6 +168,25 @@ async fn watch_peer(ctx: Ctx, peer: SyncPeer) {
     }
 }
 
+/// `https://ip:port` for a server bound at `bound`: its own address, or, when it listens on
+/// every interface, the one `pick` chooses.
+fn https_at(bound: SocketAddr, pick: impl FnOnce() -> Option<IpAddr>) -> Option<String> {
+    let ip = if bound.ip().is_unspecified() {
+        pick()?
+    } else {
+        bound.ip()
+    };
+    Some(format!("https://{}", SocketAddr::new(ip, bound.port())))
+}
+
+/// Where this machine answers on `bound` as seen from the LAN (loopback when no route shows it).
+fn lan_or_loopback(bound: SocketAddr) -> String {
+    https_at(bound, || {
+        Some(crate::sync::lan_address().unwrap_or(IpAddr::V4(Ipv4Addr::LOCALHOST)))
+    })
+    .unwrap_or_default()
+}
+
 /// Serves the store's hub this terminal hosts, over TLS, until the runtime stops.
 async fn hub_server(ctx: Ctx, hub: crate::hosting::HostedHub, mut stopped: watch::Receiver<bool>) {
     let listener = match tokio::net::TcpListener::bind(hub.listen).await {
@@ -184,15 +204,10 @@ async fn hub_server(ctx: Ctx, hub: crate::hosting::HostedHub, mut stopped: watch
     let Ok(bound) = listener.local_addr() else {
         return;
     };
-    let address = hub.advertise.clone().unwrap_or_else(|| {
-        let ip = if bound.ip().is_unspecified() {
-            crate::sync::lan_address()
-                .unwrap_or(std::net::IpAddr::V4(std::net::Ipv4Addr::LOCALHOST))
-        } else {
-            bound.ip()
-        };
-        format!("https://{}", std::net::SocketAddr::new(ip, bound.port()))
-    });
+    let address = hub
+        .advertise
+        .clone()
+        .unwrap_or_else(|| lan_or_loopback(bound));
     let fingerprint = hub.identity.fingerprint();
     tracing::info!(%bound, %address, certificate = %fingerprint, "hosting the store's hub");
     *ctx.hosting
@@ -200,17 +215,7 @@ async fn hub_server(ctx: Ctx, hub: crate::hosting::HostedHub, mut stopped: watch
         .lock()
         .unwrap_or_else(std::sync::PoisonError::into_inner) = Some(crate::hosting::Serving {
         store_id: hub.store_id,
-        local: format!(
-            "https://{}",
-            std::net::SocketAddr::new(
-                if bound.ip().is_unspecified() {
-                    std::net::IpAddr::V4(std::net::Ipv4Addr::LOCALHOST)
-                } else {
-                    bound.ip()
-                },
-                bound.port()
-            )
-        ),
+        local: https_at(bound, || Some(IpAddr::V4(Ipv4Addr::LOCALHOST))).unwrap_or_default(),
         address,
         certificate: fingerprint.short(),
         codes: hub.codes.clone(),
@@ -257,8 +262,8 @@ async fn peer_server(ctx: Ctx, mut stopped: watch::Receiver<bool>) {
     let Ok(bound) = listener.local_addr() else {
         return;
     };
-    let advertise = config.advertise.or_else(|| {
-        let ip = if bound.ip().is_unspecified() {
+    let advertise = config.advertise.clone().or_else(|| {
+        https_at(bound, || {
             let hub = ctx
                 .store
                 .read(|r| r.sync_peers())
@@ -266,14 +271,8 @@ async fn peer_server(ctx: Ctx, mut stopped: watch::Receiver<bool>) {
                 .first()?
                 .address
                 .clone();
-            crate::sync::local_address_towards(&hub)?
-        } else {
-            bound.ip()
-        };
-        Some(format!(
-            "https://{}",
-            std::net::SocketAddr::new(ip, bound.port())
-        ))
+            crate::sync::local_address_towards(&hub)
+        })
     });
     tracing::info!(%bound, advertise = advertise.as_deref().unwrap_or("-"), "answering peers");
     ctx.sync

@@ -11,6 +11,8 @@
 //! Once someone is on the staff list both doors are shut, and everything goes through a
 //! manager's session as usual.
 
+use std::collections::BTreeMap;
+
 use comanda_domain::employee::{EmployeeRecord, Pin, Role};
 use comanda_domain::event::{EmployeeSaved, EventBody, StreamId};
 use comanda_domain::ids::EmployeeId;
@@ -27,11 +29,12 @@ use crate::views::{SessionView, TerminalView};
 /// True while nobody on this terminal's staff list is active: the first-run doors are open
 /// (`TerminalView::needs_setup` says the same to the screens).
 pub fn needs_setup(ctx: &Ctx) -> Result<bool, ApiError> {
-    Ok(!ctx
-        .store
-        .read(|r| r.employees())?
-        .values()
-        .any(|e| e.active))
+    Ok(nobody_active(&ctx.store.read(|r| r.employees())?))
+}
+
+/// Nobody on this staff list is active.
+pub(crate) fn nobody_active(staff: &BTreeMap<EmployeeId, EmployeeRecord>) -> bool {
+    !staff.values().any(|e| e.active)
 }
 
 fn shut() -> ApiError {
@@ -75,7 +78,7 @@ pub fn create_first_manager(ctx: &Ctx, req: FirstManager) -> Result<SessionView,
     let device = ctx.store.device()?;
     let employee_id = ctx.store.write(|tx| {
         // Checked in the writing transaction: two first managers made at once are one.
-        if tx.employees()?.values().any(|e| e.active) {
+        if !nobody_active(&tx.employees()?) {
             return Err(shut());
         }
         // A paired terminal may only start the staff of a store that had nobody on it when it

@@ -383,6 +383,12 @@ pub fn local_address_towards(hub: &str) -> Option<std::net::IpAddr> {
     let target = std::net::ToSocketAddrs::to_socket_addrs(&(host, port))
         .ok()?
         .next()?;
+    source_towards(target)
+}
+
+/// The address this machine sends from towards `target`: the route is looked up by connecting
+/// a UDP socket, which sends nothing.
+fn source_towards(target: std::net::SocketAddr) -> Option<std::net::IpAddr> {
     let bind = if target.is_ipv4() {
         "0.0.0.0:0"
     } else {
@@ -390,17 +396,14 @@ pub fn local_address_towards(hub: &str) -> Option<std::net::IpAddr> {
     };
     let socket = std::net::UdpSocket::bind(bind).ok()?;
     socket.connect(target).ok()?;
-    Some(socket.local_addr().ok()?.ip())
+    Some(socket.local_addr().ok()?.ip()).filter(|ip| !ip.is_unspecified())
 }
 
 /// This machine's address on its LAN (the interface of its default route), for telling people
 /// where a hub it hosts answers. No packet is sent.
 pub fn lan_address() -> Option<std::net::IpAddr> {
     // A documentation address (TEST-NET-1): only the route to it is looked up.
-    let socket = std::net::UdpSocket::bind("0.0.0.0:0").ok()?;
-    socket.connect("192.0.2.1:9").ok()?;
-    let ip = socket.local_addr().ok()?.ip();
-    (!ip.is_unspecified()).then_some(ip)
+    source_towards(std::net::SocketAddr::from(([192, 0, 2, 1], 9)))
 }
 
 /// Tells the screens what an exchange changed; a change of staff ends the sessions of people who
@@ -460,19 +463,19 @@ fn snapshot(ctx: &Ctx, peer: DeviceId, client: &PeerClient, name: &str) {
 /// The badge: paired or not, each peer, what waits, what was held or refused.
 pub fn status(ctx: &Ctx) -> Result<SyncStatusView, ApiError> {
     let now = ctx.clock.now_ms();
-    let (device, outbox, records, deferred, held, dead) = ctx.store.read(|r| {
-        Ok::<_, ApiError>((
-            r.device()?,
-            r.outbox_stats()?,
-            r.peers()?,
-            r.deferred_count()?,
-            r.held_counts()?,
-            r.dead_letter_counts()?.1,
-        ))
-    })?;
-    let (hubs, devices, identity) = ctx
-        .store
-        .read(|r| Ok::<_, ApiError>((r.sync_peers()?, r.devices()?, r.identity()?)))?;
+    // One snapshot of everything the badge reads.
+    let (device, outbox, records, deferred, held, dead, (hubs, devices, identity)) =
+        ctx.store.read(|r| {
+            Ok::<_, ApiError>((
+                r.device()?,
+                r.outbox_stats()?,
+                r.peers()?,
+                r.deferred_count()?,
+                r.held_counts()?,
+                r.dead_letter_counts()?.1,
+                (r.sync_peers()?, r.devices()?, r.identity()?),
+            ))
+        })?;
     // Each peer's pinned certificate: the hub's from pairing, a terminal's from the log.
     let pinned = |peer: DeviceId| {
         hubs.iter()

@@ -398,12 +398,29 @@ async fn the_badge_goes_offline_when_the_hub_does_and_counts_what_waits() {
     wa.shutdown().await;
 }
 
+/// A staff change as another terminal's event would arrive: straight into the log, unchecked
+/// by this terminal's rules (what merging two staff lists can give).
+fn merged_staff_change(ctx: &comanda_api::Ctx, record: comanda_domain::employee::EmployeeRecord) {
+    use comanda_domain::event::{EmployeeSaved, EventBody, StreamId};
+    ctx.store
+        .write(|tx| {
+            tx.append(
+                StreamId::Employees,
+                None,
+                EventBody::EmployeeSaved(EmployeeSaved {
+                    record,
+                    approved_by: None,
+                }),
+            )
+        })
+        .unwrap();
+}
+
 /// Two staff lists merged by sync can give two people one PIN (each terminal checked its own
 /// list). Such a PIN signs in neither, never an arbitrary one; picking the name does.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_pin_two_people_share_after_a_merge_opens_neither_until_the_name_is_picked() {
     use comanda_domain::employee::{EmployeeRecord, Pin, Role};
-    use comanda_domain::event::{EmployeeSaved, EventBody, StreamId};
     use comanda_domain::ids::EmployeeId;
     let app = spawn_app().await;
     let ctx = app.ctx.clone();
@@ -417,19 +434,7 @@ async fn a_pin_two_people_share_after_a_merge_opens_neither_until_the_name_is_pi
             active: true,
         };
         let id = record.employee_id;
-        // As another terminal's event would arrive: straight into the log.
-        ctx.store
-            .write(|tx| {
-                tx.append(
-                    StreamId::Employees,
-                    None,
-                    EventBody::EmployeeSaved(EmployeeSaved {
-                        record,
-                        approved_by: None,
-                    }),
-                )
-            })
-            .unwrap();
+        merged_staff_change(&ctx, record);
         id
     })
     .await
@@ -484,7 +489,6 @@ async fn a_pin_two_people_share_after_a_merge_opens_neither_until_the_name_is_pi
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn changes_that_together_leave_no_manager_keep_one_and_ask_a_manager() {
     use comanda_domain::employee::{EmployeeRecord, Pin, Role};
-    use comanda_domain::event::{EmployeeSaved, EventBody, StreamId};
     use comanda_domain::ids::EmployeeId;
     let app = spawn_app().await;
     let ctx = app.ctx.clone();
@@ -514,18 +518,7 @@ async fn changes_that_together_leave_no_manager_keep_one_and_ask_a_manager() {
         // As merged from two terminals: Rosa named manager; then, apart, one terminal makes
         // Morgan a cashier and the other (later) makes Rosa one.
         for record in [rosa.clone(), morgan, rosa_demoted] {
-            ctx.store
-                .write(|tx| {
-                    tx.append(
-                        StreamId::Employees,
-                        None,
-                        EventBody::EmployeeSaved(EmployeeSaved {
-                            record,
-                            approved_by: None,
-                        }),
-                    )
-                })
-                .unwrap();
+            merged_staff_change(&ctx, record);
         }
         rosa.employee_id
     })
