@@ -59,7 +59,53 @@ pub struct StoredEvent {
     pub schema: u32,
     /// The payload.
     #[schema(value_type = Object)]
-    pub payload: serde_json::Value,
+    pub payload: Payload,
+}
+
+/// An event's payload as its device wrote it: JSON text, kept as text from the wire to the log
+/// and back out (never parsed into a tree and written again on the way through a node; only
+/// decoding it into its [`EventBody`] reads it). This build writes it canonically (keys sorted,
+/// no spaces), so every node holds the same bytes; two payloads are equal when their texts are,
+/// or else when they are the same JSON (an older build, or another client, may have spaced it).
+#[derive(Clone, Serialize, Deserialize)]
+#[serde(transparent)]
+pub struct Payload(Box<serde_json::value::RawValue>);
+
+impl Payload {
+    /// A payload from JSON text, checked to be JSON (not re-written).
+    pub fn from_text(text: String) -> Result<Payload, CodecError> {
+        serde_json::value::RawValue::from_string(text)
+            .map(Payload)
+            .map_err(|e| CodecError::NotJson(e.to_string()))
+    }
+
+    /// A payload from a JSON value, written canonically.
+    pub fn from_value(v: &serde_json::Value) -> Payload {
+        // A `Value` always serialises (the fallback, `null`, is never taken).
+        Payload(serde_json::value::to_raw_value(v).unwrap_or_default())
+    }
+
+    /// The text.
+    pub fn as_str(&self) -> &str {
+        self.0.get()
+    }
+
+    /// The payload as a JSON value (for tests and tools; the store never needs the tree).
+    pub fn to_value(&self) -> serde_json::Value {
+        serde_json::from_str(self.as_str()).unwrap_or(serde_json::Value::Null)
+    }
+}
+
+impl PartialEq for Payload {
+    fn eq(&self, other: &Payload) -> bool {
+        self.as_str() == other.as_str() || self.to_value() == other.to_value()
+    }
+}
+
+impl std::fmt::Debug for Payload {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
 }
 
 /// Why an event could not be decoded. Such an event goes to the dead-letter list, never dropped.
@@ -110,7 +156,7 @@ pub fn encode(e: &Event) -> StoredEvent {
         actor: e.actor,
         kind: e.body.kind().to_owned(),
         schema: current_schema(e.body.kind()),
-        payload,
+        payload: Payload::from_value(&payload),
     }
 }
 
@@ -169,12 +215,12 @@ pub fn decode_body_str(kind: &str, schema: u32, payload: &str) -> Result<EventBo
 }
 
 /// Decodes a stored event.
-pub fn decode(s: StoredEvent) -> Result<Event, CodecError> {
+pub fn decode(s: &StoredEvent) -> Result<Event, CodecError> {
     let stream: StreamId = s
         .stream
         .parse()
         .map_err(|_| CodecError::BadStream(s.stream.clone()))?;
-    let body = decode_body(&s.kind, s.schema, s.payload)?;
+    let body = decode_body_str(&s.kind, s.schema, s.payload.as_str())?;
     Ok(Event {
         id: s.id,
         store_id: s.store_id,
@@ -191,7 +237,7 @@ pub fn decode(s: StoredEvent) -> Result<Event, CodecError> {
 pub fn decode_json(text: &str) -> Result<Event, CodecError> {
     let s: StoredEvent =
         serde_json::from_str(text).map_err(|e| CodecError::NotJson(e.to_string()))?;
-    decode(s)
+    decode(&s)
 }
 
 /// Every kind this build decodes.

@@ -130,7 +130,7 @@ pub(crate) fn release_known(conn: &Connection) -> Result<usize, StoreError> {
         let Ok(stream) = s.stream.parse::<StreamId>() else {
             continue;
         };
-        match codec::decode_body(&s.kind, s.schema, s.payload.clone()) {
+        match codec::decode_body_str(&s.kind, s.schema, s.payload.as_str()) {
             Ok(body) => {
                 conn.execute("DELETE FROM held_events WHERE event_seq = ?1", [seq])?;
                 sql::index_event(conn, seq, &s, &body)?;
@@ -175,6 +175,12 @@ pub(crate) fn apply_order_events(
         return Ok(current);
     };
     let Some(OrderRecord { mut state, .. }) = current else {
+        // A new order (the common case of a peer's page): when the log holds no other
+        // projectable event of it, `events` is the whole stream, and reading it back is waste;
+        // it has no rows yet, so they are plain inserts.
+        if sql::stream_len(conn, first.stream)? == events.len() as u64 {
+            return project(conn, first.stream, events, Lines::Fresh);
+        }
         return refold(conn, first.stream);
     };
     if state.last_key.is_none_or(|k| first.key() <= k) {
@@ -384,7 +390,7 @@ pub(crate) fn status_text(s: OrderStatus) -> &'static str {
 #[derive(Debug, Clone)]
 enum Lines {
     /// All of them, onto a table where the order has no rows (every projection is being
-    /// rebuilt): plain inserts.
+    /// rebuilt, or the order is new): plain inserts.
     Fresh,
     /// All of them (a refold): the old rows are dropped first.
     All,

@@ -113,26 +113,61 @@ pub(crate) fn save_device(conn: &Connection, d: &DeviceRow) -> Result<(), StoreE
     }
 }
 
-/// Inserts a local event; returns its local `seq`. Fails on a duplicate id or `(device, seq)`.
+/// Inserts a local event and counts it in its device's head; returns its local `seq`. Fails on
+/// a duplicate id or `(device, seq)`.
 pub(crate) fn insert_event(conn: &Connection, e: &Event) -> Result<i64, StoreError> {
-    insert_stored(conn, &codec::encode(e), Some(&e.body))
-}
-
-/// Inserts an event as it was made (its payload and schema untouched, so it is held and passed
-/// on exactly as its device wrote it); returns its local `seq`. `body` is the decoded payload,
-/// when this build knows it: it fills the approvals and the ids a caller chose. Fails on a
-/// duplicate id or `(device, seq)`.
-pub(crate) fn insert_stored(
-    conn: &Connection,
-    s: &StoredEvent,
-    body: Option<&EventBody>,
-) -> Result<i64, StoreError> {
-    insert_stored_new(conn, s, body)?.ok_or_else(|| {
+    let s = codec::encode(e);
+    let seq = insert_stored_new(conn, &s, Some(&e.body))?.ok_or_else(|| {
         StoreError::Corrupt(format!(
             "event {} or its sequence {} of device {} is already held",
             s.id, s.device_seq, s.device_id
         ))
-    })
+    })?;
+    let mut heads = Heads::default();
+    heads.count(&s);
+    heads.write(conn)?;
+    Ok(seq)
+}
+
+/// What a batch of inserts adds to `device_heads`, per device: how many events, the highest
+/// sequence, and the XOR of their [`id_digest`]s. Every insert into `events` is counted in one,
+/// written in the same transaction before anything reads the heads (there is no trigger: one
+/// upsert per device and batch, where a trigger ran per event).
+#[derive(Debug, Default)]
+pub(crate) struct Heads(std::collections::BTreeMap<DeviceId, (i64, u64, u64)>);
+
+impl Heads {
+    /// Counts one inserted event.
+    pub(crate) fn count(&mut self, s: &StoredEvent) {
+        let e = self.0.entry(s.device_id).or_insert((0, 0, 0));
+        e.0 += 1;
+        e.1 = e.1.max(s.device_seq);
+        e.2 ^= id_digest(s.id);
+    }
+
+    /// Adds what was counted to `device_heads`, and forgets it. SQLite has no XOR:
+    /// `(a | b) - (a & b)` is one, and never overflows (the subtraction only clears bits that
+    /// `a | b` has).
+    pub(crate) fn write(&mut self, conn: &Connection) -> Result<(), StoreError> {
+        let mut stmt = conn.prepare_cached(
+            "INSERT INTO device_heads (device_id, count, max_seq, digest)
+             VALUES (?1, ?2, ?3, ?4)
+             ON CONFLICT (device_id) DO UPDATE SET
+                 count = count + excluded.count,
+                 max_seq = max(max_seq, excluded.max_seq),
+                 digest = (coalesce(digest, 0) | excluded.digest)
+                          - (coalesce(digest, 0) & excluded.digest)",
+        )?;
+        for (device, (n, max_seq, digest)) in std::mem::take(&mut self.0) {
+            stmt.execute(params![
+                device.to_string(),
+                n,
+                int(max_seq, "device_seq")?,
+                digest.cast_signed()
+            ])?;
+        }
+        Ok(())
+    }
 }
 
 /// The 64-bit mix of an event id that the per-device digest XORs together (SplitMix64's
@@ -143,22 +178,6 @@ pub fn id_digest(id: EventId) -> u64 {
     z = (z ^ (z >> 30)).wrapping_mul(0xbf58_476d_1ce4_e5b9);
     z = (z ^ (z >> 27)).wrapping_mul(0x94d0_49bb_1331_11eb);
     z ^ (z >> 31)
-}
-
-/// Folds a newly inserted event into its device's digest (the row the insert trigger made or
-/// counted it in). SQLite has no XOR: `(a | b) - (a & b)` is one, and never overflows (the
-/// subtraction only clears bits that `a | b` has).
-fn fold_digest(conn: &Connection, s: &StoredEvent) -> Result<(), StoreError> {
-    conn.prepare_cached(
-        "UPDATE device_heads
-         SET digest = (coalesce(digest, 0) | ?2) - (coalesce(digest, 0) & ?2)
-         WHERE device_id = ?1",
-    )?
-    .execute(params![
-        s.device_id.to_string(),
-        id_digest(s.id).cast_signed()
-    ])?;
-    Ok(())
 }
 
 /// Fills the digests not computed yet (after the migration that added them) from the log.
@@ -184,8 +203,11 @@ pub(crate) fn fill_digests(conn: &Connection) -> Result<(), StoreError> {
     Ok(())
 }
 
-/// [`insert_stored`], unless the log already holds its id or its `(device, seq)`: then nothing
-/// is written and `None` comes back (the caller finds out which).
+/// Inserts an event as it was made (its payload and schema untouched, so it is held and passed
+/// on exactly as its device wrote it) and returns its local `seq`, unless the log already holds
+/// its id or its `(device, seq)`: then nothing is written and `None` comes back (the caller
+/// finds out which). `body` is the decoded payload, when this build knows it: it fills the
+/// approvals and the ids a caller chose. The caller counts what was inserted in a [`Heads`].
 pub(crate) fn insert_stored_new(
     conn: &Connection,
     s: &StoredEvent,
@@ -193,10 +215,9 @@ pub(crate) fn insert_stored_new(
 ) -> Result<Option<i64>, StoreError> {
     let n = conn
         .prepare_cached(
-            "INSERT INTO events (id, store_id, device_id, device_seq, stream, hlc_wall_ms,
+            "INSERT OR IGNORE INTO events (id, store_id, device_id, device_seq, stream, hlc_wall_ms,
                                  hlc_counter, hlc_device, actor, kind, schema, payload)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)
-             ON CONFLICT DO NOTHING",
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)",
         )?
         .execute(params![
             s.id.to_string(),
@@ -210,13 +231,12 @@ pub(crate) fn insert_stored_new(
             s.actor.map(|a| a.to_string()),
             s.kind,
             s.schema,
-            serde_json::to_string(&s.payload)?,
+            s.payload.as_str(),
         ])?;
     if n == 0 {
         return Ok(None);
     }
     let seq = conn.last_insert_rowid();
-    fold_digest(conn, s)?;
     if let Some(body) = body {
         index_event(conn, seq, s, body)?;
     }
@@ -419,7 +439,7 @@ impl RawEvent {
             device_seq: e.device_seq,
             hlc: e.hlc,
             actor: e.actor,
-            payload: serde_json::from_str(&self.payload)?,
+            payload: codec::Payload::from_text(self.payload)?,
             schema: uint32(self.schema, "schema")?,
             stream: self.stream,
             kind: self.kind,
@@ -490,6 +510,17 @@ pub(crate) fn for_each_stream_raw(
         count += 1;
     }
     Ok(count)
+}
+
+/// How many events of a stream the log holds that can be projected (not held aside).
+pub(crate) fn stream_len(conn: &Connection, stream: StreamId) -> Result<u64, StoreError> {
+    let n: i64 = conn
+        .prepare_cached(
+            "SELECT count(*) FROM events WHERE stream = ?1
+               AND NOT EXISTS (SELECT 1 FROM held_events h WHERE h.event_seq = events.seq)",
+        )?
+        .query_row([stream.to_string()], |r| r.get(0))?;
+    Ok(n.unsigned_abs())
 }
 
 /// A stream's events in agreed order (HLC, then event id; UUID text sorts as its bytes).

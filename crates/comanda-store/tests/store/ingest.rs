@@ -2,7 +2,7 @@
 //! order whatever the arrival order, observed by the local clock only within the drift bound,
 //! and never a silent drop (each event's outcome is returned; refusals are dead letters).
 
-use comanda_domain::codec::{self, StoredEvent};
+use comanda_domain::codec::{self, Payload, StoredEvent};
 use comanda_domain::event::{Event, StreamId};
 use comanda_domain::ids::{EventId, StoreId};
 use comanda_domain::order;
@@ -161,7 +161,9 @@ fn the_same_id_with_other_content_is_refused_not_skipped() {
     let (_, real) = an_order_of(&b);
     a.store.write(|tx| tx.ingest(&real)).unwrap();
     let mut other = real[1].clone();
-    other.payload["name"] = serde_json::json!("Something else");
+    let mut v = other.payload.to_value();
+    v["name"] = serde_json::json!("Something else");
+    other.payload = Payload::from_value(&v);
     let got = a
         .store
         .write(|tx| tx.ingest(&[other, real[1].clone()]))
@@ -176,6 +178,32 @@ fn the_same_id_with_other_content_is_refused_not_skipped() {
     );
     assert_eq!(got.outcomes[1], Outcome::Duplicate);
     assert_eq!(a.store.read(|r| r.dead_letters()).unwrap().len(), 1);
+}
+
+#[test]
+fn a_payload_is_kept_as_text_and_the_same_json_spaced_otherwise_is_a_duplicate() {
+    let a = TestStore::in_store(1, 10_000, 1);
+    let b = TestStore::in_store(2, 10_000, 2);
+    let (_, real) = an_order_of(&b);
+    a.store.write(|tx| tx.ingest(&real)).unwrap();
+    // Held byte for byte as the device wrote it (canonical: keys sorted, no spaces).
+    let held = a
+        .store
+        .read(|r| r.device_events_after(real[1].device_id, 0, 100))
+        .unwrap();
+    let line = held.iter().find(|e| e.id == real[1].id).unwrap();
+    assert_eq!(line.payload.as_str(), real[1].payload.as_str());
+    assert!(!line.payload.as_str().contains(": "));
+    // Another client's spacing of the same JSON is the same event, not other content.
+    let mut spaced = real[1].clone();
+    let pretty = serde_json::to_string_pretty(&spaced.payload.to_value()).unwrap();
+    spaced.payload = Payload::from_text(pretty).unwrap();
+    assert_ne!(spaced.payload.as_str(), real[1].payload.as_str());
+    let got = a.store.write(|tx| tx.ingest(&[spaced])).unwrap();
+    assert_eq!(got.outcomes, vec![Outcome::Duplicate]);
+    assert!(a.store.read(|r| r.dead_letters()).unwrap().is_empty());
+    // Text that is not JSON is no payload at all.
+    assert!(Payload::from_text("{\"a\":".into()).is_err());
 }
 
 #[test]
@@ -287,7 +315,9 @@ fn an_unknown_kind_is_held_in_the_vector_passed_on_as_made_and_projected_once_kn
     // A newer build's kind, and a kind this build knows at a schema it does not.
     let mut newer = events.clone();
     newer[1].kind = "LineAddedWithAllergens".into();
-    newer[1].payload["allergens"] = serde_json::json!(["nuts"]);
+    let mut v = newer[1].payload.to_value();
+    v["allergens"] = serde_json::json!(["nuts"]);
+    newer[1].payload = Payload::from_value(&v);
     newer[2].schema = 9;
     let got = a.store.write(|tx| tx.ingest(&newer)).unwrap();
     assert_eq!(got.outcomes[0], Outcome::New);
@@ -336,7 +366,7 @@ fn a_payload_that_does_not_match_its_kind_is_held_and_shown_never_projected() {
     let a = TestStore::in_store(1, 10_000, 1);
     let b = TestStore::in_store(2, 10_000, 2);
     let (stream, mut events) = an_order_of(&b);
-    events[1].payload = serde_json::json!({"line_id": 5});
+    events[1].payload = Payload::from_value(&serde_json::json!({"line_id": 5}));
     let got = a.store.write(|tx| tx.ingest(&events)).unwrap();
     assert!(matches!(
         got.outcomes[1],
