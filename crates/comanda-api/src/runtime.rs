@@ -303,7 +303,7 @@ async fn peer_server(ctx: Ctx, mut stopped: watch::Receiver<bool>) {
         ctx.store
             .device()
             .ok()
-            .and_then(|me| crate::discovery::start(&ctx, me.store_id, me.device_id, bound))
+            .and_then(|me| crate::discovery::start(&ctx, me.store_id, me.node_id, bound))
     } else {
         None
     };

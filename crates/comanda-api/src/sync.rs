@@ -230,7 +230,7 @@ impl SyncWorker {
         if let Some(token) = &token {
             for (id, d) in &devices {
                 let known = wanted.iter().any(|w| w.peer_id == *id);
-                if *id != me.device_id
+                if *id != me.node_id
                     && d.active()
                     && !known
                     && let Some(address) =
@@ -278,14 +278,14 @@ impl SyncWorker {
             .unwrap_or_else(PoisonError::into_inner)
             .clone();
         if let Some(address) = advertised
-            && devices.get(&me.device_id).and_then(|d| d.address.as_ref()) != Some(&address)
+            && devices.get(&me.node_id).and_then(|d| d.address.as_ref()) != Some(&address)
         {
             ctx.store.write(|tx| {
                 tx.append(
                     StreamId::Devices,
                     None,
                     EventBody::DeviceAddressSet(DeviceAddressSet {
-                        device_id: me.device_id,
+                        device_id: me.node_id,
                         address: address.clone(),
                     }),
                 )
@@ -322,7 +322,7 @@ impl comanda_sync::http::Authority for TerminalAuthority {
         Ok(devices
             .into_iter()
             .find(|(id, d)| {
-                *id != me.device_id
+                *id != me.node_id
                     && d.active()
                     && d.token_hash.as_deref() == Some(&hash)
                     && cert.is_some()

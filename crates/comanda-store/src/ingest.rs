@@ -7,19 +7,19 @@
 //! trace: each event given ends new, held (stored, not projected), duplicate, deferred (too far
 //! ahead, put aside) or refused (kept in the dead letters), and the caller learns which.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 use std::sync::{Arc, PoisonError};
 
 use comanda_domain::codec::{self, CodecError, StoredEvent};
-use comanda_domain::event::{Event, StreamId};
-use comanda_domain::ids::{DeviceId, IdSource};
+use comanda_domain::event::{Event, EventBody, StreamId};
+use comanda_domain::ids::{DeviceId, EventId, IdSource, OrderId};
 use rusqlite::{Connection, params};
 
 use crate::error::StoreError;
 use crate::project;
 use crate::sql::{self, DeviceRow, int};
 use crate::store::{MAX_WALL_MS, Tx, insert_dead_letter};
-use crate::types::{HeldWhy, Ingested, Outcome, RefusalCode};
+use crate::types::{HeldWhy, Ingested, OrderRecord, Outcome, RefusalCode};
 
 /// How far past this node's clock an event may be stamped and still go into the log (5 min). An
 /// event stamped further ahead is put aside ([`Outcome::Deferred`]) and never moves the HLC: one
@@ -76,9 +76,13 @@ impl Tx<'_> {
         let mut out = Ingested::default();
         let mut fresh: BTreeMap<StreamId, Vec<Event>> = BTreeMap::new();
         let mut heads = sql::Heads::default();
+        let mut refold: BTreeSet<StreamId> = BTreeSet::new();
+        // Events made under an identity held before a restore wait to be let go by a peer
+        // sending them back (rare: only then is a duplicate looked at twice).
+        let former_unsent = !crate::reads::unsent_under_former_ids(&self.tx)?.is_empty();
         // No savepoint: every caller gives up the whole transaction when the door fails, and a
         // savepoint copies each page it changes to a sub-journal (a fifth of a page's time).
-        let sp = &*self.tx;
+        let sp: &Connection = &self.tx;
         for (i, s) in released.iter().chain(events).enumerate() {
             let mut door = Door {
                 conn: sp,
@@ -88,7 +92,10 @@ impl Tx<'_> {
                 trust,
                 fresh: &mut fresh,
                 heads: &mut heads,
+                former_unsent,
+                refold: &mut refold,
                 rotated: &mut out.rotated,
+                rehomed: &mut out.rehomed,
             };
             let outcome = door.one(s)?;
             if i < released.len() {
@@ -103,7 +110,11 @@ impl Tx<'_> {
             out.outcomes.push(outcome);
         }
         heads.write(sp)?;
-        let mut written = Vec::new();
+        for stream in &refold {
+            fresh.remove(stream);
+        }
+        out.touched.extend(refold.iter().copied());
+        let mut written = refold_streams(sp, self.cache, &mut self.dirty, &refold)?;
         for (stream, mut new) in fresh {
             new.sort_by_key(Event::key);
             out.touched.push(stream);
@@ -132,10 +143,75 @@ impl Tx<'_> {
             }
         }
         sql::save_device(sp, &device)?;
+        self.moved_own_events |= !out.rehomed.is_empty();
         self.dirty.extend(written);
         self.device = device;
         Ok(out)
     }
+}
+
+impl Tx<'_> {
+    /// Takes back events of this terminal that a peer refused because their position (device
+    /// and sequence) holds another event there: made after a restore under the identity the
+    /// backup had, at positions the store had already filled. Each moves to this terminal's
+    /// current id (a fresh one first, if it is still that identity), keeping its id, content
+    /// and time, so the next exchange sends it where nothing else is. Events already sent, or
+    /// not this terminal's, are left alone. Returns the ids moved.
+    pub fn move_refused_own(&mut self, ids: &[EventId]) -> Result<Vec<EventId>, StoreError> {
+        let mut device = self.device;
+        let mut heads = sql::Heads::default();
+        let mut streams = BTreeSet::new();
+        let mut moved = Vec::new();
+        for id in ids {
+            let Some(unsent) = sql::unsent_local(&self.tx, &id.to_string())? else {
+                continue;
+            };
+            if unsent.device == device.device_id {
+                device.rotate(self.ids);
+            }
+            move_own(&self.tx, &mut device, &mut heads, &unsent)?;
+            if let Ok(stream) = unsent.stream.parse::<StreamId>() {
+                streams.insert(stream);
+            }
+            moved.push(*id);
+        }
+        if moved.is_empty() {
+            return Ok(moved);
+        }
+        heads.write(&self.tx)?;
+        let written = refold_streams(&self.tx, self.cache, &mut self.dirty, &streams)?;
+        sql::save_device(&self.tx, &device)?;
+        self.device = device;
+        self.moved_own_events = true;
+        self.dirty.extend(written);
+        Ok(moved)
+    }
+}
+
+/// Orders as a transaction left them (`None`: gone), for the cache at commit.
+type Written = Vec<(OrderId, Option<Arc<OrderRecord>>)>;
+
+/// Folds streams again whole; returns the orders among them as they now are (for the cache at
+/// commit; their cached and pending copies are dropped now).
+fn refold_streams(
+    conn: &Connection,
+    cache: &std::sync::Mutex<crate::store::OrderCache>,
+    dirty: &mut std::collections::HashMap<OrderId, Option<Arc<OrderRecord>>>,
+    streams: &BTreeSet<StreamId>,
+) -> Result<Written, StoreError> {
+    let mut written = Vec::new();
+    for stream in streams {
+        let rec = project::refold(conn, *stream)?;
+        if let StreamId::Order(id) = stream {
+            dirty.remove(id);
+            cache
+                .lock()
+                .unwrap_or_else(PoisonError::into_inner)
+                .take(*id);
+            written.push((*id, rec.map(Arc::new)));
+        }
+    }
+    Ok(written)
 }
 
 /// How far an event's stamp is trusted.
@@ -158,7 +234,22 @@ struct Door<'c> {
     fresh: &'c mut BTreeMap<StreamId, Vec<Event>>,
     /// What the events stored so far add to `device_heads` (written once, after the last).
     heads: &'c mut sql::Heads,
+    /// This terminal has undelivered events made under a former id.
+    former_unsent: bool,
+    /// Streams to fold again whole (an event of theirs moved).
+    refold: &'c mut BTreeSet<StreamId>,
     rotated: &'c mut Option<(DeviceId, DeviceId)>,
+    rehomed: &'c mut Vec<EventId>,
+}
+
+/// Whether an event's position (its device and sequence) is free in the log.
+enum Position {
+    /// Nobody's.
+    Free,
+    /// It held an event of this terminal's not sent yet, which moved to its current id.
+    Freed,
+    /// Another event's: what becomes of this one.
+    Taken(Outcome),
 }
 
 impl Door<'_> {
@@ -192,10 +283,26 @@ impl Door<'_> {
         }
         match decoded {
             Ok(event) => {
+                self.count_number(&event);
                 self.fresh.entry(event.stream).or_default().push(event);
                 Ok(Outcome::New)
             }
             Err(e) => self.hold(s, seq, &e),
+        }
+    }
+
+    /// An order opened under this terminal's number by another device id is one this terminal
+    /// opened under an identity it had before a restore: its counter, as old as the backup,
+    /// moves past that number so no number is given twice.
+    fn count_number(&mut self, event: &Event) {
+        let terminal = self.device.terminal_no;
+        if let EventBody::OrderOpened(o) = &event.body
+            && terminal > 0
+            && event.device_id != self.device.device_id
+            && o.number / 10_000 == terminal
+        {
+            let next = o.number % 10_000 + 1;
+            self.device.next_order_number = self.device.next_order_number.max(next);
         }
     }
 
@@ -204,13 +311,14 @@ impl Door<'_> {
         if let Some(outcome) = self.held_already(s)? {
             return Ok(outcome);
         }
-        if let Some(outcome) = self.sequence_taken(s)? {
-            return Ok(outcome);
+        match self.position(s)? {
+            Position::Taken(outcome) => Ok(outcome),
+            Position::Freed => self.take_in(s),
+            Position::Free => Err(StoreError::Corrupt(format!(
+                "event {} was not stored, and neither its id nor its sequence is taken",
+                s.id
+            ))),
         }
-        Err(StoreError::Corrupt(format!(
-            "event {} was not stored, and neither its id nor its sequence is taken",
-            s.id
-        )))
     }
 
     /// Its id is held already: the same event (a duplicate), or other content (refused).
@@ -219,6 +327,14 @@ impl Door<'_> {
             return Ok(None);
         };
         if held == *s {
+            if self.former_unsent && s.device_id != self.device.device_id {
+                // One of ours, made before a restore, sent back: the peer holds it.
+                self.conn
+                    .prepare_cached(
+                        "DELETE FROM outbox WHERE event_seq = (SELECT seq FROM events WHERE id = ?1)",
+                    )?
+                    .execute([s.id.to_string()])?;
+            }
             return Ok(Some(Outcome::Duplicate));
         }
         let reason = format!("event {} is already held with other content", s.id);
@@ -226,16 +342,33 @@ impl Door<'_> {
             .map(Some)
     }
 
-    /// Its device's sequence number is another event's (refused).
-    fn sequence_taken(&mut self, s: &StoredEvent) -> Result<Option<Outcome>, StoreError> {
+    /// Whether its device's sequence number is another event's. When that other event is one
+    /// this terminal made and never sent, it was made after a restore under the identity the
+    /// backup had, at a position the store had already filled: it moves to this terminal's
+    /// current id (a new sequence; same id, content and time), and both are kept. Any other
+    /// holder of the position means a copied or altered log: refused, and shown.
+    fn position(&mut self, s: &StoredEvent) -> Result<Position, StoreError> {
         let Some(other) = sql::event_at(self.conn, s.device_id, s.device_seq)? else {
-            return Ok(None);
+            return Ok(Position::Free);
         };
+        if let Some(unsent) = sql::unsent_local(self.conn, &other)? {
+            if unsent.device == self.device.device_id {
+                let (old, fresh) = self.device.rotate(self.ids);
+                *self.rotated = Some((self.rotated.map_or(old, |r| r.0), fresh));
+            }
+            move_own(self.conn, self.device, self.heads, &unsent)?;
+            if let Ok(stream) = unsent.stream.parse::<StreamId>() {
+                self.refold.insert(stream);
+            }
+            self.rehomed.push(unsent.id);
+            return Ok(Position::Freed);
+        }
         let reason = format!(
             "device {} seq {} is already event {other}",
             s.device_id, s.device_seq
         );
-        self.refuse(s, RefusalCode::SequenceTaken, reason).map(Some)
+        self.refuse(s, RefusalCode::SequenceTaken, reason)
+            .map(Position::Taken)
     }
 
     /// Keeps a stored event out of the projections: from a newer version, or not fitting its
@@ -287,17 +420,10 @@ impl Door<'_> {
         if s.device_id == self.device.device_id {
             // Another node holds an event of ours we do not: this log was restored or copied.
             // New events get a new identity; this one is taken in as another device's.
-            let fresh_id = DeviceId::new(self.ids);
-            *self.rotated = Some((self.rotated.map_or(s.device_id, |r| r.0), fresh_id));
-            self.device.device_id = fresh_id;
-            self.device.last_seq = 0;
-            tracing::warn!(
-                old = %s.device_id,
-                new = %fresh_id,
-                "a peer holds events of this device that its log lacks: new device id"
-            );
+            let (old, fresh) = self.device.rotate(self.ids);
+            *self.rotated = Some((self.rotated.map_or(old, |r| r.0), fresh));
         }
-        if let Some(outcome) = self.sequence_taken(s)? {
+        if let Position::Taken(outcome) = self.position(s)? {
             return Ok(outcome);
         }
         self.take_in(s)
@@ -384,4 +510,28 @@ fn take_due(conn: &Connection, now: u64) -> Result<Vec<StoredEvent>, StoreError>
     raws.iter()
         .map(|r| serde_json::from_str(r).map_err(StoreError::from))
         .collect()
+}
+
+/// Moves an event this terminal made and never sent to its current id's next sequence: made
+/// after a restore under the backup's identity, its position was filled elsewhere by another
+/// event. Its id, content and time stay; its stamp names the new id (a stamp names its device).
+fn move_own(
+    conn: &Connection,
+    device: &mut DeviceRow,
+    heads: &mut sql::Heads,
+    unsent: &sql::Unsent,
+) -> Result<(), StoreError> {
+    let to = device.last_seq + 1;
+    device.last_seq = to;
+    sql::move_event(conn, unsent.seq, device.device_id, to)?;
+    heads.uncount(unsent.device, unsent.id);
+    heads.count_at(device.device_id, to, unsent.id);
+    tracing::warn!(
+        event = %unsent.id,
+        from = %unsent.device,
+        to = %device.device_id,
+        seq = to,
+        "an unsent event of this terminal sat at a position another node filled: moved"
+    );
+    Ok(())
 }

@@ -36,21 +36,28 @@ impl Tx<'_> {
                  SELECT o.event_seq FROM outbox o JOIN events e ON e.seq = o.event_seq
                  WHERE e.device_id = ?1 AND e.device_seq <= ?2)",
         )?;
-        // The outbox holds this terminal's own events: of its device id now, and of an earlier
-        // one if it took a fresh id after a restore. Only those devices are asked about.
-        let waiting: Vec<String> = self
-            .tx
-            .prepare_cached(
-                "SELECT DISTINCT e.device_id FROM outbox o JOIN events e ON e.seq = o.event_seq",
-            )?
-            .query_map([], |r| r.get(0))?
-            .collect::<Result<_, _>>()?;
-        for device in waiting {
-            let id: DeviceId = crate::sql::parse(&device, "device id")?;
-            let held = holds.get(id);
-            if held.upto > 0 {
-                acked.execute(params![device, int(held.upto, "device_seq")?])?;
-            }
+        // By position, only for the current device id: only this terminal numbers its events.
+        // Events made under an id it had before a restore may sit at positions the peer holds
+        // with other events; they are let go one by one, when the peer sends the same event
+        // back or answers for it (`Tx::delivered`).
+        let held = holds.get(self.device.device_id);
+        if held.upto > 0 {
+            acked.execute(params![
+                self.device.device_id.to_string(),
+                int(held.upto, "device_seq")?
+            ])?;
+        }
+        Ok(())
+    }
+
+    /// Lets go of the outbox rows of these events: a peer holds them (it answered for them, or
+    /// sent them back). Ids that are not waiting are ignored.
+    pub fn delivered(&mut self, ids: &[comanda_domain::ids::EventId]) -> Result<(), StoreError> {
+        let mut stmt = self.tx.prepare_cached(
+            "DELETE FROM outbox WHERE event_seq = (SELECT seq FROM events WHERE id = ?1)",
+        )?;
+        for id in ids {
+            stmt.execute([id.to_string()])?;
         }
         Ok(())
     }

@@ -2,6 +2,8 @@
 //! connection) and [`Tx`](crate::Tx) (inside a write, so a command can read then write in one
 //! transaction).
 
+use std::collections::{BTreeMap, BTreeSet};
+
 use comanda_domain::ids::{DeviceId, OrderId};
 use comanda_domain::order::OrderStatus;
 use comanda_domain::vector::{Held, VersionVector};
@@ -97,6 +99,19 @@ macro_rules! read_methods {
                 &self,
             ) -> Result<::comanda_domain::vector::VersionVector, $crate::StoreError> {
                 $crate::reads::vector(self.conn())
+            }
+            /// This terminal's events not delivered yet that were made under an identity it had
+            /// before a restore (not its current device id): their sequences, per device.
+            pub fn unsent_under_former_ids(
+                &self,
+            ) -> Result<
+                ::std::collections::BTreeMap<
+                    ::comanda_domain::ids::DeviceId,
+                    ::std::collections::BTreeSet<u64>,
+                >,
+                $crate::StoreError,
+            > {
+                $crate::reads::unsent_under_former_ids(self.conn())
             }
             /// One device's events after `after_seq`, in sequence order, at most `limit`, as
             /// they were made (what a peer lacks).
@@ -255,6 +270,7 @@ pub(crate) fn device(conn: &Connection) -> Result<DeviceInfo, StoreError> {
         last_seq: d.last_seq,
         paired: d.paired,
         terminal_no: d.terminal_no,
+        node_id: d.rekey_from.unwrap_or(d.device_id),
     })
 }
 
@@ -375,6 +391,25 @@ pub(crate) fn vector(conn: &Connection) -> Result<VersionVector, StoreError> {
         v.set(id, held);
     }
     Ok(v)
+}
+
+pub(crate) fn unsent_under_former_ids(
+    conn: &Connection,
+) -> Result<BTreeMap<DeviceId, BTreeSet<u64>>, StoreError> {
+    let rows: Vec<(String, i64)> = conn
+        .prepare_cached(
+            "SELECT e.device_id, e.device_seq FROM outbox o JOIN events e ON e.seq = o.event_seq
+             WHERE e.device_id <> (SELECT device_id FROM device WHERE id = 1)",
+        )?
+        .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?
+        .collect::<Result<_, _>>()?;
+    let mut out: BTreeMap<DeviceId, BTreeSet<u64>> = BTreeMap::new();
+    for (device, seq) in rows {
+        out.entry(sql::parse(&device, "device id")?)
+            .or_default()
+            .insert(uint(seq, "device_seq")?);
+    }
+    Ok(out)
 }
 
 pub(crate) fn event_count(conn: &Connection) -> Result<u64, StoreError> {

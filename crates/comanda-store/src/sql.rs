@@ -48,13 +48,36 @@ pub(crate) struct DeviceRow {
     /// The node that pairs devices in this store (the hub): the only author of `DevicePaired`
     /// and `DeviceRevoked` taken in. `None` before pairing.
     pub pairer: Option<DeviceId>,
+    /// Restored from a backup, this terminal took a fresh id; its pairing (token, certificate)
+    /// still belongs to this one until the hub moves it (a re-key).
+    pub rekey_from: Option<DeviceId>,
+}
+
+impl DeviceRow {
+    /// Takes a fresh device id: another node holds events of this one that this log lacks (a
+    /// restore or a copy), so new events must never reuse its sequence numbers. The pairing
+    /// (token and certificate) stays with the first id until the hub moves it.
+    pub(crate) fn rotate(
+        &mut self,
+        ids: &dyn comanda_domain::ids::IdSource,
+    ) -> (DeviceId, DeviceId) {
+        let old = self.device_id;
+        let fresh = DeviceId::new(ids);
+        if self.paired && self.rekey_from.is_none() {
+            self.rekey_from = Some(old);
+        }
+        self.device_id = fresh;
+        self.last_seq = 0;
+        tracing::warn!(%old, new = %fresh, "a peer holds events of this device that its log lacks: new device id");
+        (old, fresh)
+    }
 }
 
 pub(crate) fn load_device(conn: &Connection) -> Result<DeviceRow, StoreError> {
     let row = conn
         .prepare_cached(
             "SELECT device_id, store_id, last_seq, hlc_wall_ms, hlc_counter, next_order_number,
-                    paired, terminal_no, pairer_id
+                    paired, terminal_no, pairer_id, rekey_from
              FROM device WHERE id = 1",
         )?
         .query_row([], |r| {
@@ -68,6 +91,7 @@ pub(crate) fn load_device(conn: &Connection) -> Result<DeviceRow, StoreError> {
                 r.get::<_, bool>(6)?,
                 r.get::<_, i64>(7)?,
                 r.get::<_, Option<String>>(8)?,
+                r.get::<_, Option<String>>(9)?,
             ))
         })
         .optional()?
@@ -84,6 +108,7 @@ pub(crate) fn load_device(conn: &Connection) -> Result<DeviceRow, StoreError> {
         paired: row.6,
         terminal_no: uint32(row.7, "terminal_no")?,
         pairer: row.8.map(|p| parse(&p, "pairer id")).transpose()?,
+        rekey_from: row.9.map(|p| parse(&p, "rekey_from")).transpose()?,
     })
 }
 
@@ -92,7 +117,7 @@ pub(crate) fn save_device(conn: &Connection, d: &DeviceRow) -> Result<(), StoreE
         .prepare_cached(
             "UPDATE device SET last_seq = ?1, hlc_wall_ms = ?2, hlc_counter = ?3,
                 next_order_number = ?4, device_id = ?5, store_id = ?6, paired = ?7,
-                terminal_no = ?8, pairer_id = ?9
+                terminal_no = ?8, pairer_id = ?9, rekey_from = ?10
          WHERE id = 1",
         )?
         .execute(params![
@@ -105,6 +130,7 @@ pub(crate) fn save_device(conn: &Connection, d: &DeviceRow) -> Result<(), StoreE
             d.paired,
             d.terminal_no,
             d.pairer.map(|p| p.to_string()),
+            d.rekey_from.map(|p| p.to_string()),
         ])?;
     if n == 1 {
         Ok(())
@@ -139,10 +165,23 @@ pub(crate) struct Heads(std::collections::BTreeMap<DeviceId, (i64, u64, u64)>);
 impl Heads {
     /// Counts one inserted event.
     pub(crate) fn count(&mut self, s: &StoredEvent) {
-        let e = self.0.entry(s.device_id).or_insert((0, 0, 0));
+        self.count_at(s.device_id, s.device_seq, s.id);
+    }
+
+    /// Counts one event inserted (or moved) at `(device, seq)`.
+    pub(crate) fn count_at(&mut self, device: DeviceId, seq: u64, id: EventId) {
+        let e = self.0.entry(device).or_insert((0, 0, 0));
         e.0 += 1;
-        e.1 = e.1.max(s.device_seq);
-        e.2 ^= id_digest(s.id);
+        e.1 = e.1.max(seq);
+        e.2 ^= id_digest(id);
+    }
+
+    /// Takes back one event counted before (moved away from its device's position; its
+    /// highest sequence stays, the position is filled again by the event that moves in).
+    pub(crate) fn uncount(&mut self, device: DeviceId, id: EventId) {
+        let e = self.0.entry(device).or_insert((0, 0, 0));
+        e.0 -= 1;
+        e.2 ^= id_digest(id);
     }
 
     /// Adds what was counted to `device_heads`, and forgets it. SQLite has no XOR:
@@ -360,6 +399,55 @@ pub(crate) fn event_at(
             r.get(0)
         })
         .optional()?)
+}
+
+/// Where an event this terminal made and has not sent yet (its outbox row is there) is, by id.
+pub(crate) fn unsent_local(conn: &Connection, id: &str) -> Result<Option<Unsent>, StoreError> {
+    let row: Option<(i64, String, String, String)> = conn
+        .prepare_cached(
+            "SELECT e.seq, e.id, e.stream, e.device_id FROM events e
+             JOIN outbox o ON o.event_seq = e.seq WHERE e.id = ?1",
+        )?
+        .query_row([id], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)))
+        .optional()?;
+    row.map(|(seq, id, stream, device)| {
+        Ok(Unsent {
+            seq,
+            id: parse(&id, "event id")?,
+            stream,
+            device: parse(&device, "device id")?,
+        })
+    })
+    .transpose()
+}
+
+/// An event this terminal made and has not sent yet: where it is.
+pub(crate) struct Unsent {
+    /// Its local row.
+    pub seq: i64,
+    pub id: EventId,
+    pub stream: String,
+    /// The device id it was made under.
+    pub device: DeviceId,
+}
+
+/// Moves an event to another device's position: its id, content and time stay, its device,
+/// sequence and stamp's device change (the envelope rule: a stamp names its device).
+pub(crate) fn move_event(
+    conn: &Connection,
+    seq: i64,
+    device: DeviceId,
+    device_seq: u64,
+) -> Result<(), StoreError> {
+    conn.prepare_cached(
+        "UPDATE events SET device_id = ?2, device_seq = ?3, hlc_device = ?2 WHERE seq = ?1",
+    )?
+    .execute(params![
+        seq,
+        device.to_string(),
+        int(device_seq, "device_seq")?
+    ])?;
+    Ok(())
 }
 
 /// The envelope of an event row, parsed (shared by the decoded and the as-made forms).

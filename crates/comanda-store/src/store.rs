@@ -215,11 +215,19 @@ impl Store {
             cache,
             dirty: HashMap::new(),
             dropped_all: false,
+            moved_own_events: false,
         };
         match f(&mut t) {
             // (A device id taken afresh, after a restore, starts its sequence again: not a local
             // event. Anything made under it later is committed durably, WAL frames and all.)
-            Ok(_) if !durable && t.device.device_id == me && t.device.last_seq != last_seq => {
+            // (Events moved to a new position by an ingest were committed durably where they
+            // were; the move is atomic with what took their place, so a power cut undoes both.)
+            Ok(_)
+                if !durable
+                    && !t.moved_own_events
+                    && t.device.device_id == me
+                    && t.device.last_seq != last_seq =>
+            {
                 let _rollback = t.tx.rollback();
                 Err(StoreError::Corrupt(
                     "a local event was appended in a transaction that takes in a peer's events"
@@ -336,6 +344,9 @@ pub struct Tx<'a> {
     pub(crate) dirty: HashMap<OrderId, Option<Arc<OrderRecord>>>,
     /// Every projection was rebuilt: the cache is cleared at commit.
     dropped_all: bool,
+    /// An ingest moved events this terminal made (after a restore) to its current id: its
+    /// sequence grew without a local append.
+    pub(crate) moved_own_events: bool,
 }
 
 /// Committed order records, at most [`ORDER_CACHE`] of them (the least recently written go

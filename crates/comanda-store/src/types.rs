@@ -1,7 +1,7 @@
 //! What the store's reads return: plain values, no connection attached.
 
 use comanda_domain::event::StreamId;
-use comanda_domain::ids::{DeviceId, EmployeeId, OrderId, StoreId};
+use comanda_domain::ids::{DeviceId, EmployeeId, EventId, OrderId, StoreId};
 use comanda_domain::order::{Conflict, OrderState, OrderStatus};
 use serde::Serialize;
 
@@ -19,6 +19,11 @@ pub struct DeviceInfo {
     /// The short number the store gave this terminal (0 before pairing); order numbers are
     /// `terminal_no * 10000 + k`.
     pub terminal_no: u32,
+    /// The id this node is known by to its peers: the one it paired with (its token and
+    /// certificate, and the store's device registry, name it). The same as `device_id`, unless a
+    /// restore made this terminal take a fresh id for its events (see `Tx::ingest`): it goes on
+    /// speaking as the paired id, and stamps its events with the fresh one.
+    pub node_id: DeviceId,
 }
 
 /// Who a terminal becomes when it joins a store (from the node that paired it).
@@ -54,6 +59,11 @@ pub struct Ingested {
     /// This terminal took a new device id: the log of another node held events under its id
     /// that it does not hold (it was restored from a backup or copied). `(old, new)`.
     pub rotated: Option<(DeviceId, DeviceId)>,
+    /// Events this terminal made but had not yet sent, found at positions (a former id of
+    /// this terminal, a sequence) another node holds another event at: made after a restore
+    /// under the old identity. Each was moved to this terminal's current id (same event id,
+    /// same content, a new sequence) so both it and the other event are kept and sent.
+    pub rehomed: Vec<EventId>,
 }
 
 impl Ingested {

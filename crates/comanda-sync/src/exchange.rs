@@ -13,9 +13,9 @@
 //! only ever a hint for what to send first; each answer's own vector corrects it.
 
 use comanda_domain::codec::StoredEvent;
-use comanda_domain::ids::DeviceId;
-use comanda_domain::vector::VersionVector;
-use comanda_store::{Ingested, Reader, Store};
+use comanda_domain::ids::{DeviceId, EventId};
+use comanda_domain::vector::{Held, VersionVector};
+use comanda_store::{Ingested, Reader, RefusalCode, Store};
 
 use crate::error::SyncError;
 use crate::wire::{
@@ -195,9 +195,9 @@ pub fn answer_with(
         let (events, more) = missing(r, &mine, &theirs, limits)?;
         let resp = ExchangeResponse {
             protocol: PROTOCOL_VERSION,
-            from: me.device_id,
+            from: me.node_id,
             now_ms: now,
-            vector: WireVector::with_digests(&mine, &digests),
+            vector: shown(r, &mine, &digests)?,
             results,
             events,
             more,
@@ -206,6 +206,37 @@ pub fn answer_with(
     })?;
     note_divergence(store, req.from, &req.vector, &mine, &digests)?;
     Ok((resp, ingested))
+}
+
+/// The vector a node shows its peers: what it holds, except the positions of events it made
+/// under an identity it had before a restore and has not had delivered yet. A peer holding
+/// those positions then sends what it holds there: the same event (delivered: the outbox lets
+/// it go) or another one (made before the restore, lost with the old disk: ours moves to the
+/// current id, see `comanda_store::Tx::ingest`). Their digests are left out (the positions
+/// shown are not the ones held).
+fn shown(
+    r: &Reader<'_>,
+    mine: &VersionVector,
+    digests: &std::collections::BTreeMap<DeviceId, u64>,
+) -> Result<WireVector, SyncError> {
+    let unsure = r.unsent_under_former_ids()?;
+    if unsure.is_empty() {
+        return Ok(WireVector::with_digests(mine, digests));
+    }
+    let mut shown = mine.clone();
+    let mut digests = digests.clone();
+    for (device, seqs) in &unsure {
+        let held = mine.get(*device);
+        let mut kept = Held::default();
+        for s in (1..=held.upto).chain(held.above.iter().copied()) {
+            if !seqs.contains(&s) {
+                kept.insert(s);
+            }
+        }
+        shown.set(*device, kept);
+        digests.remove(device);
+    }
+    Ok(WireVector::with_digests(&shown, &digests))
 }
 
 /// Records a fork with `peer` (the same positions of a device's log, other events there), once
@@ -258,8 +289,13 @@ pub struct Round {
     pub pushed: usize,
     /// Events received that this node did not have.
     pub pulled: usize,
-    /// Events the peer refused, with its code and reason.
+    /// Events the peer refused, with its code and reason (those this node took back and moved,
+    /// see `moved_own`, are not among them).
     pub refused_by_peer: Vec<EventResult>,
+    /// Events of this node's the peer refused because it holds another event at their
+    /// position (made after a restore under the backup's identity), moved to this node's
+    /// current id to be sent again (`Tx::move_refused_own`).
+    pub moved_own: Vec<EventId>,
     /// What this node did with the page received.
     pub ingested: Ingested,
     /// The peer's clock minus this node's (ms).
@@ -317,9 +353,9 @@ impl Link {
             Ok(ExchangeRequest {
                 protocol: PROTOCOL_VERSION,
                 store_id: me.store_id,
-                from: me.device_id,
+                from: me.node_id,
                 now_ms,
-                vector: WireVector::with_digests(&mine, &digests),
+                vector: shown(r, &mine, &digests)?,
                 events,
                 max_events: self.pull.max_events,
                 max_bytes: self.pull.max_bytes,
@@ -350,14 +386,50 @@ impl Link {
         let wire = serde_json::to_string(&resp.vector)
             .map_err(|e| SyncError::BadMessage(e.to_string()))?;
         // What the peer sent is still held by the peer: taken in without waiting for the disk.
-        let (ingested, skew_ms) = store.write_received(|tx| {
+        let taken: Vec<EventId> = resp
+            .results
+            .iter()
+            .filter(|r| {
+                r.result == ResultKind::Refused
+                    && r.code.as_deref() == Some(RefusalCode::SequenceTaken.as_str())
+            })
+            .map(|r| r.id)
+            .collect();
+        let delivered: Vec<EventId> = resp
+            .results
+            .iter()
+            .filter(|r| {
+                matches!(
+                    r.result,
+                    ResultKind::New | ResultKind::Held | ResultKind::Duplicate
+                )
+            })
+            .map(|r| r.id)
+            .collect();
+        let (ingested, moved_own, skew_ms) = store.write_received(|tx| {
             let got = tx.ingest(&resp.events)?;
+            // Before the peer's vector is recorded: it holds those positions (with other
+            // events), and the outbox would otherwise count ours as delivered.
+            let moved = tx.move_refused_own(&taken)?;
+            if !tx.unsent_under_former_ids()?.is_empty() {
+                tx.delivered(&delivered)?;
+            }
             let skew_ms = skew(resp.now_ms, tx.now_ms());
             tx.record_peer(self.peer, &wire, &theirs, Some(skew_ms))?;
-            Ok::<_, SyncError>((got, skew_ms))
+            Ok::<_, SyncError>((got, moved, skew_ms))
         })?;
+        if !moved_own.is_empty() {
+            tracing::warn!(peer = %self.peer, moved = moved_own.len(), "events made after a restore moved to this terminal's new id");
+        }
         log_refusals(&ingested, self.peer);
-        let (mine, digests) = store.read(|r| Ok::<_, SyncError>((r.vector()?, r.digests()?)))?;
+        let (mine, digests, unsure) = store.read(|r| {
+            Ok::<_, SyncError>((r.vector()?, r.digests()?, r.unsent_under_former_ids()?))
+        })?;
+        // Undelivered events of a former id at positions the peer holds: it sends what it
+        // holds there once it sees our vector without them.
+        let to_settle = unsure
+            .iter()
+            .any(|(d, seqs)| seqs.iter().any(|s| theirs.holds(*d, *s)));
         note_divergence(store, self.peer, &resp.vector, &mine, &digests)?;
         let pushed = resp
             .results
@@ -368,16 +440,20 @@ impl Link {
         // last push either sent nothing (its vector was not known yet) or moved something. A
         // push the peer took none of (it put them aside: its clock is behind) waits for the
         // timer instead of spinning.
-        let more = resp.more || (!theirs.covers(&mine) && (resp.results.is_empty() || pushed > 0));
+        let more = resp.more
+            || !moved_own.is_empty()
+            || to_settle
+            || (!theirs.covers(&mine) && (resp.results.is_empty() || pushed > 0));
         let round = Round {
             pushed,
             pulled: ingested.stored(),
             refused_by_peer: resp
                 .results
                 .iter()
-                .filter(|r| r.result == ResultKind::Refused)
+                .filter(|r| r.result == ResultKind::Refused && !moved_own.contains(&r.id))
                 .cloned()
                 .collect(),
+            moved_own,
             ingested,
             skew_ms,
             more,

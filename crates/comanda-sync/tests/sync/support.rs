@@ -69,6 +69,39 @@ impl Node {
         made
     }
 
+    /// A copy of this node's database as it is now (a backup).
+    pub fn backup(&self, name: &str) -> std::path::PathBuf {
+        let backup = self.dir.path().join(name);
+        rusqlite::Connection::open(self.dir.path().join("node.db"))
+            .unwrap()
+            .execute("VACUUM INTO ?1", [backup.display().to_string()])
+            .unwrap();
+        backup
+    }
+
+    /// This node with its database replaced by `backup` (its disk restored), reopened.
+    pub fn restored(self, backup: &std::path::Path) -> Node {
+        let Node {
+            dir,
+            clock,
+            ids,
+            store,
+        } = self;
+        drop(store);
+        let path = dir.path().join("node.db");
+        for ext in ["-wal", "-shm"] {
+            let _gone = std::fs::remove_file(format!("{}{ext}", path.display()));
+        }
+        std::fs::copy(backup, &path).unwrap();
+        let store = Store::open(&path, clock.clone(), ids.clone()).unwrap();
+        Node {
+            dir,
+            clock,
+            ids,
+            store,
+        }
+    }
+
     pub fn event_count(&self) -> u64 {
         self.store.read(|r| r.event_count()).unwrap()
     }
