@@ -173,6 +173,7 @@ fn what_to_do(reason: &str) -> String {
     match code {
         "content_differs" => "Two different events carry one id: a terminal's data was copied, restored or altered. Both are kept. Check the terminal it came from before anything else is done there.",
         "sequence_taken" => "That terminal reused a number it had already given another event: its database was restored from a backup or copied. Both are kept. A restored terminal moves what it made since to a fresh identity by itself at its next sync; a copied one must be paired again to get one.",
+        "diverged" => "A terminal's database was restored from a backup or copied: two machines hold other events under the same numbers of one terminal. Nothing is thrown away: that terminal takes a fresh identity at its next sync and moves what it made since the restore to it. If the disk was copied (two machines running as one terminal), pair the copy again.",
         "not_allowed" => "A terminal tried to change the store's list of devices, which only the hub does: that terminal may have been copied or tampered with. Nothing of it was taken in; revoke it on the hub and pair it again.",
         "wrong_store" => "It belongs to another store: a terminal is paired with the wrong hub. Nothing of it was taken in.",
         "wrong_device" | "device_mismatch" => "Its stamp names another terminal than the one it claims to come from. Nothing of it was taken in; if it repeats, call support.",

@@ -3,7 +3,7 @@
 //! TLS identity.
 
 use comanda_domain::ids::{DeviceId, EmployeeId};
-use comanda_domain::vector::VersionVector;
+use comanda_domain::vector::{Held, VersionVector};
 use rusqlite::{Connection, OptionalExtension, params};
 
 use crate::error::StoreError;
@@ -16,13 +16,22 @@ impl Tx<'_> {
     /// `holds`, the same vector parsed), its clock's skew, and the time. The outbox forgets every
     /// local event the peer holds: such an event is on two machines now. Call it in the
     /// transaction that applied the exchange's events, so a crash records both or neither.
+    ///
+    /// The outbox lets go by position only when the peer's digest of this device's events (in
+    /// `digests`, when the peer sent it) is the digest of this node's own events at the
+    /// positions the peer holds: other events there mean this log was restored from a backup
+    /// (or copied) and made new events at positions the store had filled. Then nothing is let
+    /// go, and this terminal takes a fresh device id: its undelivered events of the old one are
+    /// shown to peers as not held, peers send what they hold there, and ours move to the fresh
+    /// id (see [`Tx::ingest`]). Returns the fresh id, when it took one.
     pub fn record_peer(
         &mut self,
         peer: DeviceId,
         vector: &str,
         holds: &VersionVector,
+        digests: &std::collections::BTreeMap<DeviceId, u64>,
         skew_ms: Option<i64>,
-    ) -> Result<(), StoreError> {
+    ) -> Result<Option<DeviceId>, StoreError> {
         let now = int(self.clock.now_ms(), "now")?;
         self.tx
             .prepare_cached(
@@ -40,14 +49,45 @@ impl Tx<'_> {
         // Events made under an id it had before a restore may sit at positions the peer holds
         // with other events; they are let go one by one, when the peer sends the same event
         // back or answers for it (`Tx::delivered`).
-        let held = holds.get(self.device.device_id);
-        if held.upto > 0 {
-            acked.execute(params![
-                self.device.device_id.to_string(),
-                int(held.upto, "device_seq")?
-            ])?;
+        let me = self.device.device_id;
+        let held = holds.get(me);
+        if held.upto == 0 {
+            return Ok(None);
         }
-        Ok(())
+        if let Some(theirs) = digests.get(&me)
+            && *theirs != self.digest_at(me, &held)?
+        {
+            let (_, fresh) = self.device.rotate(self.ids);
+            crate::sql::save_device(&self.tx, &self.device)?;
+            return Ok(Some(fresh));
+        }
+        acked.execute(params![me.to_string(), int(held.upto, "device_seq")?])?;
+        Ok(None)
+    }
+
+    /// The digest of this log's events of `device` at the positions `held` names: the whole
+    /// device's digest without the events at positions outside `held` (usually the few the
+    /// peer has not received yet).
+    fn digest_at(&self, device: DeviceId, held: &Held) -> Result<u64, StoreError> {
+        let whole: Option<i64> = self
+            .tx
+            .prepare_cached("SELECT digest FROM device_heads WHERE device_id = ?1")?
+            .query_row([device.to_string()], |r| r.get(0))
+            .optional()?
+            .flatten();
+        let mut d = whole.unwrap_or(0).cast_unsigned();
+        let mut stmt = self.tx.prepare_cached(
+            "SELECT id, device_seq FROM events WHERE device_id = ?1 AND device_seq > ?2",
+        )?;
+        let mut rows = stmt.query(params![device.to_string(), int(held.upto, "device_seq")?])?;
+        while let Some(r) = rows.next()? {
+            let seq: i64 = r.get(1)?;
+            if !held.holds(seq.unsigned_abs()) {
+                let id: String = r.get(0)?;
+                d ^= crate::sql::id_digest(crate::sql::parse(&id, "event id")?);
+            }
+        }
+        Ok(d)
     }
 
     /// Lets go of the outbox rows of these events: a peer holds them (it answered for them, or

@@ -175,7 +175,13 @@ pub fn answer_with(
     let (ingested, now) = store.write(|tx| {
         let got = tx.ingest(&req.events)?;
         let now = tx.now_ms();
-        tx.record_peer(req.from, &wire_theirs, &theirs, Some(skew(req.now_ms, now)))?;
+        tx.record_peer(
+            req.from,
+            &wire_theirs,
+            &theirs,
+            &req.vector.digests(),
+            Some(skew(req.now_ms, now)),
+        )?;
         Ok::<_, SyncError>((got, now))
     })?;
     log_refusals(&ingested, req.from);
@@ -415,7 +421,13 @@ impl Link {
                 tx.delivered(&delivered)?;
             }
             let skew_ms = skew(resp.now_ms, tx.now_ms());
-            tx.record_peer(self.peer, &wire, &theirs, Some(skew_ms))?;
+            tx.record_peer(
+                self.peer,
+                &wire,
+                &theirs,
+                &resp.vector.digests(),
+                Some(skew_ms),
+            )?;
             Ok::<_, SyncError>((got, moved, skew_ms))
         })?;
         if !moved_own.is_empty() {

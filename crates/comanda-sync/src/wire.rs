@@ -68,6 +68,14 @@ impl WireVector {
         }
     }
 
+    /// The digests it carries, by device.
+    pub fn digests(&self) -> BTreeMap<DeviceId, u64> {
+        self.devices
+            .iter()
+            .filter_map(|d| d.digest.map(|x| (d.device, x)))
+            .collect()
+    }
+
     /// The devices of which this vector and `mine` hold the same positions but whose digests
     /// differ: the two logs hold other events there (a fork). Entries without a digest on
     /// either side are not compared.

@@ -3,12 +3,15 @@
 //! over a simulated network, with simulated clocks, all driven by one seed. The seed chooses the
 //! mix of faults as well as their times: dropped, duplicated, delayed and reordered messages,
 //! partitions (the hub cut off while terminals still see each other), nodes killed and
-//! restarted (what they held in memory gone, their files reopened), the hub restored from an
-//! older backup, and clocks skewed by minutes or by a day.
+//! restarted (what they held in memory gone, their files reopened), the hub or a terminal
+//! restored from an older backup of its own (a restored terminal goes on taking orders under
+//! the identity its backup had, at positions the store has filled meanwhile), and clocks
+//! skewed by minutes or by a day.
 //!
 //! Each run ends with a heal phase (faults off, everyone up, a manager taking in what waited
 //! for being stamped ahead) and then demands, within a bound of rounds: every event a terminal
-//! acknowledged held by every node, the same vectors, byte-identical projections, each order's
+//! acknowledged held by every node (but those that existed on one disk only when that disk was
+//! replaced by its backup: nothing can bring them back, and the report counts them), the same vectors, byte-identical projections, each order's
 //! rows equal to a fresh fold of its events, no event refused. A run is a pure function of its
 //! seed: a failure prints the one command that replays it and the trace of what happened.
 
@@ -53,8 +56,11 @@ pub struct Plan {
     pub partition: u64,
     /// Per mille of steps that kill or restart a node.
     pub kill: u64,
-    /// Per mille of steps that back the hub up or restore it from its backup.
+    /// Per mille of steps that back a node up or restore it from its backup.
     pub restore: u64,
+    /// Terminals are backed up and restored too, not only the hub (`SIM_TERMINAL_RESTORES=1`;
+    /// off in the standard mix, see [`terminal_restores`]).
+    pub terminal_restores: bool,
     /// Each node's clock minus the true time (ms).
     pub skews_ms: Vec<i64>,
 }
@@ -89,9 +95,22 @@ impl Plan {
             partition: [0, 30, 100][rng.below(3) as usize],
             kill: [0, 20, 60][rng.below(3) as usize],
             restore: [0, 0, 20][rng.below(3) as usize],
+            terminal_restores: terminal_restores(),
             skews_ms,
         }
     }
+}
+
+/// Whether runs restore terminals from their backups (`SIM_TERMINAL_RESTORES=1`). A restored
+/// terminal that meets the store before its lost events surface heals itself (it takes a fresh
+/// id and moves what it made since; `comanda_store::Tx::ingest`), which
+/// `comanda-sync`'s exchange tests prove. Not yet handled, and so off in the standard mix: an
+/// event the terminal sent to some nodes before its disk was lost, whose position its restored
+/// self fills again with another event that reaches other nodes first. Two events then hold
+/// one position on different nodes (about 17 seeds in 1,000 with this on); the fix designed
+/// is a deterministic relocation of the event with the higher id, the same on every node.
+pub fn terminal_restores() -> bool {
+    std::env::var("SIM_TERMINAL_RESTORES").is_ok_and(|v| v == "1")
 }
 
 /// One node: a terminal or the hub.
@@ -137,7 +156,12 @@ impl std::fmt::Display for Failure {
         writeln!(f, "seed {} failed: {}", self.seed, self.what)?;
         writeln!(
             f,
-            "replay: SIM_SEED={} cargo test -p comanda-testkit --test sim -- one_seed --nocapture",
+            "replay: {}SIM_SEED={} cargo test -p comanda-testkit --test sim -- one_seed --nocapture",
+            if terminal_restores() {
+                "SIM_TERMINAL_RESTORES=1 "
+            } else {
+                ""
+            },
             self.seed
         )?;
         writeln!(f, "plan: {:?}", Plan::of(self.seed))?;
@@ -156,8 +180,12 @@ pub struct Report {
     pub acked: usize,
     /// Messages sent, dropped and duplicated.
     pub messages: (u64, u64, u64),
-    /// Kills, restarts and hub restores.
+    /// Kills, restarts and restores from a backup.
     pub kills: u64,
+    /// Restores of a terminal from its backup.
+    pub terminal_restores: u64,
+    /// Events acknowledged that existed on one disk only when it was replaced by its backup.
+    pub lost_with_disk: usize,
     /// Rounds the heal took.
     pub heal_rounds: usize,
 }
@@ -174,7 +202,8 @@ pub struct Sim {
     cut: BTreeSet<(usize, usize)>,
     /// Every event a terminal acknowledged, and who made it.
     acked: BTreeMap<EventId, usize>,
-    hub_backup: Option<PathBuf>,
+    /// Each node's last backup, by node index.
+    backups: BTreeMap<usize, PathBuf>,
     report: Report,
     trace: Vec<String>,
     _dir: tempfile::TempDir,
@@ -269,7 +298,7 @@ impl Sim {
             sent: 0,
             cut: BTreeSet::new(),
             acked: BTreeMap::new(),
-            hub_backup: None,
+            backups: BTreeMap::new(),
             report: Report::default(),
             trace: Vec::new(),
             _dir: dir,
@@ -291,12 +320,12 @@ impl Sim {
         for (j, other) in self.nodes.iter().enumerate() {
             if j != i {
                 let Some(store) = &other.store else { continue };
-                let id = store.device().map_err(|e| e.to_string())?.device_id;
+                // The id a node is known by stays when a restore gives its events a new one.
+                let id = store.device().map_err(|e| e.to_string())?.node_id;
                 links.insert(j, Link::new(id));
             }
         }
-        // A node down now keeps a link made from its id when it comes back (ids do not change
-        // for these nodes: none is restored from a backup of its own events).
+        // A node down now keeps a link made from its id when it comes back.
         for (j, link) in &self.nodes[i].links {
             links.entry(*j).or_insert_with(|| Link::new(link.peer()));
         }
@@ -322,7 +351,7 @@ impl Sim {
             } else if roll < self.plan.partition + self.plan.kill {
                 self.kill_or_restart()?;
             } else if roll < self.plan.partition + self.plan.kill + self.plan.restore {
-                self.backup_or_restore_hub()?;
+                self.backup_or_restore()?;
             } else if self.rng.chance(450) {
                 self.cashier()?;
             } else {
@@ -404,14 +433,20 @@ impl Sim {
         Ok(())
     }
 
-    fn backup_or_restore_hub(&mut self) -> Result<(), String> {
-        let backup = self._dir.path().join("hub.backup.db");
-        match (&self.hub_backup, self.rng.chance(500)) {
+    fn backup_or_restore(&mut self) -> Result<(), String> {
+        let i = if self.plan.terminal_restores {
+            self.rng.below(self.nodes.len() as u64) as usize
+        } else {
+            0
+        };
+        let name = self.nodes[i].name.clone();
+        let backup = self._dir.path().join(format!("{name}.backup.db"));
+        match (self.backups.get(&i).cloned(), self.rng.chance(500)) {
             (Some(b), true) => {
-                let b = b.clone();
-                self.nodes[0].store = None;
-                self.nodes[0].links.clear();
-                let path = self.nodes[0].path.clone();
+                self.forget_what_only(i)?;
+                self.nodes[i].store = None;
+                self.nodes[i].links.clear();
+                let path = self.nodes[i].path.clone();
                 for ext in ["", "-wal", "-shm"] {
                     let p = PathBuf::from(format!("{}{ext}", path.display()));
                     if p.exists() {
@@ -420,23 +455,55 @@ impl Sim {
                 }
                 std::fs::copy(&b, &path).map_err(|e| e.to_string())?;
                 self.report.kills += 1;
-                self.log("hub restored from its backup".into());
-                self.restart(0)?;
+                if i > 0 {
+                    self.report.terminal_restores += 1;
+                }
+                self.log(format!("{name} restored from its backup"));
+                self.restart(i)?;
             }
             _ => {
-                if self.nodes[0].store.is_none() {
+                if self.nodes[i].store.is_none() {
                     return Ok(());
                 }
                 if backup.exists() {
                     std::fs::remove_file(&backup).map_err(|e| e.to_string())?;
                 }
                 let conn =
-                    rusqlite::Connection::open(&self.nodes[0].path).map_err(|e| e.to_string())?;
+                    rusqlite::Connection::open(&self.nodes[i].path).map_err(|e| e.to_string())?;
                 conn.execute("VACUUM INTO ?1", [backup.display().to_string()])
                     .map_err(|e| e.to_string())?;
-                self.hub_backup = Some(backup);
-                self.log("hub backed up".into());
+                self.backups.insert(i, backup);
+                self.log(format!("{name} backed up"));
             }
+        }
+        Ok(())
+    }
+
+    /// Before node `i`'s disk is replaced: the events acknowledged that no other node's file
+    /// holds go with the disk; they are no longer expected (a copy in a message on its way may
+    /// still land somewhere; then all nodes get it, which the checks allow).
+    fn forget_what_only(&mut self, i: usize) -> Result<(), String> {
+        let mut elsewhere: BTreeSet<EventId> = BTreeSet::new();
+        for (j, n) in self.nodes.iter().enumerate() {
+            if j == i {
+                continue;
+            }
+            let db = rusqlite::Connection::open(&n.path).map_err(|e| e.to_string())?;
+            let ids: Vec<String> = db
+                .prepare("SELECT id FROM events")
+                .and_then(|mut s| s.query_map([], |r| r.get(0))?.collect())
+                .map_err(|e| e.to_string())?;
+            elsewhere.extend(ids.iter().filter_map(|id| id.parse::<EventId>().ok()));
+        }
+        let before = self.acked.len();
+        self.acked
+            .retain(|id, maker| *maker != i || elsewhere.contains(id));
+        let lost = before - self.acked.len();
+        self.report.lost_with_disk += lost;
+        self.report.acked = self.acked.len();
+        if lost > 0 {
+            let name = self.nodes[i].name.clone();
+            self.log(format!("{lost} events only {name} held go with its disk"));
         }
         Ok(())
     }
@@ -689,16 +756,37 @@ impl Sim {
             for (id, maker) in &self.acked {
                 if !ids.contains(&id.to_string()) {
                     return Err(format!(
-                        "{} lacks event {id}, acknowledged by {}",
-                        n.name, self.nodes[*maker].name
+                        "{} lacks event {id}, acknowledged by {}; where it is: {}",
+                        n.name,
+                        self.nodes[*maker].name,
+                        self.whereabouts(*id)
                     ));
                 }
             }
+            // A restored terminal's fork, noted for a manager before it healed, is the one
+            // dead letter a run may leave (and only a run that restored a terminal).
+            let allowed = if self.report.terminal_restores > 0 {
+                "diverged:%"
+            } else {
+                ""
+            };
             let dead: i64 = db
-                .query_row("SELECT count(*) FROM dead_letters", [], |r| r.get(0))
+                .query_row(
+                    "SELECT count(*) FROM dead_letters WHERE reason NOT LIKE ?1",
+                    [allowed],
+                    |r| r.get(0),
+                )
                 .map_err(|e| e.to_string())?;
             if dead > 0 {
-                return Err(format!("{} has {dead} dead letters", n.name));
+                let reasons: Vec<String> = db
+                    .prepare("SELECT reason FROM dead_letters WHERE reason NOT LIKE ?1")
+                    .and_then(|mut s| s.query_map([allowed], |r| r.get(0))?.collect())
+                    .map_err(|e| e.to_string())?;
+                return Err(format!(
+                    "{} has {dead} dead letters: {}",
+                    n.name,
+                    reasons.join("; ")
+                ));
             }
             let tables = ["orders", "order_lines", "projections"]
                 .iter()
@@ -750,6 +838,58 @@ impl Sim {
     }
 }
 
+impl Sim {
+    /// Which nodes hold an event, at which position, and what each node's log holds of that
+    /// device (for a failure's message).
+    fn whereabouts(&self, id: EventId) -> String {
+        let mut out = Vec::new();
+        for n in &self.nodes {
+            let Ok(db) = rusqlite::Connection::open(&n.path) else {
+                continue;
+            };
+            let at: Option<(String, i64)> = db
+                .query_row(
+                    "SELECT device_id, device_seq FROM events WHERE id = ?1",
+                    [id.to_string()],
+                    |r| Ok((r.get(0)?, r.get(1)?)),
+                )
+                .ok();
+            let heads: Vec<String> = db
+                .prepare("SELECT device_id, count, max_seq FROM device_heads ORDER BY 1")
+                .and_then(|mut s| {
+                    s.query_map([], |r| {
+                        Ok(format!(
+                            "{}:{}/{}",
+                            tail(&r.get::<_, String>(0)?),
+                            r.get::<_, i64>(1)?,
+                            r.get::<_, i64>(2)?
+                        ))
+                    })?
+                    .collect()
+                })
+                .unwrap_or_default();
+            let outbox: i64 = db
+                .query_row("SELECT count(*) FROM outbox", [], |r| r.get(0))
+                .unwrap_or(-1);
+            out.push(format!(
+                "{} {} (heads {}; outbox {outbox})",
+                n.name,
+                at.map_or("lacks it".to_owned(), |(d, s)| format!(
+                    "at {}:{s}",
+                    tail(&d)
+                )),
+                heads.join(" ")
+            ));
+        }
+        out.join("; ")
+    }
+}
+
+/// The last characters of an id (the simulation's ids differ there).
+fn tail(id: &str) -> &str {
+    &id[id.len().saturating_sub(8)..]
+}
+
 /// A node's name, its event ids and its projection tables' rows.
 type Snapshot = (String, BTreeSet<String>, Vec<Vec<Vec<Value>>>);
 
@@ -781,9 +921,11 @@ pub fn summary(reports: &[Report]) -> String {
     let dup: u64 = reports.iter().map(|r| r.messages.2).sum();
     let kills: u64 = reports.iter().map(|r| r.kills).sum();
     let heal = reports.iter().map(|r| r.heal_rounds).max().unwrap_or(0);
+    let restores: u64 = reports.iter().map(|r| r.terminal_restores).sum();
+    let lost: usize = reports.iter().map(|r| r.lost_with_disk).sum();
     let _ = write!(
         s,
-        "{} seeds: {acked} events acknowledged, {sent} messages ({dropped} dropped, {dup} doubled), {kills} kills or restores, heal within {heal} rounds",
+        "{} seeds: {acked} events acknowledged, {sent} messages ({dropped} dropped, {dup} doubled), {kills} kills or restores ({restores} of a terminal, {lost} events that were on its disk only), heal within {heal} rounds",
         reports.len()
     );
     s
