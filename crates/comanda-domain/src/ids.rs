@@ -121,6 +121,27 @@ impl IdSource for SeqIds {
     }
 }
 
+/// Where an event goes when another event holds its position (its device's id and sequence):
+/// device `relocated_device(device, id)`, sequence 1. Two events at one position happen only
+/// when a terminal's disk was restored from a backup (or copied) and its old and new events
+/// both reached the store; every node keeps the event with the smaller id in place and moves
+/// the other here, so every node ends with the same log. A function of the two ids alone (a
+/// UUIDv8 mixed from them), the same on every node, platform and build.
+pub fn relocated_device(device: DeviceId, event: EventId) -> DeviceId {
+    let (d, e) = (device.as_uuid().as_u128(), event.as_uuid().as_u128());
+    let mix = |mut z: u64| {
+        z = (z ^ (z >> 30)).wrapping_mul(0xbf58_476d_1ce4_e5b9);
+        z = (z ^ (z >> 27)).wrapping_mul(0x94d0_49bb_1331_11eb);
+        z ^ (z >> 31)
+    };
+    let hi = mix((d >> 64) as u64 ^ mix(e as u64));
+    let lo = mix(d as u64 ^ mix((e >> 64) as u64 ^ 0x5245_4c4f_4341_5445));
+    DeviceId::from_uuid(
+        uuid::Builder::from_custom_bytes(((u128::from(hi) << 64) | u128::from(lo)).to_be_bytes())
+            .into_uuid(),
+    )
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -12,7 +12,7 @@ use std::sync::{Arc, PoisonError};
 
 use comanda_domain::codec::{self, CodecError, StoredEvent};
 use comanda_domain::event::{Event, EventBody, StreamId};
-use comanda_domain::ids::{DeviceId, EventId, IdSource, OrderId};
+use comanda_domain::ids::{DeviceId, EventId, IdSource, OrderId, relocated_device};
 use rusqlite::{Connection, params};
 
 use crate::error::StoreError;
@@ -163,14 +163,16 @@ impl Tx<'_> {
         let mut streams = BTreeSet::new();
         let mut moved = Vec::new();
         for id in ids {
-            let Some(unsent) = sql::unsent_local(&self.tx, &id.to_string())? else {
+            let Some(made_under) = sql::unsent_local(&self.tx, &id.to_string())? else {
                 continue;
             };
-            if unsent.device == device.device_id {
+            if made_under == device.device_id {
                 device.rotate(self.ids);
             }
-            move_own(&self.tx, &mut device, &mut heads, &unsent)?;
-            if let Ok(stream) = unsent.stream.parse::<StreamId>() {
+            let Some(held) = sql::stored_by_id(&self.tx, *id)? else {
+                continue;
+            };
+            if let Some(stream) = relocate(&self.tx, self.clock.now_ms(), &mut heads, &held)? {
                 streams.insert(stream);
             }
             moved.push(*id);
@@ -250,6 +252,20 @@ enum Position {
     Freed,
     /// Another event's: what becomes of this one.
     Taken(Outcome),
+    /// Another event's, with a smaller id: this one goes to its relocated position.
+    Relocate,
+}
+
+/// An event as it is held once moved off a position another event holds: sequence 1 of
+/// [`relocated_device`]`(device, id)`, its stamp naming that device (a stamp names its device);
+/// its id, content and time unchanged.
+fn relocated_form(s: &StoredEvent) -> StoredEvent {
+    let to = relocated_device(s.device_id, s.id);
+    let mut moved = s.clone();
+    moved.device_id = to;
+    moved.device_seq = 1;
+    moved.hlc.device = to;
+    moved
 }
 
 impl Door<'_> {
@@ -306,6 +322,16 @@ impl Door<'_> {
         }
     }
 
+    /// Takes an event in at its relocated position (another event holds its own), and says so.
+    fn take_relocated(&mut self, s: &StoredEvent) -> Result<Outcome, StoreError> {
+        let moved = relocated_form(s);
+        let outcome = self.take_in(&moved)?;
+        if matches!(outcome, Outcome::New | Outcome::Held { .. }) {
+            note_relocation(self.conn, self.now, s, moved.device_id)?;
+        }
+        Ok(outcome)
+    }
+
     /// Why an event the log would not take is not new.
     fn not_new(&mut self, s: &StoredEvent) -> Result<Outcome, StoreError> {
         if let Some(outcome) = self.held_already(s)? {
@@ -314,6 +340,7 @@ impl Door<'_> {
         match self.position(s)? {
             Position::Taken(outcome) => Ok(outcome),
             Position::Freed => self.take_in(s),
+            Position::Relocate => self.take_relocated(s),
             Position::Free => Err(StoreError::Corrupt(format!(
                 "event {} was not stored, and neither its id nor its sequence is taken",
                 s.id
@@ -337,31 +364,59 @@ impl Door<'_> {
             }
             return Ok(Some(Outcome::Duplicate));
         }
+        if relocated_form(&held) == *s {
+            // The peer moved it off a position another event holds (see `position`): so do we.
+            self.relocate_held(&held)?;
+            return Ok(Some(Outcome::Duplicate));
+        }
+        if held == relocated_form(s) {
+            return Ok(Some(Outcome::Duplicate));
+        }
         let reason = format!("event {} is already held with other content", s.id);
         self.refuse(s, RefusalCode::ContentDiffers, reason)
             .map(Some)
+    }
+
+    /// Moves an event held to its relocated position (see [`relocated_form`]), and says so.
+    fn relocate_held(&mut self, held: &StoredEvent) -> Result<(), StoreError> {
+        if let Some(stream) = relocate(self.conn, self.now, self.heads, held)? {
+            self.refold.insert(stream);
+        }
+        Ok(())
     }
 
     /// Whether its device's sequence number is another event's. When that other event is one
     /// this terminal made and never sent, it was made after a restore under the identity the
     /// backup had, at a position the store had already filled: it moves to this terminal's
     /// current id (a new sequence; same id, content and time), and both are kept. Any other
-    /// holder of the position means a copied or altered log: refused, and shown.
+    /// holder means two events made under one position reached the store (a terminal restored
+    /// or copied): the smaller id keeps the position, the other is relocated (the same on every
+    /// node), both are kept, and a manager is told.
     fn position(&mut self, s: &StoredEvent) -> Result<Position, StoreError> {
         let Some(other) = sql::event_at(self.conn, s.device_id, s.device_seq)? else {
             return Ok(Position::Free);
         };
-        if let Some(unsent) = sql::unsent_local(self.conn, &other)? {
-            if unsent.device == self.device.device_id {
-                let (old, fresh) = self.device.rotate(self.ids);
-                *self.rotated = Some((self.rotated.map_or(old, |r| r.0), fresh));
+        // Two events made under one position (a restored or copied terminal whose old and new
+        // events both reached the store): every node keeps the smaller id in place and moves
+        // the other to its relocated position, so all end with the same log. When the one held
+        // is this terminal's and undelivered, it was made after a restore under the backup's
+        // identity: new events take a fresh id from now on.
+        let held_id: EventId = sql::parse(&other, "event id")?;
+        let ours = sql::unsent_local(self.conn, &other)?;
+        if ours == Some(self.device.device_id) {
+            let (old, fresh) = self.device.rotate(self.ids);
+            *self.rotated = Some((self.rotated.map_or(old, |r| r.0), fresh));
+        }
+        if s.id < held_id {
+            if let Some(held) = sql::stored_by_id(self.conn, held_id)? {
+                self.relocate_held(&held)?;
+                if ours.is_some() {
+                    self.rehomed.push(held_id);
+                }
+                return Ok(Position::Freed);
             }
-            move_own(self.conn, self.device, self.heads, &unsent)?;
-            if let Ok(stream) = unsent.stream.parse::<StreamId>() {
-                self.refold.insert(stream);
-            }
-            self.rehomed.push(unsent.id);
-            return Ok(Position::Freed);
+        } else if s.id > held_id {
+            return Ok(Position::Relocate);
         }
         let reason = format!(
             "device {} seq {} is already event {other}",
@@ -423,10 +478,11 @@ impl Door<'_> {
             let (old, fresh) = self.device.rotate(self.ids);
             *self.rotated = Some((self.rotated.map_or(old, |r| r.0), fresh));
         }
-        if let Position::Taken(outcome) = self.position(s)? {
-            return Ok(outcome);
+        match self.position(s)? {
+            Position::Taken(outcome) => Ok(outcome),
+            Position::Relocate => self.take_relocated(s),
+            Position::Free | Position::Freed => self.take_in(s),
         }
-        self.take_in(s)
     }
 
     /// What is wrong with the envelope alone, if anything.
@@ -512,26 +568,44 @@ fn take_due(conn: &Connection, now: u64) -> Result<Vec<StoredEvent>, StoreError>
         .collect()
 }
 
-/// Moves an event this terminal made and never sent to its current id's next sequence: made
-/// after a restore under the backup's identity, its position was filled elsewhere by another
-/// event. Its id, content and time stay; its stamp names the new id (a stamp names its device).
-fn move_own(
+/// Moves an event held to its relocated position (see [`relocated_form`]) and tells a manager;
+/// returns its stream (to fold again).
+fn relocate(
     conn: &Connection,
-    device: &mut DeviceRow,
+    now: u64,
     heads: &mut sql::Heads,
-    unsent: &sql::Unsent,
+    held: &StoredEvent,
+) -> Result<Option<StreamId>, StoreError> {
+    let to = relocated_device(held.device_id, held.id);
+    let Some((seq, stream)) = sql::row_of(conn, held.id)? else {
+        return Ok(None);
+    };
+    sql::move_event(conn, seq, to, 1)?;
+    heads.uncount(held.device_id, held.id);
+    heads.count_at(to, 1, held.id);
+    note_relocation(conn, now, held, to)?;
+    Ok(stream.parse::<StreamId>().ok())
+}
+
+/// A dead letter for a manager (once per event and node): two events held one position.
+fn note_relocation(
+    conn: &Connection,
+    now: u64,
+    moved: &StoredEvent,
+    to: DeviceId,
 ) -> Result<(), StoreError> {
-    let to = device.last_seq + 1;
-    device.last_seq = to;
-    sql::move_event(conn, unsent.seq, device.device_id, to)?;
-    heads.uncount(unsent.device, unsent.id);
-    heads.count_at(device.device_id, to, unsent.id);
-    tracing::warn!(
-        event = %unsent.id,
-        from = %unsent.device,
-        to = %device.device_id,
-        seq = to,
-        "an unsent event of this terminal sat at a position another node filled: moved"
+    let reason = format!(
+        "relocated: event {} and another event both held sequence {} of device {}: a terminal was restored from a backup or copied; both are kept, this one now as sequence 1 of {to}",
+        moved.id, moved.device_seq, moved.device_id
     );
+    let raw = serde_json::to_string(moved)?;
+    insert_dead_letter(
+        conn,
+        now,
+        "sync",
+        Some(&moved.id.to_string()),
+        &reason,
+        &raw,
+    )?;
     Ok(())
 }

@@ -401,34 +401,25 @@ pub(crate) fn event_at(
         .optional()?)
 }
 
-/// Where an event this terminal made and has not sent yet (its outbox row is there) is, by id.
-pub(crate) fn unsent_local(conn: &Connection, id: &str) -> Result<Option<Unsent>, StoreError> {
-    let row: Option<(i64, String, String, String)> = conn
+/// The device id an event this terminal made and has not sent yet (its outbox row is there) was
+/// made under, by id.
+pub(crate) fn unsent_local(conn: &Connection, id: &str) -> Result<Option<DeviceId>, StoreError> {
+    let device: Option<String> = conn
         .prepare_cached(
-            "SELECT e.seq, e.id, e.stream, e.device_id FROM events e
-             JOIN outbox o ON o.event_seq = e.seq WHERE e.id = ?1",
+            "SELECT e.device_id FROM events e JOIN outbox o ON o.event_seq = e.seq
+             WHERE e.id = ?1",
         )?
-        .query_row([id], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)))
+        .query_row([id], |r| r.get(0))
         .optional()?;
-    row.map(|(seq, id, stream, device)| {
-        Ok(Unsent {
-            seq,
-            id: parse(&id, "event id")?,
-            stream,
-            device: parse(&device, "device id")?,
-        })
-    })
-    .transpose()
+    device.map(|d| parse(&d, "device id")).transpose()
 }
 
-/// An event this terminal made and has not sent yet: where it is.
-pub(crate) struct Unsent {
-    /// Its local row.
-    pub seq: i64,
-    pub id: EventId,
-    pub stream: String,
-    /// The device id it was made under.
-    pub device: DeviceId,
+/// The local `seq` and stream of an event, by id.
+pub(crate) fn row_of(conn: &Connection, id: EventId) -> Result<Option<(i64, String)>, StoreError> {
+    Ok(conn
+        .prepare_cached("SELECT seq, stream FROM events WHERE id = ?1")?
+        .query_row([id.to_string()], |r| Ok((r.get(0)?, r.get(1)?)))
+        .optional()?)
 }
 
 /// Moves an event to another device's position: its id, content and time stay, its device,

@@ -12,6 +12,8 @@
 //! transaction: a crash mid-page keeps both or neither, and what the peer is believed to hold is
 //! only ever a hint for what to send first; each answer's own vector corrects it.
 
+use std::collections::BTreeSet;
+
 use comanda_domain::codec::StoredEvent;
 use comanda_domain::ids::{DeviceId, EventId};
 use comanda_domain::vector::{Held, VersionVector};
@@ -203,7 +205,7 @@ pub fn answer_with(
             protocol: PROTOCOL_VERSION,
             from: me.node_id,
             now_ms: now,
-            vector: shown(r, &mine, &digests)?,
+            vector: shown(r, &mine, &digests, &BTreeSet::new())?,
             results,
             events,
             more,
@@ -214,7 +216,8 @@ pub fn answer_with(
     Ok((resp, ingested))
 }
 
-/// The vector a node shows its peers: what it holds, except the positions of events it made
+/// The vector a node shows its peers: what it holds, except the devices it asks to be sent
+/// again (`resend`: forked with that peer), and the positions of events it made
 /// under an identity it had before a restore and has not had delivered yet. A peer holding
 /// those positions then sends what it holds there: the same event (delivered: the outbox lets
 /// it go) or another one (made before the restore, lost with the old disk: ours moves to the
@@ -224,13 +227,18 @@ fn shown(
     r: &Reader<'_>,
     mine: &VersionVector,
     digests: &std::collections::BTreeMap<DeviceId, u64>,
+    resend: &BTreeSet<DeviceId>,
 ) -> Result<WireVector, SyncError> {
     let unsure = r.unsent_under_former_ids()?;
-    if unsure.is_empty() {
+    if unsure.is_empty() && resend.is_empty() {
         return Ok(WireVector::with_digests(mine, digests));
     }
     let mut shown = mine.clone();
     let mut digests = digests.clone();
+    for device in resend {
+        shown.set(*device, Held::default());
+        digests.remove(device);
+    }
     for (device, seqs) in &unsure {
         let held = mine.get(*device);
         let mut kept = Held::default();
@@ -254,17 +262,18 @@ fn note_divergence(
     theirs: &WireVector,
     mine: &VersionVector,
     digests: &std::collections::BTreeMap<DeviceId, u64>,
-) -> Result<(), SyncError> {
+) -> Result<Vec<DeviceId>, SyncError> {
     let forks = theirs.diverged_from(mine, digests);
     if forks.is_empty() {
-        return Ok(());
+        return Ok(forks);
     }
     store.write_received(|tx| {
         for device in &forks {
             tx.note_divergence(peer, *device)?;
         }
         Ok::<_, SyncError>(())
-    })
+    })?;
+    Ok(forks)
 }
 
 fn log_refusals(ingested: &Ingested, from: DeviceId) {
@@ -286,6 +295,10 @@ pub struct Link {
     pub push: Limits,
     /// How much to ask for in one answer.
     pub pull: Limits,
+    /// Devices of which the peer holds the same positions as this node but other events there
+    /// (their digests differ): the next request shows none of their events held, so the peer
+    /// sends them all and the door keeps both sides of each position (one relocated).
+    resend: BTreeSet<DeviceId>,
 }
 
 /// What one round did.
@@ -318,6 +331,7 @@ impl Link {
             theirs: None,
             push: Limits::DEFAULT,
             pull: Limits::DEFAULT,
+            resend: BTreeSet::new(),
         }
     }
 
@@ -361,7 +375,7 @@ impl Link {
                 store_id: me.store_id,
                 from: me.node_id,
                 now_ms,
-                vector: shown(r, &mine, &digests)?,
+                vector: shown(r, &mine, &digests, &self.resend)?,
                 events,
                 max_events: self.pull.max_events,
                 max_bytes: self.pull.max_bytes,
@@ -442,7 +456,11 @@ impl Link {
         let to_settle = unsure
             .iter()
             .any(|(d, seqs)| seqs.iter().any(|s| theirs.holds(*d, *s)));
-        note_divergence(store, self.peer, &resp.vector, &mine, &digests)?;
+        let forks = note_divergence(store, self.peer, &resp.vector, &mine, &digests)?;
+        // Asked again only for a fork not asked about in the last request (a fork the resend
+        // did not mend waits for the timer, and a person has the note).
+        let fresh_fork = forks.iter().any(|d| !self.resend.contains(d));
+        self.resend = forks.into_iter().collect();
         let pushed = resp
             .results
             .iter()
@@ -455,6 +473,7 @@ impl Link {
         let more = resp.more
             || !moved_own.is_empty()
             || to_settle
+            || fresh_fork
             || (!theirs.covers(&mine) && (resp.results.is_empty() || pushed > 0));
         let round = Round {
             pushed,

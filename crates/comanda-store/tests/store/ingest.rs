@@ -121,37 +121,88 @@ fn events_that_sort_last_are_applied_incrementally_and_give_the_fold() {
     );
 }
 
+/// Two events under one position (a restored or copied terminal whose old and new events both
+/// reached the store): both are kept, the smaller id in place and the other relocated, in
+/// whatever order they arrive, the same on every node; a manager is told.
 #[test]
-fn an_event_claiming_a_used_sequence_number_is_refused_into_the_dead_letters() {
-    let a = TestStore::in_store(1, 10_000, 1);
+fn two_events_claiming_one_sequence_number_are_both_kept_the_same_way_everywhere() {
     let b = TestStore::in_store(2, 10_000, 2);
     let (_, real) = an_order_of(&b);
-    a.store.write(|tx| tx.ingest(&real)).unwrap();
+    // The same (device, seq) again under another id, one with a smaller id, one with a larger.
+    let ids = &*b.ids;
+    let mut low = real[1].clone();
+    low.id = EventId::from_uuid(uuid::Uuid::from_u128(1));
+    let mut high = real[1].clone();
+    high.id = EventId::new(ids);
+    assert!(low.id < real[1].id && real[1].id < high.id);
 
-    // The same (device, seq) again under another id: a forked or copied device.
-    let mut forged = real[1].clone();
-    forged.id = EventId::new(&*a.ids);
-    let got = a.store.write(|tx| tx.ingest(&[forged.clone()])).unwrap();
-    assert!(matches!(
-        got.outcomes[0],
-        Outcome::Refused {
-            code: RefusalCode::SequenceTaken,
-            ..
+    let one = TestStore::in_store(1, 10_000, 1);
+    let two = TestStore::in_store(3, 10_000, 3);
+    one.store.write(|tx| tx.ingest(&real)).unwrap();
+    let got = one
+        .store
+        .write(|tx| tx.ingest(&[high.clone(), low.clone()]))
+        .unwrap();
+    assert_eq!(got.outcomes, vec![Outcome::New, Outcome::New]);
+    // The other node sees them in another order, in other batches.
+    two.store
+        .write(|tx| tx.ingest(&[high.clone(), low.clone()]))
+        .unwrap();
+    two.store.write(|tx| tx.ingest(&real)).unwrap();
+
+    for t in [&one, &two] {
+        assert_eq!(t.store.read(|r| r.event_count()).unwrap(), 5);
+        let at = |d, s| {
+            t.store
+                .read(|r| r.device_events_after(d, s - 1, 1))
+                .unwrap()
+                .into_iter()
+                .next()
+                .filter(|e| e.device_seq == s)
+                .map(|e| e.id)
+        };
+        assert_eq!(at(real[1].device_id, real[1].device_seq), Some(low.id));
+        for moved in [&real[1], &high] {
+            let to = comanda_domain::ids::relocated_device(moved.device_id, moved.id);
+            assert_eq!(at(to, 1), Some(moved.id));
         }
-    ));
-    let dead = a.store.read(|r| r.dead_letters()).unwrap();
-    assert_eq!(dead.len(), 1);
-    assert_eq!(dead[0].source, "ingest");
-    assert_eq!(dead[0].event_id, Some(forged.id.to_string()));
-    assert!(
-        dead[0].reason.contains("sequence_taken"),
-        "{}",
-        dead[0].reason
+        let dead = t.store.read(|r| r.dead_letters()).unwrap();
+        assert!(!dead.is_empty());
+        assert!(dead.iter().all(|d| d.reason.starts_with("relocated:")));
+    }
+    assert_eq!(
+        one.store.read(|r| r.vector()).unwrap(),
+        two.store.read(|r| r.vector()).unwrap()
     );
-    assert!(!dead[0].reviewed);
-    let raw: StoredEvent = serde_json::from_str(&dead[0].raw).unwrap();
-    assert_eq!(raw, forged, "the raw text keeps the whole event");
-    assert_eq!(a.store.read(|r| r.event_count()).unwrap(), 3);
+    assert_eq!(
+        one.store.read(|r| r.digests()).unwrap(),
+        two.store.read(|r| r.digests()).unwrap()
+    );
+    // A node that held the moved event in place takes its relocated form as the same event.
+    let three = TestStore::in_store(4, 10_000, 4);
+    three.store.write(|tx| tx.ingest(&real)).unwrap();
+    let moved = one
+        .store
+        .read(|r| {
+            r.device_events_after(
+                comanda_domain::ids::relocated_device(real[1].device_id, real[1].id),
+                0,
+                1,
+            )
+        })
+        .unwrap();
+    let got = three.store.write(|tx| tx.ingest(&moved)).unwrap();
+    assert_eq!(got.outcomes, vec![Outcome::Duplicate]);
+    assert_eq!(
+        three
+            .store
+            .read(|r| r.vector())
+            .unwrap()
+            .get(real[1].device_id)
+            .count(),
+        real.len() as u64 - 1,
+        "its old position is free for the event that holds it elsewhere"
+    );
 }
 
 #[test]

@@ -65,6 +65,8 @@ fn the_seeds_choose_the_mix_of_faults() {
     assert!(some(|p| p.drop > 0) > 50);
     assert!(some(|p| p.drop == 0 && p.duplicate == 0 && p.partition == 0) > 5);
     assert!(some(|p| p.restore > 0) > 30);
+    assert!(some(|p| p.restore > 0 && p.terminal_restores) > 30);
+    assert!(some(|p| p.restore > 0 && !p.terminal_restores) > 10);
     assert!(some(|p| p.skews_ms.iter().any(|s| s.abs() >= 86_400_000)) > 10);
     assert!(some(|p| p.terminals == 5) > 30);
 }
