@@ -119,6 +119,11 @@ async fn open_ctx(dir: &Path, clock: Arc<ManualClock>, seed: u64, demo: bool) ->
 }
 
 impl TestApp {
+    /// The terminal's data directory.
+    pub fn data_dir(&self) -> &Path {
+        self.dir.as_ref().expect("data directory").path()
+    }
+
     /// Stops the server (finishing requests in flight), drops the context and returns the data
     /// directory, to open it again.
     pub async fn stop(mut self) -> TempDir {

@@ -279,6 +279,91 @@ async fn an_order_taken_on_one_terminal_appears_on_the_other_through_the_hub() {
     wb.shutdown().await;
 }
 
+/// A terminal's disk restored from an older backup: it goes on with its pairing (same token and
+/// certificate, over TLS), takes an order at once, and the store ends with every order on both
+/// terminals: the one the backup lacked comes back from the hub, the one taken after the restore
+/// reaches the other terminal, nothing is refused, and a manager is told what moved.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_terminal_restored_from_an_older_backup_keeps_its_pairing_and_loses_no_order() {
+    let hub = start_hub().await;
+    let (a, b, wa, wb) = two_terminals(&hub, false).await;
+    let ta = a.login(SAM).await;
+    let tb = b.login(SAM).await;
+    let seen_on = async |app: &TestApp, token: &str, order: &String| {
+        let (status, _) = app
+            .call("get_order", Some(token), json!({"order_id": order}))
+            .await;
+        status == 200
+    };
+    let first = a.open_table(&ta, "1").await;
+    eventually("the first order on B", async || {
+        seen_on(&b, &tb, &first).await
+    })
+    .await;
+    let paired_as = a.ctx.store.device().unwrap().device_id;
+    let db = a.data_dir().join("terminal.sqlite");
+    let backup = db.with_file_name("backup.sqlite");
+    rusqlite::Connection::open(&db)
+        .unwrap()
+        .execute("VACUUM INTO ?1", [backup.display().to_string()])
+        .unwrap();
+    let lost = a.open_table(&ta, "2").await;
+    eventually("the order the backup lacks, on B", async || {
+        seen_on(&b, &tb, &lost).await
+    })
+    .await;
+
+    // The disk is replaced by the backup; the terminal starts again on it.
+    wa.shutdown().await;
+    let dir = a.stop().await;
+    for ext in ["", "-wal", "-shm"] {
+        let _gone = std::fs::remove_file(format!("{}{ext}", db.display()));
+    }
+    std::fs::copy(&backup, &db).unwrap();
+    let a = spawn_app_in(dir, 7).await;
+    let ta = a.login(SAM).await;
+    let since = a.open_table(&ta, "3").await;
+    let wa = comanda_api::runtime::start(&a.ctx, &tokio::runtime::Handle::current());
+    eventually("the order taken after the restore, on B", async || {
+        seen_on(&b, &tb, &since).await
+    })
+    .await;
+    eventually("the order the backup lacked, back on A", async || {
+        seen_on(&a, &ta, &lost).await
+    })
+    .await;
+    let me = a.ctx.store.device().unwrap();
+    assert_eq!(
+        me.node_id, paired_as,
+        "still known by the id it paired with"
+    );
+    assert_ne!(me.device_id, paired_as, "its new events under a fresh one");
+    eventually("nothing waits on either side", async || {
+        let sa = a.ok("get_status", &ta, json!({})).await;
+        let sb = b.ok("get_status", &tb, json!({})).await;
+        sa["sync"]["state"] == "online" && sa["sync"]["waiting"] == 0 && sb["sync"]["waiting"] == 0
+    })
+    .await;
+    let at_hub = hub
+        .hub
+        .store(hub.hub.stores().unwrap()[0].store_id)
+        .unwrap();
+    for store in [&*a.ctx.store, &*b.ctx.store, &*at_hub] {
+        let count =
+            |r: &comanda_store::Reader<'_>| r.list_orders(&comanda_store::OrderFilter::all(100));
+        assert_eq!(store.read(count).unwrap().len(), 3);
+        let dead = store.read(|r| r.dead_letters()).unwrap();
+        // What a manager is told: the fork, and the event moved. Nothing refused.
+        assert!(
+            dead.iter()
+                .all(|d| d.reason.starts_with("relocated:") || d.reason.starts_with("diverged:")),
+            "{dead:?}"
+        );
+    }
+    wa.shutdown().await;
+    wb.shutdown().await;
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_role_change_made_on_one_terminal_ends_the_session_on_the_other() {
     let hub = start_hub().await;
