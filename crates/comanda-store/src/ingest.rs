@@ -166,12 +166,12 @@ impl Tx<'_> {
             let Some(made_under) = sql::unsent_local(&self.tx, &id.to_string())? else {
                 continue;
             };
-            if made_under == device.device_id {
-                device.rotate(self.ids);
-            }
             let Some(held) = sql::stored_by_id(&self.tx, *id)? else {
                 continue;
             };
+            if made_under == device.device_id {
+                device.restored(self.ids, held.device_seq);
+            }
             if let Some(stream) = relocate(&self.tx, self.clock.now_ms(), &mut heads, &held)? {
                 streams.insert(stream);
             }
@@ -403,8 +403,9 @@ impl Door<'_> {
         // identity: new events take a fresh id from now on.
         let held_id: EventId = sql::parse(&other, "event id")?;
         let ours = sql::unsent_local(self.conn, &other)?;
-        if ours == Some(self.device.device_id) {
-            let (old, fresh) = self.device.rotate(self.ids);
+        if ours == Some(self.device.device_id)
+            && let Some((old, fresh)) = self.device.restored(self.ids, s.device_seq)
+        {
             *self.rotated = Some((self.rotated.map_or(old, |r| r.0), fresh));
         }
         if s.id < held_id {
@@ -472,10 +473,11 @@ impl Door<'_> {
                 ])?;
             return Ok(Outcome::Deferred { skew_ms });
         }
-        if s.device_id == self.device.device_id {
+        if s.device_id == self.device.device_id
+            && let Some((old, fresh)) = self.device.restored(self.ids, s.device_seq)
+        {
             // Another node holds an event of ours we do not: this log was restored or copied.
             // New events get a new identity; this one is taken in as another device's.
-            let (old, fresh) = self.device.rotate(self.ids);
             *self.rotated = Some((self.rotated.map_or(old, |r| r.0), fresh));
         }
         match self.position(s)? {

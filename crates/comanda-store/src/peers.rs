@@ -21,9 +21,10 @@ impl Tx<'_> {
     /// `digests`, when the peer sent it) is the digest of this node's own events at the
     /// positions the peer holds: other events there mean this log was restored from a backup
     /// (or copied) and made new events at positions the store had filled. Then nothing is let
-    /// go, and this terminal takes a fresh device id: its undelivered events of the old one are
-    /// shown to peers as not held, peers send what they hold there, and ours move to the fresh
-    /// id (see [`Tx::ingest`]). Returns the fresh id, when it took one.
+    /// go, and this terminal takes a fresh device id (the hub keeps its own and numbers past what
+    /// the peer holds): its undelivered events of the old one are shown to peers as not held,
+    /// peers send what they hold there, and the door keeps both events of each such position
+    /// (see [`Tx::ingest`]). Returns the fresh id, when it took one.
     pub fn record_peer(
         &mut self,
         peer: DeviceId,
@@ -57,9 +58,9 @@ impl Tx<'_> {
         if let Some(theirs) = digests.get(&me)
             && *theirs != self.digest_at(me, &held)?
         {
-            let (_, fresh) = self.device.rotate(self.ids);
+            let fresh = self.device.restored(self.ids, held.max());
             crate::sql::save_device(&self.tx, &self.device)?;
-            return Ok(Some(fresh));
+            return Ok(fresh.map(|(_, f)| f));
         }
         acked.execute(params![me.to_string(), int(held.upto, "device_seq")?])?;
         Ok(None)

@@ -54,6 +54,26 @@ pub(crate) struct DeviceRow {
 }
 
 impl DeviceRow {
+    /// This node's log was restored from a backup or copied: another node holds events of its
+    /// id it lacks, up to sequence `seen`. A terminal takes a fresh id ([`Self::rotate`]); the
+    /// node that pairs devices (the hub) keeps its id, which every node's registry check names,
+    /// and numbers its next events past `seen` (a position it already filled again, held
+    /// elsewhere by another event, is mended by the relocation rule of the ingest).
+    pub(crate) fn restored(
+        &mut self,
+        ids: &dyn comanda_domain::ids::IdSource,
+        seen: u64,
+    ) -> Option<(DeviceId, DeviceId)> {
+        if self.pairer == Some(self.device_id) {
+            if seen > self.last_seq {
+                tracing::warn!(device = %self.device_id, seen, "peers hold events of this node past its log: numbering past them");
+                self.last_seq = seen;
+            }
+            return None;
+        }
+        Some(self.rotate(ids))
+    }
+
     /// Takes a fresh device id: another node holds events of this one that this log lacks (a
     /// restore or a copy), so new events must never reuse its sequence numbers. The pairing
     /// (token and certificate) stays with the first id until the hub moves it.

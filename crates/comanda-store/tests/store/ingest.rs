@@ -4,7 +4,7 @@
 
 use comanda_domain::codec::{self, Payload, StoredEvent};
 use comanda_domain::event::{Event, StreamId};
-use comanda_domain::ids::{EventId, StoreId};
+use comanda_domain::ids::{DeviceId, EventId, SeqIds, StoreId};
 use comanda_domain::order;
 use comanda_domain::vector::Held;
 use comanda_store::{HeldWhy, MAX_DRIFT_MS, OrderFilter, Outcome, RefusalCode, StoreError};
@@ -513,7 +513,8 @@ fn a_gap_shows_in_the_vector_until_it_is_filled() {
 
 #[test]
 fn own_events_from_elsewhere_give_this_terminal_a_fresh_device_id() {
-    let t = TestStore::in_store(1, 10_000, 1);
+    let hub = DeviceId::new(&SeqIds::new(99));
+    let t = TestStore::in_store_by(1, 10_000, 1, Some(hub));
     let ids = t.ids.clone();
     let (id, _) = t.store.write(|tx| open_order(tx, &*ids, "1")).unwrap();
     let mine = events_of(&t, StreamId::Order(id));

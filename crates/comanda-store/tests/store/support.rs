@@ -48,13 +48,23 @@ impl TestStore {
     /// A fresh store paired to the test store [`store_id`] as terminal `terminal_no`, with a
     /// device id from `seed`: what two terminals of one store look like.
     pub fn in_store(seed: u64, now_ms: u64, terminal_no: u32) -> TestStore {
+        TestStore::in_store_by(seed, now_ms, terminal_no, None)
+    }
+
+    /// [`Self::in_store`], paired by `pairer` (itself, as a hub, when `None`).
+    pub fn in_store_by(
+        seed: u64,
+        now_ms: u64,
+        terminal_no: u32,
+        pairer: Option<DeviceId>,
+    ) -> TestStore {
         let t = TestStore::new(seed, now_ms);
         let device_id = DeviceId::new(&*t.ids);
         let pairing = Pairing {
             store_id: store_id(),
             device_id,
             terminal_no,
-            pairer: device_id,
+            pairer: pairer.unwrap_or(device_id),
         };
         t.store.write(|tx| tx.pair(&pairing)).unwrap();
         t

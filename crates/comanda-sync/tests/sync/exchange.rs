@@ -150,8 +150,8 @@ fn a_terminal_restored_from_an_older_backup_moves_what_it_made_since_and_loses_n
 }
 
 fn restored_terminal(after: usize) {
-    let a = Node::paired(1);
     let hub = Node::paired(2);
+    let a = Node::paired_by(1, Some(hub.id()));
     let mut numbers = vec![open_order(&a), open_order(&a)];
     let mut link = Link::new(hub.id());
     sync(&a, &mut link, &hub);
@@ -206,6 +206,46 @@ fn restored_terminal(after: usize) {
     sync(&a, &mut link, &hub);
     assert_eq!(a.store.read(|r| r.outbox_stats()).unwrap().waiting, 0);
     assert!(hub.store.read(|r| r.dead_letters()).unwrap().is_empty());
+}
+
+/// The hub restored from an older backup goes on making events under its own id (every
+/// node's registry names it as the one that pairs devices): it numbers past what the terminals
+/// show it holds, and the events it made at positions its lost events held are kept beside them
+/// (one of each pair relocated, the same on both).
+#[test]
+fn a_restored_hub_keeps_its_id_and_both_of_each_forked_position() {
+    let hub = Node::paired(2);
+    let a = Node::paired_by(1, Some(hub.id()));
+    open_order(&hub);
+    open_order(&hub);
+    let mut link = Link::new(hub.id());
+    sync(&a, &mut link, &hub);
+    let backup = hub.backup("hub-before.db");
+    for _ in 0..3 {
+        open_order(&hub);
+    }
+    sync(&a, &mut link, &hub);
+    let hub_id = hub.id();
+    let hub = hub.restored(&backup);
+    open_order(&hub);
+    open_order(&hub);
+    let mut link = Link::new(hub.id());
+    sync(&a, &mut link, &hub);
+    let mut back = Link::new(a.id());
+    sync(&hub, &mut back, &a);
+    sync(&a, &mut link, &hub);
+    assert_eq!(hub.id(), hub_id, "the pairer keeps its id");
+    assert_eq!(a.event_count(), 7);
+    assert_eq!(hub.event_count(), 7);
+    same_orders(&a, &hub);
+    assert_eq!(
+        a.store.read(|r| r.digests()).unwrap(),
+        hub.store.read(|r| r.digests()).unwrap()
+    );
+    // Its next event takes a sequence nobody holds.
+    open_order(&hub);
+    sync(&a, &mut link, &hub);
+    assert_eq!(a.event_count(), 8);
 }
 
 #[test]

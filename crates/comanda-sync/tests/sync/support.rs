@@ -24,15 +24,21 @@ pub fn store_id() -> StoreId {
 }
 
 impl Node {
-    /// A node paired to [`store_id`] as terminal `n`, its clock at 1 000 000 ms.
+    /// A node paired to [`store_id`] as terminal `n`, its clock at 1 000 000 ms, that pairs
+    /// devices itself (as a hub does).
     pub fn paired(n: u64) -> Node {
+        Node::paired_by(n, None)
+    }
+
+    /// A node paired as terminal `n` by `pairer` (itself when `None`).
+    pub fn paired_by(n: u64, pairer: Option<DeviceId>) -> Node {
         let node = Node::unpaired(n);
         let device_id = DeviceId::new(&*node.ids);
         let pairing = Pairing {
             store_id: store_id(),
             device_id,
             terminal_no: n as u32,
-            pairer: device_id,
+            pairer: pairer.unwrap_or(device_id),
         };
         node.store.write(|tx| tx.pair(&pairing)).unwrap();
         node
