@@ -143,7 +143,9 @@ impl Tx<'_> {
             }
         }
         sql::save_device(sp, &device)?;
-        self.moved_own_events |= !out.rehomed.is_empty();
+        // The door never appends: a sequence that moved under the same id was set past what
+        // peers hold of this node (a restored hub), or gave moved events their place.
+        self.moved_own_events |= !out.rehomed.is_empty() || device.last_seq != self.device.last_seq;
         self.dirty.extend(written);
         self.device = device;
         Ok(out)

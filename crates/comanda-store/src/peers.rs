@@ -60,6 +60,7 @@ impl Tx<'_> {
         {
             let fresh = self.device.restored(self.ids, held.max());
             crate::sql::save_device(&self.tx, &self.device)?;
+            self.moved_own_events = true;
             return Ok(fresh.map(|(_, f)| f));
         }
         acked.execute(params![me.to_string(), int(held.upto, "device_seq")?])?;

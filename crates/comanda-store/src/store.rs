@@ -344,8 +344,9 @@ pub struct Tx<'a> {
     pub(crate) dirty: HashMap<OrderId, Option<Arc<OrderRecord>>>,
     /// Every projection was rebuilt: the cache is cleared at commit.
     dropped_all: bool,
-    /// An ingest moved events this terminal made (after a restore) to its current id: its
-    /// sequence grew without a local append.
+    /// An ingest or an exchange's bookkeeping moved this node's numbering without a local
+    /// append (after a restore: events moved to their place, or the counter set past what peers
+    /// hold): not a local event, so a received page's commit may carry it.
     pub(crate) moved_own_events: bool,
 }
 
