@@ -152,46 +152,6 @@ impl Tx<'_> {
     }
 }
 
-impl Tx<'_> {
-    /// Takes back events of this terminal that a peer refused because their position (device
-    /// and sequence) holds another event there: made after a restore under the identity the
-    /// backup had, at positions the store had already filled. Each moves to this terminal's
-    /// current id (a fresh one first, if it is still that identity), keeping its id, content
-    /// and time, so the next exchange sends it where nothing else is. Events already sent, or
-    /// not this terminal's, are left alone. Returns the ids moved.
-    pub fn move_refused_own(&mut self, ids: &[EventId]) -> Result<Vec<EventId>, StoreError> {
-        let mut device = self.device;
-        let mut heads = sql::Heads::default();
-        let mut streams = BTreeSet::new();
-        let mut moved = Vec::new();
-        for id in ids {
-            let Some(made_under) = sql::unsent_local(&self.tx, &id.to_string())? else {
-                continue;
-            };
-            let Some(held) = sql::stored_by_id(&self.tx, *id)? else {
-                continue;
-            };
-            if made_under == device.device_id {
-                device.restored(self.ids, held.device_seq);
-            }
-            if let Some(stream) = relocate(&self.tx, self.clock.now_ms(), &mut heads, &held)? {
-                streams.insert(stream);
-            }
-            moved.push(*id);
-        }
-        if moved.is_empty() {
-            return Ok(moved);
-        }
-        heads.write(&self.tx)?;
-        let written = refold_streams(&self.tx, self.cache, &mut self.dirty, &streams)?;
-        sql::save_device(&self.tx, &device)?;
-        self.device = device;
-        self.moved_own_events = true;
-        self.dirty.extend(written);
-        Ok(moved)
-    }
-}
-
 /// Orders as a transaction left them (`None`: gone), for the cache at commit.
 type Written = Vec<(OrderId, Option<Arc<OrderRecord>>)>;
 
@@ -250,7 +210,7 @@ struct Door<'c> {
 enum Position {
     /// Nobody's.
     Free,
-    /// It held an event of this terminal's not sent yet, which moved to its current id.
+    /// It held an event with a larger id, which was relocated.
     Freed,
     /// Another event's: what becomes of this one.
     Taken(Outcome),
@@ -358,11 +318,7 @@ impl Door<'_> {
         if held == *s {
             if self.former_unsent && s.device_id != self.device.device_id {
                 // One of ours, made before a restore, sent back: the peer holds it.
-                self.conn
-                    .prepare_cached(
-                        "DELETE FROM outbox WHERE event_seq = (SELECT seq FROM events WHERE id = ?1)",
-                    )?
-                    .execute([s.id.to_string()])?;
+                sql::delivered(self.conn, s.id)?;
             }
             return Ok(Some(Outcome::Duplicate));
         }
@@ -387,13 +343,11 @@ impl Door<'_> {
         Ok(())
     }
 
-    /// Whether its device's sequence number is another event's. When that other event is one
-    /// this terminal made and never sent, it was made after a restore under the identity the
-    /// backup had, at a position the store had already filled: it moves to this terminal's
-    /// current id (a new sequence; same id, content and time), and both are kept. Any other
-    /// holder means two events made under one position reached the store (a terminal restored
-    /// or copied): the smaller id keeps the position, the other is relocated (the same on every
-    /// node), both are kept, and a manager is told.
+    /// Whether its device's sequence number is another event's. Another holder means two events
+    /// made under one position reached the store (a terminal restored or copied): the smaller
+    /// id keeps the position, the other is relocated (the same on every node), both are kept,
+    /// and a manager is told. When the one held is this terminal's own, not sent yet, under its
+    /// current id, the terminal also takes a fresh id for what it makes next.
     fn position(&mut self, s: &StoredEvent) -> Result<Position, StoreError> {
         let Some(other) = sql::event_at(self.conn, s.device_id, s.device_seq)? else {
             return Ok(Position::Free);

@@ -95,11 +95,8 @@ impl Tx<'_> {
     /// Lets go of the outbox rows of these events: a peer holds them (it answered for them, or
     /// sent them back). Ids that are not waiting are ignored.
     pub fn delivered(&mut self, ids: &[comanda_domain::ids::EventId]) -> Result<(), StoreError> {
-        let mut stmt = self.tx.prepare_cached(
-            "DELETE FROM outbox WHERE event_seq = (SELECT seq FROM events WHERE id = ?1)",
-        )?;
         for id in ids {
-            stmt.execute([id.to_string()])?;
+            crate::sql::delivered(&self.tx, *id)?;
         }
         Ok(())
     }

@@ -434,6 +434,15 @@ pub(crate) fn unsent_local(conn: &Connection, id: &str) -> Result<Option<DeviceI
     device.map(|d| parse(&d, "device id")).transpose()
 }
 
+/// Lets an event's outbox row go (a peer holds it); nothing when it has none.
+pub(crate) fn delivered(conn: &Connection, id: EventId) -> Result<(), StoreError> {
+    conn.prepare_cached(
+        "DELETE FROM outbox WHERE event_seq = (SELECT seq FROM events WHERE id = ?1)",
+    )?
+    .execute([id.to_string()])?;
+    Ok(())
+}
+
 /// The local `seq` and stream of an event, by id.
 pub(crate) fn row_of(conn: &Connection, id: EventId) -> Result<Option<(i64, String)>, StoreError> {
     Ok(conn

@@ -59,10 +59,9 @@ pub struct Ingested {
     /// This terminal took a new device id: the log of another node held events under its id
     /// that it does not hold (it was restored from a backup or copied). `(old, new)`.
     pub rotated: Option<(DeviceId, DeviceId)>,
-    /// Events this terminal made but had not yet sent, found at positions (a former id of
-    /// this terminal, a sequence) another node holds another event at: made after a restore
-    /// under the old identity. Each was moved to this terminal's current id (same event id,
-    /// same content, a new sequence) so both it and the other event are kept and sent.
+    /// Events this terminal made but had not yet sent, found at positions another node holds
+    /// another event at (made after a restore under the old identity), and relocated by the
+    /// door's rule (the larger id moves; same event id, content and time), so both are kept.
     pub rehomed: Vec<EventId>,
 }
 

@@ -17,7 +17,7 @@ use std::collections::BTreeSet;
 use comanda_domain::codec::StoredEvent;
 use comanda_domain::ids::{DeviceId, EventId};
 use comanda_domain::vector::{Held, VersionVector};
-use comanda_store::{Ingested, Reader, RefusalCode, Store};
+use comanda_store::{Ingested, Reader, Store};
 
 use crate::error::SyncError;
 use crate::wire::{
@@ -308,13 +308,8 @@ pub struct Round {
     pub pushed: usize,
     /// Events received that this node did not have.
     pub pulled: usize,
-    /// Events the peer refused, with its code and reason (those this node took back and moved,
-    /// see `moved_own`, are not among them).
+    /// Events the peer refused, with its code and reason.
     pub refused_by_peer: Vec<EventResult>,
-    /// Events of this node's the peer refused because it holds another event at their
-    /// position (made after a restore under the backup's identity), moved to this node's
-    /// current id to be sent again (`Tx::move_refused_own`).
-    pub moved_own: Vec<EventId>,
     /// What this node did with the page received.
     pub ingested: Ingested,
     /// The peer's clock minus this node's (ms).
@@ -406,15 +401,6 @@ impl Link {
         let wire = serde_json::to_string(&resp.vector)
             .map_err(|e| SyncError::BadMessage(e.to_string()))?;
         // What the peer sent is still held by the peer: taken in without waiting for the disk.
-        let taken: Vec<EventId> = resp
-            .results
-            .iter()
-            .filter(|r| {
-                r.result == ResultKind::Refused
-                    && r.code.as_deref() == Some(RefusalCode::SequenceTaken.as_str())
-            })
-            .map(|r| r.id)
-            .collect();
         let delivered: Vec<EventId> = resp
             .results
             .iter()
@@ -426,11 +412,9 @@ impl Link {
             })
             .map(|r| r.id)
             .collect();
-        let (ingested, moved_own, skew_ms) = store.write_received(|tx| {
+        let (ingested, skew_ms) = store.write_received(|tx| {
             let got = tx.ingest(&resp.events)?;
-            // Before the peer's vector is recorded: it holds those positions (with other
-            // events), and the outbox would otherwise count ours as delivered.
-            let moved = tx.move_refused_own(&taken)?;
+            // Events made under a former id leave the outbox one by one, never by position.
             if !tx.unsent_under_former_ids()?.is_empty() {
                 tx.delivered(&delivered)?;
             }
@@ -442,11 +426,8 @@ impl Link {
                 &resp.vector.digests(),
                 Some(skew_ms),
             )?;
-            Ok::<_, SyncError>((got, moved, skew_ms))
+            Ok::<_, SyncError>((got, skew_ms))
         })?;
-        if !moved_own.is_empty() {
-            tracing::warn!(peer = %self.peer, moved = moved_own.len(), "events made after a restore moved to this terminal's new id");
-        }
         log_refusals(&ingested, self.peer);
         let (mine, digests, unsure) = store.read(|r| {
             Ok::<_, SyncError>((r.vector()?, r.digests()?, r.unsent_under_former_ids()?))
@@ -471,7 +452,6 @@ impl Link {
         // push the peer took none of (it put them aside: its clock is behind) waits for the
         // timer instead of spinning.
         let more = resp.more
-            || !moved_own.is_empty()
             || to_settle
             || fresh_fork
             || (!theirs.covers(&mine) && (resp.results.is_empty() || pushed > 0));
@@ -481,10 +461,9 @@ impl Link {
             refused_by_peer: resp
                 .results
                 .iter()
-                .filter(|r| r.result == ResultKind::Refused && !moved_own.contains(&r.id))
+                .filter(|r| r.result == ResultKind::Refused)
                 .cloned()
                 .collect(),
-            moved_own,
             ingested,
             skew_ms,
             more,

@@ -169,7 +169,6 @@ fn restored_terminal(after: usize) {
     for _ in 0..100 {
         let r = round(&a, &mut link, &hub).unwrap();
         assert!(r.refused_by_peer.is_empty(), "{:?}", r.refused_by_peer);
-        moved.extend(r.moved_own);
         moved.extend(r.ingested.rehomed);
         if !r.more {
             break;
