@@ -42,7 +42,6 @@ fn main() -> anyhow::Result<()> {
         Ok(s)
     };
     let a = open("a.sqlite", 1)?;
-    let b = open("b.sqlite", 2)?;
     let tax = LineTax {
         rate_id: TaxRateId::new(&ids),
         name: "VAT 10%".into(),
@@ -98,19 +97,27 @@ fn main() -> anyhow::Result<()> {
         pages.push(serde_json::to_string(&page)?);
     }
     let read = t.elapsed();
-    let t = Instant::now();
-    let mut n = 0;
-    for text in &pages {
-        let page: Vec<comanda_domain::codec::StoredEvent> = serde_json::from_str(text)?;
-        let got = b.write_received(|tx| tx.ingest(&page))?;
-        n += got.outcomes.len();
+    // Each round ingests into a fresh store, so a profile can be made mostly of the door.
+    let rounds: usize = std::env::var("PROBE_ROUNDS")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(1);
+    for round in 0..rounds {
+        let b = open(&format!("b{round}.sqlite"), 2)?;
+        let t = Instant::now();
+        let mut n = 0;
+        for text in &pages {
+            let page: Vec<comanda_domain::codec::StoredEvent> = serde_json::from_str(text)?;
+            let got = b.write_received(|tx| tx.ingest(&page))?;
+            n += got.outcomes.len();
+        }
+        let ingest = t.elapsed();
+        println!(
+            "events {n}: read+encode {:.0} ms, decode+ingest {:.0} ms ({:.0} events/s)",
+            read.as_secs_f64() * 1e3,
+            ingest.as_secs_f64() * 1e3,
+            n as f64 / ingest.as_secs_f64()
+        );
     }
-    let ingest = t.elapsed();
-    println!(
-        "events {n}: read+encode {:.0} ms, decode+ingest {:.0} ms ({:.0} events/s)",
-        read.as_secs_f64() * 1e3,
-        ingest.as_secs_f64() * 1e3,
-        n as f64 / ingest.as_secs_f64()
-    );
     Ok(())
 }

@@ -1201,6 +1201,17 @@ fn proc_status_mb(pid: u32, field: &str) -> Result<f64> {
     Ok(kb / 1024.0)
 }
 
+/// CPU time (user + system) process `pid` has used so far, in ms (clock ticks of 10 ms).
+fn cpu_ms(pid: u32) -> Result<f64> {
+    let stat = std::fs::read_to_string(format!("/proc/{pid}/stat"))?;
+    // Fields after the command name (which may hold spaces) close with ')'.
+    let rest = stat.rsplit_once(')').map(|(_, r)| r).unwrap_or("");
+    let f: Vec<&str> = rest.split_whitespace().collect();
+    let tick = |i: usize| -> Result<f64> { Ok(f.get(i).context("short stat")?.parse::<f64>()?) };
+    // utime and stime are fields 14 and 15; `rest` starts at field 3.
+    Ok((tick(11)? + tick(12)?) * 10.0)
+}
+
 /// VmRSS, and the words saying how much of it is anonymous memory and how much mapped files.
 fn rss(pid: u32) -> Result<(f64, String)> {
     let total = proc_status_mb(pid, "VmRSS")?;

@@ -123,6 +123,14 @@ impl Hub {
         })
     }
 
+    /// CPU time used so far (ms) by this process (the terminals) and by the hub.
+    fn cpu(&self) -> Result<(f64, f64)> {
+        Ok((
+            crate::cpu_ms(std::process::id())?,
+            crate::cpu_ms(self._app.child.id())?,
+        ))
+    }
+
     /// A one-time pairing code for store `store`.
     fn code(&self, store: usize) -> Result<String> {
         admin(
@@ -344,13 +352,32 @@ fn ms(d: Duration) -> f64 {
     d.as_secs_f64() * 1e3
 }
 
-/// One timed sync of `t` with the hub: ms, orders the hub stored events of, events it took in.
-async fn timed_push(hub: &Hub, t: &mut Terminal) -> Result<(f64, u64, usize)> {
+/// A push's or pull's figures: ms, orders the hub stored events of (a push), events the hub
+/// took in and the terminal took in, and the CPU time the terminals' process and the hub used
+/// meanwhile (ms).
+struct Timed {
+    ms: f64,
+    written: u64,
+    pushed: usize,
+    pulled: usize,
+    cpu: [f64; 2],
+}
+
+/// One timed sync of `t` with the hub.
+async fn timed_sync(hub: &Hub, t: &mut Terminal) -> Result<Timed> {
     let before = hub.last_seq()?;
+    let cpu = hub.cpu()?;
     let timer = Timer::start();
-    let (pushed, _) = t.sync().await?;
+    let (pushed, pulled) = t.sync().await?;
     let d = ms(timer.elapsed());
-    Ok((d, hub.orders_written_after(before)?, pushed))
+    let after = hub.cpu()?;
+    Ok(Timed {
+        ms: d,
+        written: hub.orders_written_after(before)?,
+        pushed,
+        pulled,
+        cpu: [after.0 - cpu.0, after.1 - cpu.1],
+    })
 }
 
 /// One run of bench-peers' scenario on Comanda. Returns its JSON lines.
@@ -369,14 +396,28 @@ async fn scenario(args: &SyncArgs, dir: &Path, run: usize) -> Result<Vec<Value>>
     let ids = ids?;
     step_line(&mut out, "create", n, ms(d), run, json!({}));
 
-    let (d, written, _) = timed_push(&hub, &mut t1).await?;
+    let push = timed_sync(&hub, &mut t1).await?;
     if hub.orders()? != n as u64 {
         bail!("the hub holds {} orders, not {n}", hub.orders()?);
     }
-    step_line(&mut out, "push", n, d, run, json!({"written": written}));
+    step_line(
+        &mut out,
+        "push",
+        n,
+        push.ms,
+        run,
+        json!({"written": push.written, "cpu_ms": push.cpu}),
+    );
 
-    let (d, written, _) = timed_push(&hub, &mut t1).await?;
-    step_line(&mut out, "repush", n, d, run, json!({"written": written}));
+    let repush = timed_sync(&hub, &mut t1).await?;
+    step_line(
+        &mut out,
+        "repush",
+        n,
+        repush.ms,
+        run,
+        json!({"written": repush.written}),
+    );
 
     // Bookkeeping lost: the terminal believes the hub holds nothing and offers a full page;
     // the hub answers each as a duplicate, with its vector, and the terminal offers no more.
@@ -385,20 +426,18 @@ async fn scenario(args: &SyncArgs, dir: &Path, run: usize) -> Result<Vec<Value>>
         .store
         .read(|r| r.event_count())?
         .min(u64::from(Limits::DEFAULT.max_events));
-    let (d, written, new_at_hub) = timed_push(&hub, &mut t1).await?;
+    let full = timed_sync(&hub, &mut t1).await?;
     step_line(
         &mut out,
         "repush_full",
         n,
-        d,
+        full.ms,
         run,
-        json!({"written": written, "events_offered": offered, "events_new_at_hub": new_at_hub}),
+        json!({"written": full.written, "events_offered": offered, "events_new_at_hub": full.pushed}),
     );
 
     let mut t2 = Terminal::pair(&hub, 0, dir, "t2").await?;
-    let t = Timer::start();
-    let (_, pulled) = t2.sync().await?;
-    let d = t.elapsed();
+    let pull = timed_sync(&hub, &mut t2).await?;
     let held = t2.orders()?;
     if held != n as u64 {
         bail!("terminal 2 holds {held} orders, not {n}");
@@ -407,9 +446,9 @@ async fn scenario(args: &SyncArgs, dir: &Path, run: usize) -> Result<Vec<Value>>
         &mut out,
         "pull",
         n,
-        ms(d),
+        pull.ms,
         run,
-        json!({"written": held, "events": pulled}),
+        json!({"written": held, "events": pull.pulled, "cpu_ms": pull.cpu}),
     );
 
     // Both offline: terminal 1 cancels the first M orders; terminal 2 adds fries to each and
@@ -529,10 +568,22 @@ fn comanda_runs(args: &SyncArgs, work: &Path, file: &Path) -> Result<Value> {
     for l in &lines {
         writeln!(f, "{l}")?;
     }
-    match &args.peers {
-        Some(peers) => summary(peers, file, "comanda"),
-        None => Ok(own_summary(&lines)),
+    let mut s = match &args.peers {
+        Some(peers) => summary(peers, file, "comanda")?,
+        None => own_summary(&lines),
+    };
+    for step in ["push", "pull"] {
+        let of = |i: usize| {
+            let v: Vec<f64> = lines
+                .iter()
+                .filter(|l| l["step"] == step)
+                .filter_map(|l| l["cpu_ms"][i].as_f64())
+                .collect();
+            median_f64(&v)
+        };
+        s[format!("{step}_cpu_ms_median")] = json!([of(0), of(1)]);
     }
+    Ok(s)
 }
 
 /// bench-peers' `summary.js` over a file of step lines.
@@ -680,9 +731,12 @@ pub fn backlog(args: &SyncArgs, work: &Path) -> Result<Vec<Value>> {
             let reference = s.as_ref().and_then(|s| s[&key].as_f64());
             let id = format!("sync_{step}_vs_{}", name.to_lowercase());
             let reference_what = format!("{name}, same scenario, same run");
+            let cpu = &ours[format!("{step}_cpu_ms_median")];
             let note = s.as_ref().map(|s| {
                 format!(
-                    "{events}; Comanda steps (ms): {}; {name} steps (ms): {}",
+                    "{events}; CPU time meanwhile (median): the terminal's process {} ms, the hub {} ms; Comanda steps (ms): {}; {name} steps (ms): {}",
+                    cpu[0],
+                    cpu[1],
                     steps_text(&ours),
                     steps_text(s)
                 )

@@ -15,6 +15,7 @@
 //! **API boundary:** time and ids come only from the injected [`Clock`](comanda_domain::clock::Clock)
 //! and [`IdSource`](comanda_domain::ids::IdSource); the schema lives in `migrations/terminal/`.
 
+mod checkpoint;
 mod error;
 mod ingest;
 mod peers;

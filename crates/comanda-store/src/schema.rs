@@ -26,6 +26,8 @@ pub(crate) enum Role {
     Writer,
     /// The connection reads run on; refuses writes (`query_only`).
     Reader,
+    /// The connection of the checkpoint thread ([`crate::checkpoint`]).
+    Checkpoint,
 }
 
 /// Opens a connection with the store's pragmas: WAL (readers never wait for the writer),

@@ -11,6 +11,7 @@ use comanda_domain::event::{Event, EventBody, StreamId};
 use comanda_domain::ids::{DeviceId, EmployeeId, EventId, IdSource, OrderId, StoreId};
 use rusqlite::{Connection, Transaction, TransactionBehavior, params};
 
+use crate::checkpoint::{self, Checkpointer};
 use crate::error::StoreError;
 use crate::project;
 use crate::reads::{self as reads};
@@ -46,6 +47,8 @@ pub struct Store {
     /// neither re-reads nor re-parses its rows. Only the writer's transactions use it, and only
     /// what they committed goes in.
     cache: Mutex<OrderCache>,
+    /// Moves the WAL into the database file on a thread of its own; taken with the writer.
+    checkpointer: Mutex<Checkpointer>,
     clock: Arc<dyn Clock>,
     ids: Arc<dyn IdSource>,
     path: PathBuf,
@@ -126,11 +129,14 @@ impl Store {
             }
         }
         tx.commit()?;
+        // From here on commits only note the WAL's length; the checkpoint thread copies it.
+        writer.wal_hook(Some(checkpoint::wal_hook));
         let reader = schema::connect(path, Role::Reader)?;
         Ok(Store {
             writer: Mutex::new(writer),
             reader: Mutex::new(reader),
             cache: Mutex::new(OrderCache::default()),
+            checkpointer: Mutex::new(Checkpointer::new(path)),
             clock,
             ids,
             path: path.to_owned(),
@@ -186,6 +192,10 @@ impl Store {
                 .map_err(StoreError::from)?;
         }
         let result = Self::run(&mut conn, &self.clock, &self.ids, &self.cache, durable, f);
+        self.checkpointer
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .after_commit(&conn);
         if !durable {
             // Back to durable commits whatever happened: the next writer may be a command.
             conn.pragma_update(None, "synchronous", "FULL")
