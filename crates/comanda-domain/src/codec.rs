@@ -2,11 +2,14 @@
 //! must keep compatible. Terminals in the field run mixed versions, so every `(kind, schema)`
 //! ever written stays decodable (golden files under `tests/golden/` prove it).
 
+pub mod payloads;
+
 use serde::{Deserialize, Serialize};
 
 use crate::event::{Event, EventBody, StreamId};
 use crate::hlc::Hlc;
 use crate::ids::{DeviceId, EmployeeId, EventId, StoreId};
+use payloads::Wire;
 
 /// The schema version this build writes for a kind. A payload that gained a field is a new
 /// version; every older version of a kind still decodes (an added field is optional, with a
@@ -140,12 +143,6 @@ pub enum CodecError {
 
 /// Encodes an event for storage or the wire.
 pub fn encode(e: &Event) -> StoredEvent {
-    // Serialising our own enum to a Value cannot fail (no maps with non-string keys).
-    let tagged = serde_json::to_value(&e.body).unwrap_or(serde_json::Value::Null);
-    let payload = tagged
-        .get("payload")
-        .cloned()
-        .unwrap_or(serde_json::Value::Null);
     StoredEvent {
         id: e.id,
         store_id: e.store_id,
@@ -156,62 +153,109 @@ pub fn encode(e: &Event) -> StoredEvent {
         actor: e.actor,
         kind: e.body.kind().to_owned(),
         schema: current_schema(e.body.kind()),
-        payload: Payload::from_value(&payload),
+        // Through a `Value`, so the text is canonical (keys sorted, no spaces).
+        payload: Payload::from_value(&payload_value(&e.body)),
     }
 }
 
-/// Decodes a payload of a given kind and schema version.
-pub fn decode_body(
-    kind: &str,
-    schema: u32,
-    payload: serde_json::Value,
-) -> Result<EventBody, CodecError> {
-    check_kind(kind, schema)?;
-    let tagged = serde_json::json!({ "kind": kind, "payload": payload });
-    serde_json::from_value(tagged).map_err(|e| CodecError::BadPayload {
-        kind: kind.to_owned(),
-        reason: e.to_string(),
-    })
+/// The payload types of each kind ([`payloads`]): the one list both ways go by.
+macro_rules! bodies {
+    ($($kind:ident => $wire:ident),* $(,)?) => {
+        /// A body's payload in its wire form, as a JSON value.
+        fn payload_value(body: &EventBody) -> serde_json::Value {
+            // Serialising these types cannot fail (no maps with non-string keys).
+            match body {
+                $(EventBody::$kind(b) => serde_json::to_value(payloads::$wire::of(b)),)*
+            }
+            .unwrap_or(serde_json::Value::Null)
+        }
+
+        /// A payload's text read as its kind's wire type, then as the domain's body.
+        fn body_of(kind: &str, payload: &str) -> Result<EventBody, CodecError> {
+            fn de<T: serde::de::DeserializeOwned>(kind: &str, text: &str) -> Result<T, CodecError> {
+                serde_json::from_str(text).map_err(|e| CodecError::BadPayload {
+                    kind: kind.to_owned(),
+                    reason: e.to_string(),
+                })
+            }
+            Ok(match kind {
+                $(stringify!($kind) => EventBody::$kind(de::<payloads::$wire>(kind, payload)?.domain()),)*
+                other => return Err(CodecError::UnknownKind(other.to_owned())),
+            })
+        }
+    };
 }
 
-/// Decodes a payload given as JSON text, without an intermediate `serde_json::Value` (the store
-/// reads every event this way when it re-projects).
+bodies! {
+    OrderOpened => OrderOpened,
+    LineAdded => LineAdded,
+    LineChanged => LineChanged,
+    LineVoided => LineVoided,
+    OrderFired => OrderFired,
+    OrderNoteSet => OrderNoteSet,
+    OrderTypeChanged => OrderTypeChanged,
+    DiscountApplied => DiscountApplied,
+    DiscountRemoved => DiscountRemoved,
+    PaymentRecorded => PaymentRecorded,
+    PaymentVoided => PaymentVoided,
+    RefundIssued => RefundIssued,
+    OverRefundAccepted => OverRefundAccepted,
+    OrderClosed => OrderClosed,
+    OrderCancelled => OrderCancelled,
+    OrderReopened => OrderReopened,
+    CancelConfirmed => CancelConfirmed,
+    CatalogPublished => Catalog,
+    EmployeeSaved => EmployeeSaved,
+    SettingsPublished => StoreSettings,
+    DevicePaired => DevicePaired,
+    DeviceRevoked => DeviceRevoked,
+    DeviceAddressSet => DeviceAddressSet,
+}
+
+/// Decodes a payload given as JSON text, of a given kind and schema version, straight into its
+/// wire type (no intermediate `serde_json::Value`; the store reads every event this way when it
+/// re-projects) and then into the domain's body.
 pub fn decode_body_str(kind: &str, schema: u32, payload: &str) -> Result<EventBody, CodecError> {
     check_kind(kind, schema)?;
-    // Straight into the payload's own type: no tagged wrapper to build and take apart (the store
-    // decodes every event this way when it re-projects).
-    fn de<T: serde::de::DeserializeOwned>(kind: &str, text: &str) -> Result<T, CodecError> {
-        serde_json::from_str(text).map_err(|e| CodecError::BadPayload {
-            kind: kind.to_owned(),
-            reason: e.to_string(),
-        })
+    body_of(kind, payload)
+}
+
+/// An optional body as `{"kind": …, "payload": …}`, for a projection's stored form that holds one
+/// (an orphan's pending change): `#[serde(with = "crate::codec::tagged_body")]`. Written and read
+/// through the wire types, like the log.
+pub mod tagged_body {
+    use serde::de::Error as _;
+    use serde::{Deserialize, Deserializer, Serialize, Serializer};
+
+    use super::{EventBody, body_of, payload_value};
+
+    #[derive(Deserialize)]
+    struct Tagged {
+        kind: String,
+        payload: serde_json::Value,
     }
-    Ok(match kind {
-        "OrderOpened" => EventBody::OrderOpened(de(kind, payload)?),
-        "LineAdded" => EventBody::LineAdded(de(kind, payload)?),
-        "LineChanged" => EventBody::LineChanged(de(kind, payload)?),
-        "LineVoided" => EventBody::LineVoided(de(kind, payload)?),
-        "OrderFired" => EventBody::OrderFired(de(kind, payload)?),
-        "OrderNoteSet" => EventBody::OrderNoteSet(de(kind, payload)?),
-        "OrderTypeChanged" => EventBody::OrderTypeChanged(de(kind, payload)?),
-        "DiscountApplied" => EventBody::DiscountApplied(de(kind, payload)?),
-        "DiscountRemoved" => EventBody::DiscountRemoved(de(kind, payload)?),
-        "PaymentRecorded" => EventBody::PaymentRecorded(de(kind, payload)?),
-        "PaymentVoided" => EventBody::PaymentVoided(de(kind, payload)?),
-        "RefundIssued" => EventBody::RefundIssued(de(kind, payload)?),
-        "OverRefundAccepted" => EventBody::OverRefundAccepted(de(kind, payload)?),
-        "OrderClosed" => EventBody::OrderClosed(de(kind, payload)?),
-        "OrderCancelled" => EventBody::OrderCancelled(de(kind, payload)?),
-        "OrderReopened" => EventBody::OrderReopened(de(kind, payload)?),
-        "CancelConfirmed" => EventBody::CancelConfirmed(de(kind, payload)?),
-        "CatalogPublished" => EventBody::CatalogPublished(de(kind, payload)?),
-        "EmployeeSaved" => EventBody::EmployeeSaved(de(kind, payload)?),
-        "SettingsPublished" => EventBody::SettingsPublished(de(kind, payload)?),
-        "DevicePaired" => EventBody::DevicePaired(de(kind, payload)?),
-        "DeviceRevoked" => EventBody::DeviceRevoked(de(kind, payload)?),
-        "DeviceAddressSet" => EventBody::DeviceAddressSet(de(kind, payload)?),
-        other => return Err(CodecError::UnknownKind(other.to_owned())),
-    })
+
+    /// Writes the body, or `null`.
+    pub fn serialize<S: Serializer>(body: &Option<EventBody>, s: S) -> Result<S::Ok, S::Error> {
+        #[derive(Serialize)]
+        struct Out<'a> {
+            kind: &'a str,
+            payload: serde_json::Value,
+        }
+        body.as_ref()
+            .map(|b| Out {
+                kind: b.kind(),
+                payload: payload_value(b),
+            })
+            .serialize(s)
+    }
+
+    /// Reads the body, or `null`.
+    pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<Option<EventBody>, D::Error> {
+        Option::<Tagged>::deserialize(d)?
+            .map(|t| body_of(&t.kind, &t.payload.to_string()).map_err(D::Error::custom))
+            .transpose()
+    }
 }
 
 /// Decodes a stored event.

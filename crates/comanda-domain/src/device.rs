@@ -11,7 +11,7 @@ use crate::event::{Event, EventBody};
 use crate::ids::DeviceId;
 
 /// Payload of `DevicePaired`: a device joined the store.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct DevicePaired {
     /// The device.
     pub device_id: DeviceId,
@@ -23,19 +23,18 @@ pub struct DevicePaired {
     pub token_hash: String,
     /// The SHA-256 (hex) of the TLS certificate it paired with: its identity on the wire. Every
     /// node pins it when talking to the device and checks it when the device talks to them.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub cert_fingerprint: Option<String>,
 }
 
 /// Payload of `DeviceRevoked`: the device may no longer sync with anyone. Final.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct DeviceRevoked {
     /// The device.
     pub device_id: DeviceId,
 }
 
 /// Payload of `DeviceAddressSet`: where a device answers its peers.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct DeviceAddressSet {
     /// The device.
     pub device_id: DeviceId,

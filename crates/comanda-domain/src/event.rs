@@ -100,8 +100,7 @@ impl FromStr for StreamId {
 }
 
 /// What happened. The variant name is the event's `kind` on disk and on the wire.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(tag = "kind", content = "payload")]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub enum EventBody {
     /// An order was opened.
     OrderOpened(OrderOpened),
@@ -217,14 +216,12 @@ impl EventBody {
 }
 
 /// Payload of `EmployeeSaved`: the employee's whole record as saved, and who approved it.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct EmployeeSaved {
     /// The record.
-    #[serde(flatten)]
     pub record: EmployeeRecord,
     /// The manager who approved the change (the one signed in, or whose PIN was given).
     /// Schema 2; absent in schema 1.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub approved_by: Option<EmployeeId>,
 }
 
@@ -267,7 +264,7 @@ impl OrderType {
 }
 
 /// Payload of `OrderOpened`.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct OrderOpened {
     /// A short number for people to call the order by, unique per opening device.
     pub number: u32,
@@ -276,7 +273,7 @@ pub struct OrderOpened {
 }
 
 /// Payload of `LineAdded`: a snapshot of what was sold, priced at that moment.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct LineAdded {
     /// The new line's id.
     pub line_id: LineId,
@@ -301,8 +298,7 @@ pub struct LineAdded {
 }
 
 /// One field of a line, changed: last writer wins per field, by agreed order.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(tag = "field", content = "value", rename_all = "snake_case")]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub enum LineChange {
     /// A new quantity.
     Qty(Quantity),
@@ -317,7 +313,7 @@ pub enum LineChange {
 }
 
 /// Payload of `LineChanged`.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct LineChanged {
     /// The line.
     pub line_id: LineId,
@@ -325,12 +321,11 @@ pub struct LineChanged {
     pub change: LineChange,
     /// The manager who approved it (taking some of a sent line off; a change that takes the
     /// cashier's discounts past the limit). Schema 2; absent in schema 1.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub approved_by: Option<EmployeeId>,
 }
 
 /// Payload of `LineVoided`.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct LineVoided {
     /// The line.
     pub line_id: LineId,
@@ -341,21 +336,21 @@ pub struct LineVoided {
 }
 
 /// Payload of `OrderFired`.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct OrderFired {
     /// The lines sent to the kitchen.
     pub line_ids: Vec<LineId>,
 }
 
 /// Payload of `OrderNoteSet`.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct OrderNoteSet {
     /// The note, or none to clear it.
     pub note: Option<String>,
 }
 
 /// Payload of `OrderTypeChanged`.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct OrderTypeChanged {
     /// The new type (table, takeaway name, tab name).
     pub order_type: OrderType,
@@ -391,7 +386,7 @@ pub enum DiscountAmount {
 }
 
 /// Payload of `DiscountApplied`.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct DiscountApplied {
     /// The discount's id.
     pub discount_id: DiscountId,
@@ -406,7 +401,7 @@ pub struct DiscountApplied {
 }
 
 /// Payload of `DiscountRemoved`.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct DiscountRemoved {
     /// The discount.
     pub discount_id: DiscountId,
@@ -450,7 +445,7 @@ pub enum SplitTarget {
 }
 
 /// Payload of `PaymentRecorded`.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct PaymentRecorded {
     /// The idempotency key of the payment.
     pub payment_id: PaymentId,
@@ -465,14 +460,13 @@ pub struct PaymentRecorded {
 }
 
 /// Payload of `PaymentVoided`.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct PaymentVoided {
     /// The payment.
     pub payment_id: PaymentId,
     /// Why.
     pub reason: String,
     /// The manager who approved it. Schema 2; absent in schema 1.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub approved_by: Option<EmployeeId>,
 }
 
@@ -491,7 +485,7 @@ pub enum RefundMethod {
 }
 
 /// Payload of `RefundIssued`.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct RefundIssued {
     /// The refund's id.
     pub refund_id: RefundId,
@@ -500,7 +494,6 @@ pub struct RefundIssued {
     /// How much.
     pub amount: Money,
     /// How the money went back. Schema 2; absent in schema 1 (the way the payment came in).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub method: Option<RefundMethod>,
     /// Why.
     pub reason: String,
@@ -525,7 +518,7 @@ pub enum OverRefundSettlement {
 /// terminals each refunded it offline); a manager has settled the excess. The money already left
 /// the drawer: nothing is undone, the conflict is closed for that much refunded. Should more be
 /// refunded later, the conflict comes back.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct OverRefundAccepted {
     /// The payment.
     pub payment_id: PaymentId,
@@ -540,14 +533,14 @@ pub struct OverRefundAccepted {
 }
 
 /// Payload of `OrderClosed`.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct OrderClosed {
     /// The generation of the order it closes (0 until first reopened).
     pub generation: u32,
 }
 
 /// Payload of `OrderCancelled`.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct OrderCancelled {
     /// The generation it cancels.
     pub generation: u32,
@@ -555,14 +548,13 @@ pub struct OrderCancelled {
     pub reason: String,
     /// The manager who approved it (needed once lines were sent). Schema 2; absent in
     /// schema 1.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub approved_by: Option<EmployeeId>,
 }
 
 /// Payload of `CancelConfirmed`: the order was cancelled while the kitchen had lines of it
 /// (fired before an unapproved cancel, or fired by another terminal after it): a manager confirms
 /// the cancel and writes those lines off as waste. Rejecting the cancel is an `OrderReopened`.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct CancelConfirmed {
     /// The generation whose cancel is confirmed.
     pub generation: u32,
@@ -575,7 +567,7 @@ pub struct CancelConfirmed {
 }
 
 /// Payload of `OrderReopened`.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct OrderReopened {
     /// The new generation (one above the one closed).
     pub generation: u32,

@@ -30,7 +30,9 @@ const ORDER_NUMBERS_PER_TERMINAL: u32 = 9_999;
 /// 4: over-refunds a manager settled.
 /// 5: a settled over-refund no longer counts in the balance.
 /// 6: a cancel records the lines already fired; lines written off as waste (cancel while cooking).
-pub const PROJECTION_VERSION: u32 = 7;
+/// 7: the staff stream always folded whole (staff conflicts held back and listed).
+/// 8: an orphan's pending change is stored in its payload's wire form (keys sorted).
+pub const PROJECTION_VERSION: u32 = 8;
 
 /// The latest wall time a stamp may carry: 9999-12-31T23:59:59.999Z.
 pub(crate) const MAX_WALL_MS: u64 = 253_402_300_799_999;

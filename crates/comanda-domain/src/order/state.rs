@@ -311,7 +311,8 @@ pub struct Orphan {
     /// Who and when.
     pub stamp: Stamp,
     /// What is left to apply to the target when it arrives (`None` when the event already
-    /// took effect: a line discount, a refund).
+    /// took effect: a line discount, a refund). Stored in the payload's wire form.
+    #[serde(default, with = "crate::codec::tagged_body")]
     pub pending: Option<EventBody>,
 }
 
