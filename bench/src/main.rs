@@ -21,8 +21,7 @@ use comanda_api::system::{SystemClock, UuidV7Ids};
 use comanda_api::{Ctx, Session};
 use comanda_domain::catalog::Catalog;
 use comanda_domain::event::{
-    EventBody, LineAdded, OrderClosed, OrderOpened, OrderType, PaymentMethod, PaymentRecorded,
-    StreamId,
+    EventBody, LineAdded, OrderClosed, OrderOpened, PaymentMethod, PaymentRecorded, StreamId,
 };
 use comanda_domain::ids::{ItemId, LineId, OrderId, PaymentId};
 use comanda_domain::money::Money;
@@ -298,7 +297,7 @@ fn sign_in_as(ctx: &Ctx, pin: &str) -> Result<Session> {
 fn open_request(n: usize) -> OpenOrder {
     OpenOrder {
         order_id: None,
-        order_type: OrderType::DineIn {
+        order_type: comanda_api::shapes::OrderType::DineIn {
             table: format!("{}", n % 40 + 1),
             guests: Some(2),
         },
@@ -911,7 +910,7 @@ fn project_all(dir: &Path) -> Result<Vec<serde_json::Value>> {
                     who,
                     EventBody::OrderOpened(OrderOpened {
                         number,
-                        order_type: open_request(n).order_type,
+                        order_type: open_request(n).order_type.into(),
                     }),
                 )?;
                 for j in 0..3 {

@@ -25,6 +25,7 @@ pub mod runtime;
 pub mod seed;
 pub mod session;
 pub mod setup;
+pub mod shapes;
 pub mod sync;
 pub mod system;
 pub mod views;

@@ -5,9 +5,7 @@ use std::collections::BTreeMap;
 
 use comanda_domain::catalog::{Catalog, ChosenModifier};
 use comanda_domain::employee::{EmployeeRecord, Role};
-use comanda_domain::event::{
-    DiscountAmount, DiscountTarget, OrderType, PaymentMethod, RefundMethod, SplitTarget,
-};
+use comanda_domain::event::OrderType as DomainOrderType;
 use comanda_domain::ids::{
     DeviceId, DiscountId, EmployeeId, ItemId, LineId, OrderId, PaymentId, RefundId, StoreId,
 };
@@ -16,6 +14,10 @@ use comanda_domain::order::{
     Conflict, LineAmounts, OrderState, OrderStatus, Stamp, TaxLine, Totals,
 };
 use serde::{Deserialize, Serialize};
+
+use crate::shapes::{
+    DiscountAmount, DiscountTarget, OrderType, PaymentMethod, RefundMethod, SplitTarget,
+};
 
 /// Who did something and when, with the employee's name resolved.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ts_rs::TS, utoipa::ToSchema)]
@@ -490,8 +492,8 @@ impl OrderView {
             version: o.event_count,
             status,
             generation: o.lifecycle.generation,
-            order_type: o.order_type.clone(),
-            label: OrderType::label_of(o.order_type.as_ref()),
+            order_type: o.order_type.as_ref().map(OrderType::from),
+            label: DomainOrderType::label_of(o.order_type.as_ref()),
             note: o.note.clone(),
             opened: o.opened.as_ref().map(|s| names.stamp(s)),
             updated_ms: o.last_key.map_or(0, |k| k.0.wall_ms),
@@ -516,8 +518,8 @@ impl OrderView {
                 .filter(|d| !d.removed)
                 .map(|d| DiscountView {
                     discount_id: d.discount_id,
-                    target: d.target,
-                    amount: d.amount,
+                    target: (&d.target).into(),
+                    amount: (&d.amount).into(),
                     reason: d.reason.clone(),
                     approved_by: d.approved_by.map(|a| names.of(Some(a))),
                     stamp: names.stamp(&d.stamp),
@@ -528,10 +530,10 @@ impl OrderView {
                 .iter()
                 .map(|p| PaymentView {
                     payment_id: p.payment_id,
-                    method: p.method.clone(),
+                    method: (&p.method).into(),
                     amount: p.amount,
                     tip: p.tip,
-                    split: p.split.clone(),
+                    split: p.split.as_ref().map(SplitTarget::from),
                     stamp: names.stamp(&p.stamp),
                     voided: p.voided.as_ref().map(|v| VoidView {
                         reason: v.reason.clone(),
@@ -548,7 +550,7 @@ impl OrderView {
                     refund_id: r.refund_id,
                     payment_id: r.payment_id,
                     amount: r.amount,
-                    method: r.method.clone(),
+                    method: r.method.as_ref().map(RefundMethod::from),
                     reason: r.reason.clone(),
                     stamp: names.stamp(&r.stamp),
                     approved_by: r.approved_by.map(|a| names.of(Some(a))),

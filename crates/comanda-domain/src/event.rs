@@ -226,9 +226,8 @@ pub struct EmployeeSaved {
 }
 
 /// How an order is served.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ts_rs::TS, utoipa::ToSchema)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(tag = "type", rename_all = "snake_case")]
-#[ts(export, export_to = "bindings/")]
 pub enum OrderType {
     /// At a table.
     DineIn {
@@ -357,11 +356,8 @@ pub struct OrderTypeChanged {
 }
 
 /// What a discount applies to.
-#[derive(
-    Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ts_rs::TS, utoipa::ToSchema,
-)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(tag = "type", rename_all = "snake_case")]
-#[ts(export, export_to = "bindings/")]
 pub enum DiscountTarget {
     /// The whole order (spread over its lines for tax).
     Order,
@@ -373,11 +369,8 @@ pub enum DiscountTarget {
 }
 
 /// How much a discount takes off.
-#[derive(
-    Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ts_rs::TS, utoipa::ToSchema,
-)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(tag = "type", content = "value", rename_all = "snake_case")]
-#[ts(export, export_to = "bindings/")]
 pub enum DiscountAmount {
     /// A fixed amount (never more than what it applies to).
     Fixed(Money),
@@ -408,9 +401,8 @@ pub struct DiscountRemoved {
 }
 
 /// How a payment was made.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ts_rs::TS, utoipa::ToSchema)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(tag = "type", rename_all = "snake_case")]
-#[ts(export, export_to = "bindings/")]
 pub enum PaymentMethod {
     /// Cash: what the customer handed over, and the change given back.
     Cash {
@@ -427,9 +419,8 @@ pub enum PaymentMethod {
 }
 
 /// What part of the bill a payment was for, when the bill is split.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ts_rs::TS, utoipa::ToSchema)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(tag = "type", content = "value", rename_all = "snake_case")]
-#[ts(export, export_to = "bindings/")]
 pub enum SplitTarget {
     /// Everything on one seat.
     Seat(u8),
@@ -471,9 +462,8 @@ pub struct PaymentVoided {
 }
 
 /// How money went back to the customer.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ts_rs::TS, utoipa::ToSchema)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(tag = "type", rename_all = "snake_case")]
-#[ts(export, export_to = "bindings/")]
 pub enum RefundMethod {
     /// Cash from the drawer.
     Cash,
@@ -502,11 +492,8 @@ pub struct RefundIssued {
 }
 
 /// How refunds past their payment were settled.
-#[derive(
-    Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ts_rs::TS, utoipa::ToSchema,
-)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
-#[ts(export, export_to = "bindings/")]
 pub enum OverRefundSettlement {
     /// The customer gave the excess back (taken as a payment, or by hand).
     Recovered,

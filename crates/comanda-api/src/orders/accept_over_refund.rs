@@ -4,7 +4,9 @@
 //! the customer, or written off, with a note. The conflict closes for that much refunded; should
 //! yet another refund arrive later, it opens again.
 
-use comanda_domain::event::{EventBody, OverRefundAccepted, OverRefundSettlement};
+use comanda_domain::event::{EventBody, OverRefundAccepted};
+
+use crate::shapes::OverRefundSettlement;
 use comanda_domain::ids::{OrderId, PaymentId};
 use comanda_domain::order::Conflict;
 use serde::{Deserialize, Serialize};
@@ -76,7 +78,7 @@ pub fn accept_over_refund(
                 vec![EventBody::OverRefundAccepted(OverRefundAccepted {
                     payment_id: req.payment_id,
                     refunded,
-                    settlement: req.settlement,
+                    settlement: req.settlement.into(),
                     note,
                     approved_by: s.employee_id,
                 })],

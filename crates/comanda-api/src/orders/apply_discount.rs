@@ -3,6 +3,8 @@
 //! says so, as it does for any later change that takes the discounts past the limit.
 
 use comanda_domain::event::{DiscountAmount, DiscountApplied, DiscountTarget, EventBody};
+
+use crate::shapes::DiscountTarget as DiscountTargetRequest;
 use comanda_domain::ids::{DeviceId, DiscountId, OrderId};
 use comanda_domain::money::{Money, Percent};
 use serde::{Deserialize, Serialize};
@@ -37,7 +39,7 @@ pub struct ApplyDiscount {
     #[ts(optional)]
     pub discount_id: Option<DiscountId>,
     /// The order or one line.
-    pub target: DiscountTarget,
+    pub target: DiscountTargetRequest,
     /// How much.
     pub discount: DiscountRequest,
     /// Why.
@@ -52,6 +54,7 @@ pub struct ApplyDiscount {
 /// (`orders::policy`): every discount no manager approved counts together, so small
 /// ones cannot be stacked past the limit one by one.
 pub fn apply_discount(ctx: &Ctx, s: &Session, req: ApplyDiscount) -> Result<OrderView, ApiError> {
+    let target = DiscountTarget::from(req.target);
     let amount = match req.discount {
         DiscountRequest::Fixed(m) => DiscountAmount::Fixed(
             Money::parse_positive("discount", m).map_err(|e| domain("discount", e))?,
@@ -81,7 +84,7 @@ pub fn apply_discount(ctx: &Ctx, s: &Session, req: ApplyDiscount) -> Result<Orde
             let same = || {
                 Ok(order
                     .discount(discount_id)
-                    .is_some_and(|d| d.target == req.target && d.amount == amount))
+                    .is_some_and(|d| d.target == target && d.amount == amount))
             };
             if retried(
                 tx,
@@ -94,7 +97,7 @@ pub fn apply_discount(ctx: &Ctx, s: &Session, req: ApplyDiscount) -> Result<Orde
                 return Ok(Proposal::none()); // a retry: applied once
             }
             ensure_open(order)?;
-            if let DiscountTarget::Line { line_id } = req.target {
+            if let DiscountTarget::Line { line_id } = target {
                 match order.line(line_id) {
                     Some(l) if l.is_live() => {}
                     _ => {
@@ -106,7 +109,7 @@ pub fn apply_discount(ctx: &Ctx, s: &Session, req: ApplyDiscount) -> Result<Orde
             }
             let body = EventBody::DiscountApplied(DiscountApplied {
                 discount_id,
-                target: req.target,
+                target,
                 amount,
                 reason,
                 approved_by: None,

@@ -40,6 +40,8 @@ pub use void_line::{VoidLine, void_line};
 pub use void_payment::{VoidPayment, void_payment};
 
 use comanda_domain::event::{OrderType, StreamId};
+
+use crate::shapes::OrderType as OrderTypeRequest;
 use comanda_domain::ids::OrderId;
 use comanda_domain::order::{OrderState, OrderStatus};
 use comanda_store::Tx;
@@ -156,19 +158,19 @@ pub(crate) fn view_in(tx: &Tx<'_>, order_id: OrderId) -> Result<OrderView, ApiEr
 }
 
 /// Parses an order type a person entered (table name, tab name, takeaway name).
-pub(crate) fn parse_order_type(t: &OrderType) -> Result<OrderType, ApiError> {
+pub(crate) fn parse_order_type(t: &OrderTypeRequest) -> Result<OrderType, ApiError> {
     Ok(match t {
-        OrderType::DineIn { table, guests } => OrderType::DineIn {
+        OrderTypeRequest::DineIn { table, guests } => OrderType::DineIn {
             table: input::required("table", table, 20)?,
             guests: match guests {
                 Some(0) => return Err(ApiError::invalid("guests", "Guests must be at least 1.")),
                 g => *g,
             },
         },
-        OrderType::Takeaway { name } => OrderType::Takeaway {
+        OrderTypeRequest::Takeaway { name } => OrderType::Takeaway {
             name: input::optional("name", name.as_deref(), 40)?,
         },
-        OrderType::Tab { name } => OrderType::Tab {
+        OrderTypeRequest::Tab { name } => OrderType::Tab {
             name: input::required("name", name, 40)?,
         },
     })

@@ -1,6 +1,6 @@
 //! `open_order`: starts an order at a table, to take away, or on a tab.
 
-use comanda_domain::event::{EventBody, OrderOpened, OrderType, StreamId};
+use comanda_domain::event::{EventBody, OrderOpened, StreamId};
 use comanda_domain::ids::OrderId;
 use serde::{Deserialize, Serialize};
 
@@ -21,7 +21,7 @@ pub struct OpenOrder {
     #[ts(optional)]
     pub order_id: Option<OrderId>,
     /// Table, takeaway or tab.
-    pub order_type: OrderType,
+    pub order_type: crate::shapes::OrderType,
 }
 
 /// Opens an order. Opening with an id that already exists returns that order unchanged.

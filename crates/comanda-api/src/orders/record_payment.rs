@@ -62,7 +62,7 @@ pub struct RecordPayment {
     /// The part of a split bill it pays.
     #[serde(default)]
     #[ts(optional)]
-    pub split: Option<SplitTarget>,
+    pub split: Option<crate::shapes::SplitTarget>,
     /// A manager's PIN, needed for a card tip above the store's share of the payment.
     #[serde(default)]
     #[ts(optional)]
@@ -110,7 +110,8 @@ pub fn record_payment(ctx: &Ctx, s: &Session, req: RecordPayment) -> Result<Orde
                     "Nothing is due on this order.",
                 ));
             }
-            let due = match &req.split {
+            let split: Option<SplitTarget> = req.split.clone().map(Into::into);
+            let due = match &split {
                 Some(part) => validate_split(order, part)?,
                 None => balance,
             };
@@ -120,7 +121,7 @@ pub fn record_payment(ctx: &Ctx, s: &Session, req: RecordPayment) -> Result<Orde
                 method,
                 amount,
                 tip,
-                split: req.split.clone(),
+                split,
             })];
             if amount == balance {
                 out.push(EventBody::OrderClosed(OrderClosed {
@@ -144,7 +145,7 @@ fn same_payment(p: &PaymentState, req: &RecordPayment) -> bool {
         }
         _ => false,
     };
-    method && req.split == p.split
+    method && req.split.clone().map(SplitTarget::from) == p.split
 }
 
 fn validate_split(order: &OrderState, part: &SplitTarget) -> Result<Money, ApiError> {

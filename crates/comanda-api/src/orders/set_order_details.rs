@@ -1,6 +1,6 @@
 //! `set_order_note` and `change_order_type`: the order's note, and its table, takeaway or tab name.
 
-use comanda_domain::event::{EventBody, OrderNoteSet, OrderType, OrderTypeChanged};
+use comanda_domain::event::{EventBody, OrderNoteSet, OrderTypeChanged};
 use comanda_domain::ids::OrderId;
 use serde::{Deserialize, Serialize};
 
@@ -31,7 +31,7 @@ pub struct ChangeOrderType {
     /// The order.
     pub order_id: OrderId,
     /// The new table, takeaway or tab.
-    pub order_type: OrderType,
+    pub order_type: crate::shapes::OrderType,
 }
 
 /// Sets or clears the order's note.
