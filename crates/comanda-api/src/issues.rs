@@ -11,12 +11,12 @@
 
 use std::collections::BTreeMap;
 
+use crate::views::Conflict;
 use comanda_domain::codec::StoredEvent;
 use comanda_domain::device::DeviceRecord;
 use comanda_domain::employee::{Staff, fold_staff};
 use comanda_domain::event::StreamId;
 use comanda_domain::ids::{DeviceId, EmployeeId, OrderId};
-use comanda_domain::order::Conflict;
 use comanda_store::{DeadLetter, OrderFilter, PinClash};
 use serde::{Deserialize, Serialize};
 
@@ -320,7 +320,7 @@ fn issues(ctx: &Ctx) -> Result<SyncIssues, ApiError> {
                     order_id: o.order_id,
                     number: o.number,
                     label: o.label.clone(),
-                    conflicts: rec.conflicts,
+                    conflicts: crate::views::conflicts_of(&rec.conflicts),
                 });
             }
         }

@@ -3,16 +3,15 @@
 
 use std::collections::BTreeMap;
 
-use comanda_domain::catalog::{Catalog, ChosenModifier};
+use comanda_domain::catalog::{self as dcatalog, Catalog};
 use comanda_domain::employee::{EmployeeRecord, Role};
 use comanda_domain::event::OrderType as DomainOrderType;
 use comanda_domain::ids::{
-    DeviceId, DiscountId, EmployeeId, ItemId, LineId, OrderId, PaymentId, RefundId, StoreId,
+    DeviceId, DiscountId, EmployeeId, EventId, ItemId, LineId, ModifierGroupId, ModifierId,
+    OrderId, PaymentId, RefundId, StoreId, TaxRateId,
 };
-use comanda_domain::money::Money;
-use comanda_domain::order::{
-    Conflict, LineAmounts, OrderState, OrderStatus, Stamp, TaxLine, Totals,
-};
+use comanda_domain::money::{Money, Rate};
+use comanda_domain::order::{self as dorder, OrderState, OrderStatus, Stamp, Totals};
 use serde::{Deserialize, Serialize};
 
 use crate::shapes::{
@@ -217,9 +216,191 @@ impl From<Totals> for TotalsView {
             over_refund_settled: t.over_refund_settled,
             tips: t.tips,
             balance: t.balance,
-            taxes: t.taxes,
+            taxes: t.taxes.iter().map(TaxLine::from).collect(),
         }
     }
+}
+
+/// A modifier as chosen on a line, copied from the catalog when chosen.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ts_rs::TS, utoipa::ToSchema)]
+#[ts(export, export_to = "bindings/")]
+pub struct ChosenModifier {
+    /// The group it was chosen in.
+    pub group_id: ModifierGroupId,
+    /// The modifier.
+    pub modifier_id: ModifierId,
+    /// Its name at the time.
+    pub name: String,
+    /// Its price delta at the time.
+    pub price_delta: Money,
+}
+
+impl From<&dcatalog::ChosenModifier> for ChosenModifier {
+    fn from(m: &dcatalog::ChosenModifier) -> Self {
+        ChosenModifier {
+            group_id: m.group_id,
+            modifier_id: m.modifier_id,
+            name: m.name.clone(),
+            price_delta: m.price_delta,
+        }
+    }
+}
+
+/// The money of one live line.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ts_rs::TS, utoipa::ToSchema)]
+#[ts(export, export_to = "bindings/")]
+pub struct LineAmounts {
+    /// The line.
+    pub line_id: LineId,
+    /// `unit price with modifiers × qty`.
+    pub gross: Money,
+    /// Line discounts plus its share of order discounts.
+    pub discount: Money,
+    /// What the line is sold for: `gross − discount` (tax included if its rate is inclusive).
+    pub net: Money,
+    /// Its share of its rate's tax.
+    pub tax: Money,
+    /// What the customer pays for it: `net`, plus `tax` when the rate is exclusive.
+    pub total: Money,
+}
+
+impl From<&dorder::LineAmounts> for LineAmounts {
+    fn from(a: &dorder::LineAmounts) -> Self {
+        LineAmounts {
+            line_id: a.line_id,
+            gross: a.gross,
+            discount: a.discount,
+            net: a.net,
+            tax: a.tax,
+            total: a.total,
+        }
+    }
+}
+
+/// One tax rate's total.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ts_rs::TS, utoipa::ToSchema)]
+#[ts(export, export_to = "bindings/")]
+pub struct TaxLine {
+    /// The rate.
+    pub rate_id: TaxRateId,
+    /// Its name.
+    pub name: String,
+    /// The rate.
+    pub rate: Rate,
+    /// Included in prices or added.
+    pub inclusive: bool,
+    /// The amount taxed (net of discounts; tax included when inclusive).
+    pub base: Money,
+    /// The tax.
+    pub tax: Money,
+}
+
+impl From<&dorder::TaxLine> for TaxLine {
+    fn from(t: &dorder::TaxLine) -> Self {
+        TaxLine {
+            rate_id: t.rate_id,
+            name: t.name.clone(),
+            rate: t.rate,
+            inclusive: t.inclusive,
+            base: t.base,
+            tax: t.tax,
+        }
+    }
+}
+
+/// Something about an order that the merge rules cannot settle alone (order-model.md, conflict
+/// policy table). Derived from the state, so every node derives the same list.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ts_rs::TS, utoipa::ToSchema)]
+#[serde(tag = "type", rename_all = "snake_case")]
+#[ts(export, export_to = "bindings/")]
+pub enum Conflict {
+    /// The order was closed, but items were added (on another terminal) or a payment voided:
+    /// it is open again with this balance due.
+    BalanceDueAfterClose {
+        /// What is now due.
+        balance: Money,
+    },
+    /// More was paid than the order's total (two terminals took payment): this much is owed
+    /// back to the customer.
+    Overpaid {
+        /// The excess.
+        amount: Money,
+    },
+    /// The order was cancelled after money was taken: this much must be refunded.
+    RefundDue {
+        /// The net amount still held.
+        amount: Money,
+    },
+    /// Refunds against one payment exceed it (two offline terminals refunded it): both refunds
+    /// stand (the cash has left the drawer); the excess is for a manager to settle.
+    OverRefund {
+        /// The payment.
+        payment_id: PaymentId,
+        /// What the payment was.
+        paid: Money,
+        /// What was refunded against it.
+        refunded: Money,
+    },
+    /// The order is cancelled, but the kitchen has lines of it the cancel did not cover: fired
+    /// before a cancel no manager approved, or fired (on another terminal) after it. A manager
+    /// confirms the cancel (those lines are waste) or rejects it (reopens the order).
+    CancelledWhileCooking {
+        /// The lines the kitchen has, in the order's line order.
+        lines: Vec<LineId>,
+    },
+    /// An event referred to a line, payment or discount this node does not hold (yet).
+    MissingReference {
+        /// The event.
+        event_id: EventId,
+        /// Its kind.
+        kind: String,
+        /// What it referred to.
+        missing: String,
+    },
+    /// The order's events do not include its `OrderOpened` (yet).
+    MissingOpen,
+    /// An event of another stream or kind was found among this order's events.
+    ForeignEvent {
+        /// The event.
+        event_id: EventId,
+    },
+}
+
+impl From<&dorder::Conflict> for Conflict {
+    fn from(c: &dorder::Conflict) -> Self {
+        use dorder::Conflict as D;
+        match c.clone() {
+            D::BalanceDueAfterClose { balance } => Conflict::BalanceDueAfterClose { balance },
+            D::Overpaid { amount } => Conflict::Overpaid { amount },
+            D::RefundDue { amount } => Conflict::RefundDue { amount },
+            D::OverRefund {
+                payment_id,
+                paid,
+                refunded,
+            } => Conflict::OverRefund {
+                payment_id,
+                paid,
+                refunded,
+            },
+            D::CancelledWhileCooking { lines } => Conflict::CancelledWhileCooking { lines },
+            D::MissingReference {
+                event_id,
+                kind,
+                missing,
+            } => Conflict::MissingReference {
+                event_id,
+                kind,
+                missing,
+            },
+            D::MissingOpen => Conflict::MissingOpen,
+            D::ForeignEvent { event_id } => Conflict::ForeignEvent { event_id },
+        }
+    }
+}
+
+/// The conflicts of an order, as views show them.
+pub fn conflicts_of(cs: &[dorder::Conflict]) -> Vec<Conflict> {
+    cs.iter().map(Conflict::from).collect()
 }
 
 /// What is still due per seat, for splitting by seat.
@@ -447,7 +628,7 @@ impl Names<'_> {
 
 impl OrderView {
     /// Builds the view of an order.
-    pub fn build(o: &OrderState, conflicts: &[Conflict], names: &Names<'_>) -> OrderView {
+    pub fn build(o: &OrderState, conflicts: &[dorder::Conflict], names: &Names<'_>) -> OrderView {
         let mut totals = o.totals();
         let status = o.status_with(&totals);
         let seats = o
@@ -468,7 +649,7 @@ impl OrderView {
                 qty: l.qty.get(),
                 unit_price: l.unit_price,
                 unit_total: l.unit_total(),
-                modifiers: l.modifiers.clone(),
+                modifiers: l.modifiers.iter().map(ChosenModifier::from).collect(),
                 note: l.note.clone(),
                 seat: l.seat,
                 course: l.course,
@@ -480,7 +661,9 @@ impl OrderView {
                     approved_by: v.approved_by.map(|a| names.of(Some(a))),
                 }),
                 amounts: if l.is_live() {
-                    amounts.next_if(|a| a.line_id == l.line_id)
+                    amounts
+                        .next_if(|a| a.line_id == l.line_id)
+                        .map(|a| LineAmounts::from(&a))
                 } else {
                     None
                 },
@@ -569,7 +752,7 @@ impl OrderView {
                 .collect(),
             totals: totals.into(),
             seats,
-            conflicts: conflicts.to_vec(),
+            conflicts: conflicts_of(conflicts),
         }
     }
 }

@@ -131,8 +131,7 @@ pub struct LineTax {
 }
 
 /// A modifier as chosen on a line, copied from the catalog when chosen.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ts_rs::TS, utoipa::ToSchema)]
-#[ts(export, export_to = "bindings/")]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ChosenModifier {
     /// The group it was chosen in.
     pub group_id: ModifierGroupId,

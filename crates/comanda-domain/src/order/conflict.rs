@@ -8,9 +8,8 @@ use crate::order::{OrderState, Phase};
 
 /// Something about an order that the merge rules cannot settle alone (order-model.md, conflict
 /// policy table). Derived from the state, so every node derives the same list.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ts_rs::TS, utoipa::ToSchema)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(tag = "type", rename_all = "snake_case")]
-#[ts(export, export_to = "bindings/")]
 pub enum Conflict {
     /// The order was closed, but items were added (on another terminal) or a payment voided:
     /// it is open again with this balance due.

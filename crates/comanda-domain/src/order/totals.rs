@@ -9,8 +9,7 @@ use crate::money::{Money, Rate, allocate, div_round};
 use crate::order::{DiscountState, LineState, OrderState};
 
 /// The money of one live line.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ts_rs::TS, utoipa::ToSchema)]
-#[ts(export, export_to = "bindings/")]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct LineAmounts {
     /// The line.
     pub line_id: LineId,
@@ -27,8 +26,7 @@ pub struct LineAmounts {
 }
 
 /// One tax rate's total.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ts_rs::TS, utoipa::ToSchema)]
-#[ts(export, export_to = "bindings/")]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct TaxLine {
     /// The rate.
     pub rate_id: TaxRateId,
@@ -45,8 +43,7 @@ pub struct TaxLine {
 }
 
 /// The totals of an order.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ts_rs::TS, utoipa::ToSchema)]
-#[ts(export, export_to = "bindings/")]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Totals {
     /// Sum of live lines' gross.
     pub subtotal: Money,
