@@ -98,8 +98,7 @@ pub struct EmployeeRecord {
 }
 
 /// Store-wide settings (the payload of `SettingsPublished`; the latest by agreed order wins).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ts_rs::TS, utoipa::ToSchema)]
-#[ts(export, export_to = "bindings/")]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct StoreSettings {
     /// The store's name, for the screen and receipts.
     pub store_name: String,

@@ -14,13 +14,9 @@ use crate::money::Money;
 use crate::quantity::Quantity;
 
 /// Who did something, and when (HLC wall time).
-#[derive(
-    Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ts_rs::TS, utoipa::ToSchema,
-)]
-#[ts(export, export_to = "bindings/")]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Stamp {
     /// Unix ms (HLC wall part).
-    #[ts(type = "number")]
     pub at_ms: u64,
     /// The employee.
     pub by: Option<EmployeeId>,
@@ -153,8 +149,7 @@ impl LineState {
 }
 
 /// How a line was voided.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ts_rs::TS, utoipa::ToSchema)]
-#[ts(export, export_to = "bindings/")]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct VoidInfo {
     /// Why.
     pub reason: String,
