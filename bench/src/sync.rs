@@ -88,7 +88,7 @@ fn admin(bin: &Path, data: &Path, args: &[&str]) -> Result<String> {
 
 /// A hub process on a fresh data directory with its stores.
 struct Hub {
-    _app: App,
+    app: App,
     bin: PathBuf,
     data: PathBuf,
     url: String,
@@ -115,7 +115,7 @@ impl Hub {
             .env("RUST_LOG", "warn");
         let (app, url) = crate::spawn_until_url(cmd, &dir.join("hub.log"), "the hub")?;
         Ok(Hub {
-            _app: app,
+            app,
             bin: bin.to_owned(),
             data,
             url,
@@ -127,7 +127,7 @@ impl Hub {
     fn cpu(&self) -> Result<(f64, f64)> {
         Ok((
             crate::cpu_ms(std::process::id())?,
-            crate::cpu_ms(self._app.child.id())?,
+            crate::cpu_ms(self.app.child.id())?,
         ))
     }
 

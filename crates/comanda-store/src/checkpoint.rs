@@ -7,8 +7,8 @@
 //! for everyone's writes. Here the writer's WAL hook only notes how long the WAL has grown; the
 //! store nudges this thread, which runs a `PASSIVE` checkpoint on its own connection while the
 //! writer goes on (WAL lets a checkpoint and a writer run at once; a passive one never blocks
-//! either side). Should the thread fall behind, the hook checkpoints inline past a backstop, so
-//! the WAL never grows without bound.
+//! either side). Should the thread fall behind, the committing call checkpoints inline past a
+//! backstop, so the WAL never grows without bound.
 //!
 //! **Invariant:** durability is unchanged: a commit is durable when it is in the WAL (and synced
 //! there under `synchronous=FULL`); a checkpoint only moves committed pages into the main file,
@@ -71,6 +71,18 @@ struct Running {
     handle: JoinHandle<()>,
 }
 
+impl Running {
+    /// Whether the nudged thread has finished its copy since the last call (then no longer
+    /// nudged).
+    fn take_copied(&mut self) -> bool {
+        let done = self.nudged && self.copied.swap(false, Ordering::AcqRel);
+        if done {
+            self.nudged = false;
+        }
+        done
+    }
+}
+
 impl Checkpointer {
     pub(crate) fn new(path: &Path) -> Checkpointer {
         Checkpointer {
@@ -84,41 +96,32 @@ impl Checkpointer {
     /// inline once it is done, and checkpoints inline past the backstop.
     pub(crate) fn after_commit(&mut self, writer: &Connection) {
         let pages = WAL_PAGES.with(|p| p.replace(0));
+        // The thread's copy is done: the rest is finished inline below, or, when the WAL
+        // started afresh (the copy was all of it), there is nothing left to finish.
+        let copied = self.running.as_mut().is_some_and(Running::take_copied);
         if pages < NUDGE_PAGES {
-            // The WAL started afresh (the thread's copy was all of it): nothing to finish.
-            if let Some(r) = &mut self.running
-                && r.nudged
-                && r.copied.swap(false, Ordering::AcqRel)
-            {
-                r.nudged = false;
-            }
             return;
         }
         if self.running.is_none() {
             self.running = self.start();
         }
-        let inline = match &mut self.running {
-            None => true,
-            Some(r) if r.nudged => {
-                if r.copied.swap(false, Ordering::AcqRel) {
-                    r.nudged = false;
-                    true
-                } else {
-                    pages >= BACKSTOP_PAGES
-                }
+        let inline = copied
+            || match &mut self.running {
+                None => true,
+                Some(r) if r.nudged => false,
+                Some(r) => match r.nudge.try_send(()) {
+                    Ok(()) | Err(TrySendError::Full(())) => {
+                        r.nudged = true;
+                        false
+                    }
+                    Err(TrySendError::Disconnected(())) => {
+                        // The thread ended; the next nudge tries a fresh one.
+                        self.stop();
+                        true
+                    }
+                },
             }
-            Some(r) => match r.nudge.try_send(()) {
-                Ok(()) | Err(TrySendError::Full(())) => {
-                    r.nudged = true;
-                    pages >= BACKSTOP_PAGES
-                }
-                Err(TrySendError::Disconnected(())) => {
-                    // The thread ended; the next nudge tries a fresh one.
-                    self.stop();
-                    true
-                }
-            },
-        };
+            || pages >= BACKSTOP_PAGES;
         if inline {
             checkpoint(writer);
         }

@@ -75,6 +75,7 @@ pub fn record_payment(ctx: &Ctx, s: &Session, req: RecordPayment) -> Result<Orde
         None => Money::ZERO,
         Some(t) => Money::parse_input("tip", t).map_err(|e| domain("tip", e))?,
     };
+    let split: Option<SplitTarget> = req.split.clone().map(Into::into);
     mutate(
         ctx,
         s,
@@ -85,7 +86,7 @@ pub fn record_payment(ctx: &Ctx, s: &Session, req: RecordPayment) -> Result<Orde
             let same = || {
                 Ok(order
                     .payment(req.payment_id)
-                    .is_some_and(|p| same_payment(p, &req)))
+                    .is_some_and(|p| same_payment(p, &req, split.as_ref())))
             };
             if retried(
                 tx,
@@ -110,7 +111,6 @@ pub fn record_payment(ctx: &Ctx, s: &Session, req: RecordPayment) -> Result<Orde
                     "Nothing is due on this order.",
                 ));
             }
-            let split: Option<SplitTarget> = req.split.clone().map(Into::into);
             let due = match &split {
                 Some(part) => validate_split(order, part)?,
                 None => balance,
@@ -121,7 +121,7 @@ pub fn record_payment(ctx: &Ctx, s: &Session, req: RecordPayment) -> Result<Orde
                 method,
                 amount,
                 tip,
-                split,
+                split: split.clone(),
             })];
             if amount == balance {
                 out.push(EventBody::OrderClosed(OrderClosed {
@@ -135,7 +135,7 @@ pub fn record_payment(ctx: &Ctx, s: &Session, req: RecordPayment) -> Result<Orde
 
 /// True when a request sent again is the payment already recorded under its id: the same
 /// method (cash handed over, or card reference), the same explicit amount, the same split part.
-fn same_payment(p: &PaymentState, req: &RecordPayment) -> bool {
+fn same_payment(p: &PaymentState, req: &RecordPayment, split: Option<&SplitTarget>) -> bool {
     let method = match (&req.method, &p.method) {
         (PaymentRequest::Cash { tendered, amount }, PaymentMethod::Cash { tendered: t, .. }) => {
             *tendered == t.minor() && amount.is_none_or(|a| a == p.amount.minor())
@@ -145,7 +145,7 @@ fn same_payment(p: &PaymentState, req: &RecordPayment) -> bool {
         }
         _ => false,
     };
-    method && req.split.clone().map(SplitTarget::from) == p.split
+    method && split == p.split.as_ref()
 }
 
 fn validate_split(order: &OrderState, part: &SplitTarget) -> Result<Money, ApiError> {
