@@ -1,6 +1,8 @@
 //! Comanda's test kit: the deterministic simulation of a store's nodes syncing under faults
-//! ([`sim`]), the cashier commands it plays ([`actions`]) and its seeded random source ([`rng`]).
+//! ([`sim`]), the cashier commands it plays ([`actions`]) and its seeded random source ([`rng`]);
+//! and an ESC/POS decoder ([`escpos`]) so printer tests read what the paper says.
 
 pub mod actions;
+pub mod escpos;
 pub mod rng;
 pub mod sim;

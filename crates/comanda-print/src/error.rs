@@ -1,0 +1,18 @@
+//! The print crate's one error type.
+
+/// Why something could not be printed or understood.
+#[derive(Debug, thiserror::Error)]
+pub enum PrintError {
+    /// The ESC/POS command builder refused an input (a QR code too long for its symbol…).
+    #[error("cannot build the printer's commands: {0}")]
+    Build(String),
+    /// A setting is out of range (a code page number, a drawer pulse).
+    #[error("{0}")]
+    Setting(String),
+}
+
+impl From<escpos::errors::PrinterError> for PrintError {
+    fn from(e: escpos::errors::PrinterError) -> Self {
+        PrintError::Build(e.to_string())
+    }
+}
