@@ -6,6 +6,9 @@ pub enum PrintError {
     /// The ESC/POS command builder refused an input (a QR code too long for its symbol…).
     #[error("cannot build the printer's commands: {0}")]
     Build(String),
+    /// The printer could not be reached (refused, no route, no such device).
+    #[error("cannot reach the printer: {0}")]
+    Unreachable(String),
     /// A setting is out of range (a code page number, a drawer pulse).
     #[error("{0}")]
     Setting(String),

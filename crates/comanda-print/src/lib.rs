@@ -9,7 +9,9 @@
 //!   count slip and the test page, from plain data the caller prepared (this crate knows
 //!   nothing of orders beyond what it is given to render);
 //! - [`drawer`]: the cash drawer's kick;
-//! - [`status`]: the printer's status requests and the parsing of its answers.
+//! - [`status`]: the printer's status requests and the parsing of its answers;
+//! - [`transport`]: how bytes reach a printer (TCP 9100, serial, USB line printer);
+//! - [`job`]: one job sent with its status check and confirmation, and what became of it.
 //!
 //! The `escpos` crate builds the style and QR commands into our buffer; this crate never lets
 //! it encode text (its fallback is raw UTF-8), kick a drawer (its kick lacks the pulse bytes)
@@ -19,9 +21,11 @@ pub mod codepage;
 pub mod docs;
 pub mod drawer;
 mod error;
+pub mod job;
 pub mod layout;
 pub mod render;
 pub mod status;
+pub mod transport;
 
 pub use codepage::CodePage;
 pub use error::PrintError;
