@@ -122,11 +122,15 @@ fn test(_rest: &[String]) -> Result<()> {
             &[],
         )
     })?;
+    let emupos = sh::ensure_emupos()?;
     sh::step("Rust tests", || {
         sh::run(
             "cargo",
             &["test", "--workspace", "--no-fail-fast"],
-            &[("INSTA_UPDATE", "no")],
+            &[
+                ("INSTA_UPDATE", "no"),
+                ("COMANDA_EMUPOS", emupos.to_str().unwrap_or("emupos")),
+            ],
         )
     })?;
     sh::step("TypeScript bindings are fresh", sh::bindings_fresh)?;
@@ -148,6 +152,8 @@ fn test(_rest: &[String]) -> Result<()> {
                 "comanda-testkit",
                 "-p",
                 "comanda-server",
+                "-p",
+                "comanda-print",
             ],
             &[("RUSTDOCFLAGS", "-D warnings")],
         )

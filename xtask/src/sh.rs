@@ -186,3 +186,84 @@ pub fn bindings_fresh() -> Result<()> {
     }
     Ok(())
 }
+
+/// The emupos release the printer tests run against.
+const EMUPOS: &str = "emupos==0.4.0";
+
+/// A Python of 3.13 or newer: pyenv's versions first (these machines keep them there), then
+/// what is on the PATH.
+fn python_313() -> Option<PathBuf> {
+    let mut candidates: Vec<PathBuf> = Vec::new();
+    let home = std::env::var_os("HOME").map(PathBuf::from);
+    let roots = [
+        std::env::var_os("PYENV_ROOT").map(PathBuf::from),
+        home.map(|h| h.join(".pyenv")),
+    ];
+    for root in roots.into_iter().flatten() {
+        if let Ok(entries) = std::fs::read_dir(root.join("versions")) {
+            let mut found: Vec<PathBuf> = entries
+                .flatten()
+                .map(|e| e.path().join("bin/python3"))
+                .collect();
+            found.sort();
+            found.reverse();
+            candidates.extend(found);
+        }
+    }
+    candidates.extend(["python3.14", "python3.13", "python3"].map(PathBuf::from));
+    candidates.into_iter().find(|p| {
+        let check = "import sys; sys.exit(0 if sys.version_info >= (3, 13) else 1)";
+        Command::new(p)
+            .args(["-c", check])
+            .stdout(std::process::Stdio::null())
+            .stderr(std::process::Stdio::null())
+            .status()
+            .is_ok_and(|s| s.success())
+    })
+}
+
+/// The `emupos` printer emulator in a virtual environment under `~/.cache/comanda`, made on
+/// first use from a Python 3.13 or newer (it needs one); returns its binary.
+pub fn ensure_emupos() -> Result<PathBuf> {
+    let home = std::env::var_os("HOME").context("HOME is not set")?;
+    let venv = PathBuf::from(home).join(".cache/comanda/emupos-0.4.0");
+    let bin = venv.join("bin/emupos");
+    let works = |b: &Path| {
+        Command::new(b)
+            .arg("--version")
+            .output()
+            .is_ok_and(|o| o.status.success())
+    };
+    if works(&bin) {
+        return Ok(bin);
+    }
+    let python = python_313().context(
+        "the printer tests run emupos, which needs Python 3.13 or newer: none was found under \
+         pyenv ($PYENV_ROOT or ~/.pyenv/versions) or on the PATH; install one (for example \
+         `pyenv install 3.13`) and run the tests again",
+    )?;
+    step(
+        &format!("install {EMUPOS} with {}", python.display()),
+        || {
+            let _ = std::fs::remove_dir_all(&venv);
+            let (py, dir) = (
+                python.to_str().unwrap_or("python3"),
+                venv.to_str().unwrap_or_default(),
+            );
+            run(py, &["-m", "venv", dir], &[])?;
+            let pip = venv.join("bin/pip");
+            run(
+                pip.to_str().unwrap_or("pip"),
+                &["install", "--quiet", "--disable-pip-version-check", EMUPOS],
+                &[],
+            )
+        },
+    )?;
+    if !works(&bin) {
+        bail!(
+            "{EMUPOS} was installed in {} but does not run",
+            venv.display()
+        );
+    }
+    Ok(bin)
+}

@@ -1,6 +1,6 @@
 //! The document model every printed thing is built from: blocks of text in a few styles, a
 //! line with an amount flush right, rules, a QR code, feeds and the cut. It knows nothing of
-//! printers: [`crate::render`] lays it out for a paper width and a code page.
+//! printers: [`crate::render()`] lays it out for a paper width and a code page.
 
 /// How big the characters are (`GS !`). Wide and large halve the characters per line.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]

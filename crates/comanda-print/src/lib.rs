@@ -4,7 +4,7 @@
 //!   code, a cut), independent of any printer;
 //! - [`codepage`]: the one text encoder per printer profile: every character goes out as one
 //!   byte of the printer's code page, or transliterated, or `?`: UTF-8 never reaches a printer;
-//! - [`render`]: a document and a printer's profile (paper width, code page) to ESC/POS bytes;
+//! - [`render`](mod@render): a document and a printer's profile (paper width, code page) to ESC/POS bytes;
 //! - [`docs`]: the documents Comanda prints: customer receipts, kitchen tickets, the drawer
 //!   count slip and the test page, from plain data the caller prepared (this crate knows
 //!   nothing of orders beyond what it is given to render);

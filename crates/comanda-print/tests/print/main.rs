@@ -3,6 +3,7 @@
 //! snapshots), golden bytes, the status parser and renderer fuzzed, and jobs sent over a real
 //! socket and pseudo-terminal to the test kit's fake printer under every fault.
 
+mod emulator;
 mod fixtures;
 mod fuzz;
 mod golden;
