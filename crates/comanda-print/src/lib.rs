@@ -10,7 +10,8 @@
 //!   nothing of orders beyond what it is given to render);
 //! - [`drawer`]: the cash drawer's kick;
 //! - [`status`]: the printer's status requests and the parsing of its answers;
-//! - [`transport`]: how bytes reach a printer (TCP 9100, serial, USB line printer);
+//! - [`transport`]: how bytes reach a printer (TCP 9100, serial, USB line printer, and the
+//!   Windows spooler in [`spooler`], the crate's one `unsafe` file);
 //! - [`job`]: one job sent with its status check and confirmation, and what became of it.
 //!
 //! The `escpos` crate builds the style and QR commands into our buffer; this crate never lets
@@ -24,6 +25,7 @@ mod error;
 pub mod job;
 pub mod layout;
 pub mod render;
+pub mod spooler;
 pub mod status;
 pub mod transport;
 

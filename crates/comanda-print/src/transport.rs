@@ -1,9 +1,8 @@
 //! How bytes reach a printer: one trait ([`Link`]: write, read within a time) over raw TCP
 //! (port 9100), serial and USB-serial ports (`serialport`, baud and flow control as settings)
-//! and Linux USB line-printer devices (`/dev/usb/lp*`). A link is opened per job and every
-//! operation has a timeout, so a printer that hangs never hangs its worker.
-//!
-//! The Windows spooler (RAW mode) is not here yet: see the note.
+//! Linux USB line-printer devices (`/dev/usb/lp*`) and, on Windows, the print spooler in RAW
+//! mode ([`crate::spooler`]). A link is opened per job and every operation has a timeout, so a
+//! printer that hangs never hangs its worker.
 
 use std::io::{self, Read, Write};
 use std::net::{TcpStream, ToSocketAddrs};
@@ -60,6 +59,12 @@ pub enum Address {
         /// The device's path.
         path: String,
     },
+    /// A printer installed in Windows, through its spooler in RAW mode (no status: set the
+    /// printer up without it).
+    Spooler {
+        /// The printer's name in Windows.
+        name: String,
+    },
 }
 
 impl std::fmt::Display for Address {
@@ -68,6 +73,7 @@ impl std::fmt::Display for Address {
             Address::Tcp { host, port } => write!(f, "tcp {host}:{port}"),
             Address::Serial { path, baud, .. } => write!(f, "serial {path} at {baud} baud"),
             Address::UsbLp { path } => write!(f, "usb {path}"),
+            Address::Spooler { name } => write!(f, "windows printer {name}"),
         }
     }
 }
@@ -129,7 +135,21 @@ pub fn open(address: &Address, t: Timeouts) -> Result<Box<dyn Link>, PrintError>
             }))
         }
         Address::UsbLp { path } => usb_lp(path, t).map_err(|e| unreachable(&e)),
+        Address::Spooler { name } => spooler(name).map_err(|e| unreachable(&e)),
     }
+}
+
+#[cfg(windows)]
+fn spooler(name: &str) -> io::Result<Box<dyn Link>> {
+    Ok(Box::new(crate::spooler::SpoolerLink::open(name)?))
+}
+
+#[cfg(not(windows))]
+fn spooler(_name: &str) -> io::Result<Box<dyn Link>> {
+    Err(io::Error::new(
+        io::ErrorKind::Unsupported,
+        "the Windows print spooler exists on Windows only",
+    ))
 }
 
 /// A raw TCP connection.
