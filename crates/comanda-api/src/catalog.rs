@@ -4,6 +4,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::ctx::Ctx;
 use crate::error::ApiError;
+use crate::shapes::Catalog;
 use crate::views::{BootstrapView, TerminalView};
 
 /// Request of `get_bootstrap` and `get_status` (no fields).
@@ -39,5 +40,8 @@ pub fn get_bootstrap(ctx: &Ctx) -> Result<BootstrapView, ApiError> {
     // No menu yet (a terminal installed without the demo, before it joins a store): an empty
     // one, so the first-run screens still start.
     let catalog = ctx.store.read(|r| r.catalog())?.unwrap_or_default();
-    Ok(BootstrapView { terminal, catalog })
+    Ok(BootstrapView {
+        terminal,
+        catalog: Catalog::from(&catalog),
+    })
 }

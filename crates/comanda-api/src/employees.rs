@@ -13,6 +13,7 @@ use crate::ctx::Ctx;
 use crate::error::{ApiError, ErrorCode};
 use crate::input;
 use crate::session::{Approval, Pepper, Session, approve, hash_pin_with, limits, pin_matches};
+use crate::shapes;
 use crate::views::EmployeeView;
 
 /// The staff list.
@@ -69,7 +70,7 @@ pub struct SaveEmployee {
     /// Their name.
     pub name: String,
     /// Their role.
-    pub role: Role,
+    pub role: shapes::Role,
     /// A new PIN (4 to 8 digits); required when adding, optional when changing.
     #[serde(default)]
     #[ts(optional)]
@@ -97,6 +98,7 @@ pub fn list_employees(ctx: &Ctx, _s: &Session, _req: Empty) -> Result<EmployeeLi
 /// Adds or changes an employee, with a manager's approval.
 pub fn save_employee(ctx: &Ctx, s: &Session, req: SaveEmployee) -> Result<EmployeeList, ApiError> {
     let name = input::required("name", &req.name, 40)?;
+    let role = Role::from(req.role);
     let pin = match req.pin.as_deref().map(str::trim) {
         None | Some("") => None,
         Some(p) => {
@@ -157,7 +159,7 @@ pub fn save_employee(ctx: &Ctx, s: &Session, req: SaveEmployee) -> Result<Employ
             .values()
             .filter(|e| Some(e.employee_id) != req.employee_id && still_manager(e))
             .count()
-            + usize::from(req.active && req.role == Role::Manager);
+            + usize::from(req.active && role == Role::Manager);
         if managers_after == 0 {
             return Err(ApiError::new(
                 ErrorCode::Conflict,
@@ -170,7 +172,7 @@ pub fn save_employee(ctx: &Ctx, s: &Session, req: SaveEmployee) -> Result<Employ
                 .employee_id
                 .unwrap_or_else(|| EmployeeId::new(ctx.ids.as_ref())),
             name,
-            role: req.role,
+            role,
             pin_hash,
             active: req.active,
         };

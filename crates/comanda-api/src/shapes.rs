@@ -1,13 +1,19 @@
-//! The small enums the API speaks in, in requests and in views: how an order is served, how a
-//! payment was made, what a discount or a split is for. They look like the domain's enums of the
-//! same names today, but they are the UI's contract (exported to TypeScript by ts-rs, described
-//! in the OpenAPI document), so the domain can change its own without the UI or a browser on
-//! another version noticing. Each converts from the domain's (`From<&domain>`) for views and
-//! into it (`From<Self>`) for requests.
+//! The types the API speaks in, in requests and in views, where the domain has a type of the same
+//! name: how an order is served, how a payment was made, what a discount or a split is for; the
+//! menu (`Catalog` and its `Category`, `Item`, `ModifierGroup`, `Modifier` and `TaxRate`); an
+//! employee's `Role`; an order's `OrderStatus`. They look like the domain's today, but they are
+//! the UI's contract (exported to TypeScript by ts-rs, described in the OpenAPI document), while
+//! the domain's serde form is the projection's stored form: so the domain can change its own
+//! without the UI or a browser on another version noticing, and a domain change that would change
+//! the contract fails to compile here. Each converts from the domain's (`From<&domain>`) for views
+//! and, where a request carries it, into it (`From<Self>`), field by field and variant by variant.
 
+use comanda_domain::catalog as dcatalog;
+use comanda_domain::employee as demployee;
 use comanda_domain::event as dom;
-use comanda_domain::ids::LineId;
-use comanda_domain::money::{Money, Percent};
+use comanda_domain::ids::{CategoryId, ItemId, LineId, ModifierGroupId, ModifierId, TaxRateId};
+use comanda_domain::money::{Money, Percent, Rate};
+use comanda_domain::order as dorder;
 use serde::{Deserialize, Serialize};
 
 /// How an order is served.
@@ -219,6 +225,259 @@ impl From<OverRefundSettlement> for dom::OverRefundSettlement {
         match v {
             OverRefundSettlement::Recovered => dom::OverRefundSettlement::Recovered,
             OverRefundSettlement::WrittenOff => dom::OverRefundSettlement::WrittenOff,
+        }
+    }
+}
+
+/// What an employee may do.
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ts_rs::TS, utoipa::ToSchema,
+)]
+#[serde(rename_all = "snake_case")]
+#[ts(export, export_to = "bindings/")]
+pub enum Role {
+    /// Takes orders and payments.
+    Cashier,
+    /// Everything a cashier does, and approves voids of sent lines, big discounts and reopens.
+    Manager,
+}
+
+impl From<&demployee::Role> for Role {
+    fn from(d: &demployee::Role) -> Role {
+        match *d {
+            demployee::Role::Cashier => Role::Cashier,
+            demployee::Role::Manager => Role::Manager,
+        }
+    }
+}
+
+impl From<Role> for demployee::Role {
+    fn from(v: Role) -> demployee::Role {
+        match v {
+            Role::Cashier => demployee::Role::Cashier,
+            Role::Manager => demployee::Role::Manager,
+        }
+    }
+}
+
+/// The status people see, derived from the lifecycle and the balance.
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ts_rs::TS, utoipa::ToSchema,
+)]
+#[serde(rename_all = "snake_case")]
+#[ts(export, export_to = "bindings/")]
+pub enum OrderStatus {
+    /// Open for items and payments.
+    Open,
+    /// Closed and settled.
+    Closed,
+    /// Cancelled.
+    Cancelled,
+}
+
+impl From<&dorder::OrderStatus> for OrderStatus {
+    fn from(d: &dorder::OrderStatus) -> OrderStatus {
+        match *d {
+            dorder::OrderStatus::Open => OrderStatus::Open,
+            dorder::OrderStatus::Closed => OrderStatus::Closed,
+            dorder::OrderStatus::Cancelled => OrderStatus::Cancelled,
+        }
+    }
+}
+
+/// The whole menu of a store, published as one event (`CatalogPublished`): the latest by agreed
+/// order is the menu in force. Orders keep a snapshot of what they sold, so a menu change never
+/// changes a past order.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ts_rs::TS, utoipa::ToSchema)]
+#[ts(export, export_to = "bindings/")]
+pub struct Catalog {
+    /// Categories in display order.
+    pub categories: Vec<Category>,
+    /// Items in display order within their category.
+    pub items: Vec<Item>,
+    /// Modifier groups, referenced by items.
+    pub modifier_groups: Vec<ModifierGroup>,
+    /// Tax rates, referenced by items.
+    pub tax_rates: Vec<TaxRate>,
+}
+
+impl From<&dcatalog::Catalog> for Catalog {
+    fn from(d: &dcatalog::Catalog) -> Catalog {
+        let dcatalog::Catalog {
+            categories,
+            items,
+            modifier_groups,
+            tax_rates,
+        } = d;
+        Catalog {
+            categories: categories.iter().map(Category::from).collect(),
+            items: items.iter().map(Item::from).collect(),
+            modifier_groups: modifier_groups.iter().map(ModifierGroup::from).collect(),
+            tax_rates: tax_rates.iter().map(TaxRate::from).collect(),
+        }
+    }
+}
+
+/// A menu category ("Burgers", "Drinks").
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ts_rs::TS, utoipa::ToSchema)]
+#[ts(export, export_to = "bindings/")]
+pub struct Category {
+    /// Its id.
+    pub id: CategoryId,
+    /// Its name on the tab.
+    pub name: String,
+    /// A CSS colour for its tiles, e.g. `#c0392b`.
+    pub color: String,
+}
+
+impl From<&dcatalog::Category> for Category {
+    fn from(d: &dcatalog::Category) -> Category {
+        let dcatalog::Category { id, name, color } = d;
+        Category {
+            id: *id,
+            name: name.clone(),
+            color: color.clone(),
+        }
+    }
+}
+
+/// A thing that can be sold.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ts_rs::TS, utoipa::ToSchema)]
+#[ts(export, export_to = "bindings/")]
+pub struct Item {
+    /// Its id.
+    pub id: ItemId,
+    /// The category it is listed under.
+    pub category_id: CategoryId,
+    /// Its name on the tile, the order and the receipt.
+    pub name: String,
+    /// Its price before modifiers; includes tax when its rate is inclusive.
+    pub price: Money,
+    /// The tax rate that applies.
+    pub tax_rate_id: TaxRateId,
+    /// Modifier groups offered with it, in the order they are asked.
+    pub modifier_group_ids: Vec<ModifierGroupId>,
+    /// A barcode (EAN/UPC or any code a scanner types), if it has one.
+    pub barcode: Option<String>,
+    /// False when it is off the menu (86'd): it cannot be added.
+    pub available: bool,
+}
+
+impl From<&dcatalog::Item> for Item {
+    fn from(d: &dcatalog::Item) -> Item {
+        let dcatalog::Item {
+            id,
+            category_id,
+            name,
+            price,
+            tax_rate_id,
+            modifier_group_ids,
+            barcode,
+            available,
+        } = d;
+        Item {
+            id: *id,
+            category_id: *category_id,
+            name: name.clone(),
+            price: *price,
+            tax_rate_id: *tax_rate_id,
+            modifier_group_ids: modifier_group_ids.clone(),
+            barcode: barcode.clone(),
+            available: *available,
+        }
+    }
+}
+
+/// A group of modifiers with its rule: choose at least `min` and at most `max`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ts_rs::TS, utoipa::ToSchema)]
+#[ts(export, export_to = "bindings/")]
+pub struct ModifierGroup {
+    /// Its id.
+    pub id: ModifierGroupId,
+    /// Its name ("Cooking", "Extras").
+    pub name: String,
+    /// The fewest choices; `min >= 1` makes the group required.
+    pub min: u32,
+    /// The most choices.
+    pub max: u32,
+    /// The choices.
+    pub modifiers: Vec<Modifier>,
+}
+
+impl From<&dcatalog::ModifierGroup> for ModifierGroup {
+    fn from(d: &dcatalog::ModifierGroup) -> ModifierGroup {
+        let dcatalog::ModifierGroup {
+            id,
+            name,
+            min,
+            max,
+            modifiers,
+        } = d;
+        ModifierGroup {
+            id: *id,
+            name: name.clone(),
+            min: *min,
+            max: *max,
+            modifiers: modifiers.iter().map(Modifier::from).collect(),
+        }
+    }
+}
+
+/// One choice within a group.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ts_rs::TS, utoipa::ToSchema)]
+#[ts(export, export_to = "bindings/")]
+pub struct Modifier {
+    /// Its id.
+    pub id: ModifierId,
+    /// Its name ("Medium rare", "Extra cheese").
+    pub name: String,
+    /// What it adds to the unit price (may be negative: "No cheese −0.50").
+    pub price_delta: Money,
+}
+
+impl From<&dcatalog::Modifier> for Modifier {
+    fn from(d: &dcatalog::Modifier) -> Modifier {
+        let dcatalog::Modifier {
+            id,
+            name,
+            price_delta,
+        } = d;
+        Modifier {
+            id: *id,
+            name: name.clone(),
+            price_delta: *price_delta,
+        }
+    }
+}
+
+/// A tax rate. Inclusive rates are already in the price (VAT style); exclusive rates are added
+/// on top (sales-tax style).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ts_rs::TS, utoipa::ToSchema)]
+#[ts(export, export_to = "bindings/")]
+pub struct TaxRate {
+    /// Its id.
+    pub id: TaxRateId,
+    /// Its name on the receipt ("VAT 10%").
+    pub name: String,
+    /// The rate.
+    pub rate: Rate,
+    /// True when prices already include it.
+    pub inclusive: bool,
+}
+
+impl From<&dcatalog::TaxRate> for TaxRate {
+    fn from(d: &dcatalog::TaxRate) -> TaxRate {
+        let dcatalog::TaxRate {
+            id,
+            name,
+            rate,
+            inclusive,
+        } = d;
+        TaxRate {
+            id: *id,
+            name: name.clone(),
+            rate: *rate,
+            inclusive: *inclusive,
         }
     }
 }

@@ -3,19 +3,20 @@
 
 use std::collections::BTreeMap;
 
-use comanda_domain::catalog::{self as dcatalog, Catalog};
-use comanda_domain::employee::{EmployeeRecord, Role};
+use comanda_domain::catalog as dcatalog;
+use comanda_domain::employee::EmployeeRecord;
 use comanda_domain::event::OrderType as DomainOrderType;
 use comanda_domain::ids::{
     DeviceId, DiscountId, EmployeeId, EventId, ItemId, LineId, ModifierGroupId, ModifierId,
     OrderId, PaymentId, RefundId, StoreId, TaxRateId,
 };
 use comanda_domain::money::{Money, Rate};
-use comanda_domain::order::{self as dorder, OrderState, OrderStatus, Stamp, Totals};
+use comanda_domain::order::{self as dorder, OrderState, Stamp, Totals};
 use serde::{Deserialize, Serialize};
 
 use crate::shapes::{
-    DiscountAmount, DiscountTarget, OrderType, PaymentMethod, RefundMethod, SplitTarget,
+    Catalog, DiscountAmount, DiscountTarget, OrderStatus, OrderType, PaymentMethod, RefundMethod,
+    Role, SplitTarget,
 };
 
 /// Who did something and when, with the employee's name resolved.
@@ -48,7 +49,7 @@ impl From<&EmployeeRecord> for EmployeeView {
         EmployeeView {
             employee_id: r.employee_id,
             name: r.name.clone(),
-            role: r.role,
+            role: Role::from(&r.role),
             active: r.active,
         }
     }
@@ -673,7 +674,7 @@ impl OrderView {
             order_id: o.order_id,
             number: o.number,
             version: o.event_count,
-            status,
+            status: OrderStatus::from(&status),
             generation: o.lifecycle.generation,
             order_type: o.order_type.as_ref().map(OrderType::from),
             label: DomainOrderType::label_of(o.order_type.as_ref()),
@@ -683,12 +684,12 @@ impl OrderView {
             closed: o
                 .closed
                 .as_ref()
-                .filter(|_| status == OrderStatus::Closed)
+                .filter(|_| status == dorder::OrderStatus::Closed)
                 .map(|s| names.stamp(s)),
             cancelled: o
                 .cancelled
                 .as_ref()
-                .filter(|_| status == OrderStatus::Cancelled)
+                .filter(|_| status == dorder::OrderStatus::Cancelled)
                 .map(|c| VoidView {
                     reason: c.reason.clone(),
                     stamp: names.stamp(&c.stamp),
@@ -779,7 +780,7 @@ impl From<comanda_store::OrderSummary> for OrderSummaryView {
         OrderSummaryView {
             order_id: s.order_id,
             number: s.number,
-            status: s.status,
+            status: OrderStatus::from(&s.status),
             label: s.label,
             total: Money::from_minor(s.total),
             balance: Money::from_minor(s.balance),

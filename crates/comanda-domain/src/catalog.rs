@@ -12,10 +12,7 @@ use crate::money::{Money, Rate};
 /// The whole menu of a store, published as one event (`CatalogPublished`): the latest by agreed
 /// order is the menu in force. Orders keep a snapshot of what they sold, so a menu change never
 /// changes a past order.
-#[derive(
-    Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, ts_rs::TS, utoipa::ToSchema,
-)]
-#[ts(export, export_to = "bindings/")]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Catalog {
     /// Categories in display order.
     pub categories: Vec<Category>,
@@ -28,8 +25,7 @@ pub struct Catalog {
 }
 
 /// A menu category ("Burgers", "Drinks").
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ts_rs::TS, utoipa::ToSchema)]
-#[ts(export, export_to = "bindings/")]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Category {
     /// Its id.
     pub id: CategoryId,
@@ -40,8 +36,7 @@ pub struct Category {
 }
 
 /// A thing that can be sold.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ts_rs::TS, utoipa::ToSchema)]
-#[ts(export, export_to = "bindings/")]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Item {
     /// Its id.
     pub id: ItemId,
@@ -62,8 +57,7 @@ pub struct Item {
 }
 
 /// A group of modifiers with its rule: choose at least `min` and at most `max`.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ts_rs::TS, utoipa::ToSchema)]
-#[ts(export, export_to = "bindings/")]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ModifierGroup {
     /// Its id.
     pub id: ModifierGroupId,
@@ -78,8 +72,7 @@ pub struct ModifierGroup {
 }
 
 /// One choice within a group.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ts_rs::TS, utoipa::ToSchema)]
-#[ts(export, export_to = "bindings/")]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Modifier {
     /// Its id.
     pub id: ModifierId,
@@ -91,8 +84,7 @@ pub struct Modifier {
 
 /// A tax rate. Inclusive rates are already in the price (VAT style); exclusive rates are added
 /// on top (sales-tax style).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ts_rs::TS, utoipa::ToSchema)]
-#[ts(export, export_to = "bindings/")]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct TaxRate {
     /// Its id.
     pub id: TaxRateId,
@@ -105,20 +97,7 @@ pub struct TaxRate {
 }
 
 /// The tax of a line, copied from the catalog when the line is added.
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Eq,
-    PartialOrd,
-    Ord,
-    Hash,
-    Serialize,
-    Deserialize,
-    ts_rs::TS,
-    utoipa::ToSchema,
-)]
-#[ts(export, export_to = "bindings/")]
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 pub struct LineTax {
     /// The rate's id.
     pub rate_id: TaxRateId,

@@ -12,22 +12,8 @@ use crate::ids::{EmployeeId, EventId};
 use crate::money::Percent;
 
 /// What an employee may do.
-#[derive(
-    Debug,
-    Clone,
-    Copy,
-    PartialEq,
-    Eq,
-    PartialOrd,
-    Ord,
-    Hash,
-    Serialize,
-    Deserialize,
-    ts_rs::TS,
-    utoipa::ToSchema,
-)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
-#[ts(export, export_to = "bindings/")]
 pub enum Role {
     /// Takes orders and payments.
     Cashier,

@@ -36,22 +36,9 @@ impl Stamp {
 
 /// Where an order is in its life, within one generation.
 #[derive(
-    Debug,
-    Clone,
-    Copy,
-    Default,
-    PartialEq,
-    Eq,
-    PartialOrd,
-    Ord,
-    Hash,
-    Serialize,
-    Deserialize,
-    ts_rs::TS,
-    utoipa::ToSchema,
+    Debug, Clone, Copy, Default, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize,
 )]
 #[serde(rename_all = "snake_case")]
-#[ts(export, export_to = "bindings/")]
 pub enum Phase {
     /// Taking items and payments.
     #[default]
@@ -64,21 +51,8 @@ pub enum Phase {
 
 /// The lifecycle lattice: the highest `(generation, phase)` reached. It only grows.
 #[derive(
-    Debug,
-    Clone,
-    Copy,
-    Default,
-    PartialEq,
-    Eq,
-    PartialOrd,
-    Ord,
-    Hash,
-    Serialize,
-    Deserialize,
-    ts_rs::TS,
-    utoipa::ToSchema,
+    Debug, Clone, Copy, Default, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize,
 )]
-#[ts(export, export_to = "bindings/")]
 pub struct Lifecycle {
     /// 0 until the first reopen; each reopen starts the next.
     pub generation: u32,
@@ -87,11 +61,8 @@ pub struct Lifecycle {
 }
 
 /// The status people see, derived from the lifecycle and the balance.
-#[derive(
-    Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ts_rs::TS, utoipa::ToSchema,
-)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
-#[ts(export, export_to = "bindings/")]
 pub enum OrderStatus {
     /// Open for items and payments.
     Open,
