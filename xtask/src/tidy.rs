@@ -89,10 +89,32 @@ mod tests {
         files(&root().join("crates"), &["Cargo.toml"], &mut manifests);
         manifests.push(root().join("src-tauri/Cargo.toml"));
         manifests.push(root().join("xtask/Cargo.toml"));
+        // The one exception allowed: a crate with a driver that needs `unsafe` copies the
+        // workspace's lints whole, with `unsafe_code` denied instead of forbidden (so the one
+        // file that needs it can allow it, conventions.md §12).
+        let workspace = std::fs::read_to_string(root().join("Cargo.toml")).unwrap_or_default();
+        let table = |text: &str, head: &str| -> Vec<String> {
+            text.split(head)
+                .nth(1)
+                .unwrap_or_default()
+                .lines()
+                .skip(1)
+                .take_while(|l| !l.trim().is_empty() && !l.starts_with('['))
+                .map(str::to_owned)
+                .collect()
+        };
+        let rust = table(&workspace, "[workspace.lints.rust]")
+            .into_iter()
+            .map(|l| l.replace("unsafe_code = \"forbid\"", "unsafe_code = \"deny\""))
+            .collect::<Vec<_>>();
+        let clippy = table(&workspace, "[workspace.lints.clippy]");
+        assert!(!rust.is_empty() && !clippy.is_empty(), "workspace lints not found");
         for m in manifests {
             let text = std::fs::read_to_string(&m).unwrap_or_default();
+            let copied = table(&text, "[lints.rust]") == rust
+                && table(&text, "[lints.clippy]") == clippy;
             assert!(
-                text.contains("[lints]\nworkspace = true"),
+                text.contains("[lints]\nworkspace = true") || copied,
                 "{} does not use the workspace lints",
                 m.display()
             );
