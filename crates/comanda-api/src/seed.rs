@@ -159,8 +159,10 @@ pub fn demo_catalog(ids: &dyn IdSource) -> Catalog {
 
     let mut categories = Vec::new();
     let mut items = Vec::new();
+    // Each category's items are made at one kitchen station (drinks at the bar).
     let mut cat = |name: &str,
                    color: &str,
+                   station: &str,
                    tax: &TaxRate,
                    list: &[(&str, i64, &[ModifierGroupId], Option<&str>)]| {
         let c = Category {
@@ -178,6 +180,7 @@ pub fn demo_catalog(ids: &dyn IdSource) -> Catalog {
                 modifier_group_ids: g.to_vec(),
                 barcode: code.map(str::to_owned),
                 available: true,
+                stations: vec![station.to_owned()],
             });
         }
         categories.push(c);
@@ -185,6 +188,7 @@ pub fn demo_catalog(ids: &dyn IdSource) -> Catalog {
     cat(
         "Burgers",
         "#c0392b",
+        "grill",
         &food,
         &[
             ("Classic Burger", 1250, &[cooking, side, extras], None),
@@ -196,6 +200,7 @@ pub fn demo_catalog(ids: &dyn IdSource) -> Catalog {
     cat(
         "Pizza",
         "#d35400",
+        "oven",
         &food,
         &[
             ("Margherita", 950, &[size, toppings], None),
@@ -207,6 +212,7 @@ pub fn demo_catalog(ids: &dyn IdSource) -> Catalog {
     cat(
         "Salads",
         "#27ae60",
+        "cold",
         &food,
         &[
             ("Caesar Salad", 1090, &[], None),
@@ -216,6 +222,7 @@ pub fn demo_catalog(ids: &dyn IdSource) -> Catalog {
     cat(
         "Sides",
         "#b7950b",
+        "fry",
         &food,
         &[
             ("Fries", 450, &[], None),
@@ -227,6 +234,7 @@ pub fn demo_catalog(ids: &dyn IdSource) -> Catalog {
     cat(
         "Drinks",
         "#2471a3",
+        "bar",
         &drinks,
         &[
             ("Cola", 300, &[ice], Some("5449000000996")),
@@ -241,6 +249,7 @@ pub fn demo_catalog(ids: &dyn IdSource) -> Catalog {
     cat(
         "Desserts",
         "#7d3c98",
+        "cold",
         &food,
         &[
             ("Tiramisu", 650, &[], None),

@@ -361,6 +361,8 @@ pub struct Item {
     pub barcode: Option<String>,
     /// False when it is off the menu (86'd): it cannot be added.
     pub available: bool,
+    /// The kitchen stations that make it; none: it prints nowhere.
+    pub stations: Vec<String>,
 }
 
 impl From<&dcatalog::Item> for Item {
@@ -374,6 +376,7 @@ impl From<&dcatalog::Item> for Item {
             modifier_group_ids,
             barcode,
             available,
+            stations,
         } = d;
         Item {
             id: *id,
@@ -384,6 +387,7 @@ impl From<&dcatalog::Item> for Item {
             modifier_group_ids: modifier_group_ids.clone(),
             barcode: barcode.clone(),
             available: *available,
+            stations: stations.clone(),
         }
     }
 }

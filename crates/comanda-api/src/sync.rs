@@ -422,7 +422,7 @@ pub(crate) fn announce(ctx: &Ctx, touched: &[StreamId]) -> Result<(), ApiError> 
                 });
             }
             StreamId::Catalog => ctx.bus.send(Change::Catalog),
-            StreamId::Settings => ctx.bus.send(Change::Settings),
+            StreamId::Settings | StreamId::Printers => ctx.bus.send(Change::Settings),
             // A device paired, revoked or moved: the worker looks at its peers again.
             StreamId::Devices => ctx.sync.reload.store(true, Ordering::Release),
             StreamId::Employees => {

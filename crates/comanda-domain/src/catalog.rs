@@ -54,6 +54,9 @@ pub struct Item {
     pub barcode: Option<String>,
     /// False when it is off the menu (86'd): it cannot be added.
     pub available: bool,
+    /// The kitchen stations that make it ("grill", "bar"): a fire prints a ticket at each.
+    /// None: it is served from the counter and prints nowhere.
+    pub stations: Vec<String>,
 }
 
 /// A group of modifiers with its rule: choose at least `min` and at most `max`.
@@ -289,6 +292,7 @@ mod tests {
                 modifier_group_ids: vec![cooking, extras],
                 barcode: Some("123".into()),
                 available: true,
+                stations: Vec::new(),
             }],
             modifier_groups: vec![
                 ModifierGroup {

@@ -19,9 +19,10 @@ pub fn current_schema(kind: &str) -> u32 {
     match kind {
         // Schema 2: the approving manager is recorded (`approved_by`); a refund says how the
         // money went back (`method`); the settings carry the card tip limit; a pairing records
-        // the device's certificate (`cert_fingerprint`).
+        // the device's certificate (`cert_fingerprint`); an item of the menu names its kitchen
+        // stations (`stations`).
         "LineChanged" | "PaymentVoided" | "OrderCancelled" | "EmployeeSaved" | "RefundIssued"
-        | "SettingsPublished" | "DevicePaired" => 2,
+        | "SettingsPublished" | "DevicePaired" | "CatalogPublished" => 2,
         _ => 1,
     }
 }
@@ -213,6 +214,8 @@ bodies! {
     DevicePaired => DevicePaired,
     DeviceRevoked => DeviceRevoked,
     DeviceAddressSet => DeviceAddressSet,
+    PrinterSaved => PrinterSaved,
+    TicketPrinted => TicketPrinted,
 }
 
 /// Decodes a payload given as JSON text, of a given kind and schema version, straight into its

@@ -63,6 +63,8 @@ pub enum StreamId {
     Settings,
     /// The store's devices: pairings, revocations, addresses.
     Devices,
+    /// The store's printers and the stations they print.
+    Printers,
 }
 
 impl fmt::Display for StreamId {
@@ -73,6 +75,7 @@ impl fmt::Display for StreamId {
             StreamId::Employees => f.write_str("employees"),
             StreamId::Settings => f.write_str("settings"),
             StreamId::Devices => f.write_str("devices"),
+            StreamId::Printers => f.write_str("printers"),
         }
     }
 }
@@ -90,6 +93,7 @@ impl FromStr for StreamId {
             "employees" => Ok(StreamId::Employees),
             "settings" => Ok(StreamId::Settings),
             "devices" => Ok(StreamId::Devices),
+            "printers" => Ok(StreamId::Printers),
             _ => s
                 .strip_prefix("order:")
                 .and_then(|id| id.parse().ok())
@@ -148,6 +152,10 @@ pub enum EventBody {
     DeviceRevoked(crate::device::DeviceRevoked),
     /// A device said where it answers its peers.
     DeviceAddressSet(crate::device::DeviceAddressSet),
+    /// A printer was added or changed.
+    PrinterSaved(crate::printer::PrinterSaved),
+    /// A kitchen ticket was printed, or may have been.
+    TicketPrinted(crate::printer::TicketPrinted),
 }
 
 impl EventBody {
@@ -177,6 +185,8 @@ impl EventBody {
             EventBody::DevicePaired(_) => "DevicePaired",
             EventBody::DeviceRevoked(_) => "DeviceRevoked",
             EventBody::DeviceAddressSet(_) => "DeviceAddressSet",
+            EventBody::PrinterSaved(_) => "PrinterSaved",
+            EventBody::TicketPrinted(_) => "TicketPrinted",
         }
     }
 

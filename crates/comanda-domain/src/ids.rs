@@ -75,6 +75,8 @@ id_type! {
     DiscountId,
     /// An employee.
     EmployeeId,
+    /// A printer of the store.
+    PrinterId,
     /// A menu category.
     CategoryId,
     /// A menu item.

@@ -18,6 +18,7 @@ pub mod hlc;
 pub mod ids;
 pub mod money;
 pub mod order;
+pub mod printer;
 pub mod quantity;
 pub mod rng;
 pub mod vector;

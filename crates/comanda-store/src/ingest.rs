@@ -110,6 +110,9 @@ impl Tx<'_> {
             out.outcomes.push(outcome);
         }
         heads.write(sp)?;
+        // Jobs follow from the events, once every projection they read is written (below).
+        let mut new_events: Vec<Event> = fresh.values().flatten().cloned().collect();
+        new_events.sort_by_key(Event::key);
         for stream in &refold {
             fresh.remove(stream);
         }
@@ -142,6 +145,8 @@ impl Tx<'_> {
                 }
             }
         }
+        let new_refs: Vec<&Event> = new_events.iter().collect();
+        crate::print::derive(sp, &device.ids(), &new_refs, now)?;
         sql::save_device(sp, &device)?;
         // The door never appends: a sequence that moved under the same id was set past what
         // peers hold of this node (a restored hub), or gave moved events their place.

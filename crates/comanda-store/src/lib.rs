@@ -19,6 +19,7 @@ mod checkpoint;
 mod error;
 mod ingest;
 mod peers;
+mod print;
 mod project;
 mod reads;
 mod schema;
@@ -29,6 +30,7 @@ mod types;
 
 pub use error::StoreError;
 pub use ingest::MAX_DRIFT_MS;
+pub use print::{JobState, PrintJob};
 pub use reads::Reader;
 pub use sql::id_digest;
 pub use store::{PROJECTION_VERSION, Store, Tx};

@@ -20,6 +20,7 @@ use comanda_domain::employee::{EmployeeRecord, StoreSettings, fold_employees};
 use comanda_domain::event::{Event, EventBody, EventKey, OrderType, StreamId};
 use comanda_domain::ids::{EmployeeId, OrderId};
 use comanda_domain::order::{self, Conflict, LineState, OrderState, OrderStatus};
+use comanda_domain::printer::{PrinterSaved, fold_printers};
 use rusqlite::{Connection, OptionalExtension, params};
 use serde::Serialize;
 use serde::de::DeserializeOwned;
@@ -90,6 +91,7 @@ fn project(
                 }))?,
                 StreamId::Employees => json(&fold_employees(events))?,
                 StreamId::Devices => json(&fold_devices(events))?,
+                StreamId::Printers => json(&fold_printers(events))?,
                 StreamId::Order(_) => {
                     return Err(StoreError::Corrupt("order stream in projections".into()));
                 }
@@ -249,7 +251,9 @@ fn apply_small(conn: &Connection, stream: StreamId, e: &Event) -> Result<(), Sto
         // The devices' and the staff's folds have rules of their own (a revocation is final,
         // an address is the device's own word; a change that would leave no manager is held
         // back): always folded whole; these streams are a few events per device or person.
-        (_, StreamId::Devices | StreamId::Employees) => return refold(conn, stream).map(|_| ()),
+        (_, StreamId::Devices | StreamId::Employees | StreamId::Printers) => {
+            return refold(conn, stream).map(|_| ());
+        }
         _ => state,
     };
     write_small(conn, stream, &state, e.key())
@@ -341,6 +345,13 @@ pub(crate) fn devices(
     conn: &Connection,
 ) -> Result<BTreeMap<comanda_domain::ids::DeviceId, DeviceRecord>, StoreError> {
     Ok(small_state(conn, StreamId::Devices)?.unwrap_or_default())
+}
+
+/// Every printer of the store, latest record each.
+pub(crate) fn printers(
+    conn: &Connection,
+) -> Result<BTreeMap<comanda_domain::ids::PrinterId, PrinterSaved>, StoreError> {
+    Ok(small_state(conn, StreamId::Printers)?.unwrap_or_default())
 }
 
 pub(crate) fn employees(

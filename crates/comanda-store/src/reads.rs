@@ -71,6 +71,34 @@ macro_rules! read_methods {
             > {
                 $crate::project::devices(self.conn())
             }
+            /// The store's printers, latest record each.
+            pub fn printers(
+                &self,
+            ) -> Result<
+                ::std::collections::BTreeMap<
+                    ::comanda_domain::ids::PrinterId,
+                    ::comanda_domain::printer::PrinterSaved,
+                >,
+                $crate::StoreError,
+            > {
+                $crate::project::printers(self.conn())
+            }
+            /// The print queue of this node's printers, newest first, at most `limit`; only the
+            /// jobs not done when `open_only`.
+            pub fn print_jobs(
+                &self,
+                open_only: bool,
+                limit: u32,
+            ) -> Result<Vec<$crate::PrintJob>, $crate::StoreError> {
+                $crate::print::jobs(self.conn(), open_only, limit)
+            }
+            /// One print job.
+            pub fn print_job(
+                &self,
+                job_id: &str,
+            ) -> Result<Option<$crate::PrintJob>, $crate::StoreError> {
+                $crate::print::job(self.conn(), job_id)
+            }
             /// A stream's events in agreed order.
             pub fn stream_events(
                 &self,

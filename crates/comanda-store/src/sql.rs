@@ -54,6 +54,14 @@ pub(crate) struct DeviceRow {
 }
 
 impl DeviceRow {
+    /// The ids this node answers to: its own, and the one its pairing was made under when it
+    /// took a fresh id after a restore and the hub has not moved the pairing yet.
+    pub(crate) fn ids(&self) -> Vec<DeviceId> {
+        std::iter::once(self.device_id)
+            .chain(self.rekey_from)
+            .collect()
+    }
+
     /// This node's log was restored from a backup or copied: another node holds events of its
     /// id it lacks, up to sequence `seen`. A terminal takes a fresh id ([`Self::rotate`]); the
     /// node that pairs devices (the hub) keeps its id, which every node's registry check names,

@@ -32,7 +32,7 @@ const ORDER_NUMBERS_PER_TERMINAL: u32 = 9_999;
 /// 6: a cancel records the lines already fired; lines written off as waste (cancel while cooking).
 /// 7: the staff stream always folded whole (staff conflicts held back and listed).
 /// 8: an orphan's pending change is stored in its payload's wire form (keys sorted).
-pub const PROJECTION_VERSION: u32 = 8;
+pub const PROJECTION_VERSION: u32 = 9;
 
 /// The latest wall time a stamp may carry: 9999-12-31T23:59:59.999Z.
 pub(crate) const MAX_WALL_MS: u64 = 253_402_300_799_999;
@@ -129,6 +129,13 @@ impl Store {
                     "re-projected"
                 );
             }
+        }
+        let cut = crate::print::recover(&tx)?;
+        if cut > 0 {
+            tracing::warn!(
+                jobs = cut,
+                "print jobs cut by a stop are left for a person to check"
+            );
         }
         tx.commit()?;
         // From here on commits only note the WAL's length; the checkpoint thread copies it.
@@ -511,6 +518,7 @@ impl Tx<'_> {
                 None
             }
         };
+        crate::print::derive(&sp, &device.ids(), &[&event], now)?;
         sql::save_device(&sp, &device)?;
         sp.commit()?;
         if let Some((id, rec)) = written {
@@ -572,6 +580,31 @@ impl Tx<'_> {
         self.dirty.clear();
         self.dropped_all = true;
         Ok(n)
+    }
+
+    /// The printer's next job to send (the oldest queued or failed one).
+    pub fn next_print_job(
+        &mut self,
+        printer: comanda_domain::ids::PrinterId,
+    ) -> Result<Option<crate::PrintJob>, StoreError> {
+        crate::print::next_job(&self.tx, printer)
+    }
+
+    /// Moves a print job to `state` with the reason shown to people (`sending` counts an
+    /// attempt). Returns false when there is no such job.
+    pub fn set_print_job(
+        &mut self,
+        job_id: &str,
+        state: crate::JobState,
+        reason: Option<&str>,
+    ) -> Result<bool, StoreError> {
+        crate::print::set_state(&self.tx, job_id, state, reason, self.clock.now_ms())
+    }
+
+    /// A person asks for a printed or unknown job again: it is queued and prints REPRINT.
+    /// Returns false when the job is not one that ended.
+    pub fn reprint(&mut self, job_id: &str) -> Result<bool, StoreError> {
+        crate::print::reprint(&self.tx, job_id, self.clock.now_ms())
     }
 
     /// Puts aside something that could not be decoded or stored, for a person to review.

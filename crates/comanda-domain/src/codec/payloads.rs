@@ -23,10 +23,11 @@ use crate::device as dd;
 use crate::employee::{self as de, PinHash};
 use crate::event as ev;
 use crate::ids::{
-    CategoryId, DeviceId, DiscountId, EmployeeId, ItemId, LineId, ModifierGroupId, ModifierId,
-    PaymentId, RefundId, TaxRateId,
+    CategoryId, DeviceId, DiscountId, EmployeeId, EventId, ItemId, LineId, ModifierGroupId,
+    ModifierId, PaymentId, PrinterId, RefundId, TaxRateId,
 };
 use crate::money::{Money, Percent, Rate};
+use crate::printer as dp;
 use crate::quantity::Quantity;
 
 /// A wire type and its domain twin: [`Wire::of`] writes the domain value in its wire form,
@@ -72,6 +73,8 @@ same!(
     PaymentId,
     RefundId,
     DeviceId,
+    EventId,
+    PrinterId,
     CategoryId,
     ModifierGroupId,
     ModifierId,
@@ -605,7 +608,7 @@ pub struct OrderReopened {
     pub approved_by: EmployeeId,
 }
 
-/// `CatalogPublished` (schema 1): the whole menu.
+/// `CatalogPublished` (schema 2: an item's `stations`; absent in schema 1): the whole menu.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Catalog {
     /// Categories.
@@ -648,6 +651,9 @@ pub struct Item {
     pub barcode: Option<String>,
     /// Whether it can be sold now.
     pub available: bool,
+    /// The kitchen stations that make it (schema 2; none in schema 1).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub stations: Vec<String>,
 }
 
 /// A group of modifiers with its rules.
@@ -783,6 +789,81 @@ pub struct DeviceRevoked {
     pub device_id: DeviceId,
 }
 
+/// `PrinterSaved` (schema 1).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PrinterSaved {
+    /// The printer.
+    pub printer_id: PrinterId,
+    /// Its name.
+    pub name: String,
+    /// The node it is plugged into.
+    pub node: DeviceId,
+    /// How that node reaches it.
+    pub connection: String,
+    /// Characters per line.
+    pub columns: u8,
+    /// Its code page.
+    pub code_page: String,
+    /// `ESC t` number of that page.
+    pub code_page_number: u8,
+    /// Whether it answers status requests.
+    pub status: bool,
+    /// The stations it prints.
+    pub stations: Vec<String>,
+    /// Whether it prints receipts for its node.
+    pub receipts: bool,
+    /// False once removed.
+    pub active: bool,
+}
+
+/// How a ticket ended (in `TicketPrinted`).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "outcome", rename_all = "snake_case")]
+pub enum TicketOutcome {
+    /// Confirmed.
+    Printed,
+    /// Maybe on paper.
+    Unknown {
+        /// What happened.
+        reason: String,
+    },
+    /// Printed again on request.
+    Reprinted,
+}
+
+impl Wire for TicketOutcome {
+    type Of = dp::TicketOutcome;
+    fn of(d: &dp::TicketOutcome) -> TicketOutcome {
+        match d {
+            dp::TicketOutcome::Printed => TicketOutcome::Printed,
+            dp::TicketOutcome::Unknown { reason } => TicketOutcome::Unknown {
+                reason: reason.clone(),
+            },
+            dp::TicketOutcome::Reprinted => TicketOutcome::Reprinted,
+        }
+    }
+    fn domain(self) -> dp::TicketOutcome {
+        match self {
+            TicketOutcome::Printed => dp::TicketOutcome::Printed,
+            TicketOutcome::Unknown { reason } => dp::TicketOutcome::Unknown { reason },
+            TicketOutcome::Reprinted => dp::TicketOutcome::Reprinted,
+        }
+    }
+}
+
+/// `TicketPrinted` (schema 1).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct TicketPrinted {
+    /// The `OrderFired` event.
+    pub fire: EventId,
+    /// The station.
+    pub station: String,
+    /// The printer.
+    pub printer_id: PrinterId,
+    /// How it ended.
+    pub outcome: TicketOutcome,
+}
+
 /// `DeviceAddressSet` (schema 1).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct DeviceAddressSet {
@@ -821,7 +902,8 @@ mirror! {
     Catalog = dc::Catalog { categories, items, modifier_groups, tax_rates }
     Category = dc::Category { id, name, color }
     Item = dc::Item {
-        id, category_id, name, price, tax_rate_id, modifier_group_ids, barcode, available
+        id, category_id, name, price, tax_rate_id, modifier_group_ids, barcode, available,
+        stations
     }
     ModifierGroup = dc::ModifierGroup { id, name, min, max, modifiers }
     Modifier = dc::Modifier { id, name, price_delta }
@@ -834,4 +916,9 @@ mirror! {
     DevicePaired = dd::DevicePaired { device_id, terminal_no, name, token_hash, cert_fingerprint }
     DeviceRevoked = dd::DeviceRevoked { device_id }
     DeviceAddressSet = dd::DeviceAddressSet { device_id, address }
+    PrinterSaved = dp::PrinterSaved {
+        printer_id, name, node, connection, columns, code_page, code_page_number, status,
+        stations, receipts, active
+    }
+    TicketPrinted = dp::TicketPrinted { fire, station, printer_id, outcome }
 }

@@ -72,6 +72,21 @@ pub enum OrderStatus {
     Cancelled,
 }
 
+/// A kitchen ticket of the order, as the node that printed it last said.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct TicketState {
+    /// The fire it belongs to.
+    pub fire: EventId,
+    /// The station.
+    pub station: String,
+    /// The printer.
+    pub printer_id: crate::ids::PrinterId,
+    /// How it ended.
+    pub outcome: crate::printer::TicketOutcome,
+    /// When and by whom that was said.
+    pub stamp: Stamp,
+}
+
 /// One line of an order.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct LineState {
@@ -319,6 +334,9 @@ pub struct OrderState {
     /// too late, in agreed order.
     #[serde(default)]
     pub wasted: Vec<LineId>,
+    /// Its kitchen tickets as the printing nodes told: the latest word per fire and station.
+    #[serde(default)]
+    pub tickets: Vec<TicketState>,
     /// Events that referred to lines, payments or discounts not (yet) held.
     pub orphans: Vec<Orphan>,
     /// Events of another stream or kind that were in this order's set.
@@ -349,6 +367,7 @@ impl OrderState {
             approvals: Vec::new(),
             over_refunds_settled: Vec::new(),
             wasted: Vec::new(),
+            tickets: Vec::new(),
             orphans: Vec::new(),
             foreign: Vec::new(),
             last_key: None,
@@ -648,7 +667,25 @@ impl OrderState {
                     }
                 }
             }
+            EventBody::TicketPrinted(t) => {
+                let ticket = TicketState {
+                    fire: t.fire,
+                    station: t.station.clone(),
+                    printer_id: t.printer_id,
+                    outcome: t.outcome.clone(),
+                    stamp,
+                };
+                match self
+                    .tickets
+                    .iter_mut()
+                    .find(|k| k.fire == t.fire && k.station == t.station)
+                {
+                    Some(k) => *k = ticket,
+                    None => self.tickets.push(ticket),
+                }
+            }
             EventBody::CatalogPublished(_)
+            | EventBody::PrinterSaved(_)
             | EventBody::EmployeeSaved(_)
             | EventBody::SettingsPublished(_)
             | EventBody::DevicePaired(_)

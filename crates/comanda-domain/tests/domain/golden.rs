@@ -64,14 +64,33 @@ fn samples() -> Vec<comanda_domain::event::Event> {
         b.set_approved_by(n.employees[2]);
         evs.push(d.event(n.order, Some(n.employees[0]), b));
     }
+    let fire = evs
+        .iter()
+        .find(|e| e.body.kind() == "OrderFired")
+        .map(|e| e.id)
+        .expect("the samples fire");
     let mut other = |stream: StreamId, body: EventBody| {
         let mut e = d.event(n.order, None, body);
         e.stream = stream;
         evs.push(e);
     };
+    let ids = comanda_domain::ids::SeqIds::new(78);
     other(
         StreamId::Catalog,
-        EventBody::CatalogPublished(Catalog::default()),
+        EventBody::CatalogPublished(Catalog {
+            items: vec![comanda_domain::catalog::Item {
+                id: comanda_domain::ids::ItemId::new(&ids),
+                category_id: comanda_domain::ids::CategoryId::new(&ids),
+                name: "Cheeseburger".into(),
+                price: Money::from_minor(1350),
+                tax_rate_id: comanda_domain::ids::TaxRateId::new(&ids),
+                modifier_group_ids: vec![],
+                barcode: None,
+                available: true,
+                stations: vec!["grill".into()],
+            }],
+            ..Catalog::default()
+        }),
     );
     other(
         StreamId::Employees,
@@ -115,6 +134,34 @@ fn samples() -> Vec<comanda_domain::event::Event> {
     other(
         StreamId::Devices,
         EventBody::DeviceRevoked(DeviceRevoked { device_id: device }),
+    );
+    let printer_id = comanda_domain::ids::PrinterId::new(&ids);
+    other(
+        StreamId::Printers,
+        EventBody::PrinterSaved(comanda_domain::printer::PrinterSaved {
+            printer_id,
+            name: "Grill".into(),
+            node: device,
+            connection: "tcp:192.168.1.50:9100".into(),
+            columns: 48,
+            code_page: "cp858".into(),
+            code_page_number: 19,
+            status: true,
+            stations: vec!["grill".into(), "fry".into()],
+            receipts: false,
+            active: true,
+        }),
+    );
+    other(
+        StreamId::Order(n.order),
+        EventBody::TicketPrinted(comanda_domain::printer::TicketPrinted {
+            fire,
+            station: "grill".into(),
+            printer_id,
+            outcome: comanda_domain::printer::TicketOutcome::Unknown {
+                reason: "no confirmation from the printer within 15 s".into(),
+            },
+        }),
     );
     evs
 }

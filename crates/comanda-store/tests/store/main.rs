@@ -5,6 +5,7 @@ mod append;
 mod crash;
 mod ingest;
 mod migrate;
+mod print;
 mod projection;
 mod reproject;
 mod rollback;

@@ -41,7 +41,7 @@ fn an_older_database_gets_its_ids_lines_and_approvals_from_its_events() {
         "DROP TABLE entity_ids; DROP TABLE order_lines; DROP TABLE approvals;
          DROP TABLE held_events; DROP TABLE future_events; DROP TABLE peers;
          DROP TABLE node_identity; DROP TABLE pin_clashes;
-         DROP TABLE device_heads;
+         DROP TABLE device_heads; DROP TABLE print_jobs;
          ALTER TABLE dead_letters DROP COLUMN reviewed_by;
          ALTER TABLE dead_letters DROP COLUMN reviewed_ms;
          ALTER TABLE dead_letters DROP COLUMN review_note;

@@ -40,4 +40,8 @@ barcode: string | null,
 /**
  * False when it is off the menu (86'd): it cannot be added.
  */
-available: boolean, };
+available: boolean, 
+/**
+ * The kitchen stations that make it; none: it prints nowhere.
+ */
+stations: Array<string>, };

@@ -12,6 +12,7 @@ const item = (name: string, barcode: string | null = null): Item => ({
   modifier_group_ids: [],
   barcode,
   available: true,
+  stations: [],
 });
 const menu = [item("Classic Burger"), item("Cola", "5449000000996"), item("Crème brûlée"), item("Chicken Burger"), item("Burger Deluxe")];
 

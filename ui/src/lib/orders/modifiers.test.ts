@@ -26,6 +26,7 @@ const item = (ids: string[]): Item => ({
   modifier_group_ids: ids,
   barcode: null,
   available: true,
+  stations: [],
 });
 const burger = item(["cooking", "side", "extras"]);
 

@@ -292,7 +292,7 @@ export class CounterState {
 
   itemOf(line: LineView): Item {
     const found = app.bootstrap?.catalog.items.find((i) => i.id === line.item_id);
-    return found ?? { id: line.item_id, category_id: "", name: line.name, price: line.unit_price, tax_rate_id: "", modifier_group_ids: [], barcode: null, available: true };
+    return found ?? { id: line.item_id, category_id: "", name: line.name, price: line.unit_price, tax_rate_id: "", modifier_group_ids: [], barcode: null, available: true, stations: [] };
   }
 
   openModifiersFor(line: LineView): void {

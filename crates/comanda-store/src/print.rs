@@ -1,0 +1,334 @@
+//! The print queue of the printers this node drives (`print_jobs`).
+//!
+//! **Invariant (one ticket per fire and station):** a kitchen ticket's job is made in the
+//! transaction that stores the fire implying it, whether this node appended the fire or took it
+//! in from a peer, and only on the node the station's printer is plugged into. Its id is
+//! [`ticket_job`] (the fire's event id and the station), inserted only if absent: the same fire
+//! seen twice, re-delivered or re-projected makes no second job. A `TicketPrinted` stored here
+//! (this node's own word, or the same word back from a peer after a restore) ends the job, and
+//! makes it ended if the fire comes later: a fire replayed after a restore prints nothing when
+//! its outcome came back with it.
+
+use comanda_domain::event::{Event, EventBody, StreamId};
+use comanda_domain::ids::{DeviceId, EventId, OrderId, PrinterId};
+use comanda_domain::printer::{TicketOutcome, printer_for, ticket_job};
+use rusqlite::{Connection, params};
+
+use crate::error::StoreError;
+use crate::project;
+use crate::sql::{self, int, uint};
+
+/// A job's state.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum JobState {
+    /// Waiting for its printer.
+    Queued,
+    /// Being sent (a crash here leaves it so: it is then unknown, see [`recover`]).
+    Sending,
+    /// Printed (or reprinted).
+    Done,
+    /// The printer could not print it (offline, no paper, cover open): kept, sent when it can.
+    Failed,
+    /// Maybe on paper: sent again only when a person asks for a reprint.
+    Unknown,
+}
+
+impl JobState {
+    fn as_str(self) -> &'static str {
+        match self {
+            JobState::Queued => "queued",
+            JobState::Sending => "sending",
+            JobState::Done => "done",
+            JobState::Failed => "failed",
+            JobState::Unknown => "unknown",
+        }
+    }
+
+    fn parse(s: &str) -> Result<JobState, StoreError> {
+        Ok(match s {
+            "queued" => JobState::Queued,
+            "sending" => JobState::Sending,
+            "done" => JobState::Done,
+            "failed" => JobState::Failed,
+            "unknown" => JobState::Unknown,
+            other => return Err(StoreError::Corrupt(format!("print job state {other:?}"))),
+        })
+    }
+}
+
+/// One job of the queue.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct PrintJob {
+    /// Its id (`ticket:<fire>:<station>`).
+    pub job_id: String,
+    /// The printer.
+    pub printer_id: PrinterId,
+    /// `ticket`, `receipt` or `test`.
+    pub kind: String,
+    /// The order, for a ticket or a receipt.
+    pub order_id: Option<OrderId>,
+    /// The fire, for a ticket.
+    pub fire: Option<EventId>,
+    /// The station, for a ticket.
+    pub station: Option<String>,
+    /// Where it stands.
+    pub state: JobState,
+    /// Why it is failed or unknown.
+    pub reason: Option<String>,
+    /// How many times it was tried.
+    pub attempts: u32,
+    /// A person asked for it again: it prints REPRINT.
+    pub reprint: bool,
+    /// When it was made (this node's clock).
+    pub created_ms: u64,
+    /// When it last changed.
+    pub updated_ms: u64,
+}
+
+/// Makes and ends jobs for events just stored (in agreed order within the call). `this` names
+/// the node: its device id, and the id its pairing was made under if it took a fresh one after
+/// a restore (its printers were set up under that one).
+pub(crate) fn derive(
+    conn: &Connection,
+    this: &[DeviceId],
+    events: &[&Event],
+    now_ms: u64,
+) -> Result<(), StoreError> {
+    let relevant = events.iter().any(|e| {
+        matches!(
+            e.body,
+            EventBody::OrderFired(_) | EventBody::TicketPrinted(_)
+        )
+    });
+    if !relevant {
+        return Ok(());
+    }
+    let printers = project::printers(conn)?;
+    if !printers.values().any(|p| this.contains(&p.node)) {
+        return Ok(());
+    }
+    let catalog = project::catalog(conn)?.unwrap_or_default();
+    let now = int(now_ms, "now_ms")?;
+    for e in events {
+        let StreamId::Order(order_id) = e.stream else {
+            continue;
+        };
+        match &e.body {
+            EventBody::OrderFired(fire) => {
+                let Some(order) = project::read_order(conn, order_id)? else {
+                    continue;
+                };
+                let mut stations: Vec<&str> = fire
+                    .line_ids
+                    .iter()
+                    .filter_map(|id| order.state.line(*id))
+                    .filter_map(|l| catalog.items.iter().find(|i| i.id == l.item_id))
+                    .flat_map(|i| i.stations.iter().map(String::as_str))
+                    .collect();
+                stations.sort_unstable();
+                stations.dedup();
+                for station in stations {
+                    let Some(p) =
+                        printer_for(&printers, station).filter(|p| this.contains(&p.node))
+                    else {
+                        continue;
+                    };
+                    conn.prepare_cached(
+                        "INSERT INTO print_jobs (job_id, printer_id, kind, order_id, fire_event_id,
+                                                 station, state, created_ms, updated_ms)
+                         VALUES (?1, ?2, 'ticket', ?3, ?4, ?5, 'queued', ?6, ?6)
+                         ON CONFLICT (job_id) DO NOTHING",
+                    )?
+                    .execute(params![
+                        ticket_job(e.id, station),
+                        p.printer_id.to_string(),
+                        order_id.to_string(),
+                        e.id.to_string(),
+                        station,
+                        now,
+                    ])?;
+                }
+            }
+            EventBody::TicketPrinted(t) => {
+                let ours = printers
+                    .get(&t.printer_id)
+                    .is_some_and(|p| this.contains(&p.node));
+                if !ours {
+                    continue;
+                }
+                let (state, reason) = match &t.outcome {
+                    TicketOutcome::Printed | TicketOutcome::Reprinted => (JobState::Done, None),
+                    TicketOutcome::Unknown { reason } => (JobState::Unknown, Some(reason.clone())),
+                };
+                conn.prepare_cached(
+                    "INSERT INTO print_jobs (job_id, printer_id, kind, order_id, fire_event_id,
+                                             station, state, reason, created_ms, updated_ms)
+                     VALUES (?1, ?2, 'ticket', ?3, ?4, ?5, ?6, ?7, ?8, ?8)
+                     ON CONFLICT (job_id) DO UPDATE SET state = excluded.state,
+                         reason = excluded.reason, updated_ms = excluded.updated_ms",
+                )?
+                .execute(params![
+                    ticket_job(t.fire, &t.station),
+                    t.printer_id.to_string(),
+                    order_id.to_string(),
+                    t.fire.to_string(),
+                    t.station,
+                    state.as_str(),
+                    reason,
+                    now,
+                ])?;
+            }
+            _ => {}
+        }
+    }
+    Ok(())
+}
+
+const COLUMNS: &str = "job_id, printer_id, kind, order_id, fire_event_id, station, state, reason,
+                       attempts, reprint, created_ms, updated_ms";
+
+fn job_of(r: &rusqlite::Row<'_>) -> rusqlite::Result<[Option<String>; 8]> {
+    Ok([
+        r.get(0)?,
+        r.get(1)?,
+        r.get(2)?,
+        r.get(3)?,
+        r.get(4)?,
+        r.get(5)?,
+        r.get(6)?,
+        r.get(7)?,
+    ])
+}
+
+fn decode(row: ([Option<String>; 8], i64, i64, i64, i64)) -> Result<PrintJob, StoreError> {
+    let (
+        [
+            job_id,
+            printer_id,
+            kind,
+            order_id,
+            fire,
+            station,
+            state,
+            reason,
+        ],
+        attempts,
+        reprint,
+        created,
+        updated,
+    ) = row;
+    let need = |v: Option<String>, what: &str| {
+        v.ok_or_else(|| StoreError::Corrupt(format!("print job without {what}")))
+    };
+    Ok(PrintJob {
+        job_id: need(job_id, "id")?,
+        printer_id: sql::parse(&need(printer_id, "printer")?, "printer_id")?,
+        kind: need(kind, "kind")?,
+        order_id: order_id.map(|o| sql::parse(&o, "order_id")).transpose()?,
+        fire: fire.map(|f| sql::parse(&f, "fire_event_id")).transpose()?,
+        station,
+        state: JobState::parse(&need(state, "state")?)?,
+        reason,
+        attempts: u32::try_from(attempts).unwrap_or(u32::MAX),
+        reprint: reprint != 0,
+        created_ms: uint(created, "created_ms")?,
+        updated_ms: uint(updated, "updated_ms")?,
+    })
+}
+
+fn query(
+    conn: &Connection,
+    filter: &str,
+    args: &[&dyn rusqlite::ToSql],
+) -> Result<Vec<PrintJob>, StoreError> {
+    let sql = format!("SELECT {COLUMNS} FROM print_jobs {filter}");
+    let mut stmt = conn.prepare_cached(&sql)?;
+    let rows = stmt
+        .query_map(args, |r| {
+            Ok((job_of(r)?, r.get(8)?, r.get(9)?, r.get(10)?, r.get(11)?))
+        })?
+        .collect::<Result<Vec<_>, _>>()?;
+    rows.into_iter().map(decode).collect()
+}
+
+/// The jobs of the queue, newest first, at most `limit`; only those not done when `open_only`.
+pub(crate) fn jobs(
+    conn: &Connection,
+    open_only: bool,
+    limit: u32,
+) -> Result<Vec<PrintJob>, StoreError> {
+    let filter = if open_only {
+        "WHERE state <> 'done' ORDER BY created_ms DESC, job_id LIMIT ?1"
+    } else {
+        "ORDER BY created_ms DESC, job_id LIMIT ?1"
+    };
+    query(conn, filter, &[&limit])
+}
+
+/// One job.
+pub(crate) fn job(conn: &Connection, job_id: &str) -> Result<Option<PrintJob>, StoreError> {
+    Ok(query(conn, "WHERE job_id = ?1", &[&job_id])?
+        .into_iter()
+        .next())
+}
+
+/// The printer's next job to send: the oldest queued or failed one.
+pub(crate) fn next_job(
+    conn: &Connection,
+    printer: PrinterId,
+) -> Result<Option<PrintJob>, StoreError> {
+    Ok(query(
+        conn,
+        "WHERE printer_id = ?1 AND state IN ('queued', 'failed')
+         ORDER BY created_ms, job_id LIMIT 1",
+        &[&printer.to_string()],
+    )?
+    .into_iter()
+    .next())
+}
+
+/// Moves a job to `state` with its reason; `sending` counts an attempt.
+pub(crate) fn set_state(
+    conn: &Connection,
+    job_id: &str,
+    state: JobState,
+    reason: Option<&str>,
+    now_ms: u64,
+) -> Result<bool, StoreError> {
+    let n = conn
+        .prepare_cached(
+            "UPDATE print_jobs SET state = ?2, reason = ?3, updated_ms = ?4,
+                 attempts = attempts + (?2 = 'sending')
+             WHERE job_id = ?1",
+        )?
+        .execute(params![
+            job_id,
+            state.as_str(),
+            reason,
+            int(now_ms, "now_ms")?
+        ])?;
+    Ok(n == 1)
+}
+
+/// A person asks for a job again: queued, marked REPRINT. Only a job that ended (done or
+/// unknown) can be reprinted; returns whether it was.
+pub(crate) fn reprint(conn: &Connection, job_id: &str, now_ms: u64) -> Result<bool, StoreError> {
+    let n = conn
+        .prepare_cached(
+            "UPDATE print_jobs SET state = 'queued', reprint = 1, reason = NULL, updated_ms = ?2
+             WHERE job_id = ?1 AND state IN ('done', 'unknown')",
+        )?
+        .execute(params![job_id, int(now_ms, "now_ms")?])?;
+    Ok(n == 1)
+}
+
+/// At open: a job left `sending` by a crash may be on paper; it becomes unknown, for a person.
+pub(crate) fn recover(conn: &Connection) -> Result<usize, StoreError> {
+    Ok(conn.execute(
+        "UPDATE print_jobs SET state = 'unknown',
+             reason = 'Comanda stopped while this was being sent'
+         WHERE state = 'sending'",
+        [],
+    )?)
+}
