@@ -108,11 +108,14 @@ mod tests {
             .map(|l| l.replace("unsafe_code = \"forbid\"", "unsafe_code = \"deny\""))
             .collect::<Vec<_>>();
         let clippy = table(&workspace, "[workspace.lints.clippy]");
-        assert!(!rust.is_empty() && !clippy.is_empty(), "workspace lints not found");
+        assert!(
+            !rust.is_empty() && !clippy.is_empty(),
+            "workspace lints not found"
+        );
         for m in manifests {
             let text = std::fs::read_to_string(&m).unwrap_or_default();
-            let copied = table(&text, "[lints.rust]") == rust
-                && table(&text, "[lints.clippy]") == clippy;
+            let copied =
+                table(&text, "[lints.rust]") == rust && table(&text, "[lints.clippy]") == clippy;
             assert!(
                 text.contains("[lints]\nworkspace = true") || copied,
                 "{} does not use the workspace lints",
