@@ -1,8 +1,8 @@
 //! The terminal's background workers, in the window and headless alike: the sync worker, the
-//! server its peers ask, and the live path (the print worker joins them with the printers
-//! issue). The worker is a thin loop around a public `step` ([`SyncWorker::step`]) that sleeps
-//! until it is due, a local change or a peer's news wakes it, or [`Runtime::shutdown`] stops it;
-//! tests call `step` themselves.
+//! server its peers ask, the live path and the print worker. Each worker is a thin loop around
+//! a public `step` ([`SyncWorker::step`], [`PrintWorker::step`]) that sleeps until it is due, a
+//! change on the bus or a peer's news wakes it, or [`Runtime::shutdown`] stops it (a print job
+//! in flight is finished first); tests call `step` themselves.
 //!
 //! The live path: one long poll (`/v1/watch`) per peer the worker exchanges with. A peer's
 //! counter moving nudges the worker to exchange now instead of at its next poll; a watch that
@@ -21,6 +21,7 @@ use tokio::sync::watch;
 use tokio::task::JoinHandle;
 
 use crate::ctx::Ctx;
+use crate::printing::{IDLE_MS, PrintWorker};
 use crate::sync::{POLL_MS, SyncWorker};
 
 /// The longest pause between two watches of a peer that does not answer (a refused connection
@@ -40,7 +41,8 @@ pub fn start(ctx: &Ctx, handle: &tokio::runtime::Handle) -> Runtime {
     let sync = handle.spawn(sync_loop(ctx.clone(), stopped.clone()));
     let peers = handle.spawn(peer_server(ctx.clone(), stopped.clone()));
     let live = handle.spawn(live_loop(ctx.clone(), stopped.clone()));
-    let mut tasks = vec![sync, peers, live];
+    let print = handle.spawn(print_loop(ctx.clone(), stopped.clone()));
+    let mut tasks = vec![sync, peers, live, print];
     let hosted = ctx
         .hosting
         .hub
@@ -87,6 +89,33 @@ async fn sync_loop(ctx: Ctx, mut stopped: watch::Receiver<bool>) {
         }
         // Many changes at once (a page of orders) are one reason to step, not many.
         while changes.try_recv().is_ok() {}
+    }
+}
+
+/// Sends the print queue to this node's printers: woken by any change (a fire committed here or
+/// taken in from a peer), else every few seconds (a printer back from paper-out).
+async fn print_loop(ctx: Ctx, mut stopped: watch::Receiver<bool>) {
+    let mut worker = PrintWorker::default();
+    let mut changes = ctx.bus.subscribe();
+    loop {
+        let next = match worker.step(&ctx).await {
+            Ok(next) => next,
+            Err(e) => {
+                tracing::error!(error = %e.message, "print step failed");
+                ctx.clock.now_ms() + IDLE_MS
+            }
+        };
+        let wait = next.saturating_sub(ctx.clock.now_ms()).min(IDLE_MS);
+        if wait > 0 {
+            tokio::select! {
+                _ = stopped.changed() => return,
+                _ = changes.recv() => {}
+                () = tokio::time::sleep(Duration::from_millis(wait)) => {}
+            }
+            while changes.try_recv().is_ok() {}
+        } else if *stopped.borrow() {
+            return;
+        }
     }
 }
 

@@ -12,6 +12,7 @@ mod idempotency;
 mod issues;
 mod malformed;
 mod money;
+mod printing;
 mod review;
 mod sequences;
 mod split;

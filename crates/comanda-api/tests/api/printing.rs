@@ -1,0 +1,162 @@
+//! The print worker against a fake printer on a real socket: a fire at the counter prints one
+//! ticket per station on the node that drives its printer, once, whatever the printer does;
+//! every terminal learns how it went from the order.
+
+use comanda_api::printing::PrintWorker;
+use comanda_domain::event::{EventBody, StreamId};
+use comanda_domain::ids::{OrderId, PrinterId};
+use comanda_domain::printer::{PrinterSaved, TicketOutcome};
+use comanda_print::transport::Address;
+use comanda_store::JobState;
+use comanda_testkit::escpos::paper_text;
+use comanda_testkit::printer::FakePrinter;
+use serde_json::json;
+
+use crate::support::*;
+
+/// Sets up the fryer's printer on this terminal, reached at the fake printer's port.
+fn fry_printer(app: &TestApp, fake: &FakePrinter) -> PrinterId {
+    let Address::Tcp { host, port } = fake.address() else {
+        panic!("a TCP fake")
+    };
+    let me = app.ctx.store.device().unwrap().device_id;
+    let printer_id = PrinterId::new(&*app.ctx.ids);
+    let saved = PrinterSaved {
+        printer_id,
+        name: "Fryer".into(),
+        node: me,
+        connection: format!("tcp:{host}:{port}"),
+        columns: 48,
+        code_page: "cp858".into(),
+        code_page_number: 19,
+        status: true,
+        stations: vec!["fry".into()],
+        receipts: false,
+        active: true,
+    };
+    app.ctx
+        .store
+        .write(|tx| tx.append(StreamId::Printers, None, EventBody::PrinterSaved(saved)))
+        .unwrap();
+    printer_id
+}
+
+/// Opens table 4 with two fries and a salad, and fires it; the order's id.
+async fn fire(app: &TestApp, token: &str) -> String {
+    let menu = app.menu().await;
+    let order = app.open_table(token, "4").await;
+    app.add(token, &order, &menu.item("Fries"), 2).await;
+    app.add(token, &order, &menu.item("Caesar Salad"), 1).await;
+    app.ok("fire_order", token, json!({ "order_id": order }))
+        .await;
+    order
+}
+
+fn tickets(app: &TestApp, order: &str) -> Vec<TicketOutcome> {
+    let id: OrderId = order.parse().unwrap();
+    let rec = app.ctx.store.read(|r| r.order(id)).unwrap().unwrap();
+    rec.state
+        .tickets
+        .iter()
+        .map(|t| t.outcome.clone())
+        .collect()
+}
+
+#[tokio::test]
+async fn a_fire_prints_its_fry_ticket_once_and_the_order_says_so() {
+    let app = spawn_app().await;
+    let fake = FakePrinter::tcp();
+    fry_printer(&app, &fake);
+    let token = app.login(ALEX).await;
+    let order = fire(&app, &token).await;
+
+    let mut worker = PrintWorker::default();
+    worker.step(&app.ctx).await.unwrap();
+    let paper = paper_text(&fake.paper());
+    assert!(paper.contains("FRY"), "{paper}");
+    assert!(paper.contains("2 x Fries"), "{paper}");
+    assert!(paper.contains("Table 4"), "{paper}");
+    assert!(
+        !paper.contains("Caesar"),
+        "the cold station has no printer here: {paper}"
+    );
+    assert_eq!(fake.cuts(), 1);
+    assert_eq!(tickets(&app, &order), vec![TicketOutcome::Printed]);
+
+    // Stepping again, or the fire seen again, prints nothing more.
+    worker.step(&app.ctx).await.unwrap();
+    worker.step(&app.ctx).await.unwrap();
+    assert_eq!(fake.cuts(), 1);
+    let jobs = app.ctx.store.read(|r| r.print_jobs(false, 10)).unwrap();
+    assert_eq!(jobs.len(), 1);
+    assert_eq!(jobs[0].state, JobState::Done);
+}
+
+#[tokio::test]
+async fn paper_out_keeps_the_ticket_with_the_reason_and_prints_it_once_when_refilled() {
+    let app = spawn_app().await;
+    let fake = FakePrinter::tcp();
+    fry_printer(&app, &fake);
+    let token = app.login(ALEX).await;
+    fake.set(|f| f.paper_out = true);
+    let order = fire(&app, &token).await;
+
+    let mut worker = PrintWorker::default();
+    worker.step(&app.ctx).await.unwrap();
+    let jobs = app.ctx.store.read(|r| r.print_jobs(true, 10)).unwrap();
+    assert_eq!(jobs[0].state, JobState::Failed);
+    assert_eq!(
+        jobs[0].reason.as_deref(),
+        Some("the printer is out of paper")
+    );
+    assert!(fake.paper().is_empty());
+    // Before its pause is over the printer is left alone.
+    worker.step(&app.ctx).await.unwrap();
+    assert_eq!(jobs.len(), 1);
+
+    fake.set(|f| f.paper_out = false);
+    app.clock.advance(comanda_api::printing::RETRY_MAX_MS);
+    worker.step(&app.ctx).await.unwrap();
+    worker.step(&app.ctx).await.unwrap();
+    assert_eq!(fake.cuts(), 1);
+    assert_eq!(tickets(&app, &order), vec![TicketOutcome::Printed]);
+}
+
+#[tokio::test]
+async fn a_ticket_cut_mid_job_is_unknown_never_resent_and_a_reprint_says_reprint() {
+    let app = spawn_app().await;
+    let fake = FakePrinter::tcp();
+    fry_printer(&app, &fake);
+    let token = app.login(ALEX).await;
+    fake.set(|f| f.drop_after = Some(40));
+    let order = fire(&app, &token).await;
+
+    let mut worker = PrintWorker::default();
+    worker.step(&app.ctx).await.unwrap();
+    let job = app.ctx.store.read(|r| r.print_jobs(false, 10)).unwrap()[0].clone();
+    assert_eq!(job.state, JobState::Unknown, "{job:#?}");
+    assert!(matches!(
+        tickets(&app, &order)[..],
+        [TicketOutcome::Unknown { .. }]
+    ));
+
+    fake.set(|f| f.drop_after = None);
+    app.clock.advance(comanda_api::printing::RETRY_MAX_MS);
+    worker.step(&app.ctx).await.unwrap();
+    assert_eq!(
+        fake.cuts(),
+        0,
+        "an unknown ticket is never sent again by itself"
+    );
+
+    // The cook says it never came out: a person asks for it again.
+    assert!(app.ctx.store.write(|tx| tx.reprint(&job.job_id)).unwrap());
+    worker.step(&app.ctx).await.unwrap();
+    assert_eq!(fake.cuts(), 1);
+    let paper = paper_text(&fake.paper());
+    assert!(
+        paper.contains("REPRINT") && paper.contains("2 x Fries"),
+        "{paper}"
+    );
+    assert_eq!(tickets(&app, &order), vec![TicketOutcome::Reprinted]);
+}
