@@ -22,6 +22,9 @@ use crate::error::{ApiError, ErrorCode};
 use crate::hosting::{PairHosted, PairingCodeView};
 use crate::issues::{AcceptDeferred, ListSyncIssues, ReviewRefused, SyncIssues};
 use crate::orders::*;
+use crate::printers::{
+    ListPrintQueue, PrintQueue, PrinterList, ReprintJob, SavePrinter, TestPrint, TestPrintResult,
+};
 use crate::session::{self, Login, Session};
 use crate::setup::FirstManager;
 use crate::sync::PairTerminal;
@@ -230,6 +233,16 @@ commands! {
     Session list_employees(Empty) -> EmployeeList = crate::employees::list_employees;
     /// Add or change an employee and their PIN (a manager's PIN).
     Session save_employee(SaveEmployee) -> EmployeeList = crate::employees::save_employee;
+    /// The store's printers, and every kitchen station with the printer of its tickets (or none).
+    Session list_printers(Empty) -> PrinterList = crate::printers::list_printers;
+    /// Add or change a printer plugged into this terminal (a manager's PIN).
+    Session save_printer(SavePrinter) -> PrinterList = crate::printers::save_printer;
+    /// This terminal's print queue, with the reason for anything stuck.
+    Session print_queue(ListPrintQueue) -> PrintQueue = crate::printers::print_queue;
+    /// Print an ended ticket again, marked REPRINT.
+    Session reprint_job(ReprintJob) -> PrintQueue = crate::printers::reprint_job;
+    /// Print a test page now on a printer plugged into this terminal.
+    Session test_print(TestPrint) -> TestPrintResult = crate::printers::test_print;
     /// What sync could not settle alone: refused events, events put aside, events from a newer version, orders with conflicts (managers only).
     Session list_sync_issues(ListSyncIssues) -> SyncIssues = crate::issues::list_sync_issues;
     /// Take in the events put aside for a clock running ahead (a manager's PIN).

@@ -21,6 +21,7 @@ pub mod input;
 pub mod issues;
 pub mod limits;
 pub mod orders;
+pub mod printers;
 pub mod printing;
 pub mod runtime;
 pub mod seed;

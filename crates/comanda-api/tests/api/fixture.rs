@@ -227,6 +227,22 @@ impl Fixture {
         let manager = json!({ "pin": MORGAN });
         vec![
             ("get_bootstrap", json!({})),
+            ("list_printers", json!({})),
+            (
+                "save_printer",
+                json!({
+                    "name": "Grill", "connection": "tcp:127.0.0.1:9", "columns": 48,
+                    "code_page": "cp858", "code_page_number": 19, "status": true,
+                    "stations": ["grill"], "receipts": false, "active": true,
+                    "approval": manager,
+                }),
+            ),
+            ("print_queue", json!({ "open_only": true })),
+            (
+                "reprint_job",
+                json!({ "job_id": "ticket:00000000-0000-7000-8000-000000000001:grill" }),
+            ),
+            ("test_print", json!({ "printer_id": client_id(200) })),
             ("get_status", json!({})),
             ("login", json!({ "pin": ALEX })),
             ("logout", json!({})),

@@ -160,3 +160,94 @@ async fn a_ticket_cut_mid_job_is_unknown_never_resent_and_a_reprint_says_reprint
     );
     assert_eq!(tickets(&app, &order), vec![TicketOutcome::Reprinted]);
 }
+
+#[tokio::test]
+async fn a_manager_sets_up_a_printer_tests_it_and_sees_every_station_and_the_queue() {
+    let app = spawn_app().await;
+    let fake = FakePrinter::tcp();
+    let Address::Tcp { port, .. } = fake.address() else {
+        panic!("a TCP fake")
+    };
+    let cashier = app.login(ALEX).await;
+    let manager = app.login(MORGAN).await;
+    let body = json!({
+        "name": "Fryer", "connection": format!("tcp:127.0.0.1:{port}"), "columns": 48,
+        "code_page": "cp858", "status": true, "stations": ["fry", "Grill"], "receipts": false,
+        "active": true
+    });
+    // A cashier needs a manager's PIN; bad settings say which field is wrong.
+    let (status, v) = app.call("save_printer", Some(&cashier), body.clone()).await;
+    assert_error(&(status, v), 403, "approval_required", Some("approval"));
+    let mut bad = body.clone();
+    bad["connection"] = json!("lpt1");
+    let (status, v) = app.call("save_printer", Some(&manager), bad).await;
+    assert_error(&(status, v), 400, "invalid_input", Some("connection"));
+    let mut bad = body.clone();
+    bad["columns"] = json!(40);
+    let (status, v) = app.call("save_printer", Some(&manager), bad).await;
+    assert_error(&(status, v), 400, "invalid_input", Some("columns"));
+
+    let list = app.ok("save_printer", &manager, body).await;
+    let printer = &list["printers"][0];
+    assert_eq!(printer["name"], "Fryer");
+    assert_eq!(printer["here"], true);
+    assert_eq!(printer["code_page_number"], 19);
+    assert_eq!(printer["stations"], json!(["fry", "grill"]));
+    // Every station of the menu is listed; those without a printer say so.
+    let stations = list["stations"].as_array().unwrap();
+    let printer_of = |s: &str| {
+        stations
+            .iter()
+            .find(|v| v["station"] == s)
+            .map(|v| v["printer"].clone())
+            .unwrap_or_else(|| panic!("no station {s}: {stations:?}"))
+    };
+    assert_eq!(printer_of("fry"), json!("Fryer"));
+    assert_eq!(printer_of("bar"), json!(null));
+
+    let printer_id = printer["printer_id"].as_str().unwrap().to_owned();
+    let result = app
+        .ok("test_print", &cashier, json!({ "printer_id": printer_id }))
+        .await;
+    assert_eq!(result["printed"], true, "{result}");
+    assert!(paper_text(&fake.paper()).contains("TEST PAGE"));
+    fake.set(|f| f.cover_open = true);
+    let result = app
+        .ok("test_print", &cashier, json!({ "printer_id": printer_id }))
+        .await;
+    assert_eq!(result["printed"], false);
+    assert!(
+        result["message"]
+            .as_str()
+            .unwrap()
+            .contains("cover is open"),
+        "{result}"
+    );
+    fake.set(|f| f.cover_open = false);
+
+    // A fire goes through the queue; the queue shows it, and a reprint of it is asked by id.
+    fire(&app, &cashier).await;
+    PrintWorker::default().step(&app.ctx).await.unwrap();
+    let queue = app.ok("print_queue", &cashier, json!({})).await;
+    let job = &queue["jobs"][0];
+    assert_eq!(job["state"], "done", "{queue}");
+    assert_eq!(job["station"], "fry");
+    assert_eq!(job["printer"], "Fryer");
+    let open = app
+        .ok("print_queue", &cashier, json!({ "open_only": true }))
+        .await;
+    assert_eq!(open["jobs"], json!([]));
+    let again = app
+        .ok("reprint_job", &cashier, json!({ "job_id": job["job_id"] }))
+        .await;
+    assert_eq!(again["jobs"][0]["state"], "queued");
+    assert_eq!(again["jobs"][0]["reprint"], true);
+    let (status, v) = app
+        .call(
+            "reprint_job",
+            Some(&cashier),
+            json!({ "job_id": "ticket:nope:fry" }),
+        )
+        .await;
+    assert_error(&(status, v), 404, "not_found", Some("job_id"));
+}

@@ -1,0 +1,444 @@
+//! The printers of the store and the print queue of this terminal, for the settings and the
+//! queue screens: `list_printers` (with every kitchen station and the printer that makes its
+//! tickets, or none), `save_printer` (a manager adds a printer plugged into this terminal, or
+//! changes one), `print_queue` (what is waiting, failed or unknown, with the reason),
+//! `reprint_job` (a person asks for an ended ticket again: it prints REPRINT) and `test_print`.
+
+use std::collections::BTreeSet;
+
+use comanda_domain::event::{EventBody, StreamId};
+use comanda_domain::ids::PrinterId;
+use comanda_domain::printer::{PrinterSaved, printer_for};
+use comanda_print::docs::{Document, TestPage};
+use comanda_print::job::{Handshake, Outcome};
+use comanda_print::transport::Timeouts;
+use comanda_store::JobState;
+use serde::{Deserialize, Serialize};
+
+use crate::bus::Change;
+use crate::catalog::Empty;
+use crate::ctx::Ctx;
+use crate::error::{ApiError, ErrorCode};
+use crate::input;
+use crate::printing::{address_of, clock_time, profile_of};
+use crate::session::{Approval, Session, require_manager};
+
+/// A printer, as the settings screen shows it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ts_rs::TS, utoipa::ToSchema)]
+#[ts(export, export_to = "bindings/")]
+pub struct PrinterView {
+    /// Its id.
+    pub printer_id: PrinterId,
+    /// Its name.
+    pub name: String,
+    /// Plugged into this terminal (only then is its queue here).
+    pub here: bool,
+    /// The terminal it is plugged into, by name.
+    pub terminal: String,
+    /// How that terminal reaches it (`tcp:192.168.1.50:9100`).
+    pub connection: String,
+    /// Characters per line (32, 42, 48).
+    pub columns: u8,
+    /// Its code page (`cp858`).
+    pub code_page: String,
+    /// The `ESC t` number of that page on this model.
+    pub code_page_number: u8,
+    /// Whether it answers status requests.
+    pub status: bool,
+    /// The stations it prints.
+    pub stations: Vec<String>,
+    /// Whether it prints receipts.
+    pub receipts: bool,
+    /// False once removed.
+    pub active: bool,
+    /// Jobs waiting for it here (queued or failed).
+    pub waiting: u32,
+    /// Why it is not printing, when its oldest waiting job failed.
+    pub problem: Option<String>,
+}
+
+/// A kitchen station and the printer that makes its tickets.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ts_rs::TS, utoipa::ToSchema)]
+#[ts(export, export_to = "bindings/")]
+pub struct StationView {
+    /// The station ("grill").
+    pub station: String,
+    /// The printer's name; none: its tickets print nowhere.
+    pub printer: Option<String>,
+}
+
+/// `list_printers`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ts_rs::TS, utoipa::ToSchema)]
+#[ts(export, export_to = "bindings/")]
+pub struct PrinterList {
+    /// The store's printers, by name.
+    pub printers: Vec<PrinterView>,
+    /// Every station the menu names, each with its printer or none.
+    pub stations: Vec<StationView>,
+}
+
+/// `save_printer`: add a printer plugged into this terminal, or change one.
+#[derive(Debug, Clone, Serialize, Deserialize, ts_rs::TS, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+#[ts(export, export_to = "bindings/")]
+pub struct SavePrinter {
+    /// The printer to change; absent to add one.
+    #[serde(default)]
+    #[ts(optional)]
+    pub printer_id: Option<PrinterId>,
+    /// Its name (1–40 characters).
+    pub name: String,
+    /// `tcp:HOST:PORT`, `serial:PATH:BAUD[:rtscts|xonxoff]`, `usb:PATH` or `spooler:NAME`.
+    pub connection: String,
+    /// 32 (58 mm), 42 or 48 (80 mm).
+    pub columns: u8,
+    /// `cp437`, `cp850`, `cp858` or `cp1252`.
+    pub code_page: String,
+    /// The `ESC t` number of that page; absent: Epson's.
+    #[serde(default)]
+    #[ts(optional)]
+    pub code_page_number: Option<u8>,
+    /// Whether it answers status requests (most do; a spooler printer does not).
+    pub status: bool,
+    /// The stations it prints ("grill"), lower case.
+    pub stations: Vec<String>,
+    /// Whether it prints receipts.
+    pub receipts: bool,
+    /// False to remove it.
+    pub active: bool,
+    /// A manager's PIN, when a cashier asks.
+    #[serde(default)]
+    #[ts(optional)]
+    pub approval: Option<Approval>,
+}
+
+/// One job of the queue.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ts_rs::TS, utoipa::ToSchema)]
+#[ts(export, export_to = "bindings/")]
+pub struct PrintJobView {
+    /// Its id.
+    pub job_id: String,
+    /// The printer's name.
+    pub printer: String,
+    /// `ticket`, `receipt` or `test`.
+    pub kind: String,
+    /// The order's number, for a ticket.
+    pub order_number: Option<u32>,
+    /// The station, for a ticket.
+    pub station: Option<String>,
+    /// `queued`, `sending`, `done`, `failed` or `unknown`.
+    pub state: String,
+    /// Why it failed or is unknown.
+    pub reason: Option<String>,
+    /// How many times it was tried.
+    pub attempts: u32,
+    /// A reprint.
+    pub reprint: bool,
+    /// When it was made ("19:42").
+    pub at: String,
+}
+
+/// `print_queue`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ts_rs::TS, utoipa::ToSchema)]
+#[ts(export, export_to = "bindings/")]
+pub struct PrintQueue {
+    /// This terminal's jobs, newest first (the last 100; those not done first when asked).
+    pub jobs: Vec<PrintJobView>,
+}
+
+/// `print_queue`: which jobs.
+#[derive(Debug, Clone, Serialize, Deserialize, ts_rs::TS, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+#[ts(export, export_to = "bindings/")]
+pub struct ListPrintQueue {
+    /// Only jobs not printed (waiting, failed, unknown).
+    #[serde(default)]
+    pub open_only: bool,
+}
+
+/// `reprint_job`: print an ended ticket again, marked REPRINT.
+#[derive(Debug, Clone, Serialize, Deserialize, ts_rs::TS, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+#[ts(export, export_to = "bindings/")]
+pub struct ReprintJob {
+    /// The job.
+    pub job_id: String,
+}
+
+/// `test_print`: print a test page now.
+#[derive(Debug, Clone, Serialize, Deserialize, ts_rs::TS, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+#[ts(export, export_to = "bindings/")]
+pub struct TestPrint {
+    /// The printer (one plugged into this terminal).
+    pub printer_id: PrinterId,
+}
+
+/// What a test print did.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ts_rs::TS, utoipa::ToSchema)]
+#[ts(export, export_to = "bindings/")]
+pub struct TestPrintResult {
+    /// Printed and confirmed (or, without status, taken whole).
+    pub printed: bool,
+    /// What happened, in words.
+    pub message: String,
+}
+
+const CODE_PAGES: [&str; 4] = ["cp437", "cp850", "cp858", "cp1252"];
+
+/// The printers and stations.
+pub fn list_printers(ctx: &Ctx, _s: &Session, _req: Empty) -> Result<PrinterList, ApiError> {
+    let (me, printers, devices, catalog, jobs) = ctx.store.read(|r| {
+        Ok::<_, comanda_store::StoreError>((
+            r.device()?.device_id,
+            r.printers()?,
+            r.devices()?,
+            r.catalog()?.unwrap_or_default(),
+            r.print_jobs(true, 1000)?,
+        ))
+    })?;
+    let mut views: Vec<PrinterView> = printers
+        .values()
+        .map(|p| {
+            let waiting: Vec<_> = jobs
+                .iter()
+                .filter(|j| {
+                    j.printer_id == p.printer_id
+                        && matches!(j.state, JobState::Queued | JobState::Failed)
+                })
+                .collect();
+            let problem = waiting
+                .iter()
+                .min_by_key(|j| j.created_ms)
+                .and_then(|j| j.reason.clone());
+            PrinterView {
+                printer_id: p.printer_id,
+                name: p.name.clone(),
+                here: p.node == me,
+                terminal: devices
+                    .get(&p.node)
+                    .and_then(|d| d.name.clone())
+                    .unwrap_or_else(|| {
+                        if p.node == me {
+                            "this terminal".into()
+                        } else {
+                            "another terminal".into()
+                        }
+                    }),
+                connection: p.connection.clone(),
+                columns: p.columns,
+                code_page: p.code_page.clone(),
+                code_page_number: p.code_page_number,
+                status: p.status,
+                stations: p.stations.clone(),
+                receipts: p.receipts,
+                active: p.active,
+                waiting: u32::try_from(waiting.len()).unwrap_or(u32::MAX),
+                problem,
+            }
+        })
+        .collect();
+    views.sort_by(|a, b| a.name.cmp(&b.name).then(a.printer_id.cmp(&b.printer_id)));
+    let names: BTreeSet<&str> = catalog
+        .items
+        .iter()
+        .flat_map(|i| i.stations.iter().map(String::as_str))
+        .collect();
+    let stations = names
+        .into_iter()
+        .map(|s| StationView {
+            station: s.to_owned(),
+            printer: printer_for(&printers, s).map(|p| p.name.clone()),
+        })
+        .collect();
+    Ok(PrinterList {
+        printers: views,
+        stations,
+    })
+}
+
+/// Adds or changes a printer plugged into this terminal (a manager).
+pub fn save_printer(ctx: &Ctx, s: &Session, req: SavePrinter) -> Result<PrinterList, ApiError> {
+    let name = input::required("name", &req.name, 40)?;
+    let connection = input::required("connection", &req.connection, 200)?;
+    address_of(&connection).map_err(|e| ApiError::invalid("connection", e))?;
+    if !matches!(req.columns, 32 | 42 | 48) {
+        return Err(ApiError::invalid(
+            "columns",
+            "A printer has 32 columns (58 mm paper), 42 or 48 (80 mm).",
+        ));
+    }
+    let code_page = req.code_page.trim().to_lowercase();
+    if !CODE_PAGES.contains(&code_page.as_str()) {
+        return Err(ApiError::invalid(
+            "code_page",
+            "The code page is one of cp437, cp850, cp858 (with €) or cp1252.",
+        ));
+    }
+    let mut stations = Vec::new();
+    for st in &req.stations {
+        let st = input::required("stations", &st.to_lowercase(), 20)?;
+        if !stations.contains(&st) {
+            stations.push(st);
+        }
+    }
+    if stations.len() > 20 {
+        return Err(ApiError::invalid(
+            "stations",
+            "At most 20 stations per printer.",
+        ));
+    }
+    require_manager(ctx, s, req.approval.as_ref(), "set up a printer")?;
+    let page = match code_page.as_str() {
+        "cp850" => comanda_print::CodePage::Cp850,
+        "cp858" => comanda_print::CodePage::Cp858,
+        "cp1252" => comanda_print::CodePage::Cp1252,
+        _ => comanda_print::CodePage::Cp437,
+    };
+    ctx.store.write(|tx| {
+        let me = tx.device_id();
+        let printers = tx.printers()?;
+        let printer_id = match req.printer_id {
+            Some(id) => {
+                let p = printers.get(&id).ok_or_else(|| {
+                    ApiError::not_found("That printer does not exist.").on("printer_id")
+                })?;
+                if p.node != me {
+                    return Err(ApiError::new(
+                        ErrorCode::Conflict,
+                        "That printer is plugged into another terminal: change it there.",
+                    )
+                    .on("printer_id"));
+                }
+                id
+            }
+            None => PrinterId::new(&*ctx.ids),
+        };
+        let saved = PrinterSaved {
+            printer_id,
+            name: name.clone(),
+            node: me,
+            connection: connection.clone(),
+            columns: req.columns,
+            code_page: code_page.clone(),
+            code_page_number: req.code_page_number.unwrap_or(page.epson_number()),
+            status: req.status,
+            stations: stations.clone(),
+            receipts: req.receipts,
+            active: req.active,
+        };
+        tx.append(
+            StreamId::Printers,
+            Some(s.employee_id),
+            EventBody::PrinterSaved(saved),
+        )?;
+        Ok::<_, ApiError>(())
+    })?;
+    ctx.bus.send(Change::Settings);
+    list_printers(ctx, s, Empty {})
+}
+
+/// This terminal's print queue.
+pub fn print_queue(ctx: &Ctx, _s: &Session, req: ListPrintQueue) -> Result<PrintQueue, ApiError> {
+    let (jobs, printers) = ctx.store.read(|r| {
+        Ok::<_, comanda_store::StoreError>((r.print_jobs(req.open_only, 100)?, r.printers()?))
+    })?;
+    let mut views = Vec::with_capacity(jobs.len());
+    for j in jobs {
+        let order_number = match j.order_id {
+            Some(id) => ctx.store.read(|r| r.order(id))?.map(|o| o.state.number),
+            None => None,
+        };
+        views.push(PrintJobView {
+            printer: printers
+                .get(&j.printer_id)
+                .map_or_else(|| "a removed printer".into(), |p| p.name.clone()),
+            kind: j.kind,
+            order_number,
+            station: j.station,
+            state: format!("{:?}", j.state).to_lowercase(),
+            reason: j.reason,
+            attempts: j.attempts,
+            reprint: j.reprint,
+            at: clock_time(j.created_ms),
+            job_id: j.job_id,
+        });
+    }
+    Ok(PrintQueue { jobs: views })
+}
+
+/// Queues an ended job again, marked REPRINT.
+pub fn reprint_job(ctx: &Ctx, s: &Session, req: ReprintJob) -> Result<PrintQueue, ApiError> {
+    let done = ctx.store.write(|tx| {
+        if tx.print_job(&req.job_id)?.is_none() {
+            return Err(
+                ApiError::not_found("That print job is not on this terminal.").on("job_id"),
+            );
+        }
+        Ok::<_, ApiError>(tx.reprint(&req.job_id)?)
+    })?;
+    if !done {
+        return Err(ApiError::new(
+            ErrorCode::Conflict,
+            "Only a printed ticket or one that may not have printed can be printed again; this one is still waiting.",
+        )
+        .on("job_id"));
+    }
+    tracing::info!(job = %req.job_id, by = %s.employee_id, "reprint asked");
+    ctx.bus.send(Change::Settings);
+    print_queue(ctx, s, ListPrintQueue { open_only: false })
+}
+
+/// Prints a test page now, on a printer plugged into this terminal.
+pub fn test_print(ctx: &Ctx, _s: &Session, req: TestPrint) -> Result<TestPrintResult, ApiError> {
+    let (me, printers) = ctx
+        .store
+        .read(|r| Ok::<_, comanda_store::StoreError>((r.device()?.device_id, r.printers()?)))?;
+    let p = printers
+        .get(&req.printer_id)
+        .ok_or_else(|| ApiError::not_found("That printer does not exist.").on("printer_id"))?;
+    if p.node != me {
+        return Err(ApiError::new(
+            ErrorCode::Conflict,
+            "That printer is plugged into another terminal: test it there.",
+        )
+        .on("printer_id"));
+    }
+    let address = address_of(&p.connection).map_err(|e| ApiError::invalid("printer_id", e))?;
+    let profile = profile_of(p);
+    let page = Document::TestPage(TestPage {
+        printer: p.name.clone(),
+        address: address.to_string(),
+        at: clock_time(ctx.clock.now_ms()),
+    });
+    let bytes = comanda_print::render(&page.layout(&profile, false), &profile)
+        .map_err(|e| ApiError::internal(&e))?
+        .bytes;
+    let handshake = Handshake {
+        status: p.status,
+        ..Handshake::default()
+    };
+    let outcome = match comanda_print::transport::open(&address, Timeouts::default()) {
+        Ok(mut link) => comanda_print::job::send(link.as_mut(), &bytes, &handshake),
+        Err(e) => {
+            return Ok(TestPrintResult {
+                printed: false,
+                message: e.to_string(),
+            });
+        }
+    };
+    Ok(match outcome {
+        Outcome::Printed => TestPrintResult {
+            printed: true,
+            message: "The test page printed.".into(),
+        },
+        Outcome::NotSent { reason, .. } => TestPrintResult {
+            printed: false,
+            message: format!("Nothing was sent: {reason}."),
+        },
+        Outcome::Unknown { reason } => TestPrintResult {
+            printed: false,
+            message: format!("It may not have printed: {reason}."),
+        },
+    })
+}
