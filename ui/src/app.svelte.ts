@@ -5,6 +5,7 @@ import { createBackend, isFailure, type Backend } from "./lib/backend";
 import { echoes } from "./lib/backend/echoes";
 import type { BootstrapView } from "./lib/bindings/BootstrapView";
 import type { Change } from "./lib/bindings/Change";
+import type { PrinterList } from "./lib/bindings/PrinterList";
 import type { Money } from "./lib/bindings/Money";
 import type { PairTerminal } from "./lib/bindings/PairTerminal";
 import type { PairHosted } from "./lib/bindings/PairHosted";
@@ -50,6 +51,9 @@ export class AppState {
   session = $state<SessionView | null>(null);
   bootstrap = $state<BootstrapView | null>(null);
   terminal = $state<TerminalView | null>(null);
+  /** The store's printers and stations, refreshed with the status while someone is signed in
+   *  (the strip warns when one cannot print). */
+  printers = $state<PrinterList | null>(null);
   /** False while the terminal service does not answer (the strip says so). */
   reachable = $state(true);
   /** Why the last session ended, for the sign-in screen. */
@@ -113,6 +117,17 @@ export class AppState {
       this.setTerminal(await this.api.getStatus());
     } catch {
       /* the badge keeps its last words; calls say what failed */
+    }
+    await this.refreshPrinters();
+  }
+
+  /** Reads the printers again (signed in only: the list is for staff). */
+  async refreshPrinters(): Promise<void> {
+    if (!this.session) return;
+    try {
+      this.printers = await this.api.listPrinters();
+    } catch {
+      /* the strip keeps its last words */
     }
   }
 
@@ -200,6 +215,7 @@ export class AppState {
   private clearSession(reason: string | null): void {
     this.api.backend.setToken(null);
     this.session = null;
+    this.printers = null;
     this.signedOutReason = reason;
     sessionStorage.removeItem(SESSION_KEY);
   }

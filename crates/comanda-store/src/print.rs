@@ -24,7 +24,7 @@ use crate::sql::{self, int, uint};
 pub enum JobState {
     /// Waiting for its printer.
     Queued,
-    /// Being sent (a crash here leaves it so: it is then unknown, see [`recover`]).
+    /// Being sent (a stop here leaves it so; the next open makes it unknown).
     Sending,
     /// Printed (or reprinted).
     Done,

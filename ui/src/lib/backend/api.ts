@@ -38,6 +38,13 @@ import type { SetOrderNote } from "../bindings/SetOrderNote";
 import type { TerminalView } from "../bindings/TerminalView";
 import type { VoidLine } from "../bindings/VoidLine";
 import type { VoidPayment } from "../bindings/VoidPayment";
+import type { ListPrintQueue } from "../bindings/ListPrintQueue";
+import type { PrintQueue } from "../bindings/PrintQueue";
+import type { PrinterList } from "../bindings/PrinterList";
+import type { ReprintJob } from "../bindings/ReprintJob";
+import type { SavePrinter } from "../bindings/SavePrinter";
+import type { TestPrint } from "../bindings/TestPrint";
+import type { TestPrintResult } from "../bindings/TestPrintResult";
 import type { Backend } from "./types";
 
 const empty: Empty = {};
@@ -89,6 +96,22 @@ export class Api {
   // Orders
   listApprovals(req: ListApprovals): Promise<AuditList> {
     return this.backend.call<AuditList>("list_approvals", req);
+  }
+  // Printers
+  listPrinters(): Promise<PrinterList> {
+    return this.backend.call<PrinterList>("list_printers", empty);
+  }
+  savePrinter(req: SavePrinter): Promise<PrinterList> {
+    return this.backend.call<PrinterList>("save_printer", req);
+  }
+  printQueue(req: ListPrintQueue): Promise<PrintQueue> {
+    return this.backend.call<PrintQueue>("print_queue", req);
+  }
+  reprintJob(req: ReprintJob): Promise<PrintQueue> {
+    return this.backend.call<PrintQueue>("reprint_job", req);
+  }
+  testPrint(req: TestPrint): Promise<TestPrintResult> {
+    return this.backend.call<TestPrintResult>("test_print", req);
   }
   listSyncIssues(req: ListSyncIssues): Promise<SyncIssues> {
     return this.backend.call<SyncIssues>("list_sync_issues", req);
