@@ -78,6 +78,8 @@ test("a manager adds a printer, tests it, tickets print once, and paper out show
     await expect.poll(() => printer.state.paper.toString("latin1")).toContain("1 x Fries");
     const cuts = () => printer.state.paper.toString("latin1").split("\x1dVA").length - 1;
     await expect.poll(cuts).toBe(2);
+    // The counter says the fryer printed it.
+    await expect(tid(page, "order-tickets")).toContainText("fry ✓ printed");
 
     // Out of paper: the next ticket waits, and the strip says which printer and why.
     printer.state.paperOut = true;

@@ -12,6 +12,7 @@ use comanda_domain::ids::{
 };
 use comanda_domain::money::{Money, Rate};
 use comanda_domain::order::{self as dorder, OrderState, Stamp, Totals};
+use comanda_domain::printer::TicketOutcome;
 use serde::{Deserialize, Serialize};
 
 use crate::shapes::{
@@ -463,6 +464,23 @@ pub struct OrderView {
     pub seats: Vec<SeatDue>,
     /// Conflicts for a person to settle.
     pub conflicts: Vec<Conflict>,
+    /// Its kitchen tickets, as the terminals that print them said (one per fire and station).
+    pub tickets: Vec<TicketView>,
+}
+
+/// A kitchen ticket of an order: "sent to grill ✓".
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ts_rs::TS, utoipa::ToSchema)]
+#[ts(export, export_to = "bindings/")]
+pub struct TicketView {
+    /// The station ("grill").
+    pub station: String,
+    /// `printed`, `reprinted`, or `unknown` (it may not have printed: someone decides at the
+    /// printer's terminal).
+    pub outcome: String,
+    /// Why it is unknown.
+    pub reason: Option<String>,
+    /// When the printing terminal said so.
+    pub at_ms: u64,
 }
 
 /// An order in a list.
@@ -754,6 +772,23 @@ impl OrderView {
             totals: totals.into(),
             seats,
             conflicts: conflicts_of(conflicts),
+            tickets: o
+                .tickets
+                .iter()
+                .map(|t| {
+                    let (outcome, reason) = match &t.outcome {
+                        TicketOutcome::Printed => ("printed", None),
+                        TicketOutcome::Reprinted => ("reprinted", None),
+                        TicketOutcome::Unknown { reason } => ("unknown", Some(reason.clone())),
+                    };
+                    TicketView {
+                        station: t.station.clone(),
+                        outcome: outcome.into(),
+                        reason,
+                        at_ms: t.stamp.at_ms,
+                    }
+                })
+                .collect(),
         }
     }
 }

@@ -82,6 +82,12 @@ async fn a_fire_prints_its_fry_ticket_once_and_the_order_says_so() {
     );
     assert_eq!(fake.cuts(), 1);
     assert_eq!(tickets(&app, &order), vec![TicketOutcome::Printed]);
+    // The counter's view of the order says so: "fry ✓".
+    let view = app
+        .ok("get_order", &token, json!({ "order_id": order }))
+        .await;
+    assert_eq!(view["tickets"][0]["station"], "fry", "{view}");
+    assert_eq!(view["tickets"][0]["outcome"], "printed");
 
     // Stepping again, or the fire seen again, prints nothing more.
     worker.step(&app.ctx).await.unwrap();

@@ -110,6 +110,7 @@ describe("Api", () => {
       totals: { subtotal: 600, discount: 0, tax_included: 104, tax_added: 0, total: 600, paid: 600, refunded: 0, over_refund_settled: 0, tips: 0, balance: 0, taxes: [] },
       seats: [{ seat: 1, due: 0 }],
       conflicts: [{ type: "overpaid", amount: 5 }],
+      tickets: [],
     };
     const seen: { url?: string } = {};
     const api = new Api(new HttpBackend({ fetch: fakeFetch(200, JSON.stringify(w), seen), socket: null }));

@@ -11,6 +11,7 @@ import type { PaymentView } from "./PaymentView";
 import type { RefundView } from "./RefundView";
 import type { SeatDue } from "./SeatDue";
 import type { StampView } from "./StampView";
+import type { TicketView } from "./TicketView";
 import type { TotalsView } from "./TotalsView";
 import type { VoidView } from "./VoidView";
 
@@ -103,4 +104,8 @@ seats: Array<SeatDue>,
 /**
  * Conflicts for a person to settle.
  */
-conflicts: Array<Conflict>, };
+conflicts: Array<Conflict>, 
+/**
+ * Its kitchen tickets, as the terminals that print them said (one per fire and station).
+ */
+tickets: Array<TicketView>, };

@@ -63,6 +63,7 @@ const order = (over: Partial<OrderView> = {}, balance = 1000): OrderView => ({
   totals: { subtotal: balance, discount: 0, tax_included: 0, tax_added: 0, total: balance, paid: 0, refunded: 0, over_refund_settled: 0, tips: 0, balance, taxes: [] },
   seats: [],
   conflicts: [],
+  tickets: [],
   ...over,
 });
 const payment = (split: PaymentView["split"], voidReason: string | null = null): PaymentView => ({
