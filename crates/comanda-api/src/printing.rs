@@ -122,8 +122,10 @@ pub fn clock_time(at_ms: u64) -> String {
     }
 }
 
-/// The kitchen ticket a job prints: the fire's lines made at the job's station, as the order
-/// stands now (a line voided since is printed VOID; a cancelled order says CANCEL).
+/// The kitchen ticket a job prints, from the event that made it and the order as it stands now:
+/// a fire prints its lines made at the job's station (a line voided since is marked VOID, a
+/// cancelled order says CANCEL); a sent line voided or changed since prints it under VOID or
+/// CHANGED; a cancel prints every sent line of the station under CANCEL.
 pub fn ticket_of(ctx: &Ctx, job: &PrintJob) -> Result<Option<Document>, ApiError> {
     let (Some(order_id), Some(fire), Some(station)) = (job.order_id, job.fire, &job.station) else {
         return Ok(None);
@@ -142,9 +144,6 @@ pub fn ticket_of(ctx: &Ctx, job: &PrintJob) -> Result<Option<Document>, ApiError
     let Some(fired) = events.iter().find(|e| e.id == fire) else {
         return Ok(None);
     };
-    let EventBody::OrderFired(f) = &fired.body else {
-        return Ok(None);
-    };
     let at_station = |item| {
         catalog
             .items
@@ -152,10 +151,36 @@ pub fn ticket_of(ctx: &Ctx, job: &PrintJob) -> Result<Option<Document>, ApiError
             .find(|i| i.id == item)
             .is_some_and(|i| i.stations.iter().any(|s| s == station))
     };
-    let items: Vec<TicketItem> = f
-        .line_ids
-        .iter()
-        .filter_map(|id| order.state.line(*id))
+    let (lines, banner): (Vec<&comanda_domain::order::LineState>, Option<Banner>) =
+        match &fired.body {
+            EventBody::OrderFired(f) => (
+                f.line_ids
+                    .iter()
+                    .filter_map(|id| order.state.line(*id))
+                    .collect(),
+                None,
+            ),
+            EventBody::LineVoided(v) => (
+                order.state.line(v.line_id).into_iter().collect(),
+                Some(Banner::Void),
+            ),
+            EventBody::LineChanged(c) => (
+                order.state.line(c.line_id).into_iter().collect(),
+                Some(Banner::Changed),
+            ),
+            EventBody::OrderCancelled(_) => (
+                order
+                    .state
+                    .lines
+                    .iter()
+                    .filter(|l| l.fired && l.is_live())
+                    .collect(),
+                Some(Banner::Cancel),
+            ),
+            _ => return Ok(None),
+        };
+    let items: Vec<TicketItem> = lines
+        .into_iter()
         .filter(|l| at_station(l.item_id))
         .map(|l| TicketItem {
             quantity: u32::from(l.qty).to_string(),
@@ -168,13 +193,16 @@ pub fn ticket_of(ctx: &Ctx, job: &PrintJob) -> Result<Option<Document>, ApiError
             voided: l.voided.is_some(),
         })
         .collect();
-    let banner = if order.state.cancelled.is_some() {
+    if items.is_empty() {
+        return Ok(None);
+    }
+    let banner = banner.or(if order.state.cancelled.is_some() {
         Some(Banner::Cancel)
     } else if items.iter().any(|i| i.voided) {
         Some(Banner::Void)
     } else {
         None
-    };
+    });
     let by = fired
         .actor
         .and_then(|a| staff.get(&a))
@@ -227,7 +255,26 @@ impl PrintWorker {
                 self.waits.remove(&printer_id);
                 continue;
             };
-            let outcome = self.send(ctx, p, &job).await;
+            let document = match ticket_of(ctx, &job) {
+                Ok(Some(d)) => d,
+                Ok(None) => {
+                    // Nothing of it is left at this station (its lines moved off the menu's
+                    // station since): ended, with nothing on paper and nothing to tell.
+                    let reason = "nothing left to print at this station";
+                    ctx.store
+                        .write(|tx| tx.set_print_job(&job.job_id, JobState::Done, Some(reason)))?;
+                    continue;
+                }
+                Err(e) => {
+                    // The store failed: the job is put back, and tried again after a pause.
+                    ctx.store.write(|tx| {
+                        tx.set_print_job(&job.job_id, JobState::Failed, Some(&e.message))
+                    })?;
+                    self.waits.insert(printer_id, (1, now + RETRY_MIN_MS));
+                    continue;
+                }
+            };
+            let outcome = self.send(p, &document, job.reprint).await;
             self.record(ctx, p, &job, outcome)?;
             // More may wait: come back at once.
             next = now;
@@ -235,18 +282,13 @@ impl PrintWorker {
         Ok(next)
     }
 
-    async fn send(&mut self, ctx: &Ctx, p: &PrinterSaved, job: &PrintJob) -> Outcome {
+    async fn send(&mut self, p: &PrinterSaved, document: &Document, reprint: bool) -> Outcome {
         let not_sent = |reason: String| Outcome::NotSent {
             problem: comanda_print::status::Problem::Offline,
             reason,
         };
-        let document = match ticket_of(ctx, job) {
-            Ok(Some(d)) => d,
-            Ok(None) => return not_sent("nothing left to print for this ticket".into()),
-            Err(e) => return not_sent(e.message),
-        };
         let profile = profile_of(p);
-        let bytes = match comanda_print::render(&document.layout(&profile, job.reprint), &profile) {
+        let bytes = match comanda_print::render(&document.layout(&profile, reprint), &profile) {
             Ok(r) => r.bytes,
             Err(e) => return not_sent(e.to_string()),
         };

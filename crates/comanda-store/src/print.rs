@@ -98,7 +98,11 @@ pub(crate) fn derive(
     let relevant = events.iter().any(|e| {
         matches!(
             e.body,
-            EventBody::OrderFired(_) | EventBody::TicketPrinted(_)
+            EventBody::OrderFired(_)
+                | EventBody::LineVoided(_)
+                | EventBody::LineChanged(_)
+                | EventBody::OrderCancelled(_)
+                | EventBody::TicketPrinted(_)
         )
     });
     if !relevant {
@@ -115,14 +119,42 @@ pub(crate) fn derive(
             continue;
         };
         match &e.body {
-            EventBody::OrderFired(fire) => {
+            EventBody::OrderFired(_)
+            | EventBody::LineVoided(_)
+            | EventBody::LineChanged(_)
+            | EventBody::OrderCancelled(_) => {
                 let Some(order) = project::read_order(conn, order_id)? else {
                     continue;
                 };
-                let mut stations: Vec<&str> = fire
-                    .line_ids
+                // The lines the kitchen must hear of: those just fired; a sent line voided or
+                // changed since; every sent line when the order is cancelled.
+                let lines: Vec<_> = match &e.body {
+                    EventBody::OrderFired(f) => f
+                        .line_ids
+                        .iter()
+                        .filter_map(|id| order.state.line(*id))
+                        .collect(),
+                    EventBody::LineVoided(v) => order
+                        .state
+                        .line(v.line_id)
+                        .filter(|l| l.fired)
+                        .into_iter()
+                        .collect(),
+                    EventBody::LineChanged(c) => order
+                        .state
+                        .line(c.line_id)
+                        .filter(|l| l.fired)
+                        .into_iter()
+                        .collect(),
+                    _ => order
+                        .state
+                        .lines
+                        .iter()
+                        .filter(|l| l.fired && l.is_live())
+                        .collect(),
+                };
+                let mut stations: Vec<&str> = lines
                     .iter()
-                    .filter_map(|id| order.state.line(*id))
                     .filter_map(|l| catalog.items.iter().find(|i| i.id == l.item_id))
                     .flat_map(|i| i.stations.iter().map(String::as_str))
                     .collect();

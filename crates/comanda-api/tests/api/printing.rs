@@ -257,3 +257,59 @@ async fn a_manager_sets_up_a_printer_tests_it_and_sees_every_station_and_the_que
         .await;
     assert_error(&(status, v), 404, "not_found", Some("job_id"));
 }
+
+#[tokio::test]
+async fn a_sent_line_voided_then_the_order_cancelled_print_void_and_cancel_tickets_once() {
+    let app = spawn_app().await;
+    let fake = FakePrinter::tcp();
+    fry_printer(&app, &fake);
+    let token = app.login(ALEX).await;
+    let menu = app.menu().await;
+    let order = app.open_table(&token, "4").await;
+    app.add(&token, &order, &menu.item("Fries"), 2).await;
+    let rings = app.add(&token, &order, &menu.item("Onion Rings"), 1).await;
+    let rings_line = rings["lines"][1]["line_id"].as_str().unwrap().to_owned();
+    app.ok("fire_order", &token, json!({ "order_id": order }))
+        .await;
+    let mut worker = PrintWorker::default();
+    worker.step(&app.ctx).await.unwrap();
+    assert_eq!(fake.cuts(), 1);
+
+    // The onion rings are voided after they were sent: the fryer gets a VOID ticket for them.
+    app.ok(
+        "void_line",
+        &token,
+        json!({ "order_id": order, "line_id": rings_line, "reason": "customer left",
+                "approval": { "pin": MORGAN } }),
+    )
+    .await;
+    worker.step(&app.ctx).await.unwrap();
+    worker.step(&app.ctx).await.unwrap();
+    assert_eq!(fake.cuts(), 2);
+    let paper = paper_text(&fake.paper());
+    let void_ticket = paper.split("<cut>").nth(1).unwrap();
+    assert!(void_ticket.contains("** VOID **"), "{void_ticket}");
+    assert!(
+        void_ticket.contains("VOID 1 x Onion Rings"),
+        "{void_ticket}"
+    );
+    assert!(!void_ticket.contains("Fries"), "{void_ticket}");
+
+    // The whole order is cancelled: CANCEL, with what is still being made.
+    app.ok(
+        "cancel_order",
+        &token,
+        json!({ "order_id": order, "reason": "left", "approval": { "pin": MORGAN } }),
+    )
+    .await;
+    worker.step(&app.ctx).await.unwrap();
+    worker.step(&app.ctx).await.unwrap();
+    assert_eq!(fake.cuts(), 3);
+    let paper = paper_text(&fake.paper());
+    let cancel_ticket = paper.split("<cut>").nth(2).unwrap();
+    assert!(cancel_ticket.contains("** CANCEL **"), "{cancel_ticket}");
+    assert!(cancel_ticket.contains("2 x Fries"), "{cancel_ticket}");
+    assert!(!cancel_ticket.contains("Onion"), "{cancel_ticket}");
+    // Three tickets, each told to the order once.
+    assert_eq!(tickets(&app, &order).len(), 3);
+}
