@@ -38,9 +38,9 @@ test("paying unsent lines sends them, a void after a part payment is refunded wi
     expect(ring).toBe("rgb(37, 99, 235)");
     await tid(page, "category-Drinks").click();
 
-    // One tap, one call: count what the page asks the terminal for. The status badge also
-    // refreshes itself every 10 s: the tap comes right after one of those, so the window below
-    // holds only what the tap caused.
+    // One tap, one call: count what the page asks the terminal for. The status badge (and the
+    // printers' warning, asked in the same burst) also refresh every 10 s: the tap comes right
+    // after one of those, so the window below holds only what the tap caused.
     await page.waitForResponse((r) => r.url().endsWith("/api/get_status"), { timeout: 15_000 });
     const calls: string[] = [];
     const onRequest = (r: Request) => {

@@ -113,12 +113,14 @@ export class AppState {
 
   async refreshStatus(): Promise<void> {
     if (!this.bootstrap) return this.loadBootstrap(); // the first load failed: try again
+    // Asked first, so both calls of a refresh leave together (one burst, not two).
+    const printers = this.refreshPrinters();
     try {
       this.setTerminal(await this.api.getStatus());
     } catch {
       /* the badge keeps its last words; calls say what failed */
     }
-    await this.refreshPrinters();
+    await printers;
   }
 
   /** Reads the printers again (signed in only: the list is for staff). */
