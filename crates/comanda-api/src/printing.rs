@@ -228,14 +228,16 @@ pub struct PrintWorker {
 }
 
 impl PrintWorker {
-    /// Sends at most one job to each printer this node drives that has one and is due. Returns
-    /// when the worker wants to step again (this node's clock, ms).
+    /// Sends at most one job to each printer this node drives that has one and is due, to all
+    /// of them at once (a printer that takes its whole confirmation wait holds up no other).
+    /// Returns when the worker wants to step again (this node's clock, ms).
     pub async fn step(&mut self, ctx: &Ctx) -> Result<u64, ApiError> {
         let now = ctx.clock.now_ms();
         // Jobs exist only for the printers this node drives (the store makes them so): asking
         // every printer for its next job finds them, whatever id this node had then.
         let printers = ctx.store.read(|r| r.printers())?;
         let mut next = now + IDLE_MS;
+        let mut claimed_jobs: Vec<(PrinterSaved, PrintJob, Document)> = Vec::new();
         for p in printers.values().filter(|p| p.active) {
             if let Some((_, until)) = self.waits.get(&p.printer_id)
                 && *until > now
@@ -274,47 +276,68 @@ impl PrintWorker {
                     continue;
                 }
             };
-            let outcome = self.send(p, &document, job.reprint).await;
-            self.record(ctx, p, &job, outcome)?;
+            claimed_jobs.push((p.clone(), job, document));
+        }
+        let mut sends = tokio::task::JoinSet::new();
+        for (i, (p, job, document)) in claimed_jobs.iter().enumerate() {
+            let (p, document, reprint) = (p.clone(), document.clone(), job.reprint);
+            sends.spawn(async move { (i, send(&p, &document, reprint).await) });
+        }
+        let mut outcomes: Vec<Option<Outcome>> = vec![None; claimed_jobs.len()];
+        while let Some(done) = sends.join_next().await {
+            match done {
+                Ok((i, outcome)) => outcomes[i] = Some(outcome),
+                Err(e) => tracing::error!(error = %e, "a print task ended without an answer"),
+            }
+        }
+        for ((p, job, _), outcome) in claimed_jobs.iter().zip(outcomes) {
+            // A task that ended without an answer may have printed part of the job.
+            let outcome = outcome.unwrap_or_else(|| Outcome::Unknown {
+                reason: "the print task stopped".into(),
+            });
+            self.record(ctx, p, job, outcome)?;
             // More may wait: come back at once.
             next = now;
         }
         Ok(next)
     }
+}
 
-    async fn send(&mut self, p: &PrinterSaved, document: &Document, reprint: bool) -> Outcome {
-        let not_sent = |reason: String| Outcome::NotSent {
-            problem: comanda_print::status::Problem::Offline,
-            reason,
-        };
-        let profile = profile_of(p);
-        let bytes = match comanda_print::render(&document.layout(&profile, reprint), &profile) {
-            Ok(r) => r.bytes,
-            Err(e) => return not_sent(e.to_string()),
-        };
-        let address = match address_of(&p.connection) {
-            Ok(a) => a,
-            Err(e) => return not_sent(e),
-        };
-        let handshake = Handshake {
-            status: p.status,
-            ..Handshake::default()
-        };
-        let sent = tokio::task::spawn_blocking(move || {
-            let mut link = comanda_print::transport::open(&address, Timeouts::default())
-                .map_err(|e| e.to_string())?;
-            Ok::<_, String>(comanda_print::job::send(link.as_mut(), &bytes, &handshake))
-        })
-        .await;
-        match sent {
-            Ok(Ok(outcome)) => outcome,
-            Ok(Err(unreachable)) => not_sent(unreachable),
-            Err(e) => Outcome::Unknown {
-                reason: format!("the print task stopped: {e}"),
-            },
-        }
+/// Renders a document for a printer and sends it, on a blocking thread.
+async fn send(p: &PrinterSaved, document: &Document, reprint: bool) -> Outcome {
+    let not_sent = |reason: String| Outcome::NotSent {
+        problem: comanda_print::status::Problem::Offline,
+        reason,
+    };
+    let profile = profile_of(p);
+    let bytes = match comanda_print::render(&document.layout(&profile, reprint), &profile) {
+        Ok(r) => r.bytes,
+        Err(e) => return not_sent(e.to_string()),
+    };
+    let address = match address_of(&p.connection) {
+        Ok(a) => a,
+        Err(e) => return not_sent(e),
+    };
+    let handshake = Handshake {
+        status: p.status,
+        ..Handshake::default()
+    };
+    let sent = tokio::task::spawn_blocking(move || {
+        let mut link = comanda_print::transport::open(&address, Timeouts::default())
+            .map_err(|e| e.to_string())?;
+        Ok::<_, String>(comanda_print::job::send(link.as_mut(), &bytes, &handshake))
+    })
+    .await;
+    match sent {
+        Ok(Ok(outcome)) => outcome,
+        Ok(Err(unreachable)) => not_sent(unreachable),
+        Err(e) => Outcome::Unknown {
+            reason: format!("the print task stopped: {e}"),
+        },
     }
+}
 
+impl PrintWorker {
     fn record(
         &mut self,
         ctx: &Ctx,

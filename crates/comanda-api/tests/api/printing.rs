@@ -313,3 +313,53 @@ async fn a_sent_line_voided_then_the_order_cancelled_print_void_and_cancel_ticke
     // Three tickets, each told to the order once.
     assert_eq!(tickets(&app, &order).len(), 3);
 }
+
+#[tokio::test]
+async fn each_station_prints_on_its_own_printer_in_one_step_and_a_silent_one_holds_up_nothing() {
+    let app = spawn_app().await;
+    let (fryer, cold) = (FakePrinter::tcp(), FakePrinter::tcp());
+    fry_printer(&app, &fryer);
+    let Address::Tcp { port, .. } = cold.address() else {
+        panic!("a TCP fake")
+    };
+    let me = app.ctx.store.device().unwrap().device_id;
+    let saved = PrinterSaved {
+        printer_id: PrinterId::new(&*app.ctx.ids),
+        name: "Cold".into(),
+        node: me,
+        connection: format!("tcp:127.0.0.1:{port}"),
+        columns: 32,
+        code_page: "cp437".into(),
+        code_page_number: 0,
+        status: true,
+        stations: vec!["cold".into()],
+        receipts: false,
+        active: true,
+    };
+    app.ctx
+        .store
+        .write(|tx| tx.append(StreamId::Printers, None, EventBody::PrinterSaved(saved)))
+        .unwrap();
+    let token = app.login(ALEX).await;
+    fryer.set(|f| f.silent = true);
+    fire(&app, &token).await;
+
+    PrintWorker::default().step(&app.ctx).await.unwrap();
+    // The salad printed on the cold station's 58 mm printer; the silent fryer got nothing and
+    // its ticket waits with the reason.
+    let cold_paper = paper_text(&cold.paper());
+    assert!(cold_paper.contains("1 x Caesar Salad"), "{cold_paper}");
+    assert!(!cold_paper.contains("Fries"), "{cold_paper}");
+    assert!(fryer.paper().is_empty());
+    let jobs = app.ctx.store.read(|r| r.print_jobs(false, 10)).unwrap();
+    let state_of = |station: &str| {
+        jobs.iter()
+            .find(|j| j.station.as_deref() == Some(station))
+            .map(|j| (j.state, j.reason.clone()))
+            .unwrap()
+    };
+    assert_eq!(state_of("cold").0, JobState::Done);
+    let (fry_state, fry_reason) = state_of("fry");
+    assert_eq!(fry_state, JobState::Failed);
+    assert!(fry_reason.unwrap().contains("does not answer"));
+}
