@@ -110,8 +110,14 @@ impl Tx<'_> {
             out.outcomes.push(outcome);
         }
         heads.write(sp)?;
-        // Jobs follow from the events, once every projection they read is written (below).
-        let mut new_events: Vec<Event> = fresh.values().flatten().cloned().collect();
+        // Jobs follow from the events, once every projection they read is written (below): only
+        // the few kinds that make or end a ticket are kept aside (a page is thousands of lines).
+        let mut new_events: Vec<Event> = fresh
+            .values()
+            .flatten()
+            .filter(|e| crate::print::concerns_printing(&e.body))
+            .cloned()
+            .collect();
         new_events.sort_by_key(Event::key);
         for stream in &refold {
             fresh.remove(stream);

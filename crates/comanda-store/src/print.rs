@@ -86,6 +86,18 @@ pub struct PrintJob {
     pub updated_ms: u64,
 }
 
+/// Whether an event can make or end a kitchen ticket.
+pub(crate) fn concerns_printing(body: &EventBody) -> bool {
+    matches!(
+        body,
+        EventBody::OrderFired(_)
+            | EventBody::LineVoided(_)
+            | EventBody::LineChanged(_)
+            | EventBody::OrderCancelled(_)
+            | EventBody::TicketPrinted(_)
+    )
+}
+
 /// Makes and ends jobs for events just stored (in agreed order within the call). `this` names
 /// the node: its device id, and the id its pairing was made under if it took a fresh one after
 /// a restore (its printers were set up under that one).
@@ -95,17 +107,7 @@ pub(crate) fn derive(
     events: &[&Event],
     now_ms: u64,
 ) -> Result<(), StoreError> {
-    let relevant = events.iter().any(|e| {
-        matches!(
-            e.body,
-            EventBody::OrderFired(_)
-                | EventBody::LineVoided(_)
-                | EventBody::LineChanged(_)
-                | EventBody::OrderCancelled(_)
-                | EventBody::TicketPrinted(_)
-        )
-    });
-    if !relevant {
+    if !events.iter().any(|e| concerns_printing(&e.body)) {
         return Ok(());
     }
     let printers = project::printers(conn)?;
