@@ -9,9 +9,6 @@ pub enum PrintError {
     /// The printer could not be reached (refused, no route, no such device).
     #[error("cannot reach the printer: {0}")]
     Unreachable(String),
-    /// A setting is out of range (a code page number, a drawer pulse).
-    #[error("{0}")]
-    Setting(String),
 }
 
 impl From<escpos::errors::PrinterError> for PrintError {

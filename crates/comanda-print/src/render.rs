@@ -3,7 +3,7 @@
 //! Text is encoded by the profile's [`CodePage`] first and laid out on the encoded bytes (one
 //! byte is one cell), so wrapping and the amount column stay exact even where `€` became
 //! `EUR`. The style, QR and cut commands are built by the `escpos` crate into a buffer of ours
-//! ([`Capture`]); the code page is selected with the profile's own `ESC t` number.
+//! (`Capture`); the code page is selected with the profile's own `ESC t` number.
 
 use std::cell::RefCell;
 use std::rc::Rc;
@@ -89,7 +89,7 @@ pub struct Rendered {
 
 /// A driver for `escpos` that only collects what it is given.
 #[derive(Clone, Default)]
-pub struct Capture(Rc<RefCell<Vec<u8>>>);
+struct Capture(Rc<RefCell<Vec<u8>>>);
 
 impl Capture {
     fn take(&self) -> Vec<u8> {

@@ -39,7 +39,6 @@ struct Inner {
     faults: Faults,
     paper: Vec<u8>,
     drawer_open: bool,
-    connections: u32,
 }
 
 /// A fake printer serving on its own thread until dropped.
@@ -74,7 +73,6 @@ impl FakePrinter {
                     Ok((conn, _)) => {
                         let _ = conn.set_nonblocking(false);
                         let _ = conn.set_read_timeout(Some(TICK));
-                        lock(&i2).connections += 1;
                         serve(conn, &i2, &s2, true);
                     }
                     Err(_) => std::thread::sleep(TICK),
@@ -107,7 +105,6 @@ impl FakePrinter {
         let thread = std::thread::spawn(move || {
             // The other end stays open as long as we serve, so the line never hangs up.
             let _keep = theirs;
-            lock(&i2).connections += 1;
             serve(ours, &i2, &s2, false);
         });
         FakePrinter {
@@ -161,11 +158,6 @@ impl FakePrinter {
     /// Pushes the drawer shut.
     pub fn close_drawer(&self) {
         lock(&self.inner).drawer_open = false;
-    }
-
-    /// How many connections it took.
-    pub fn connections(&self) -> u32 {
-        lock(&self.inner).connections
     }
 }
 

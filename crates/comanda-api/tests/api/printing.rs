@@ -14,8 +14,9 @@ use serde_json::json;
 
 use crate::support::*;
 
-/// Sets up the fryer's printer on this terminal, reached at the fake printer's port.
-fn fry_printer(app: &TestApp, fake: &FakePrinter) -> PrinterId {
+/// Sets up a printer of `station` on this terminal (80 mm, CP858), reached at the fake
+/// printer's port.
+fn printer_on(app: &TestApp, fake: &FakePrinter, name: &str, station: &str) -> PrinterId {
     let Address::Tcp { host, port } = fake.address() else {
         panic!("a TCP fake")
     };
@@ -23,14 +24,14 @@ fn fry_printer(app: &TestApp, fake: &FakePrinter) -> PrinterId {
     let printer_id = PrinterId::new(&*app.ctx.ids);
     let saved = PrinterSaved {
         printer_id,
-        name: "Fryer".into(),
+        name: name.into(),
         node: me,
         connection: format!("tcp:{host}:{port}"),
         columns: 48,
         code_page: "cp858".into(),
         code_page_number: 19,
         status: true,
-        stations: vec!["fry".into()],
+        stations: vec![station.into()],
         receipts: false,
         active: true,
     };
@@ -39,6 +40,11 @@ fn fry_printer(app: &TestApp, fake: &FakePrinter) -> PrinterId {
         .write(|tx| tx.append(StreamId::Printers, None, EventBody::PrinterSaved(saved)))
         .unwrap();
     printer_id
+}
+
+/// The fryer's printer.
+fn fry_printer(app: &TestApp, fake: &FakePrinter) -> PrinterId {
+    printer_on(app, fake, "Fryer", "fry")
 }
 
 /// Opens table 4 with two fries and a salad, and fires it; the order's id.
@@ -319,33 +325,13 @@ async fn each_station_prints_on_its_own_printer_in_one_step_and_a_silent_one_hol
     let app = spawn_app().await;
     let (fryer, cold) = (FakePrinter::tcp(), FakePrinter::tcp());
     fry_printer(&app, &fryer);
-    let Address::Tcp { port, .. } = cold.address() else {
-        panic!("a TCP fake")
-    };
-    let me = app.ctx.store.device().unwrap().device_id;
-    let saved = PrinterSaved {
-        printer_id: PrinterId::new(&*app.ctx.ids),
-        name: "Cold".into(),
-        node: me,
-        connection: format!("tcp:127.0.0.1:{port}"),
-        columns: 32,
-        code_page: "cp437".into(),
-        code_page_number: 0,
-        status: true,
-        stations: vec!["cold".into()],
-        receipts: false,
-        active: true,
-    };
-    app.ctx
-        .store
-        .write(|tx| tx.append(StreamId::Printers, None, EventBody::PrinterSaved(saved)))
-        .unwrap();
+    printer_on(&app, &cold, "Cold", "cold");
     let token = app.login(ALEX).await;
     fryer.set(|f| f.silent = true);
     fire(&app, &token).await;
 
     PrintWorker::default().step(&app.ctx).await.unwrap();
-    // The salad printed on the cold station's 58 mm printer; the silent fryer got nothing and
+    // The salad printed on the cold station's printer; the silent fryer got nothing and
     // its ticket waits with the reason.
     let cold_paper = paper_text(&cold.paper());
     assert!(cold_paper.contains("1 x Caesar Salad"), "{cold_paper}");
