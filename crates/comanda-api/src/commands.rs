@@ -17,14 +17,17 @@ use utoipa::{PartialSchema, ToSchema};
 use crate::audit::{AuditList, ListApprovals};
 use crate::catalog::{self, Empty};
 use crate::ctx::Ctx;
+use crate::drawer::{DrawerView, OpenDrawer};
 use crate::employees::{EmployeeList, SaveEmployee, StaffNames};
 use crate::error::{ApiError, ErrorCode};
 use crate::hosting::{PairHosted, PairingCodeView};
 use crate::issues::{AcceptDeferred, ListSyncIssues, ReviewRefused, SyncIssues};
 use crate::orders::*;
 use crate::printers::{
-    ListPrintQueue, PrintQueue, PrinterList, ReprintJob, SavePrinter, TestPrint, TestPrintResult,
+    ListPrintQueue, PrintJobView, PrintQueue, PrinterList, ReprintJob, SavePrinter, TestPrint,
+    TestPrintResult,
 };
+use crate::receipts::PrintReceipt;
 use crate::session::{self, Login, Session};
 use crate::setup::FirstManager;
 use crate::sync::PairTerminal;
@@ -243,6 +246,12 @@ commands! {
     Session reprint_job(ReprintJob) -> PrintQueue = crate::printers::reprint_job;
     /// Print a test page now on a printer plugged into this terminal.
     Session test_print(TestPrint) -> TestPrintResult = crate::printers::test_print;
+    /// Print an order's receipt on this terminal's receipt printer (REPRINT when it had one).
+    Session print_receipt(PrintReceipt) -> PrintJobView = crate::receipts::print_receipt;
+    /// Open the cash drawer without a sale, with a reason (a manager's PIN).
+    Session open_drawer(OpenDrawer) -> DrawerView = crate::drawer::open_drawer;
+    /// This terminal's cash drawer: open or shut, a kick waiting, its last opening.
+    Session drawer_status(Empty) -> DrawerView = crate::drawer::drawer_status;
     /// What sync could not settle alone: refused events, events put aside, events from a newer version, orders with conflicts (managers only).
     Session list_sync_issues(ListSyncIssues) -> SyncIssues = crate::issues::list_sync_issues;
     /// Take in the events put aside for a clock running ahead (a manager's PIN).

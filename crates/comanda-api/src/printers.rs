@@ -8,7 +8,7 @@ use std::collections::BTreeSet;
 
 use comanda_domain::event::{EventBody, StreamId};
 use comanda_domain::ids::PrinterId;
-use comanda_domain::printer::{PrinterSaved, printer_for};
+use comanda_domain::printer::{DrawerSettings, PrinterSaved, fallback_for, printer_for};
 use comanda_print::docs::{Document, TestPage};
 use comanda_print::job::{Handshake, Outcome};
 use comanda_print::transport::Timeouts;
@@ -51,10 +51,57 @@ pub struct PrinterView {
     pub receipts: bool,
     /// False once removed.
     pub active: bool,
+    /// Its cash drawer, if one is wired to it.
+    pub drawer: Option<DrawerSetup>,
+    /// The stations whose tickets it takes when their own printer cannot print.
+    pub fallback_for: Vec<String>,
     /// Jobs waiting for it here (queued or failed).
     pub waiting: u32,
     /// Why it is not printing, when its oldest waiting job failed.
     pub problem: Option<String>,
+}
+
+/// A cash drawer wired to a printer.
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ts_rs::TS, utoipa::ToSchema,
+)]
+#[serde(deny_unknown_fields)]
+#[ts(export, export_to = "bindings/")]
+pub struct DrawerSetup {
+    /// The pin it is wired to: 2 (the usual) or 5.
+    pub pin: u8,
+    /// How long the kick's pulse is on (ms, 10–500; most drawers want 50–100).
+    pub on_ms: u16,
+    /// How long it is off after (ms, 10–500).
+    pub off_ms: u16,
+    /// Kick with the real-time command (opens even when the printer is out of paper).
+    pub realtime: bool,
+    /// Its sensor reads high when open (most drawers); false: low when open.
+    pub open_high: bool,
+}
+
+impl From<DrawerSettings> for DrawerSetup {
+    fn from(d: DrawerSettings) -> DrawerSetup {
+        DrawerSetup {
+            pin: d.pin,
+            on_ms: d.on_ms,
+            off_ms: d.off_ms,
+            realtime: d.realtime,
+            open_high: d.open_high,
+        }
+    }
+}
+
+impl From<DrawerSetup> for DrawerSettings {
+    fn from(d: DrawerSetup) -> DrawerSettings {
+        DrawerSettings {
+            pin: d.pin,
+            on_ms: d.on_ms,
+            off_ms: d.off_ms,
+            realtime: d.realtime,
+            open_high: d.open_high,
+        }
+    }
 }
 
 /// A kitchen station and the printer that makes its tickets.
@@ -65,6 +112,8 @@ pub struct StationView {
     pub station: String,
     /// The printer's name; none: its tickets print nowhere.
     pub printer: Option<String>,
+    /// The printer that takes its tickets when its own cannot print, if any.
+    pub fallback: Option<String>,
 }
 
 /// `list_printers`.
@@ -106,6 +155,14 @@ pub struct SavePrinter {
     pub receipts: bool,
     /// False to remove it.
     pub active: bool,
+    /// Its cash drawer, if one is wired to it.
+    #[serde(default)]
+    #[ts(optional)]
+    pub drawer: Option<DrawerSetup>,
+    /// The stations whose tickets it takes when their own printer cannot print.
+    #[serde(default)]
+    #[ts(optional)]
+    pub fallback_for: Option<Vec<String>>,
     /// A manager's PIN, when a cashier asks.
     #[serde(default)]
     #[ts(optional)]
@@ -120,7 +177,7 @@ pub struct PrintJobView {
     pub job_id: String,
     /// The printer's name.
     pub printer: String,
-    /// `ticket`, `receipt` or `test`.
+    /// `ticket`, `receipt`, `drawer` or `test`.
     pub kind: String,
     /// The order's number, for a ticket.
     pub order_number: Option<u32>,
@@ -233,6 +290,8 @@ pub fn list_printers(ctx: &Ctx, _s: &Session, _req: Empty) -> Result<PrinterList
                 stations: p.stations.clone(),
                 receipts: p.receipts,
                 active: p.active,
+                drawer: p.drawer.map(DrawerSetup::from),
+                fallback_for: p.fallback_for.clone(),
                 waiting: u32::try_from(waiting.len()).unwrap_or(u32::MAX),
                 problem,
             }
@@ -249,6 +308,9 @@ pub fn list_printers(ctx: &Ctx, _s: &Session, _req: Empty) -> Result<PrinterList
         .map(|s| StationView {
             station: s.to_owned(),
             printer: printer_for(&printers, s).map(|p| p.name.clone()),
+            fallback: printer_for(&printers, s)
+                .and_then(|own| fallback_for(&printers, s, own.printer_id))
+                .map(|p| p.name.clone()),
         })
         .collect();
     Ok(PrinterList {
@@ -275,18 +337,21 @@ pub fn save_printer(ctx: &Ctx, s: &Session, req: SavePrinter) -> Result<PrinterL
             "The code page is one of cp437, cp850, cp858 (with €) or cp1252.",
         ));
     }
-    let mut stations = Vec::new();
-    for st in &req.stations {
-        let st = input::required("stations", &st.to_lowercase(), 20)?;
-        if !stations.contains(&st) {
-            stations.push(st);
+    let stations = station_list("stations", &req.stations)?;
+    let fallback = station_list("fallback_for", req.fallback_for.as_deref().unwrap_or(&[]))?;
+    if let Some(d) = &req.drawer {
+        if !matches!(d.pin, 2 | 5) {
+            return Err(ApiError::invalid(
+                "drawer",
+                "A drawer is wired to pin 2 or pin 5.",
+            ));
         }
-    }
-    if stations.len() > 20 {
-        return Err(ApiError::invalid(
-            "stations",
-            "At most 20 stations per printer.",
-        ));
+        if !(10..=500).contains(&d.on_ms) || !(10..=500).contains(&d.off_ms) {
+            return Err(ApiError::invalid(
+                "drawer",
+                "The drawer's pulse times are between 10 and 500 ms.",
+            ));
+        }
     }
     require_manager(ctx, s, req.approval.as_ref(), "set up a printer")?;
     let page = match code_page.as_str() {
@@ -326,6 +391,8 @@ pub fn save_printer(ctx: &Ctx, s: &Session, req: SavePrinter) -> Result<PrinterL
             stations: stations.clone(),
             receipts: req.receipts,
             active: req.active,
+            drawer: req.drawer.map(DrawerSettings::from),
+            fallback_for: fallback.clone(),
         };
         tx.append(
             StreamId::Printers,
@@ -336,6 +403,43 @@ pub fn save_printer(ctx: &Ctx, s: &Session, req: SavePrinter) -> Result<PrinterL
     })?;
     ctx.bus.send(Change::Settings);
     list_printers(ctx, s, Empty {})
+}
+
+/// Reads a list of stations: lower case, each once, at most 20.
+fn station_list(field: &str, given: &[String]) -> Result<Vec<String>, ApiError> {
+    let mut stations = Vec::new();
+    for st in given {
+        let st = input::required(field, &st.to_lowercase(), 20)?;
+        if !stations.contains(&st) {
+            stations.push(st);
+        }
+    }
+    if stations.len() > 20 {
+        return Err(ApiError::invalid(field, "At most 20 stations per printer."));
+    }
+    Ok(stations)
+}
+
+/// A job as the queue screen shows it.
+pub(crate) fn job_view(
+    j: comanda_store::PrintJob,
+    printers: &std::collections::BTreeMap<PrinterId, PrinterSaved>,
+    order_number: Option<u32>,
+) -> PrintJobView {
+    PrintJobView {
+        printer: printers
+            .get(&j.printer_id)
+            .map_or_else(|| "a removed printer".into(), |p| p.name.clone()),
+        kind: j.kind.as_str().to_owned(),
+        order_number,
+        station: j.station,
+        state: format!("{:?}", j.state).to_lowercase(),
+        reason: j.reason,
+        attempts: j.attempts,
+        reprint: j.reprint,
+        at: clock_time(j.created_ms),
+        job_id: j.job_id,
+    }
 }
 
 /// This terminal's print queue.
@@ -349,20 +453,7 @@ pub fn print_queue(ctx: &Ctx, _s: &Session, req: ListPrintQueue) -> Result<Print
             Some(id) => ctx.store.read(|r| r.order(id))?.map(|o| o.state.number),
             None => None,
         };
-        views.push(PrintJobView {
-            printer: printers
-                .get(&j.printer_id)
-                .map_or_else(|| "a removed printer".into(), |p| p.name.clone()),
-            kind: j.kind,
-            order_number,
-            station: j.station,
-            state: format!("{:?}", j.state).to_lowercase(),
-            reason: j.reason,
-            attempts: j.attempts,
-            reprint: j.reprint,
-            at: clock_time(j.created_ms),
-            job_id: j.job_id,
-        });
+        views.push(job_view(j, &printers, order_number));
     }
     Ok(PrintQueue { jobs: views })
 }
@@ -380,7 +471,7 @@ pub fn reprint_job(ctx: &Ctx, s: &Session, req: ReprintJob) -> Result<PrintQueue
     if !done {
         return Err(ApiError::new(
             ErrorCode::Conflict,
-            "Only a printed ticket or one that may not have printed can be printed again; this one is still waiting.",
+            "Only a ticket or receipt that printed, or may have, can be printed again (a drawer kick never): this one is not.",
         )
         .on("job_id"));
     }

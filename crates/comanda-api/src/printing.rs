@@ -7,19 +7,30 @@
 //! again without a person. What the printer said decides the rest (see `comanda_print::job`):
 //! printed, or not sent and kept with the reason (retried after a pause that doubles up to a
 //! minute, per printer), or unknown. A ticket printed or unknown is told to every terminal by a
-//! `TicketPrinted` in the order's stream.
+//! `TicketPrinted` in the order's stream, a receipt by a `ReceiptPrinted`.
+//!
+//! A drawer kick goes before anything else waiting on its printer and is never retried (see
+//! `drawer.rs`); its `DrawerOpened` says whether the drawer opened. A station whose printer has
+//! failed for [`FALLBACK_AFTER_MS`] has its waiting tickets moved to its fallback printer, when
+//! this node drives one (the same job, so still printed once).
 
 use std::collections::BTreeMap;
 
 use comanda_domain::event::{Event, EventBody, OrderType, StreamId};
 use comanda_domain::ids::PrinterId;
 use comanda_domain::order::OrderState;
-use comanda_domain::printer::{PrinterSaved, TicketOutcome, TicketPrinted};
+use comanda_domain::printer::{
+    DrawerOpened, FALLBACK_AFTER_MS, PrinterSaved, ReceiptPrinted, TicketOutcome, TicketPrinted,
+    fallback_for,
+};
 use comanda_print::docs::{Banner, Document, KitchenTicket, TicketItem};
 use comanda_print::job::{Handshake, Outcome};
+use comanda_print::status::Problem;
 use comanda_print::transport::{Address, Flow, Timeouts};
 use comanda_print::{CodePage, Paper, Profile};
-use comanda_store::{JobState, PrintJob};
+use comanda_store::{JobKind, JobState, PrintJob};
+
+use crate::drawer::KickDetail;
 
 use crate::ctx::Ctx;
 use crate::error::ApiError;
@@ -98,7 +109,7 @@ pub fn profile_of(p: &PrinterSaved) -> Profile {
 }
 
 /// How an order is served, as a ticket says it.
-fn served(order: &OrderState) -> String {
+pub(crate) fn served(order: &OrderState) -> String {
     match &order.order_type {
         Some(OrderType::DineIn { table, .. }) => format!("Table {table}"),
         Some(OrderType::Takeaway { name: Some(n) }) => format!("Takeaway {n}"),
@@ -117,6 +128,20 @@ pub fn clock_time(at_ms: u64) -> String {
         Ok(t) => t
             .to_zoned(jiff::tz::TimeZone::system())
             .strftime("%H:%M")
+            .to_string(),
+        Err(_) => String::new(),
+    }
+}
+
+/// A date and time as people in this terminal's time zone read it ("2026-12-02 19:42").
+pub fn date_time(at_ms: u64) -> String {
+    let Ok(ms) = i64::try_from(at_ms) else {
+        return String::new();
+    };
+    match jiff::Timestamp::from_millisecond(ms) {
+        Ok(t) => t
+            .to_zoned(jiff::tz::TimeZone::system())
+            .strftime("%Y-%m-%d %H:%M")
             .to_string(),
         Err(_) => String::new(),
     }
@@ -220,11 +245,34 @@ pub fn ticket_of(ctx: &Ctx, job: &PrintJob) -> Result<Option<Document>, ApiError
     })))
 }
 
-/// The print worker's memory between steps: when each printer that could not print may be
-/// tried again.
+/// The print worker's memory between steps: per printer that could not print, how many
+/// failures in a row, when it may be tried again, and since when it fails.
 #[derive(Debug, Default)]
 pub struct PrintWorker {
-    waits: BTreeMap<PrinterId, (u32, u64)>,
+    waits: BTreeMap<PrinterId, Failing>,
+}
+
+#[derive(Debug, Clone, Copy)]
+struct Failing {
+    count: u32,
+    until: u64,
+    since: u64,
+}
+
+/// A claimed job, ready to go: its bytes, and whether it prints as a copy.
+struct Claimed {
+    printer: PrinterSaved,
+    job: PrintJob,
+    bytes: Vec<u8>,
+    copy: bool,
+    handshake: Handshake,
+}
+
+/// What a claimed job sends, or why it sends nothing.
+enum Ready {
+    Send(Vec<u8>, bool, Handshake),
+    /// Nothing to send; the job ends so, with these words (and, for a kick, its record).
+    Skip(Outcome),
 }
 
 impl PrintWorker {
@@ -237,90 +285,218 @@ impl PrintWorker {
         // every printer for its next job finds them, whatever id this node had then.
         let printers = ctx.store.read(|r| r.printers())?;
         let mut next = now + IDLE_MS;
-        let mut claimed_jobs: Vec<(PrinterSaved, PrintJob, Document)> = Vec::new();
+        let mut claimed: Vec<Claimed> = Vec::new();
         for p in printers.values().filter(|p| p.active) {
-            if let Some((_, until)) = self.waits.get(&p.printer_id)
-                && *until > now
+            if let Some(f) = self.waits.get(&p.printer_id).copied()
+                && f.until > now
             {
-                next = next.min(*until);
+                if now.saturating_sub(f.since) >= FALLBACK_AFTER_MS
+                    && self.reroute(ctx, p, &printers)?
+                {
+                    next = now;
+                } else {
+                    next = next.min(f.until);
+                }
                 continue;
             }
             let printer_id = p.printer_id;
-            let claimed = ctx.store.write(|tx| {
+            let job = ctx.store.write(|tx| {
                 let job = tx.next_print_job(printer_id)?;
                 if let Some(j) = &job {
                     tx.set_print_job(&j.job_id, JobState::Sending, None)?;
                 }
                 Ok::<_, comanda_store::StoreError>(job)
             })?;
-            let Some(job) = claimed else {
+            let Some(job) = job else {
                 self.waits.remove(&printer_id);
                 continue;
             };
-            let document = match ticket_of(ctx, &job) {
-                Ok(Some(d)) => d,
-                Ok(None) => {
-                    // Nothing of it is left at this station (its lines moved off the menu's
-                    // station since): ended, with nothing on paper and nothing to tell.
-                    let reason = "nothing left to print at this station";
-                    ctx.store
-                        .write(|tx| tx.set_print_job(&job.job_id, JobState::Done, Some(reason)))?;
-                    continue;
+            match prepare(ctx, p, &job, now) {
+                Ok(Ready::Send(bytes, copy, handshake)) => claimed.push(Claimed {
+                    printer: p.clone(),
+                    job,
+                    bytes,
+                    copy,
+                    handshake,
+                }),
+                Ok(Ready::Skip(outcome)) => {
+                    self.record(ctx, p, &job, false, outcome)?;
+                    next = now;
                 }
                 Err(e) => {
                     // The store failed: the job is put back, and tried again after a pause.
                     ctx.store.write(|tx| {
                         tx.set_print_job(&job.job_id, JobState::Failed, Some(&e.message))
                     })?;
-                    self.waits.insert(printer_id, (1, now + RETRY_MIN_MS));
-                    continue;
+                    self.failed(printer_id, now);
                 }
-            };
-            claimed_jobs.push((p.clone(), job, document));
+            }
         }
         let mut sends = tokio::task::JoinSet::new();
-        for (i, (p, job, document)) in claimed_jobs.iter().enumerate() {
-            let (p, document, reprint) = (p.clone(), document.clone(), job.reprint);
-            sends.spawn(async move { (i, send(&p, &document, reprint).await) });
+        for (i, c) in claimed.iter().enumerate() {
+            let (connection, bytes, handshake) =
+                (c.printer.connection.clone(), c.bytes.clone(), c.handshake);
+            sends.spawn(async move { (i, send(&connection, bytes, handshake).await) });
         }
-        let mut outcomes: Vec<Option<Outcome>> = vec![None; claimed_jobs.len()];
+        let mut outcomes: Vec<Option<Outcome>> = vec![None; claimed.len()];
         while let Some(done) = sends.join_next().await {
             match done {
                 Ok((i, outcome)) => outcomes[i] = Some(outcome),
                 Err(e) => tracing::error!(error = %e, "a print task ended without an answer"),
             }
         }
-        for ((p, job, _), outcome) in claimed_jobs.iter().zip(outcomes) {
+        for (c, outcome) in claimed.iter().zip(outcomes) {
             // A task that ended without an answer may have printed part of the job.
             let outcome = outcome.unwrap_or_else(|| Outcome::Unknown {
                 reason: "the print task stopped".into(),
             });
-            self.record(ctx, p, job, outcome)?;
+            self.record(ctx, &c.printer, &c.job, c.copy, outcome)?;
             // More may wait: come back at once.
             next = now;
         }
         Ok(next)
     }
+
+    /// Notes one more failure of a printer: it waits 2 s, doubling up to a minute.
+    fn failed(&mut self, printer: PrinterId, now: u64) {
+        let (count, since) = self
+            .waits
+            .get(&printer)
+            .map_or((0, now), |f| (f.count, f.since));
+        let count = count + 1;
+        let pause = (RETRY_MIN_MS << count.min(5).saturating_sub(1)).min(RETRY_MAX_MS);
+        self.waits.insert(
+            printer,
+            Failing {
+                count,
+                until: now + pause,
+                since,
+            },
+        );
+    }
+
+    /// Moves the waiting tickets of a printer that has failed for [`FALLBACK_AFTER_MS`] to
+    /// their station's fallback printer, when this node drives one. Returns whether any moved.
+    fn reroute(
+        &mut self,
+        ctx: &Ctx,
+        p: &PrinterSaved,
+        printers: &BTreeMap<PrinterId, PrinterSaved>,
+    ) -> Result<bool, ApiError> {
+        let moved = ctx.store.write(|tx| {
+            let nodes = tx.node_ids()?;
+            let mut moved = 0;
+            for job in tx.print_jobs(true, 1000)? {
+                if job.printer_id != p.printer_id
+                    || job.kind != JobKind::Ticket
+                    || !matches!(job.state, JobState::Queued | JobState::Failed)
+                {
+                    continue;
+                }
+                let Some(station) = &job.station else {
+                    continue;
+                };
+                let Some(to) = fallback_for(printers, station, p.printer_id)
+                    .filter(|f| nodes.contains(&f.node))
+                else {
+                    continue;
+                };
+                let why = format!(
+                    "moved from {}: {}",
+                    p.name,
+                    job.reason.as_deref().unwrap_or("it could not print")
+                );
+                if tx.move_print_job(&job.job_id, to.printer_id, &why)? {
+                    moved += 1;
+                }
+            }
+            Ok::<_, comanda_store::StoreError>(moved)
+        })?;
+        if moved > 0 {
+            tracing::warn!(printer = %p.name, moved, "tickets moved to their fallback printer");
+            ctx.bus.send(crate::bus::Change::Settings);
+        }
+        Ok(moved > 0)
+    }
 }
 
-/// Renders a document for a printer and sends it, on a blocking thread.
-async fn send(p: &PrinterSaved, document: &Document, reprint: bool) -> Outcome {
-    let not_sent = |reason: String| Outcome::NotSent {
-        problem: comanda_print::status::Problem::Offline,
-        reason,
-    };
+/// Renders a claimed job for its printer.
+fn prepare(ctx: &Ctx, p: &PrinterSaved, job: &PrintJob, now: u64) -> Result<Ready, ApiError> {
     let profile = profile_of(p);
-    let bytes = match comanda_print::render(&document.layout(&profile, reprint), &profile) {
-        Ok(r) => r.bytes,
-        Err(e) => return not_sent(e.to_string()),
-    };
-    let address = match address_of(&p.connection) {
-        Ok(a) => a,
-        Err(e) => return not_sent(e),
-    };
     let handshake = Handshake {
         status: p.status,
         ..Handshake::default()
+    };
+    let (document, copy) = match job.kind {
+        JobKind::Ticket => match ticket_of(ctx, job)? {
+            Some(d) => (d, job.reprint),
+            None => {
+                // Nothing of it is left at this station (its lines moved off the menu's
+                // station since): ended, with nothing on paper and nothing to tell.
+                return Ok(Ready::Skip(Outcome::NotSent {
+                    problem: Problem::Offline,
+                    reason: NOTHING_LEFT.into(),
+                }));
+            }
+        },
+        JobKind::Receipt => match crate::receipts::receipt_of(ctx, job)? {
+            Some((d, copy)) => (d, copy),
+            None => {
+                return Ok(Ready::Skip(Outcome::NotSent {
+                    problem: Problem::Offline,
+                    reason: NOTHING_LEFT.into(),
+                }));
+            }
+        },
+        JobKind::Drawer => {
+            let not_opened = |reason: &str| {
+                Ok(Ready::Skip(Outcome::NotSent {
+                    problem: Problem::Offline,
+                    reason: reason.into(),
+                }))
+            };
+            if now.saturating_sub(job.created_ms) > crate::drawer::KICK_STALE_MS {
+                return not_opened("asked more than a minute ago: not opened so late");
+            }
+            let Some(d) = p.drawer else {
+                return not_opened("this printer has no drawer any more");
+            };
+            let handshake = Handshake {
+                // The real-time kick opens the drawer even when the printer is out of paper.
+                status: p.status && !d.realtime,
+                ..handshake
+            };
+            return Ok(Ready::Send(
+                crate::drawer::kick_of(&d).bytes(),
+                false,
+                handshake,
+            ));
+        }
+        JobKind::Test => {
+            return Ok(Ready::Skip(Outcome::NotSent {
+                problem: Problem::Offline,
+                reason: NOTHING_LEFT.into(),
+            }));
+        }
+    };
+    match comanda_print::render(&document.layout(&profile, copy), &profile) {
+        Ok(r) => Ok(Ready::Send(r.bytes, copy, handshake)),
+        Err(e) => Err(ApiError::internal(&e)),
+    }
+}
+
+/// What a job with nothing to print says.
+const NOTHING_LEFT: &str = "nothing left to print";
+
+/// Sends bytes to a printer, on a blocking thread.
+async fn send(connection: &str, bytes: Vec<u8>, handshake: Handshake) -> Outcome {
+    let not_sent = |reason: String| Outcome::NotSent {
+        problem: Problem::Offline,
+        reason,
+    };
+    let address = match address_of(connection) {
+        Ok(a) => a,
+        Err(e) => return not_sent(e),
     };
     let sent = tokio::task::spawn_blocking(move || {
         let mut link = comanda_print::transport::open(&address, Timeouts::default())
@@ -338,31 +514,20 @@ async fn send(p: &PrinterSaved, document: &Document, reprint: bool) -> Outcome {
 }
 
 impl PrintWorker {
+    /// Records what became of a job, and tells the store what it must know: a ticket's or a
+    /// receipt's outcome (printed or unknown), a drawer's opening (or failed kick).
     fn record(
         &mut self,
         ctx: &Ctx,
         p: &PrinterSaved,
         job: &PrintJob,
+        copy: bool,
         outcome: Outcome,
     ) -> Result<(), ApiError> {
         let now = ctx.clock.now_ms();
-        let told = |outcome: TicketOutcome| -> Option<(StreamId, EventBody)> {
-            let (Some(order_id), Some(fire), Some(station)) =
-                (job.order_id, job.fire, job.station.clone())
-            else {
-                return None;
-            };
-            Some((
-                StreamId::Order(order_id),
-                EventBody::TicketPrinted(TicketPrinted {
-                    fire,
-                    station,
-                    printer_id: p.printer_id,
-                    outcome,
-                }),
-            ))
-        };
-        let (state, reason, event) = match &outcome {
+        let nothing_left =
+            matches!(&outcome, Outcome::NotSent { reason, .. } if reason == NOTHING_LEFT);
+        let (state, reason, word) = match &outcome {
             Outcome::Printed => {
                 self.waits.remove(&p.printer_id);
                 let word = if job.reprint {
@@ -370,32 +535,94 @@ impl PrintWorker {
                 } else {
                     TicketOutcome::Printed
                 };
-                (JobState::Done, None, told(word))
+                (JobState::Done, None, Some(word))
+            }
+            Outcome::NotSent { reason, .. } if nothing_left => {
+                (JobState::Done, Some(reason.clone()), None)
             }
             Outcome::NotSent { reason, .. } => {
-                let failures = self.waits.get(&p.printer_id).map_or(0, |w| w.0) + 1;
-                let pause = (RETRY_MIN_MS << failures.min(5).saturating_sub(1)).min(RETRY_MAX_MS);
-                self.waits.insert(p.printer_id, (failures, now + pause));
-                (JobState::Failed, Some(reason.clone()), None)
+                if !reason.starts_with("asked more than") {
+                    self.failed(p.printer_id, now);
+                }
+                // A kick is never retried: it ends here, the drawer shut.
+                let state = if job.kind == JobKind::Drawer {
+                    JobState::Done
+                } else {
+                    JobState::Failed
+                };
+                (state, Some(reason.clone()), None)
             }
             Outcome::Unknown { reason } => {
                 self.waits.remove(&p.printer_id);
                 let word = TicketOutcome::Unknown {
                     reason: reason.clone(),
                 };
-                (JobState::Unknown, Some(reason.clone()), told(word))
+                (JobState::Unknown, Some(reason.clone()), Some(word))
             }
+        };
+        let event = match job.kind {
+            JobKind::Ticket => match (word, job.order_id, job.fire, &job.station) {
+                (Some(outcome), Some(order_id), Some(fire), Some(station)) => Some((
+                    StreamId::Order(order_id),
+                    None,
+                    EventBody::TicketPrinted(TicketPrinted {
+                        fire,
+                        station: station.clone(),
+                        printer_id: p.printer_id,
+                        outcome,
+                    }),
+                )),
+                _ => None,
+            },
+            JobKind::Receipt => match (word, job.order_id) {
+                (Some(outcome), Some(order_id)) => Some((
+                    StreamId::Order(order_id),
+                    None,
+                    EventBody::ReceiptPrinted(ReceiptPrinted {
+                        receipt: job.job_id.clone(),
+                        printer_id: p.printer_id,
+                        copy,
+                        outcome,
+                    }),
+                )),
+                _ => None,
+            },
+            JobKind::Drawer => {
+                let detail: Option<KickDetail> = job
+                    .detail
+                    .as_deref()
+                    .and_then(|d| serde_json::from_str(d).ok());
+                detail.map(|d| {
+                    let failed = match &outcome {
+                        Outcome::NotSent { reason, .. } => Some(reason.clone()),
+                        Outcome::Printed | Outcome::Unknown { .. } => None,
+                    };
+                    (
+                        StreamId::Drawer(p.printer_id),
+                        Some(d.by),
+                        EventBody::DrawerOpened(DrawerOpened {
+                            printer_id: p.printer_id,
+                            reason: d.reason,
+                            approved_by: d.approved_by,
+                            failed,
+                        }),
+                    )
+                })
+            }
+            JobKind::Test => None,
         };
         tracing::info!(job = %job.job_id, printer = %p.name, ?outcome, "print job");
         let written: Result<Option<Event>, comanda_store::StoreError> = ctx.store.write(|tx| {
             tx.set_print_job(&job.job_id, state, reason.as_deref())?;
             match event.clone() {
-                Some((stream, body)) => tx.append(stream, None, body).map(Some),
+                Some((stream, actor, body)) => tx.append(stream, actor, body).map(Some),
                 None => Ok(None),
             }
         });
-        if let Some(e) = written? {
-            crate::sync::announce(ctx, &[e.stream])?;
+        match written? {
+            Some(e) => crate::sync::announce(ctx, &[e.stream])?,
+            // The queue changed: the screens that show it look again.
+            None => ctx.bus.send(crate::bus::Change::Settings),
         }
         Ok(())
     }

@@ -422,7 +422,9 @@ pub(crate) fn announce(ctx: &Ctx, touched: &[StreamId]) -> Result<(), ApiError> 
                 });
             }
             StreamId::Catalog => ctx.bus.send(Change::Catalog),
-            StreamId::Settings | StreamId::Printers => ctx.bus.send(Change::Settings),
+            StreamId::Settings | StreamId::Printers | StreamId::Drawer(_) => {
+                ctx.bus.send(Change::Settings)
+            }
             // A device paired, revoked or moved: the worker looks at its peers again.
             StreamId::Devices => ctx.sync.reload.store(true, Ordering::Release),
             StreamId::Employees => {

@@ -466,6 +466,22 @@ pub struct OrderView {
     pub conflicts: Vec<Conflict>,
     /// Its kitchen tickets, as the terminals that print them said (one per fire and station).
     pub tickets: Vec<TicketView>,
+    /// Its customer receipts, as the terminals that printed them said.
+    pub receipts: Vec<ReceiptView>,
+}
+
+/// A customer receipt of an order: "Receipt ✓ printed", "Copy ✓ printed".
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ts_rs::TS, utoipa::ToSchema)]
+#[ts(export, export_to = "bindings/")]
+pub struct ReceiptView {
+    /// A copy (it printed REPRINT).
+    pub copy: bool,
+    /// `printed`, `reprinted`, or `unknown` (it may not have printed).
+    pub outcome: String,
+    /// Why it is unknown.
+    pub reason: Option<String>,
+    /// When the printing terminal said so.
+    pub at_ms: u64,
 }
 
 /// A kitchen ticket of an order: "sent to grill ✓".
@@ -776,11 +792,7 @@ impl OrderView {
                 .tickets
                 .iter()
                 .map(|t| {
-                    let (outcome, reason) = match &t.outcome {
-                        TicketOutcome::Printed => ("printed", None),
-                        TicketOutcome::Reprinted => ("reprinted", None),
-                        TicketOutcome::Unknown { reason } => ("unknown", Some(reason.clone())),
-                    };
+                    let (outcome, reason) = outcome_words(&t.outcome);
                     TicketView {
                         station: t.station.clone(),
                         outcome: outcome.into(),
@@ -789,7 +801,29 @@ impl OrderView {
                     }
                 })
                 .collect(),
+            receipts: o
+                .receipts
+                .iter()
+                .map(|r| {
+                    let (outcome, reason) = outcome_words(&r.outcome);
+                    ReceiptView {
+                        copy: r.copy,
+                        outcome: outcome.into(),
+                        reason,
+                        at_ms: r.stamp.at_ms,
+                    }
+                })
+                .collect(),
         }
+    }
+}
+
+/// A printing outcome in the views' words, with the reason of an unknown one.
+fn outcome_words(o: &TicketOutcome) -> (&'static str, Option<String>) {
+    match o {
+        TicketOutcome::Printed => ("printed", None),
+        TicketOutcome::Reprinted => ("reprinted", None),
+        TicketOutcome::Unknown { reason } => ("unknown", Some(reason.clone())),
     }
 }
 
@@ -806,6 +840,7 @@ pub(crate) fn action_words(kind: &str) -> &'static str {
         "OverRefundAccepted" => "Over-refund settled",
         "CancelConfirmed" => "Cancel confirmed (waste)",
         "EmployeeSaved" => "Staff change",
+        "DrawerOpened" => "Drawer opened (no sale)",
         _ => "Approved",
     }
 }

@@ -20,9 +20,10 @@ pub fn current_schema(kind: &str) -> u32 {
         // Schema 2: the approving manager is recorded (`approved_by`); a refund says how the
         // money went back (`method`); the settings carry the card tip limit; a pairing records
         // the device's certificate (`cert_fingerprint`); an item of the menu names its kitchen
-        // stations (`stations`).
+        // stations (`stations`); a printer may have a cash drawer and be a station's fallback
+        // (`drawer`, `fallback_for`).
         "LineChanged" | "PaymentVoided" | "OrderCancelled" | "EmployeeSaved" | "RefundIssued"
-        | "SettingsPublished" | "DevicePaired" | "CatalogPublished" => 2,
+        | "SettingsPublished" | "DevicePaired" | "CatalogPublished" | "PrinterSaved" => 2,
         _ => 1,
     }
 }
@@ -216,6 +217,8 @@ bodies! {
     DeviceAddressSet => DeviceAddressSet,
     PrinterSaved => PrinterSaved,
     TicketPrinted => TicketPrinted,
+    ReceiptPrinted => ReceiptPrinted,
+    DrawerOpened => DrawerOpened,
 }
 
 /// Decodes a payload given as JSON text, of a given kind and schema version, straight into its

@@ -13,8 +13,8 @@ use crate::catalog::{Catalog, ChosenModifier, LineTax};
 use crate::employee::{EmployeeRecord, StoreSettings};
 use crate::hlc::Hlc;
 use crate::ids::{
-    DeviceId, DiscountId, EmployeeId, EventId, ItemId, LineId, OrderId, PaymentId, RefundId,
-    StoreId,
+    DeviceId, DiscountId, EmployeeId, EventId, ItemId, LineId, OrderId, PaymentId, PrinterId,
+    RefundId, StoreId,
 };
 use crate::money::{Money, Percent};
 use crate::quantity::Quantity;
@@ -65,6 +65,8 @@ pub enum StreamId {
     Devices,
     /// The store's printers and the stations they print.
     Printers,
+    /// The openings of one cash drawer (named by the printer it is wired to).
+    Drawer(PrinterId),
 }
 
 impl fmt::Display for StreamId {
@@ -76,6 +78,7 @@ impl fmt::Display for StreamId {
             StreamId::Settings => f.write_str("settings"),
             StreamId::Devices => f.write_str("devices"),
             StreamId::Printers => f.write_str("printers"),
+            StreamId::Drawer(id) => write!(f, "drawer:{id}"),
         }
     }
 }
@@ -94,11 +97,18 @@ impl FromStr for StreamId {
             "settings" => Ok(StreamId::Settings),
             "devices" => Ok(StreamId::Devices),
             "printers" => Ok(StreamId::Printers),
-            _ => s
-                .strip_prefix("order:")
-                .and_then(|id| id.parse().ok())
-                .map(StreamId::Order)
-                .ok_or_else(|| BadStream(s.to_owned())),
+            _ => {
+                let order = s
+                    .strip_prefix("order:")
+                    .and_then(|id| id.parse().ok())
+                    .map(StreamId::Order);
+                let drawer = || {
+                    s.strip_prefix("drawer:")
+                        .and_then(|id| id.parse().ok())
+                        .map(StreamId::Drawer)
+                };
+                order.or_else(drawer).ok_or_else(|| BadStream(s.to_owned()))
+            }
         }
     }
 }
@@ -156,6 +166,10 @@ pub enum EventBody {
     PrinterSaved(crate::printer::PrinterSaved),
     /// A kitchen ticket was printed, or may have been.
     TicketPrinted(crate::printer::TicketPrinted),
+    /// A customer receipt was printed, or may have been.
+    ReceiptPrinted(crate::printer::ReceiptPrinted),
+    /// A cash drawer was kicked open (or the kick failed).
+    DrawerOpened(crate::printer::DrawerOpened),
 }
 
 impl EventBody {
@@ -187,6 +201,8 @@ impl EventBody {
             EventBody::DeviceAddressSet(_) => "DeviceAddressSet",
             EventBody::PrinterSaved(_) => "PrinterSaved",
             EventBody::TicketPrinted(_) => "TicketPrinted",
+            EventBody::ReceiptPrinted(_) => "ReceiptPrinted",
+            EventBody::DrawerOpened(_) => "DrawerOpened",
         }
     }
 
@@ -203,6 +219,7 @@ impl EventBody {
             EventBody::OrderReopened(e) => Some(e.approved_by),
             EventBody::CancelConfirmed(e) => Some(e.approved_by),
             EventBody::EmployeeSaved(e) => e.approved_by,
+            EventBody::DrawerOpened(e) => e.approved_by,
             _ => None,
         }
     }
@@ -220,6 +237,7 @@ impl EventBody {
             EventBody::OrderReopened(e) => e.approved_by = id,
             EventBody::CancelConfirmed(e) => e.approved_by = id,
             EventBody::EmployeeSaved(e) => e.approved_by = Some(id),
+            EventBody::DrawerOpened(e) => e.approved_by = Some(id),
             _ => {}
         }
     }

@@ -30,7 +30,7 @@ mod types;
 
 pub use error::StoreError;
 pub use ingest::MAX_DRIFT_MS;
-pub use print::{JobState, PrintJob};
+pub use print::{JobKind, JobState, NewJob, PrintJob};
 pub use reads::Reader;
 pub use sql::id_digest;
 pub use store::{PROJECTION_VERSION, Store, Tx};

@@ -57,15 +57,66 @@ impl JobState {
     }
 }
 
-/// One job of the queue.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
-pub struct PrintJob {
-    /// Its id (`ticket:<fire>:<station>`).
+/// What a job prints.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum JobKind {
+    /// A kitchen ticket (`ticket:<fire>:<station>`).
+    Ticket,
+    /// A customer receipt (`receipt:<payment or request>`).
+    Receipt,
+    /// A cash drawer kick (`drawer:<payment, refund or request>`): never retried.
+    Drawer,
+    /// A test page.
+    Test,
+}
+
+impl JobKind {
+    /// Its name in the store and in views.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            JobKind::Ticket => "ticket",
+            JobKind::Receipt => "receipt",
+            JobKind::Drawer => "drawer",
+            JobKind::Test => "test",
+        }
+    }
+
+    fn parse(s: &str) -> Result<JobKind, StoreError> {
+        Ok(match s {
+            "ticket" => JobKind::Ticket,
+            "receipt" => JobKind::Receipt,
+            "drawer" => JobKind::Drawer,
+            "test" => JobKind::Test,
+            other => return Err(StoreError::Corrupt(format!("print job kind {other:?}"))),
+        })
+    }
+}
+
+/// A receipt or drawer job a command asks for, in the transaction of what implies it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NewJob {
+    /// Its id (`receipt:<…>`, `drawer:<…>`): asked twice, made once.
     pub job_id: String,
     /// The printer.
     pub printer_id: PrinterId,
-    /// `ticket`, `receipt` or `test`.
-    pub kind: String,
+    /// What it prints.
+    pub kind: JobKind,
+    /// The order, for a receipt or a sale's kick.
+    pub order_id: Option<OrderId>,
+    /// What the worker needs beyond the order (a kick's reason, as JSON).
+    pub detail: Option<String>,
+}
+
+/// One job of the queue.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct PrintJob {
+    /// Its id (`ticket:<fire>:<station>`, `receipt:<…>`, `drawer:<…>`).
+    pub job_id: String,
+    /// The printer.
+    pub printer_id: PrinterId,
+    /// What it prints.
+    pub kind: JobKind,
     /// The order, for a ticket or a receipt.
     pub order_id: Option<OrderId>,
     /// The fire, for a ticket.
@@ -84,6 +135,8 @@ pub struct PrintJob {
     pub created_ms: u64,
     /// When it last changed.
     pub updated_ms: u64,
+    /// What the worker needs beyond the order (a kick's reason, as JSON).
+    pub detail: Option<String>,
 }
 
 /// Whether an event can make or end a kitchen ticket.
@@ -220,7 +273,7 @@ pub(crate) fn derive(
 }
 
 const COLUMNS: &str = "job_id, printer_id, kind, order_id, fire_event_id, station, state, reason,
-                       attempts, reprint, created_ms, updated_ms";
+                       attempts, reprint, created_ms, updated_ms, detail";
 
 fn job_of(r: &rusqlite::Row<'_>) -> rusqlite::Result<[Option<String>; 8]> {
     Ok([
@@ -235,7 +288,9 @@ fn job_of(r: &rusqlite::Row<'_>) -> rusqlite::Result<[Option<String>; 8]> {
     ])
 }
 
-fn decode(row: ([Option<String>; 8], i64, i64, i64, i64)) -> Result<PrintJob, StoreError> {
+type Row = ([Option<String>; 8], i64, i64, i64, i64, Option<String>);
+
+fn decode(row: Row) -> Result<PrintJob, StoreError> {
     let (
         [
             job_id,
@@ -251,6 +306,7 @@ fn decode(row: ([Option<String>; 8], i64, i64, i64, i64)) -> Result<PrintJob, St
         reprint,
         created,
         updated,
+        detail,
     ) = row;
     let need = |v: Option<String>, what: &str| {
         v.ok_or_else(|| StoreError::Corrupt(format!("print job without {what}")))
@@ -258,7 +314,7 @@ fn decode(row: ([Option<String>; 8], i64, i64, i64, i64)) -> Result<PrintJob, St
     Ok(PrintJob {
         job_id: need(job_id, "id")?,
         printer_id: sql::parse(&need(printer_id, "printer")?, "printer_id")?,
-        kind: need(kind, "kind")?,
+        kind: JobKind::parse(&need(kind, "kind")?)?,
         order_id: order_id.map(|o| sql::parse(&o, "order_id")).transpose()?,
         fire: fire.map(|f| sql::parse(&f, "fire_event_id")).transpose()?,
         station,
@@ -268,6 +324,7 @@ fn decode(row: ([Option<String>; 8], i64, i64, i64, i64)) -> Result<PrintJob, St
         reprint: reprint != 0,
         created_ms: uint(created, "created_ms")?,
         updated_ms: uint(updated, "updated_ms")?,
+        detail,
     })
 }
 
@@ -280,7 +337,14 @@ fn query(
     let mut stmt = conn.prepare_cached(&sql)?;
     let rows = stmt
         .query_map(args, |r| {
-            Ok((job_of(r)?, r.get(8)?, r.get(9)?, r.get(10)?, r.get(11)?))
+            Ok((
+                job_of(r)?,
+                r.get(8)?,
+                r.get(9)?,
+                r.get(10)?,
+                r.get(11)?,
+                r.get(12)?,
+            ))
         })?
         .collect::<Result<Vec<_>, _>>()?;
     rows.into_iter().map(decode).collect()
@@ -307,7 +371,8 @@ pub(crate) fn job(conn: &Connection, job_id: &str) -> Result<Option<PrintJob>, S
         .next())
 }
 
-/// The printer's next job to send: the oldest queued or failed one.
+/// The printer's next job to send: a drawer kick first (a cashier is waiting at the drawer),
+/// then the oldest queued or failed one.
 pub(crate) fn next_job(
     conn: &Connection,
     printer: PrinterId,
@@ -315,7 +380,7 @@ pub(crate) fn next_job(
     Ok(query(
         conn,
         "WHERE printer_id = ?1 AND state IN ('queued', 'failed')
-         ORDER BY created_ms, job_id LIMIT 1",
+         ORDER BY kind = 'drawer' DESC, created_ms, job_id LIMIT 1",
         &[&printer.to_string()],
     )?
     .into_iter()
@@ -345,13 +410,56 @@ pub(crate) fn set_state(
     Ok(n == 1)
 }
 
-/// A person asks for a job again: queued, marked REPRINT. Only a job that ended (done or
-/// unknown) can be reprinted; returns whether it was.
+/// Makes a receipt or drawer job unless one of that id exists. Returns whether it was made.
+pub(crate) fn queue(conn: &Connection, job: &NewJob, now_ms: u64) -> Result<bool, StoreError> {
+    let n = conn
+        .prepare_cached(
+            "INSERT INTO print_jobs (job_id, printer_id, kind, order_id, state, created_ms,
+                                     updated_ms, detail)
+             VALUES (?1, ?2, ?3, ?4, 'queued', ?5, ?5, ?6)
+             ON CONFLICT (job_id) DO NOTHING",
+        )?
+        .execute(params![
+            job.job_id,
+            job.printer_id.to_string(),
+            job.kind.as_str(),
+            job.order_id.map(|o| o.to_string()),
+            int(now_ms, "now_ms")?,
+            job.detail,
+        ])?;
+    Ok(n == 1)
+}
+
+/// Moves a waiting job to another printer (a station's fallback), queued there with the
+/// reason. Returns whether it moved.
+pub(crate) fn move_job(
+    conn: &Connection,
+    job_id: &str,
+    to: PrinterId,
+    reason: &str,
+    now_ms: u64,
+) -> Result<bool, StoreError> {
+    let n = conn
+        .prepare_cached(
+            "UPDATE print_jobs SET printer_id = ?2, state = 'queued', reason = ?3, updated_ms = ?4
+             WHERE job_id = ?1 AND state IN ('queued', 'failed')",
+        )?
+        .execute(params![
+            job_id,
+            to.to_string(),
+            reason,
+            int(now_ms, "now_ms")?
+        ])?;
+    Ok(n == 1)
+}
+
+/// A person asks for a job again: queued, marked REPRINT. Only a ticket or receipt that ended
+/// (done or unknown) can be reprinted (never a drawer kick); returns whether it was.
 pub(crate) fn reprint(conn: &Connection, job_id: &str, now_ms: u64) -> Result<bool, StoreError> {
     let n = conn
         .prepare_cached(
             "UPDATE print_jobs SET state = 'queued', reprint = 1, reason = NULL, updated_ms = ?2
-             WHERE job_id = ?1 AND state IN ('done', 'unknown')",
+             WHERE job_id = ?1 AND state IN ('done', 'unknown') AND kind IN ('ticket', 'receipt')",
         )?
         .execute(params![job_id, int(now_ms, "now_ms")?])?;
     Ok(n == 1)

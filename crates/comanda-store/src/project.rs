@@ -20,7 +20,7 @@ use comanda_domain::employee::{EmployeeRecord, StoreSettings, fold_employees};
 use comanda_domain::event::{Event, EventBody, EventKey, OrderType, StreamId};
 use comanda_domain::ids::{EmployeeId, OrderId};
 use comanda_domain::order::{self, Conflict, LineState, OrderState, OrderStatus};
-use comanda_domain::printer::{PrinterSaved, fold_printers};
+use comanda_domain::printer::{DrawerLog, PrinterSaved, fold_printers};
 use rusqlite::{Connection, OptionalExtension, params};
 use serde::Serialize;
 use serde::de::DeserializeOwned;
@@ -92,6 +92,7 @@ fn project(
                 StreamId::Employees => json(&fold_employees(events))?,
                 StreamId::Devices => json(&fold_devices(events))?,
                 StreamId::Printers => json(&fold_printers(events))?,
+                StreamId::Drawer(_) => json(&DrawerLog::fold(events))?,
                 StreamId::Order(_) => {
                     return Err(StoreError::Corrupt("order stream in projections".into()));
                 }
@@ -254,6 +255,12 @@ fn apply_small(conn: &Connection, stream: StreamId, e: &Event) -> Result<(), Sto
         (_, StreamId::Devices | StreamId::Employees | StreamId::Printers) => {
             return refold(conn, stream).map(|_| ());
         }
+        // A drawer opens many times a day: its log takes each opening in as it comes.
+        (_, StreamId::Drawer(_)) => {
+            let mut log: DrawerLog = serde_json::from_str(&state)?;
+            log.apply(e);
+            json(&log)?
+        }
         _ => state,
     };
     write_small(conn, stream, &state, e.key())
@@ -352,6 +359,14 @@ pub(crate) fn printers(
     conn: &Connection,
 ) -> Result<BTreeMap<comanda_domain::ids::PrinterId, PrinterSaved>, StoreError> {
     Ok(small_state(conn, StreamId::Printers)?.unwrap_or_default())
+}
+
+/// A cash drawer's log (how many openings, the last one).
+pub(crate) fn drawer(
+    conn: &Connection,
+    printer: comanda_domain::ids::PrinterId,
+) -> Result<DrawerLog, StoreError> {
+    Ok(small_state(conn, StreamId::Drawer(printer))?.unwrap_or_default())
 }
 
 pub(crate) fn employees(

@@ -28,6 +28,13 @@ macro_rules! read_methods {
             pub fn device(&self) -> Result<$crate::DeviceInfo, $crate::StoreError> {
                 $crate::reads::device(self.conn())
             }
+            /// The ids this node's printers may be set up under: its device id, and the one its
+            /// pairing was made under if it took a fresh one after a restore.
+            pub fn node_ids(
+                &self,
+            ) -> Result<Vec<::comanda_domain::ids::DeviceId>, $crate::StoreError> {
+                Ok($crate::sql::load_device(self.conn())?.ids())
+            }
             /// Orders newest first (by opening time, then number), filtered by status.
             pub fn list_orders(
                 &self,
@@ -82,6 +89,13 @@ macro_rules! read_methods {
                 $crate::StoreError,
             > {
                 $crate::project::printers(self.conn())
+            }
+            /// A cash drawer's log (named by the printer it is wired to).
+            pub fn drawer(
+                &self,
+                printer: ::comanda_domain::ids::PrinterId,
+            ) -> Result<::comanda_domain::printer::DrawerLog, $crate::StoreError> {
+                $crate::project::drawer(self.conn(), printer)
             }
             /// The print queue of this node's printers, newest first, at most `limit`; only the
             /// jobs not done when `open_only`.

@@ -32,7 +32,9 @@ const ORDER_NUMBERS_PER_TERMINAL: u32 = 9_999;
 /// 6: a cancel records the lines already fired; lines written off as waste (cancel while cooking).
 /// 7: the staff stream always folded whole (staff conflicts held back and listed).
 /// 8: an orphan's pending change is stored in its payload's wire form (keys sorted).
-pub const PROJECTION_VERSION: u32 = 9;
+/// 9: printers and kitchen tickets.
+/// 10: receipts on the order; printers with a drawer and fallback stations; drawer logs.
+pub const PROJECTION_VERSION: u32 = 10;
 
 /// The latest wall time a stamp may carry: 9999-12-31T23:59:59.999Z.
 pub(crate) const MAX_WALL_MS: u64 = 253_402_300_799_999;
@@ -599,6 +601,22 @@ impl Tx<'_> {
         reason: Option<&str>,
     ) -> Result<bool, StoreError> {
         crate::print::set_state(&self.tx, job_id, state, reason, self.clock.now_ms())
+    }
+
+    /// Makes a receipt or drawer job unless one of its id exists (asked twice, made once).
+    /// Returns whether it was made.
+    pub fn queue_print_job(&mut self, job: &crate::NewJob) -> Result<bool, StoreError> {
+        crate::print::queue(&self.tx, job, self.clock.now_ms())
+    }
+
+    /// Moves a waiting job to another printer (a station's fallback), with the reason.
+    pub fn move_print_job(
+        &mut self,
+        job_id: &str,
+        to: comanda_domain::ids::PrinterId,
+        reason: &str,
+    ) -> Result<bool, StoreError> {
+        crate::print::move_job(&self.tx, job_id, to, reason, self.clock.now_ms())
     }
 
     /// A person asks for a printed or unknown job again: it is queued and prints REPRINT.

@@ -39,7 +39,7 @@ pub use set_order_details::{ChangeOrderType, SetOrderNote, change_order_type, se
 pub use void_line::{VoidLine, void_line};
 pub use void_payment::{VoidPayment, void_payment};
 
-use comanda_domain::event::{OrderType, StreamId};
+use comanda_domain::event::{EventBody, OrderType, StreamId};
 
 use crate::shapes::OrderType as OrderTypeRequest;
 use comanda_domain::ids::OrderId;
@@ -52,7 +52,7 @@ use crate::error::{ApiError, ErrorCode};
 use crate::input;
 use crate::session::{Approval, Session};
 use crate::views::{Names, OrderView};
-pub(crate) use policy::Proposal;
+pub(crate) use policy::{Effect, Proposal};
 
 /// Whether a command may touch an order that is not open.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -82,12 +82,32 @@ pub(crate) fn mutate(
         if needs == Needs::Open {
             ensure_open(&rec.state)?;
         }
-        let proposal = f(tx, &rec.state)?;
+        let mut proposal = f(tx, &rec.state)?;
+        let effects = std::mem::take(&mut proposal.effects);
         let bodies = policy::decide(ctx, tx, s, approval, &rec.state, proposal)?;
         // Let go of the order before changing it: the append then changes it in place.
         drop(rec);
+        let approved_by = bodies.iter().find_map(EventBody::approved_by);
+        let appended = !bodies.is_empty();
         for body in bodies {
             tx.append(StreamId::Order(order_id), Some(s.employee_id), body)?;
+        }
+        if appended {
+            for effect in effects {
+                match effect {
+                    Effect::Kick { request, reason } => {
+                        let detail = crate::drawer::KickDetail {
+                            reason,
+                            by: s.employee_id,
+                            approved_by,
+                        };
+                        crate::drawer::queue_kick(tx, &request, &detail)?;
+                    }
+                    Effect::Receipt { request } => {
+                        crate::receipts::queue_receipt(tx, order_id, &request)?;
+                    }
+                }
+            }
         }
         view_in(tx, order_id)
     })?;

@@ -34,6 +34,25 @@ pub(crate) struct Proposal {
     /// What the cashier is doing that always needs a manager, in words ("void a payment of
     /// 12.00").
     pub manager_for: Option<String>,
+    /// What the printers must do once the events are in, in the same transaction.
+    pub effects: Vec<Effect>,
+}
+
+/// What the printers of this terminal must do because of a command's events.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) enum Effect {
+    /// Kick the drawer, under this request id (a payment's or a refund's), for this reason.
+    Kick {
+        /// The job's request id.
+        request: String,
+        /// Why.
+        reason: comanda_domain::printer::DrawerReason,
+    },
+    /// Print the order's receipt, under this request id (the payment's).
+    Receipt {
+        /// The job's request id.
+        request: String,
+    },
 }
 
 impl Proposal {
@@ -41,8 +60,14 @@ impl Proposal {
     pub fn of(bodies: Vec<EventBody>) -> Proposal {
         Proposal {
             bodies,
-            manager_for: None,
+            ..Proposal::default()
         }
+    }
+
+    /// The same, with what the printers must do once they are in.
+    pub fn with(mut self, effect: Effect) -> Proposal {
+        self.effects.push(effect);
+        self
     }
 
     /// Nothing to do (a retry, a no-op).
@@ -55,6 +80,7 @@ impl Proposal {
         Proposal {
             bodies,
             manager_for: Some(what.into()),
+            effects: Vec::new(),
         }
     }
 }
@@ -72,6 +98,7 @@ pub(crate) fn decide(
     let Proposal {
         mut bodies,
         manager_for,
+        effects: _,
     } = p;
     if bodies.is_empty() {
         return Ok(bodies);

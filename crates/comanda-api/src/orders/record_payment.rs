@@ -4,17 +4,22 @@
 //! it: an order closed with unsent lines would never be cooked, and food paid for is food the
 //! guest expects. A part payment sends nothing (a table paying its drinks may still be choosing
 //! dessert).
+//!
+//! A cash payment kicks this terminal's drawer, and a payment may ask for the receipt; both are
+//! jobs of the print queue made in the payment's transaction, named by the payment, so a
+//! payment sent again kicks and prints nothing more.
 
 use comanda_domain::event::{EventBody, OrderClosed, PaymentMethod, PaymentRecorded, SplitTarget};
 use comanda_domain::ids::{OrderId, PaymentId};
 use comanda_domain::money::Money;
 use comanda_domain::order::{OrderState, OrderStatus, PaymentState};
+use comanda_domain::printer::DrawerReason;
 use serde::{Deserialize, Serialize};
 
 use crate::ctx::Ctx;
 use crate::error::{ApiError, ErrorCode, domain};
 use crate::input;
-use crate::orders::{Needs, Proposal, mutate, retried};
+use crate::orders::{Effect, Needs, Proposal, mutate, retried};
 use crate::session::{Approval, Session};
 use crate::views::OrderView;
 
@@ -67,6 +72,10 @@ pub struct RecordPayment {
     #[serde(default)]
     #[ts(optional)]
     pub approval: Option<Approval>,
+    /// Print the receipt on this terminal's receipt printer once the payment is in.
+    #[serde(default)]
+    #[ts(optional)]
+    pub receipt: Option<bool>,
 }
 
 /// Records a payment.
@@ -116,6 +125,7 @@ pub fn record_payment(ctx: &Ctx, s: &Session, req: RecordPayment) -> Result<Orde
                 None => balance,
             };
             let (method, amount, tip) = payment_of(&req.method, due, balance, tip)?;
+            let cash = matches!(method, PaymentMethod::Cash { .. });
             let mut out = vec![EventBody::PaymentRecorded(PaymentRecorded {
                 payment_id: req.payment_id,
                 method,
@@ -128,7 +138,22 @@ pub fn record_payment(ctx: &Ctx, s: &Session, req: RecordPayment) -> Result<Orde
                     generation: order.lifecycle.generation,
                 }));
             }
-            Ok(Proposal::of(out))
+            let mut proposal = Proposal::of(out);
+            if cash {
+                proposal = proposal.with(Effect::Kick {
+                    request: format!("payment:{}", req.payment_id),
+                    reason: DrawerReason::Sale {
+                        order_id: req.order_id,
+                        payment_id: req.payment_id,
+                    },
+                });
+            }
+            if req.receipt == Some(true) {
+                proposal = proposal.with(Effect::Receipt {
+                    request: req.payment_id.to_string(),
+                });
+            }
+            Ok(proposal)
         },
     )
 }

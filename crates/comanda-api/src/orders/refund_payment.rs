@@ -11,12 +11,13 @@ use comanda_domain::event::{EventBody, OrderClosed, RefundIssued, RefundMethod};
 use comanda_domain::ids::{OrderId, PaymentId, RefundId};
 use comanda_domain::money::Money;
 use comanda_domain::order::{OrderState, Phase};
+use comanda_domain::printer::DrawerReason;
 use serde::{Deserialize, Serialize};
 
 use crate::ctx::Ctx;
 use crate::error::{ApiError, ErrorCode, domain};
 use crate::input;
-use crate::orders::{Needs, Proposal, mutate, retried};
+use crate::orders::{Effect, Needs, Proposal, mutate, retried};
 use crate::session::{Approval, Session};
 use crate::views::OrderView;
 
@@ -135,6 +136,7 @@ pub fn refund_payment(ctx: &Ctx, s: &Session, req: RefundPayment) -> Result<Orde
                 Some(a) => a,
                 None => most,
             };
+            let cash = matches!(method, RefundMethod::Cash);
             let mut bodies = vec![EventBody::RefundIssued(RefundIssued {
                 refund_id: req.refund_id,
                 payment_id: req.payment_id,
@@ -148,10 +150,22 @@ pub fn refund_payment(ctx: &Ctx, s: &Session, req: RefundPayment) -> Result<Orde
                     generation: order.lifecycle.generation,
                 }));
             }
-            Ok(Proposal::approved(
+            let proposal = Proposal::approved(
                 bodies,
                 format!("refund {amount} of a payment of {}", p.amount),
-            ))
+            );
+            // Cash back comes out of this terminal's drawer.
+            Ok(if cash {
+                proposal.with(Effect::Kick {
+                    request: format!("refund:{}", req.refund_id),
+                    reason: DrawerReason::Refund {
+                        order_id: req.order_id,
+                        refund_id: req.refund_id,
+                    },
+                })
+            } else {
+                proposal
+            })
         },
     )
 }

@@ -233,11 +233,26 @@ impl Fixture {
                 json!({
                     "name": "Grill", "connection": "tcp:127.0.0.1:9", "columns": 48,
                     "code_page": "cp858", "code_page_number": 19, "status": true,
-                    "stations": ["grill"], "receipts": false, "active": true,
+                    "stations": ["grill"], "receipts": true, "active": true,
+                    "drawer": { "pin": 2, "on_ms": 50, "off_ms": 500, "realtime": false,
+                                "open_high": true },
+                    "fallback_for": ["bar"],
                     "approval": manager,
                 }),
             ),
             ("print_queue", json!({ "open_only": true })),
+            (
+                "print_receipt",
+                json!({ "order_id": a, "request_id": "0190a3c4-0000-7000-8000-0000000000aa" }),
+            ),
+            (
+                "open_drawer",
+                json!({
+                    "request_id": "0190a3c4-0000-7000-8000-0000000000ab",
+                    "reason": "change for the till", "approval": manager,
+                }),
+            ),
+            ("drawer_status", json!({})),
             (
                 "reprint_job",
                 json!({ "job_id": "ticket:00000000-0000-7000-8000-000000000001:grill" }),

@@ -13,6 +13,7 @@ mod issues;
 mod malformed;
 mod money;
 mod printing;
+mod receipts;
 mod review;
 mod sequences;
 mod split;

@@ -580,6 +580,7 @@ async fn the_document_says_which_calls_need_a_body_and_the_server_agrees() {
     assert_eq!(
         optional,
         [
+            "drawer_status",
             "get_bootstrap",
             "get_status",
             "list_approvals",

@@ -17,12 +17,23 @@ use crate::support::*;
 /// Sets up a printer of `station` on this terminal (80 mm, CP858), reached at the fake
 /// printer's port.
 fn printer_on(app: &TestApp, fake: &FakePrinter, name: &str, station: &str) -> PrinterId {
+    printer_with(app, fake, name, |p| p.stations = vec![station.into()])
+}
+
+/// Sets up a printer on this terminal (80 mm, CP858, no station), reached at the fake
+/// printer's port, as `adjust` changes it.
+pub(crate) fn printer_with(
+    app: &TestApp,
+    fake: &FakePrinter,
+    name: &str,
+    adjust: impl FnOnce(&mut PrinterSaved),
+) -> PrinterId {
     let Address::Tcp { host, port } = fake.address() else {
         panic!("a TCP fake")
     };
     let me = app.ctx.store.device().unwrap().device_id;
     let printer_id = PrinterId::new(&*app.ctx.ids);
-    let saved = PrinterSaved {
+    let mut saved = PrinterSaved {
         printer_id,
         name: name.into(),
         node: me,
@@ -31,10 +42,13 @@ fn printer_on(app: &TestApp, fake: &FakePrinter, name: &str, station: &str) -> P
         code_page: "cp858".into(),
         code_page_number: 19,
         status: true,
-        stations: vec![station.into()],
+        stations: vec![],
         receipts: false,
         active: true,
+        drawer: None,
+        fallback_for: vec![],
     };
+    adjust(&mut saved);
     app.ctx
         .store
         .write(|tx| tx.append(StreamId::Printers, None, EventBody::PrinterSaved(saved)))
@@ -48,7 +62,7 @@ fn fry_printer(app: &TestApp, fake: &FakePrinter) -> PrinterId {
 }
 
 /// Opens table 4 with two fries and a salad, and fires it; the order's id.
-async fn fire(app: &TestApp, token: &str) -> String {
+pub(crate) async fn fire(app: &TestApp, token: &str) -> String {
     let menu = app.menu().await;
     let order = app.open_table(token, "4").await;
     app.add(token, &order, &menu.item("Fries"), 2).await;

@@ -24,7 +24,7 @@ use crate::employee::{self as de, PinHash};
 use crate::event as ev;
 use crate::ids::{
     CategoryId, DeviceId, DiscountId, EmployeeId, EventId, ItemId, LineId, ModifierGroupId,
-    ModifierId, PaymentId, PrinterId, RefundId, TaxRateId,
+    ModifierId, OrderId, PaymentId, PrinterId, RefundId, TaxRateId,
 };
 use crate::money::{Money, Percent, Rate};
 use crate::printer as dp;
@@ -60,6 +60,7 @@ same!(
     String,
     bool,
     u8,
+    u16,
     u32,
     Money,
     Quantity,
@@ -72,6 +73,7 @@ same!(
     DiscountId,
     PaymentId,
     RefundId,
+    OrderId,
     DeviceId,
     EventId,
     PrinterId,
@@ -789,7 +791,7 @@ pub struct DeviceRevoked {
     pub device_id: DeviceId,
 }
 
-/// `PrinterSaved` (schema 1).
+/// `PrinterSaved` (schema 2: `drawer` and `fallback_for` added; absent in schema 1).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct PrinterSaved {
     /// The printer.
@@ -814,6 +816,121 @@ pub struct PrinterSaved {
     pub receipts: bool,
     /// False once removed.
     pub active: bool,
+    /// Its cash drawer.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub drawer: Option<DrawerSettings>,
+    /// The stations it is the fallback of.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub fallback_for: Vec<String>,
+}
+
+/// A printer's cash drawer (in `PrinterSaved` schema 2).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct DrawerSettings {
+    /// Pin 2 or 5.
+    pub pin: u8,
+    /// Pulse on (ms).
+    pub on_ms: u16,
+    /// Pulse off (ms).
+    pub off_ms: u16,
+    /// `DLE DC4` rather than `ESC p`.
+    pub realtime: bool,
+    /// A high sensor level means open.
+    pub open_high: bool,
+}
+
+/// Why a drawer opened (in `DrawerOpened`).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "type", rename_all = "snake_case")]
+pub enum DrawerReason {
+    /// A cash payment.
+    Sale {
+        /// The order.
+        order_id: OrderId,
+        /// The payment.
+        payment_id: PaymentId,
+    },
+    /// Cash given back.
+    Refund {
+        /// The order.
+        order_id: OrderId,
+        /// The refund.
+        refund_id: RefundId,
+    },
+    /// No sale.
+    NoSale {
+        /// Why.
+        note: String,
+    },
+}
+
+impl Wire for DrawerReason {
+    type Of = dp::DrawerReason;
+    fn of(d: &dp::DrawerReason) -> DrawerReason {
+        match d.clone() {
+            dp::DrawerReason::Sale {
+                order_id,
+                payment_id,
+            } => DrawerReason::Sale {
+                order_id,
+                payment_id,
+            },
+            dp::DrawerReason::Refund {
+                order_id,
+                refund_id,
+            } => DrawerReason::Refund {
+                order_id,
+                refund_id,
+            },
+            dp::DrawerReason::NoSale { note } => DrawerReason::NoSale { note },
+        }
+    }
+    fn domain(self) -> dp::DrawerReason {
+        match self {
+            DrawerReason::Sale {
+                order_id,
+                payment_id,
+            } => dp::DrawerReason::Sale {
+                order_id,
+                payment_id,
+            },
+            DrawerReason::Refund {
+                order_id,
+                refund_id,
+            } => dp::DrawerReason::Refund {
+                order_id,
+                refund_id,
+            },
+            DrawerReason::NoSale { note } => dp::DrawerReason::NoSale { note },
+        }
+    }
+}
+
+/// `DrawerOpened` (schema 1).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct DrawerOpened {
+    /// The printer it is wired to.
+    pub printer_id: PrinterId,
+    /// Why.
+    pub reason: DrawerReason,
+    /// The approving manager.
+    pub approved_by: Option<EmployeeId>,
+    /// Why it did not open.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub failed: Option<String>,
+}
+
+/// `ReceiptPrinted` (schema 1).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ReceiptPrinted {
+    /// The receipt's job.
+    pub receipt: String,
+    /// The printer.
+    pub printer_id: PrinterId,
+    /// Printed as a copy.
+    pub copy: bool,
+    /// How it ended.
+    pub outcome: TicketOutcome,
 }
 
 /// How a ticket ended (in `TicketPrinted`).
@@ -918,7 +1035,10 @@ mirror! {
     DeviceAddressSet = dd::DeviceAddressSet { device_id, address }
     PrinterSaved = dp::PrinterSaved {
         printer_id, name, node, connection, columns, code_page, code_page_number, status,
-        stations, receipts, active
+        stations, receipts, active, drawer, fallback_for
     }
+    DrawerSettings = dp::DrawerSettings { pin, on_ms, off_ms, realtime, open_high }
     TicketPrinted = dp::TicketPrinted { fire, station, printer_id, outcome }
+    ReceiptPrinted = dp::ReceiptPrinted { receipt, printer_id, copy, outcome }
+    DrawerOpened = dp::DrawerOpened { printer_id, reason, approved_by, failed }
 }

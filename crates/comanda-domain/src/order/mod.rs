@@ -20,8 +20,8 @@ pub use conflict::Conflict;
 pub use render::render_text;
 pub use state::{
     Approved, CancelInfo, DiscountState, Lifecycle, LineState, Missing, OrderState, OrderStatus,
-    Orphan, PaymentState, PaymentVoid, Phase, RefundState, ReopenInfo, Stamp, TicketState,
-    VoidInfo,
+    Orphan, PaymentState, PaymentVoid, Phase, ReceiptState, RefundState, ReopenInfo, Stamp,
+    TicketState, VoidInfo,
 };
 pub use totals::{LineAmounts, TaxLine, Totals};
 

@@ -87,6 +87,21 @@ pub struct TicketState {
     pub stamp: Stamp,
 }
 
+/// A customer receipt of the order, as the node that printed it last said.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ReceiptState {
+    /// Its job (`receipt:<request>`).
+    pub receipt: String,
+    /// The printer.
+    pub printer_id: crate::ids::PrinterId,
+    /// Printed as a copy.
+    pub copy: bool,
+    /// How it ended.
+    pub outcome: crate::printer::TicketOutcome,
+    /// When and by whom that was said.
+    pub stamp: Stamp,
+}
+
 /// One line of an order.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct LineState {
@@ -337,6 +352,9 @@ pub struct OrderState {
     /// Its kitchen tickets as the printing nodes told: the latest word per fire and station.
     #[serde(default)]
     pub tickets: Vec<TicketState>,
+    /// Its customer receipts as the printing nodes told: the latest word per receipt.
+    #[serde(default)]
+    pub receipts: Vec<ReceiptState>,
     /// Events that referred to lines, payments or discounts not (yet) held.
     pub orphans: Vec<Orphan>,
     /// Events of another stream or kind that were in this order's set.
@@ -368,6 +386,7 @@ impl OrderState {
             over_refunds_settled: Vec::new(),
             wasted: Vec::new(),
             tickets: Vec::new(),
+            receipts: Vec::new(),
             orphans: Vec::new(),
             foreign: Vec::new(),
             last_key: None,
@@ -684,8 +703,22 @@ impl OrderState {
                     None => self.tickets.push(ticket),
                 }
             }
+            EventBody::ReceiptPrinted(r) => {
+                let receipt = ReceiptState {
+                    receipt: r.receipt.clone(),
+                    printer_id: r.printer_id,
+                    copy: r.copy,
+                    outcome: r.outcome.clone(),
+                    stamp,
+                };
+                match self.receipts.iter_mut().find(|k| k.receipt == r.receipt) {
+                    Some(k) => *k = receipt,
+                    None => self.receipts.push(receipt),
+                }
+            }
             EventBody::CatalogPublished(_)
             | EventBody::PrinterSaved(_)
+            | EventBody::DrawerOpened(_)
             | EventBody::EmployeeSaved(_)
             | EventBody::SettingsPublished(_)
             | EventBody::DevicePaired(_)

@@ -150,6 +150,8 @@ fn samples() -> Vec<comanda_domain::event::Event> {
             stations: vec!["grill".into(), "fry".into()],
             receipts: false,
             active: true,
+            drawer: Some(comanda_domain::printer::DrawerSettings::default()),
+            fallback_for: vec!["bar".into()],
         }),
     );
     other(
@@ -163,6 +165,29 @@ fn samples() -> Vec<comanda_domain::event::Event> {
             },
         }),
     );
+    other(
+        StreamId::Order(n.order),
+        EventBody::ReceiptPrinted(comanda_domain::printer::ReceiptPrinted {
+            receipt: format!("receipt:{}", n.payments[0]),
+            printer_id,
+            copy: false,
+            outcome: comanda_domain::printer::TicketOutcome::Printed,
+        }),
+    );
+    let mut opened = d.event(
+        n.order,
+        Some(n.employees[0]),
+        EventBody::DrawerOpened(comanda_domain::printer::DrawerOpened {
+            printer_id,
+            reason: comanda_domain::printer::DrawerReason::NoSale {
+                note: "change for the till".into(),
+            },
+            approved_by: Some(n.employees[2]),
+            failed: None,
+        }),
+    );
+    opened.stream = StreamId::Drawer(printer_id);
+    evs.push(opened);
     evs
 }
 

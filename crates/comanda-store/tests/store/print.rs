@@ -40,6 +40,8 @@ fn printer(ids: &dyn IdSource, node: DeviceId, station: &str) -> PrinterSaved {
         stations: vec![station.into()],
         receipts: false,
         active: true,
+        drawer: None,
+        fallback_for: vec![],
     }
 }
 

@@ -8,6 +8,7 @@ import type { OrderId } from "./OrderId";
 import type { OrderStatus } from "./OrderStatus";
 import type { OrderType } from "./OrderType";
 import type { PaymentView } from "./PaymentView";
+import type { ReceiptView } from "./ReceiptView";
 import type { RefundView } from "./RefundView";
 import type { SeatDue } from "./SeatDue";
 import type { StampView } from "./StampView";
@@ -108,4 +109,8 @@ conflicts: Array<Conflict>,
 /**
  * Its kitchen tickets, as the terminals that print them said (one per fire and station).
  */
-tickets: Array<TicketView>, };
+tickets: Array<TicketView>, 
+/**
+ * Its customer receipts, as the terminals that printed them said.
+ */
+receipts: Array<ReceiptView>, };

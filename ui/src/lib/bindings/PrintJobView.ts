@@ -13,7 +13,7 @@ job_id: string,
  */
 printer: string, 
 /**
- * `ticket`, `receipt` or `test`.
+ * `ticket`, `receipt`, `drawer` or `test`.
  */
 kind: string, 
 /**

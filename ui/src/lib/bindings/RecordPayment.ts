@@ -32,4 +32,8 @@ split?: SplitTarget,
 /**
  * A manager's PIN, needed for a card tip above the store's share of the payment.
  */
-approval?: Approval, };
+approval?: Approval, 
+/**
+ * Print the receipt on this terminal's receipt printer once the payment is in.
+ */
+receipt?: boolean, };

@@ -11,4 +11,8 @@ station: string,
 /**
  * The printer's name; none: its tickets print nowhere.
  */
-printer: string | null, };
+printer: string | null, 
+/**
+ * The printer that takes its tickets when its own cannot print, if any.
+ */
+fallback: string | null, };
