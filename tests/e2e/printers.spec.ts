@@ -6,40 +6,8 @@ import * as net from "node:net";
 import { expect, test } from "@playwright/test";
 
 import { openTable, signIn, tid } from "./helpers";
+import { fakePrinter } from "./fake-printer";
 import { freshDataDir, startApp } from "./server";
-
-/** A receipt printer in a few lines: answers DLE EOT 1/2/4 and GS r 1 from its state, keeps
- *  everything else as "the paper". */
-function fakePrinter() {
-  const state = { paperOut: false, paper: Buffer.alloc(0) };
-  const server = net.createServer((socket) => {
-    let pending = Buffer.alloc(0);
-    socket.on("data", (chunk) => {
-      pending = Buffer.concat([pending, chunk]);
-      let i = 0;
-      const out: number[] = [];
-      while (i < pending.length) {
-        const [a, b, n] = [pending[i], pending[i + 1], pending[i + 2]];
-        if ((a === 0x10 && b === undefined) || (a === 0x10 && b === 0x04 && n === undefined) || (a === 0x1d && b === undefined) || (a === 0x1d && b === 0x72 && n === undefined)) break;
-        if (a === 0x10 && b === 0x04) {
-          const s = state.paperOut;
-          out.push(n === 1 ? (s ? 0x1a : 0x12) : n === 2 ? (s ? 0x32 : 0x12) : n === 4 ? (s ? 0x7e : 0x12) : 0x12);
-          i += 3;
-        } else if (a === 0x1d && b === 0x72) {
-          out.push(state.paperOut ? 0x0f : 0x00);
-          i += 3;
-        } else {
-          state.paper = Buffer.concat([state.paper, Buffer.from([a!])]);
-          i += 1;
-        }
-      }
-      pending = pending.subarray(i);
-      if (out.length) socket.write(Buffer.from(out));
-    });
-    socket.on("error", () => {});
-  });
-  return { state, server };
-}
 
 test("a manager adds a printer, tests it, tickets print once, and paper out shows on the counter", async ({ page }, info) => {
   const printer = fakePrinter();

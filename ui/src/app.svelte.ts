@@ -6,6 +6,7 @@ import { echoes } from "./lib/backend/echoes";
 import type { BootstrapView } from "./lib/bindings/BootstrapView";
 import type { Change } from "./lib/bindings/Change";
 import type { PrinterList } from "./lib/bindings/PrinterList";
+import type { DrawerView } from "./lib/bindings/DrawerView";
 import type { Money } from "./lib/bindings/Money";
 import type { PairTerminal } from "./lib/bindings/PairTerminal";
 import type { PairHosted } from "./lib/bindings/PairHosted";
@@ -54,6 +55,8 @@ export class AppState {
   /** The store's printers and stations, refreshed with the status while someone is signed in
    *  (the strip warns when one cannot print). */
   printers = $state<PrinterList | null>(null);
+  /** This terminal's cash drawer (none when it has none), read with the printers. */
+  drawer = $state<DrawerView | null>(null);
   /** False while the terminal service does not answer (the strip says so). */
   reachable = $state(true);
   /** Why the last session ended, for the sign-in screen. */
@@ -123,14 +126,38 @@ export class AppState {
     await printers;
   }
 
-  /** Reads the printers again (signed in only: the list is for staff). */
+  /** Reads the printers again (signed in only: the list is for staff), and the drawer's state
+   *  when this terminal has one (asked in the same burst). */
   async refreshPrinters(): Promise<void> {
     if (!this.session) return;
+    const drawer = this.hasDrawer ? this.refreshDrawer() : null;
     try {
       this.printers = await this.api.listPrinters();
     } catch {
       /* the strip keeps its last words */
     }
+    if (drawer) await drawer;
+    else if (this.hasDrawer) await this.refreshDrawer(); // a drawer just set up
+    else this.drawer = null;
+  }
+
+  /** Reads the drawer's state again. */
+  async refreshDrawer(): Promise<void> {
+    try {
+      this.drawer = await this.api.drawerStatus();
+    } catch {
+      /* the strip keeps its last words */
+    }
+  }
+
+  /** A receipt printer is plugged into this terminal. */
+  get hasReceiptPrinter(): boolean {
+    return this.printers?.printers.some((p) => p.here && p.active && p.receipts) ?? false;
+  }
+
+  /** A cash drawer is wired to a printer of this terminal. */
+  get hasDrawer(): boolean {
+    return this.printers?.printers.some((p) => p.here && p.active && p.drawer !== null) ?? false;
   }
 
   /** Refreshes the badge soon, once for a burst of changes, unless every change of the burst
@@ -218,6 +245,7 @@ export class AppState {
     this.api.backend.setToken(null);
     this.session = null;
     this.printers = null;
+    this.drawer = null;
     this.signedOutReason = reason;
     sessionStorage.removeItem(SESSION_KEY);
   }

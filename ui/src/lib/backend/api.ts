@@ -44,6 +44,10 @@ import type { PrinterList } from "../bindings/PrinterList";
 import type { ReprintJob } from "../bindings/ReprintJob";
 import type { SavePrinter } from "../bindings/SavePrinter";
 import type { TestPrint } from "../bindings/TestPrint";
+import type { PrintReceipt } from "../bindings/PrintReceipt";
+import type { PrintJobView } from "../bindings/PrintJobView";
+import type { DrawerView } from "../bindings/DrawerView";
+import type { OpenDrawer } from "../bindings/OpenDrawer";
 import type { TestPrintResult } from "../bindings/TestPrintResult";
 import type { Backend } from "./types";
 
@@ -112,6 +116,16 @@ export class Api {
   }
   testPrint(req: TestPrint): Promise<TestPrintResult> {
     return this.backend.call<TestPrintResult>("test_print", req);
+  }
+  printReceipt(req: PrintReceipt): Promise<PrintJobView> {
+    return this.backend.call<PrintJobView>("print_receipt", req);
+  }
+  // The cash drawer
+  drawerStatus(): Promise<DrawerView> {
+    return this.backend.call<DrawerView>("drawer_status", empty);
+  }
+  openDrawer(req: OpenDrawer): Promise<DrawerView> {
+    return this.backend.call<DrawerView>("open_drawer", req);
   }
   listSyncIssues(req: ListSyncIssues): Promise<SyncIssues> {
     return this.backend.call<SyncIssues>("list_sync_issues", req);

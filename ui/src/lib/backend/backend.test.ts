@@ -111,6 +111,7 @@ describe("Api", () => {
       seats: [{ seat: 1, due: 0 }],
       conflicts: [{ type: "overpaid", amount: 5 }],
       tickets: [],
+      receipts: [],
     };
     const seen: { url?: string } = {};
     const api = new Api(new HttpBackend({ fetch: fakeFetch(200, JSON.stringify(w), seen), socket: null }));

@@ -46,7 +46,7 @@ export type CounterDialog =
   | { type: "pay" }
   | { type: "keys" }
   | { type: "reopen"; order: OrderSummaryView }
-  | { type: "paid"; number: number; label: string; total: Money; change: Money; cash: boolean; sent: number };
+  | { type: "paid"; orderId: string; number: number; label: string; total: Money; change: Money; cash: boolean; sent: number; receipt: boolean };
 
 /** The words the Paid screen shows for an order: its type with the guests ("Table 12 · 2 guests"). */
 function paidLabel(o: OrderView): string {
@@ -70,6 +70,8 @@ export class CounterState {
   numpad = $state(new NumpadBuffer());
   qtyError = $state<string | null>(null);
   dialog = $state<CounterDialog | null>(null);
+  /** Print the receipt with a payment that settles the order (this terminal remembers it). */
+  receiptOnPay = $state(readReceiptOnPay());
   panel = $state<"menu" | "orders">("menu");
   /** The menu's category tab (null: the first). */
   menuCategory = $state<string | null>(null);
@@ -577,7 +579,7 @@ export class CounterState {
     if (!order) return;
     try {
       const o = await this.mutate(() => app.api.closeOrder({ order_id: order.order_id }));
-      this.dialog = { type: "paid", number: o.number, label: paidLabel(o), total: o.totals.total, change: 0, cash: false, sent: sentBy(order, o) };
+      this.dialog = { type: "paid", orderId: o.order_id, number: o.number, label: paidLabel(o), total: o.totals.total, change: 0, cash: false, sent: sentBy(order, o), receipt: false };
     } catch (e) {
       this.showError(e);
     }
@@ -588,19 +590,53 @@ export class CounterState {
     const order = this.order;
     if (!order) throw new ApiFailure("order_not_open", "No order is open.");
     // A large card tip needs a manager, asked in place.
+    // The receipt goes with the payment that settles the order (a part payment prints none).
+    saveReceiptOnPay(this.receiptOnPay);
+    const receipt = app.hasReceiptPrinter && this.receiptOnPay && order.totals.balance > 0;
     const o = await approvals.run((approval) =>
       this.mutate(() =>
         app.api.recordPayment(
-          withApproval(split ? { order_id: order.order_id, payment_id: paymentId, method, split } : { order_id: order.order_id, payment_id: paymentId, method }, approval),
+          withApproval(
+            {
+              order_id: order.order_id,
+              payment_id: paymentId,
+              method,
+              ...(split ? { split } : {}),
+              ...(receipt && !split ? { receipt: true } : {}),
+            },
+            approval,
+          ),
         ),
       ),
     );
     if (o.status === "closed") {
       const p = o.payments.find((x) => x.payment_id === paymentId);
       const change = p?.method.type === "cash" ? p.method.change : 0;
-      this.dialog = { type: "paid", number: o.number, label: paidLabel(o), total: o.totals.total, change, cash: p?.method.type === "cash", sent: sentBy(order, o) };
+      this.dialog = {
+        type: "paid",
+        orderId: o.order_id,
+        number: o.number,
+        label: paidLabel(o),
+        total: o.totals.total,
+        change,
+        cash: p?.method.type === "cash",
+        sent: sentBy(order, o),
+        receipt: receipt && !split,
+      };
     }
     return o;
+  }
+
+  /** Prints the order's receipt on this terminal's receipt printer (a copy when it had one). */
+  async printReceipt(): Promise<void> {
+    const order = this.order;
+    if (!order) return;
+    try {
+      const job = await app.api.printReceipt({ order_id: order.order_id, request_id: newId() });
+      toasts.show(`${order.receipts.length ? "A copy of the receipt" : "The receipt"} is printing on ${job.printer}.`);
+    } catch (e) {
+      this.showError(e);
+    }
   }
 
   /** After "Paid": back to a fresh counter, on the menu's first category. */
@@ -621,6 +657,24 @@ export class CounterState {
     }
     toasts.show(messageOf(e), "error");
     if (isFailure(e, "order_not_open") || isFailure(e, "conflict")) void this.refresh();
+  }
+}
+
+const RECEIPT_KEY = "comanda.receiptOnPay";
+
+function readReceiptOnPay(): boolean {
+  try {
+    return localStorage.getItem(RECEIPT_KEY) !== "no";
+  } catch {
+    return true;
+  }
+}
+
+function saveReceiptOnPay(on: boolean): void {
+  try {
+    localStorage.setItem(RECEIPT_KEY, on ? "yes" : "no");
+  } catch {
+    /* a private window: asked each time */
   }
 }
 
