@@ -247,9 +247,37 @@ pub fn ticket_of(ctx: &Ctx, job: &PrintJob) -> Result<Option<Document>, ApiError
 
 /// The print worker's memory between steps: per printer that could not print, how many
 /// failures in a row, when it may be tried again, and since when it fails.
-#[derive(Debug, Default)]
+#[derive(Debug)]
 pub struct PrintWorker {
     waits: BTreeMap<PrinterId, Failing>,
+    /// How long a printer has to answer a status request, and to confirm a job (ms).
+    pub answer_ms: u64,
+    /// How long a printer has to confirm a job (ms).
+    pub confirm_ms: u64,
+    /// Fault injection for tests: the step stops here, as a crash would (what it committed
+    /// stays, what it had not yet recorded is lost).
+    pub crash: Option<Crash>,
+}
+
+impl Default for PrintWorker {
+    fn default() -> PrintWorker {
+        let h = Handshake::default();
+        PrintWorker {
+            waits: BTreeMap::new(),
+            answer_ms: h.answer_ms,
+            confirm_ms: h.confirm_ms,
+            crash: None,
+        }
+    }
+}
+
+/// Where a test makes a step stop as a crash would.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Crash {
+    /// Jobs claimed (`sending` committed), nothing sent.
+    AfterClaim,
+    /// Jobs sent, their outcomes not yet recorded.
+    AfterSend,
 }
 
 #[derive(Debug, Clone, Copy)]
@@ -311,7 +339,7 @@ impl PrintWorker {
                 self.waits.remove(&printer_id);
                 continue;
             };
-            match prepare(ctx, p, &job, now) {
+            match prepare(ctx, p, &job, now, self.handshake()) {
                 Ok(Ready::Send(bytes, copy, handshake)) => claimed.push(Claimed {
                     printer: p.clone(),
                     job,
@@ -332,6 +360,9 @@ impl PrintWorker {
                 }
             }
         }
+        if self.crash == Some(Crash::AfterClaim) {
+            return Ok(now);
+        }
         let mut sends = tokio::task::JoinSet::new();
         for (i, c) in claimed.iter().enumerate() {
             let (connection, bytes, handshake) =
@@ -345,6 +376,9 @@ impl PrintWorker {
                 Err(e) => tracing::error!(error = %e, "a print task ended without an answer"),
             }
         }
+        if self.crash == Some(Crash::AfterSend) {
+            return Ok(now);
+        }
         for (c, outcome) in claimed.iter().zip(outcomes) {
             // A task that ended without an answer may have printed part of the job.
             let outcome = outcome.unwrap_or_else(|| Outcome::Unknown {
@@ -355,6 +389,15 @@ impl PrintWorker {
             next = now;
         }
         Ok(next)
+    }
+
+    /// The handshake this worker holds printers to.
+    fn handshake(&self) -> Handshake {
+        Handshake {
+            status: true,
+            answer_ms: self.answer_ms,
+            confirm_ms: self.confirm_ms,
+        }
     }
 
     /// Notes one more failure of a printer: it waits 2 s, doubling up to a minute.
@@ -421,11 +464,17 @@ impl PrintWorker {
 }
 
 /// Renders a claimed job for its printer.
-fn prepare(ctx: &Ctx, p: &PrinterSaved, job: &PrintJob, now: u64) -> Result<Ready, ApiError> {
+fn prepare(
+    ctx: &Ctx,
+    p: &PrinterSaved,
+    job: &PrintJob,
+    now: u64,
+    handshake: Handshake,
+) -> Result<Ready, ApiError> {
     let profile = profile_of(p);
     let handshake = Handshake {
         status: p.status,
-        ..Handshake::default()
+        ..handshake
     };
     let (document, copy) = match job.kind {
         JobKind::Ticket => match ticket_of(ctx, job)? {

@@ -12,6 +12,7 @@ mod idempotency;
 mod issues;
 mod malformed;
 mod money;
+mod print_faults;
 mod printing;
 mod receipts;
 mod review;
