@@ -152,7 +152,7 @@ impl Tx<'_> {
             }
         }
         let new_refs: Vec<&Event> = new_events.iter().collect();
-        crate::print::derive(sp, &device.ids(), &new_refs, now)?;
+        crate::print::derive(sp, &device.ids(), device.restored_ms, &new_refs, now)?;
         sql::save_device(sp, &device)?;
         // The door never appends: a sequence that moved under the same id was set past what
         // peers hold of this node (a restored hub), or gave moved events their place.
@@ -371,7 +371,7 @@ impl Door<'_> {
         let held_id: EventId = sql::parse(&other, "event id")?;
         let ours = sql::unsent_local(self.conn, &other)?;
         if ours == Some(self.device.device_id)
-            && let Some((old, fresh)) = self.device.restored(self.ids, s.device_seq)
+            && let Some((old, fresh)) = self.device.restored(self.ids, s.device_seq, self.now)
         {
             *self.rotated = Some((self.rotated.map_or(old, |r| r.0), fresh));
         }
@@ -441,7 +441,7 @@ impl Door<'_> {
             return Ok(Outcome::Deferred { skew_ms });
         }
         if s.device_id == self.device.device_id
-            && let Some((old, fresh)) = self.device.restored(self.ids, s.device_seq)
+            && let Some((old, fresh)) = self.device.restored(self.ids, s.device_seq, self.now)
         {
             // Another node holds an event of ours we do not: this log was restored or copied.
             // New events get a new identity; this one is taken in as another device's.

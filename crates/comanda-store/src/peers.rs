@@ -58,7 +58,9 @@ impl Tx<'_> {
         if let Some(theirs) = digests.get(&me)
             && *theirs != self.digest_at(me, &held)?
         {
-            let fresh = self.device.restored(self.ids, held.max());
+            let fresh = self
+                .device
+                .restored(self.ids, held.max(), self.clock.now_ms());
             crate::sql::save_device(&self.tx, &self.device)?;
             self.moved_own_events = true;
             return Ok(fresh.map(|(_, f)| f));

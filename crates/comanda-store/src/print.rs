@@ -139,6 +139,9 @@ pub struct PrintJob {
     pub detail: Option<String>,
 }
 
+/// Why a ticket made after a restore waits for a person.
+const RESTORED: &str = "this terminal was restored from a backup after this was sent to the kitchen: it may have printed before; print it again only if the kitchen does not have it";
+
 /// Whether an event can make or end a kitchen ticket.
 pub(crate) fn concerns_printing(body: &EventBody) -> bool {
     matches!(
@@ -157,6 +160,7 @@ pub(crate) fn concerns_printing(body: &EventBody) -> bool {
 pub(crate) fn derive(
     conn: &Connection,
     this: &[DeviceId],
+    restored_ms: Option<u64>,
     events: &[&Event],
     now_ms: u64,
 ) -> Result<(), StoreError> {
@@ -215,6 +219,14 @@ pub(crate) fn derive(
                     .collect();
                 stations.sort_unstable();
                 stations.dedup();
+                // Stamped before this node learnt it was restored from a backup: it may have
+                // printed here before, and its word gone with the old disk. Not printed again
+                // by itself: a person decides.
+                let (state, reason) = if restored_ms.is_some_and(|r| e.hlc.wall_ms <= r) {
+                    (JobState::Unknown, Some(RESTORED))
+                } else {
+                    (JobState::Queued, None)
+                };
                 for station in stations {
                     let Some(p) =
                         printer_for(&printers, station).filter(|p| this.contains(&p.node))
@@ -223,8 +235,8 @@ pub(crate) fn derive(
                     };
                     conn.prepare_cached(
                         "INSERT INTO print_jobs (job_id, printer_id, kind, order_id, fire_event_id,
-                                                 station, state, created_ms, updated_ms)
-                         VALUES (?1, ?2, 'ticket', ?3, ?4, ?5, 'queued', ?6, ?6)
+                                                 station, state, reason, created_ms, updated_ms)
+                         VALUES (?1, ?2, 'ticket', ?3, ?4, ?5, ?6, ?7, ?8, ?8)
                          ON CONFLICT (job_id) DO NOTHING",
                     )?
                     .execute(params![
@@ -233,6 +245,8 @@ pub(crate) fn derive(
                         order_id.to_string(),
                         e.id.to_string(),
                         station,
+                        state.as_str(),
+                        reason,
                         now,
                     ])?;
                 }

@@ -51,6 +51,10 @@ pub(crate) struct DeviceRow {
     /// Restored from a backup, this terminal took a fresh id; its pairing (token, certificate)
     /// still belongs to this one until the hub moves it (a re-key).
     pub rekey_from: Option<DeviceId>,
+    /// When this node learnt it was restored from a backup (its clock, ms): a kitchen ticket of
+    /// a fire stamped before then may have printed here before the restore, so it is not
+    /// printed again by itself (the print queue makes it unknown, for a person).
+    pub restored_ms: Option<u64>,
 }
 
 impl DeviceRow {
@@ -71,7 +75,9 @@ impl DeviceRow {
         &mut self,
         ids: &dyn comanda_domain::ids::IdSource,
         seen: u64,
+        now_ms: u64,
     ) -> Option<(DeviceId, DeviceId)> {
+        self.restored_ms = Some(self.restored_ms.map_or(now_ms, |r| r.max(now_ms)));
         if self.pairer == Some(self.device_id) {
             if seen > self.last_seq {
                 tracing::warn!(device = %self.device_id, seen, "peers hold events of this node past its log: numbering past them");
@@ -105,7 +111,7 @@ pub(crate) fn load_device(conn: &Connection) -> Result<DeviceRow, StoreError> {
     let row = conn
         .prepare_cached(
             "SELECT device_id, store_id, last_seq, hlc_wall_ms, hlc_counter, next_order_number,
-                    paired, terminal_no, pairer_id, rekey_from
+                    paired, terminal_no, pairer_id, rekey_from, restored_ms
              FROM device WHERE id = 1",
         )?
         .query_row([], |r| {
@@ -120,6 +126,7 @@ pub(crate) fn load_device(conn: &Connection) -> Result<DeviceRow, StoreError> {
                 r.get::<_, i64>(7)?,
                 r.get::<_, Option<String>>(8)?,
                 r.get::<_, Option<String>>(9)?,
+                r.get::<_, Option<i64>>(10)?,
             ))
         })
         .optional()?
@@ -137,6 +144,7 @@ pub(crate) fn load_device(conn: &Connection) -> Result<DeviceRow, StoreError> {
         terminal_no: uint32(row.7, "terminal_no")?,
         pairer: row.8.map(|p| parse(&p, "pairer id")).transpose()?,
         rekey_from: row.9.map(|p| parse(&p, "rekey_from")).transpose()?,
+        restored_ms: row.10.map(|t| uint(t, "restored_ms")).transpose()?,
     })
 }
 
@@ -145,7 +153,7 @@ pub(crate) fn save_device(conn: &Connection, d: &DeviceRow) -> Result<(), StoreE
         .prepare_cached(
             "UPDATE device SET last_seq = ?1, hlc_wall_ms = ?2, hlc_counter = ?3,
                 next_order_number = ?4, device_id = ?5, store_id = ?6, paired = ?7,
-                terminal_no = ?8, pairer_id = ?9, rekey_from = ?10
+                terminal_no = ?8, pairer_id = ?9, rekey_from = ?10, restored_ms = ?11
          WHERE id = 1",
         )?
         .execute(params![
@@ -159,6 +167,7 @@ pub(crate) fn save_device(conn: &Connection, d: &DeviceRow) -> Result<(), StoreE
             d.terminal_no,
             d.pairer.map(|p| p.to_string()),
             d.rekey_from.map(|p| p.to_string()),
+            d.restored_ms.map(|t| int(t, "restored_ms")).transpose()?,
         ])?;
     if n == 1 {
         Ok(())

@@ -520,7 +520,7 @@ impl Tx<'_> {
                 None
             }
         };
-        crate::print::derive(&sp, &device.ids(), &[&event], now)?;
+        crate::print::derive(&sp, &device.ids(), device.restored_ms, &[&event], now)?;
         sql::save_device(&sp, &device)?;
         sp.commit()?;
         if let Some((id, rec)) = written {

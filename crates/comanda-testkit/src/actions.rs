@@ -32,19 +32,53 @@ fn manager() -> EmployeeId {
     EmployeeId::new(&SeqIds::new(7_001))
 }
 
+/// The simulated menu: name, price, kitchen station.
+const MENU: [(&str, i64, &str); 5] = [
+    ("Burger", 1250, "grill"),
+    ("Fries", 400, "fry"),
+    ("Cola", 350, "bar"),
+    ("Salad", 900, "cold"),
+    ("Tiramisu", 650, "cold"),
+];
+
+/// The id of the simulated menu's item `k`.
+fn item_id(k: usize) -> ItemId {
+    ItemId::new(&SeqIds::new(7_100 + k as u64))
+}
+
+/// The simulated menu as a catalog: each item with its kitchen station (what the print queue
+/// reads to make tickets).
+pub fn menu() -> comanda_domain::catalog::Catalog {
+    let category = comanda_domain::ids::CategoryId::new(&SeqIds::new(7_200));
+    comanda_domain::catalog::Catalog {
+        items: MENU
+            .iter()
+            .enumerate()
+            .map(
+                |(k, (name, price, station))| comanda_domain::catalog::Item {
+                    id: item_id(k),
+                    category_id: category,
+                    name: (*name).into(),
+                    price: Money::from_minor(*price),
+                    tax_rate_id: vat().rate_id,
+                    modifier_group_ids: vec![],
+                    barcode: None,
+                    available: true,
+                    stations: vec![(*station).into()],
+                },
+            )
+            .collect(),
+        ..Default::default()
+    }
+}
+
 fn line(ids: &dyn IdSource, rng: &mut Rng) -> (LineId, EventBody) {
-    const MENU: [(&str, i64); 5] = [
-        ("Burger", 1250),
-        ("Fries", 400),
-        ("Cola", 350),
-        ("Salad", 900),
-        ("Tiramisu", 650),
-    ];
-    let (name, price) = MENU[rng.below(MENU.len() as u64) as usize];
+    let k = rng.below(MENU.len() as u64) as usize;
+    let (name, price, _) = MENU[k];
     let line_id = LineId::new(ids);
     let body = EventBody::LineAdded(LineAdded {
         line_id,
-        item_id: ItemId::new(ids),
+        item_id: item_id(k),
         name: name.into(),
         unit_price: Money::from_minor(price),
         qty: Quantity::ONE,

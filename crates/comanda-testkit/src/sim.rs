@@ -32,6 +32,8 @@ use rusqlite::types::Value;
 use crate::actions;
 use crate::rng::Rng;
 
+mod printing;
+
 /// The simulated start of time: 2026-06-01T10:00:00Z.
 const EPOCH_MS: u64 = 1_780_308_000_000;
 
@@ -170,6 +172,12 @@ pub struct Report {
     pub lost_with_disk: usize,
     /// Rounds the heal took.
     pub heal_rounds: usize,
+    /// Kitchen tickets put on paper.
+    pub tickets_printed: u64,
+    /// Tickets left unknown (a stop between the claim and the record), for a person.
+    pub tickets_unknown: u64,
+    /// Tickets printed twice by a printer whose terminal was restored from an older backup.
+    pub reprinted_after_restore: u64,
 }
 
 /// A run in progress.
@@ -188,6 +196,10 @@ pub struct Sim {
     backups: BTreeMap<usize, PathBuf>,
     report: Report,
     trace: Vec<String>,
+    /// The kitchen's paper: how many times each ticket job came out (survives everything).
+    paper: BTreeMap<String, u32>,
+    /// Nodes restored from a backup at least once.
+    restored: BTreeSet<usize>,
     _dir: tempfile::TempDir,
 }
 
@@ -283,11 +295,14 @@ impl Sim {
             backups: BTreeMap::new(),
             report: Report::default(),
             trace: Vec::new(),
+            paper: BTreeMap::new(),
+            restored: BTreeSet::new(),
             _dir: dir,
         };
         for i in 0..sim.nodes.len() {
             sim.reset_links(i)?;
         }
+        sim.set_up_printers()?;
         Ok(sim)
     }
 
@@ -334,6 +349,9 @@ impl Sim {
                 self.kill_or_restart()?;
             } else if roll < self.plan.partition + self.plan.kill + self.plan.restore {
                 self.backup_or_restore()?;
+            } else if self.rng.chance(150) {
+                let node = self.rng.range(1, 2) as usize;
+                self.print_step(node, true)?;
             } else if self.rng.chance(450) {
                 self.cashier()?;
             } else {
@@ -393,15 +411,22 @@ impl Sim {
 
     fn kill_or_restart(&mut self) -> Result<(), String> {
         let i = self.rng.below(self.nodes.len() as u64) as usize;
-        if self.nodes[i].store.take().is_some() {
-            self.nodes[i].links.clear();
-            self.report.kills += 1;
+        if self.nodes[i].store.is_some() {
             let name = self.nodes[i].name.clone();
-            self.log(format!("{name} killed"));
+            self.kill(i, format!("{name} killed"));
         } else {
             self.restart(i)?;
         }
         Ok(())
+    }
+
+    /// Kills node `i`: what it held in memory is gone, its file stays.
+    fn kill(&mut self, i: usize, why: String) {
+        if self.nodes[i].store.take().is_some() {
+            self.nodes[i].links.clear();
+            self.report.kills += 1;
+            self.log(why);
+        }
     }
 
     fn restart(&mut self, i: usize) -> Result<(), String> {
@@ -440,6 +465,7 @@ impl Sim {
                 if i > 0 {
                     self.report.terminal_restores += 1;
                 }
+                self.restored.insert(i);
                 self.log(format!("{name} restored from its backup"));
                 self.restart(i)?;
             }
@@ -694,6 +720,8 @@ impl Sim {
                     }
                 }
             }
+            // The printers print what waits (their words then go round like any event).
+            self.drain_printers()?;
             if self.vectors_agree()? {
                 self.report.heal_rounds = round;
                 return Ok(());
@@ -818,7 +846,7 @@ impl Sim {
                 }
             }
         }
-        Ok(())
+        self.check_printing()
     }
 }
 
@@ -907,9 +935,12 @@ pub fn summary(reports: &[Report]) -> String {
     let heal = reports.iter().map(|r| r.heal_rounds).max().unwrap_or(0);
     let restores: u64 = reports.iter().map(|r| r.terminal_restores).sum();
     let lost: usize = reports.iter().map(|r| r.lost_with_disk).sum();
+    let printed: u64 = reports.iter().map(|r| r.tickets_printed).sum();
+    let unknown: u64 = reports.iter().map(|r| r.tickets_unknown).sum();
+    let again: u64 = reports.iter().map(|r| r.reprinted_after_restore).sum();
     let _ = write!(
         s,
-        "{} seeds: {acked} events acknowledged, {sent} messages ({dropped} dropped, {dup} doubled), {kills} kills or restores ({restores} of a terminal, {lost} events that were on its disk only), heal within {heal} rounds",
+        "{} seeds: {acked} events acknowledged, {sent} messages ({dropped} dropped, {dup} doubled), {kills} kills or restores ({restores} of a terminal, {lost} events that were on its disk only), heal within {heal} rounds; {printed} kitchen tickets on paper, {unknown} left unknown for a person, {again} printed again after a restore of the printer's terminal",
         reports.len()
     );
     s

@@ -34,3 +34,8 @@ DROP TABLE print_jobs;
 ALTER TABLE print_jobs_new RENAME TO print_jobs;
 
 CREATE INDEX print_jobs_by_printer ON print_jobs (printer_id, state, created_ms);
+
+-- When this node learnt it was restored from a backup (its clock, ms; NULL: never). A kitchen
+-- ticket of a fire stamped before then may have printed here before the restore, its word gone
+-- with the old disk: its job is made unknown, for a person, not printed again by itself.
+ALTER TABLE device ADD COLUMN restored_ms INTEGER;
