@@ -33,6 +33,7 @@ use serde_json::json;
 
 use timing::Timer;
 
+mod print;
 mod sync;
 
 /// The only place that reads the monotonic clock.
@@ -116,6 +117,15 @@ fn main() -> Result<()> {
     if wants("size") {
         let tmp = tempfile::Builder::new().prefix("size-").tempdir_in(&work)?;
         emit(commit_by_order_size(tmp.path())?);
+    }
+    if wants("print") {
+        emit(print::render_receipt()?);
+        let tmp = tempfile::Builder::new().prefix("fire-").tempdir_in(&work)?;
+        emit(print::fire_commit(tmp.path())?);
+        let tmp = tempfile::Builder::new()
+            .prefix("paper-")
+            .tempdir_in(&work)?;
+        emit(print::fire_to_paper(tmp.path())?);
     }
     if wants("project") {
         let tmp = tempfile::Builder::new()

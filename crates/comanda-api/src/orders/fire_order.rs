@@ -20,8 +20,9 @@ pub struct FireOrder {
     pub order_id: OrderId,
 }
 
-/// Marks every live line not yet sent as sent. Sending with nothing new changes nothing.
-/// (Kitchen tickets and printing come with the kitchen and devices issues.)
+/// Marks every live line not yet sent as sent. Sending with nothing new changes nothing. The
+/// kitchen tickets are made by the store in the same transaction, on the terminal that drives
+/// each station's printer (see `comanda_store::print`).
 pub fn fire_order(ctx: &Ctx, s: &Session, req: FireOrder) -> Result<OrderView, ApiError> {
     mutate(ctx, s, req.order_id, Needs::Open, None, |_, order| {
         Ok(Proposal::of(fire_unsent(order).into_iter().collect()))
