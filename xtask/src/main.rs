@@ -122,7 +122,8 @@ fn test(_rest: &[String]) -> Result<()> {
             &[],
         )
     })?;
-    let emupos = sh::ensure_emupos()?;
+    let refs = sh::ensure_printer_refs()?;
+    let (emupos, python) = (refs.join("bin/emupos"), refs.join("bin/python"));
     sh::step("Rust tests", || {
         sh::run(
             "cargo",
@@ -130,6 +131,7 @@ fn test(_rest: &[String]) -> Result<()> {
             &[
                 ("INSTA_UPDATE", "no"),
                 ("COMANDA_EMUPOS", emupos.to_str().unwrap_or("emupos")),
+                ("COMANDA_PYTHON", python.to_str().unwrap_or("python3")),
             ],
         )
     })?;

@@ -195,6 +195,8 @@ pub fn bindings_fresh() -> Result<()> {
 
 /// The emupos release the printer tests run against.
 const EMUPOS: &str = "emupos==0.4.0";
+/// The reference library the printer tests compare our bytes with.
+const PYTHON_ESCPOS: &str = "python-escpos==3.1";
 
 /// A Python of 3.13 or newer: pyenv's versions first (these machines keep them there), then
 /// what is on the PATH.
@@ -228,20 +230,27 @@ fn python_313() -> Option<PathBuf> {
     })
 }
 
-/// The `emupos` printer emulator in a virtual environment under `~/.cache/comanda`, made on
-/// first use from a Python 3.13 or newer (it needs one); returns its binary.
-pub fn ensure_emupos() -> Result<PathBuf> {
+/// The printer tests' third-party references in one virtual environment under
+/// `~/.cache/comanda`, made on first use from a Python 3.13 or newer (emupos needs one): the
+/// `emupos` emulator and the python-escpos library. Returns the environment's folder.
+pub fn ensure_printer_refs() -> Result<PathBuf> {
     let home = std::env::var_os("HOME").context("HOME is not set")?;
     let venv = PathBuf::from(home).join(".cache/comanda/emupos-0.4.0");
     let bin = venv.join("bin/emupos");
+    let venv_python = venv.join("bin/python");
     let works = |b: &Path| {
-        Command::new(b)
+        let emupos = Command::new(b)
             .arg("--version")
             .output()
-            .is_ok_and(|o| o.status.success())
+            .is_ok_and(|o| o.status.success());
+        let escpos = Command::new(&venv_python)
+            .args(["-c", "import escpos.printer"])
+            .output()
+            .is_ok_and(|o| o.status.success());
+        emupos && escpos
     };
     if works(&bin) {
-        return Ok(bin);
+        return Ok(venv);
     }
     let python = python_313().context(
         "the printer tests run emupos, which needs Python 3.13 or newer: none was found under \
@@ -249,7 +258,10 @@ pub fn ensure_emupos() -> Result<PathBuf> {
          `pyenv install 3.13`) and run the tests again",
     )?;
     step(
-        &format!("install {EMUPOS} with {}", python.display()),
+        &format!(
+            "install {EMUPOS} and {PYTHON_ESCPOS} with {}",
+            python.display()
+        ),
         || {
             let _ = std::fs::remove_dir_all(&venv);
             let (py, dir) = (
@@ -260,16 +272,22 @@ pub fn ensure_emupos() -> Result<PathBuf> {
             let pip = venv.join("bin/pip");
             run(
                 pip.to_str().unwrap_or("pip"),
-                &["install", "--quiet", "--disable-pip-version-check", EMUPOS],
+                &[
+                    "install",
+                    "--quiet",
+                    "--disable-pip-version-check",
+                    EMUPOS,
+                    PYTHON_ESCPOS,
+                ],
                 &[],
             )
         },
     )?;
     if !works(&bin) {
         bail!(
-            "{EMUPOS} was installed in {} but does not run",
+            "{EMUPOS} and {PYTHON_ESCPOS} were installed in {} but do not run",
             venv.display()
         );
     }
-    Ok(bin)
+    Ok(venv)
 }

@@ -108,6 +108,21 @@ pub fn tokens(bytes: &[u8]) -> Vec<Token> {
                     b'E' => (Token::Bold(arg(i + 2) & 1 == 1), 3),
                     b'-' => (Token::Underline(arg(i + 2) % 48), 3),
                     b'd' => (Token::Feed(arg(i + 2)), 3),
+                    // ESC ! n: the print mode at once (what other drivers send for size and
+                    // bold): bold is bit 3, double height bit 4, double width bit 5,
+                    // underline bit 7. Read as the same tokens as GS !, ESC E and ESC -.
+                    b'!' => {
+                        let n = arg(i + 2);
+                        out.push(Token::Bold(n & 0x08 != 0));
+                        out.push(Token::Underline(u8::from(n & 0x80 != 0)));
+                        (
+                            Token::Size {
+                                width: 1 + u8::from(n & 0x20 != 0),
+                                height: 1 + u8::from(n & 0x10 != 0),
+                            },
+                            3,
+                        )
+                    }
                     b'p' => (
                         Token::DrawerKick {
                             m: arg(i + 2) % 48,

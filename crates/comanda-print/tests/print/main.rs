@@ -7,4 +7,5 @@ mod emulator;
 mod fixtures;
 mod fuzz;
 mod golden;
+mod reference;
 mod send;
