@@ -121,27 +121,23 @@ pub(crate) fn served(order: &OrderState) -> String {
 
 /// A time as people in this terminal's time zone read it ("19:42").
 pub fn clock_time(at_ms: u64) -> String {
-    let Ok(ms) = i64::try_from(at_ms) else {
-        return String::new();
-    };
-    match jiff::Timestamp::from_millisecond(ms) {
-        Ok(t) => t
-            .to_zoned(jiff::tz::TimeZone::system())
-            .strftime("%H:%M")
-            .to_string(),
-        Err(_) => String::new(),
-    }
+    local(at_ms, "%H:%M")
 }
 
 /// A date and time as people in this terminal's time zone read it ("2026-12-02 19:42").
 pub fn date_time(at_ms: u64) -> String {
+    local(at_ms, "%Y-%m-%d %H:%M")
+}
+
+/// `at_ms` in this terminal's time zone, in `format`; empty when it is no time.
+fn local(at_ms: u64, format: &str) -> String {
     let Ok(ms) = i64::try_from(at_ms) else {
         return String::new();
     };
     match jiff::Timestamp::from_millisecond(ms) {
         Ok(t) => t
             .to_zoned(jiff::tz::TimeZone::system())
-            .strftime("%Y-%m-%d %H:%M")
+            .strftime(format)
             .to_string(),
         Err(_) => String::new(),
     }
@@ -299,8 +295,10 @@ struct Claimed {
 /// What a claimed job sends, or why it sends nothing.
 enum Ready {
     Send(Vec<u8>, bool, Handshake),
-    /// Nothing to send; the job ends so, with these words (and, for a kick, its record).
-    Skip(Outcome),
+    /// Nothing of it is left to print: it ends, with nothing on paper and nothing to tell.
+    NothingLeft,
+    /// A kick not sent through no fault of the printer's: it ends, recorded as not opened.
+    KickRefused(&'static str),
 }
 
 impl PrintWorker {
@@ -347,8 +345,19 @@ impl PrintWorker {
                     copy,
                     handshake,
                 }),
-                Ok(Ready::Skip(outcome)) => {
-                    self.record(ctx, p, &job, false, outcome)?;
+                Ok(Ready::NothingLeft) => {
+                    ctx.store.write(|tx| {
+                        tx.set_print_job(&job.job_id, JobState::Done, Some(NOTHING_LEFT))
+                    })?;
+                    ctx.bus.send(crate::bus::Change::Settings);
+                    next = now;
+                }
+                Ok(Ready::KickRefused(reason)) => {
+                    let outcome = Outcome::NotSent {
+                        problem: Problem::Offline,
+                        reason: reason.into(),
+                    };
+                    self.record(ctx, p, &job, false, outcome, false)?;
                     next = now;
                 }
                 Err(e) => {
@@ -384,7 +393,7 @@ impl PrintWorker {
             let outcome = outcome.unwrap_or_else(|| Outcome::Unknown {
                 reason: "the print task stopped".into(),
             });
-            self.record(ctx, &c.printer, &c.job, c.copy, outcome)?;
+            self.record(ctx, &c.printer, &c.job, c.copy, outcome, true)?;
             // More may wait: come back at once.
             next = now;
         }
@@ -479,36 +488,22 @@ fn prepare(
     let (document, copy) = match job.kind {
         JobKind::Ticket => match ticket_of(ctx, job)? {
             Some(d) => (d, job.reprint),
-            None => {
-                // Nothing of it is left at this station (its lines moved off the menu's
-                // station since): ended, with nothing on paper and nothing to tell.
-                return Ok(Ready::Skip(Outcome::NotSent {
-                    problem: Problem::Offline,
-                    reason: NOTHING_LEFT.into(),
-                }));
-            }
+            // Nothing of it is left at this station (its lines moved off the menu's station
+            // since).
+            None => return Ok(Ready::NothingLeft),
         },
         JobKind::Receipt => match crate::receipts::receipt_of(ctx, job)? {
             Some((d, copy)) => (d, copy),
-            None => {
-                return Ok(Ready::Skip(Outcome::NotSent {
-                    problem: Problem::Offline,
-                    reason: NOTHING_LEFT.into(),
-                }));
-            }
+            None => return Ok(Ready::NothingLeft),
         },
         JobKind::Drawer => {
-            let not_opened = |reason: &str| {
-                Ok(Ready::Skip(Outcome::NotSent {
-                    problem: Problem::Offline,
-                    reason: reason.into(),
-                }))
-            };
             if now.saturating_sub(job.created_ms) > crate::drawer::KICK_STALE_MS {
-                return not_opened("asked more than a minute ago: not opened so late");
+                return Ok(Ready::KickRefused(
+                    "asked more than a minute ago: not opened so late",
+                ));
             }
             let Some(d) = p.drawer else {
-                return not_opened("this printer has no drawer any more");
+                return Ok(Ready::KickRefused("this printer has no drawer any more"));
             };
             let handshake = Handshake {
                 // The real-time kick opens the drawer even when the printer is out of paper.
@@ -521,12 +516,8 @@ fn prepare(
                 handshake,
             ));
         }
-        JobKind::Test => {
-            return Ok(Ready::Skip(Outcome::NotSent {
-                problem: Problem::Offline,
-                reason: NOTHING_LEFT.into(),
-            }));
-        }
+        // Test pages are printed by `test_print` itself, never queued.
+        JobKind::Test => return Ok(Ready::NothingLeft),
     };
     match comanda_print::render(&document.layout(&profile, copy), &profile) {
         Ok(r) => Ok(Ready::Send(r.bytes, copy, handshake)),
@@ -564,7 +555,8 @@ async fn send(connection: &str, bytes: Vec<u8>, handshake: Handshake) -> Outcome
 
 impl PrintWorker {
     /// Records what became of a job, and tells the store what it must know: a ticket's or a
-    /// receipt's outcome (printed or unknown), a drawer's opening (or failed kick).
+    /// receipt's outcome (printed or unknown), a drawer's opening (or failed kick). A job not
+    /// sent because of the printer (`printer_at_fault`) makes that printer wait before the next.
     fn record(
         &mut self,
         ctx: &Ctx,
@@ -572,10 +564,9 @@ impl PrintWorker {
         job: &PrintJob,
         copy: bool,
         outcome: Outcome,
+        printer_at_fault: bool,
     ) -> Result<(), ApiError> {
         let now = ctx.clock.now_ms();
-        let nothing_left =
-            matches!(&outcome, Outcome::NotSent { reason, .. } if reason == NOTHING_LEFT);
         let (state, reason, word) = match &outcome {
             Outcome::Printed => {
                 self.waits.remove(&p.printer_id);
@@ -586,11 +577,8 @@ impl PrintWorker {
                 };
                 (JobState::Done, None, Some(word))
             }
-            Outcome::NotSent { reason, .. } if nothing_left => {
-                (JobState::Done, Some(reason.clone()), None)
-            }
             Outcome::NotSent { reason, .. } => {
-                if !reason.starts_with("asked more than") {
+                if printer_at_fault {
                     self.failed(p.printer_id, now);
                 }
                 // A kick is never retried: it ends here, the drawer shut.

@@ -9,7 +9,7 @@
 use comanda_domain::event::{DiscountAmount, DiscountTarget, PaymentMethod, RefundMethod};
 use comanda_domain::ids::{OrderId, PrinterId};
 use comanda_domain::order::OrderState;
-use comanda_domain::printer::{TicketOutcome, receipt_job, receipt_printer};
+use comanda_domain::printer::{receipt_job, receipt_printer};
 use comanda_print::docs::{Amount, Document, Receipt, ReceiptLine, TaxRow};
 use comanda_store::{JobKind, NewJob, PrintJob, StoreError, Tx};
 use serde::{Deserialize, Serialize};
@@ -93,15 +93,10 @@ pub fn print_receipt(ctx: &Ctx, _s: &Session, req: PrintReceipt) -> Result<Print
     Ok(job_view(job, &printers, number))
 }
 
-/// Whether a receipt of the order other than `job` printed (or may have): the next is a copy.
+/// Whether a receipt of the order other than `job` printed or may have (every word a printing
+/// node tells is one of those): the next is a copy.
 pub(crate) fn had_receipt(order: &OrderState, job: &str) -> bool {
-    order.receipts.iter().any(|r| {
-        r.receipt != job
-            && matches!(
-                r.outcome,
-                TicketOutcome::Printed | TicketOutcome::Reprinted | TicketOutcome::Unknown { .. }
-            )
-    })
+    order.receipts.iter().any(|r| r.receipt != job)
 }
 
 /// The receipt a job prints: the order as it stands now.
