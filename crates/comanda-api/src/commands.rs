@@ -24,9 +24,10 @@ use crate::hosting::{PairHosted, PairingCodeView};
 use crate::issues::{AcceptDeferred, ListSyncIssues, ReviewRefused, SyncIssues};
 use crate::orders::*;
 use crate::printers::{
-    ListPrintQueue, PrintJobView, PrintQueue, PrinterList, ReprintJob, SavePrinter, TestPrint,
-    TestPrintResult,
+    CheckPrinter, ListPrintQueue, PrintJobView, PrintQueue, PrinterList, ReprintJob, SavePrinter,
+    TestPrint, TestPrintResult,
 };
+use crate::printing::LiveStatus;
 use crate::receipts::PrintReceipt;
 use crate::session::{self, Login, Session};
 use crate::setup::FirstManager;
@@ -246,6 +247,8 @@ commands! {
     Session reprint_job(ReprintJob) -> PrintQueue = crate::printers::reprint_job;
     /// Print a test page now on a printer plugged into this terminal.
     Session test_print(TestPrint) -> TestPrintResult = crate::printers::test_print;
+    /// Ask a printer plugged into this terminal for its state now.
+    Session check_printer(CheckPrinter) -> LiveStatus = crate::printers::check_printer;
     /// Print an order's receipt on this terminal's receipt printer (REPRINT when it had one).
     Session print_receipt(PrintReceipt) -> PrintJobView = crate::receipts::print_receipt;
     /// Open the cash drawer without a sale, with a reason (a manager's PIN).

@@ -57,6 +57,8 @@ pub struct Ctx {
     pub sync: Arc<crate::sync::SyncShared>,
     /// The store's hub, when this terminal hosts it.
     pub hosting: Arc<crate::hosting::Hosting>,
+    /// What the printers here said last.
+    pub printing: Arc<crate::printing::PrintingShared>,
 }
 
 impl Ctx {
@@ -84,6 +86,7 @@ impl Ctx {
             pin_limits: Arc::default(),
             sync: Arc::default(),
             hosting: Arc::default(),
+            printing: Arc::default(),
         };
         if demo {
             crate::seed::seed_demo_if_empty(&ctx)?;

@@ -12,9 +12,7 @@
 use comanda_domain::ids::{EmployeeId, PrinterId};
 use comanda_domain::printer::{DrawerLog, DrawerReason, DrawerSettings, PrinterSaved};
 use comanda_print::drawer::{DrawerPin, Kick, KickCommand};
-use comanda_print::job::{Asked, Handshake};
 use comanda_print::status::OpenLevel;
-use comanda_print::transport::Timeouts;
 use comanda_store::{JobKind, NewJob, StoreError, Tx};
 use serde::{Deserialize, Serialize};
 
@@ -22,7 +20,7 @@ use crate::catalog::Empty;
 use crate::ctx::Ctx;
 use crate::error::{ApiError, ErrorCode};
 use crate::input;
-use crate::printing::{address_of, clock_time};
+use crate::printing::clock_time;
 use crate::session::{Approval, Session, require_manager};
 
 /// A kick asked for more than this long ago is not sent: the cashier has moved on.
@@ -244,31 +242,14 @@ fn read_sensor(p: &PrinterSaved) -> (Option<bool>, Option<String>) {
     if !p.status {
         return (None, None);
     }
-    let address = match address_of(&p.connection) {
-        Ok(a) => a,
-        Err(e) => return (None, Some(e)),
-    };
-    let timeouts = Timeouts {
-        connect: std::time::Duration::from_millis(800),
-        ..Timeouts::default()
-    };
-    let mut link = match comanda_print::transport::open(&address, timeouts) {
-        Ok(l) => l,
-        Err(e) => return (None, Some(format!("the printer cannot be reached: {e}"))),
-    };
-    let h = Handshake {
-        status: true,
-        answer_ms: 500,
-        ..Handshake::default()
-    };
     let level = if d.open_high {
         OpenLevel::High
     } else {
         OpenLevel::Low
     };
-    match comanda_print::job::ask_status(link.as_mut(), &h) {
-        Ok(Asked::Answered(st)) => (Some(st.drawer_open(level)), None),
-        Ok(Asked::Silent) => (None, Some("the printer does not answer".into())),
-        Err(e) => (None, Some(format!("the printer did not answer: {e}"))),
+    match crate::printing::status_now(p) {
+        Ok(Some(st)) => (Some(st.drawer_open(level)), None),
+        Ok(None) => (None, Some("the printer does not answer".into())),
+        Err(why) => (None, Some(why)),
     }
 }

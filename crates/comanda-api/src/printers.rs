@@ -57,8 +57,24 @@ pub struct PrinterView {
     pub fallback_for: Vec<String>,
     /// Jobs waiting for it here (queued or failed).
     pub waiting: u32,
-    /// Why it is not printing, when its oldest waiting job failed.
+    /// Why it is not printing: its oldest waiting job failed (a printer here), or its
+    /// terminal has not told of tickets sent to it for a while (a printer elsewhere).
     pub problem: Option<String>,
+    /// Kitchen tickets sent to it that its terminal has not told of for
+    /// [`UNCONFIRMED_AFTER_MS`] (a printer on another terminal: printing, stuck, or out of
+    /// reach of this one).
+    pub unconfirmed: u32,
+    /// What the printer itself said last, read by this terminal (a printer here).
+    pub live: Option<crate::printing::LiveStatus>,
+}
+
+/// `check_printer`: ask a printer plugged into this terminal for its state now.
+#[derive(Debug, Clone, Serialize, Deserialize, ts_rs::TS, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+#[ts(export, export_to = "bindings/")]
+pub struct CheckPrinter {
+    /// The printer.
+    pub printer_id: PrinterId,
 }
 
 /// A cash drawer wired to a printer.
@@ -114,6 +130,43 @@ pub struct StationView {
     pub printer: Option<String>,
     /// The printer that takes its tickets when its own cannot print, if any.
     pub fallback: Option<String>,
+    /// Its kitchen tickets no printing terminal has told of for [`UNCONFIRMED_AFTER_MS`].
+    pub unconfirmed: u32,
+}
+
+/// How long a kitchen ticket may go untold of before the counter warns (a ticket prints and is
+/// told of within seconds when all is well).
+pub const UNCONFIRMED_AFTER_MS: u64 = 30_000;
+
+/// How far back the counter looks for tickets never told of (a service).
+const UNCONFIRMED_WITHIN_MS: u64 = 12 * 3_600_000;
+
+/// Per station, the kitchen tickets of the latest orders no printing node has told of for
+/// [`UNCONFIRMED_AFTER_MS`]: how many, and since when the oldest.
+fn unconfirmed_by_station(
+    r: &comanda_store::Reader<'_>,
+    catalog: &comanda_domain::catalog::Catalog,
+    now: u64,
+) -> Result<std::collections::BTreeMap<String, (u32, u64)>, comanda_store::StoreError> {
+    let mut out: std::collections::BTreeMap<String, (u32, u64)> = Default::default();
+    for o in r.list_orders(&comanda_store::OrderFilter::all(200))? {
+        let Some(rec) = r.order(o.order_id)? else {
+            continue;
+        };
+        if rec.state.kitchen.is_empty() {
+            continue;
+        }
+        for a in comanda_domain::printer::awaited_tickets(&rec.state, catalog) {
+            let age = now.saturating_sub(a.since_ms);
+            if !(UNCONFIRMED_AFTER_MS..=UNCONFIRMED_WITHIN_MS).contains(&age) {
+                continue;
+            }
+            let e = out.entry(a.station).or_insert((0, a.since_ms));
+            e.0 += 1;
+            e.1 = e.1.min(a.since_ms);
+        }
+    }
+    Ok(out)
 }
 
 /// `list_printers`.
@@ -245,15 +298,21 @@ const CODE_PAGES: [&str; 4] = ["cp437", "cp850", "cp858", "cp1252"];
 
 /// The printers and stations.
 pub fn list_printers(ctx: &Ctx, _s: &Session, _req: Empty) -> Result<PrinterList, ApiError> {
-    let (me, printers, devices, catalog, jobs) = ctx.store.read(|r| {
+    let now = ctx.clock.now_ms();
+    let (nodes, printers, devices, catalog, jobs, unconfirmed) = ctx.store.read(|r| {
+        let catalog = r.catalog()?.unwrap_or_default();
+        let unconfirmed = unconfirmed_by_station(r, &catalog, now)?;
         Ok::<_, comanda_store::StoreError>((
-            r.device()?.device_id,
+            r.node_ids()?,
             r.printers()?,
             r.devices()?,
-            r.catalog()?.unwrap_or_default(),
+            catalog,
             r.print_jobs(true, 1000)?,
+            unconfirmed,
         ))
     })?;
+    let here = |p: &PrinterSaved| nodes.contains(&p.node);
+    let live = ctx.printing.live();
     let mut views: Vec<PrinterView> = printers
         .values()
         .map(|p| {
@@ -264,24 +323,46 @@ pub fn list_printers(ctx: &Ctx, _s: &Session, _req: Empty) -> Result<PrinterList
                         && matches!(j.state, JobState::Queued | JobState::Failed)
                 })
                 .collect();
+            let terminal = devices
+                .get(&p.node)
+                .and_then(|d| d.name.clone())
+                .unwrap_or_else(|| {
+                    if here(p) {
+                        "this terminal".into()
+                    } else {
+                        "another terminal".into()
+                    }
+                });
+            // Tickets of its stations no terminal told of: for a printer elsewhere, the only
+            // word this terminal has (a printer here says why through its own queue).
+            let (count, oldest) = p
+                .stations
+                .iter()
+                .filter(|st| printer_for(&printers, st).map(|q| q.printer_id) == Some(p.printer_id))
+                .filter_map(|st| unconfirmed.get(st))
+                .fold((0, u64::MAX), |(n, o), (c, since)| (n + c, o.min(*since)));
             let problem = waiting
                 .iter()
                 .min_by_key(|j| j.created_ms)
-                .and_then(|j| j.reason.clone());
+                .and_then(|j| j.reason.clone())
+                .or_else(|| {
+                    (!here(p) && count > 0).then(|| {
+                        format!(
+                            "{terminal} has not confirmed {} sent since {}",
+                            if count == 1 {
+                                "1 ticket".to_owned()
+                            } else {
+                                format!("{count} tickets")
+                            },
+                            clock_time(oldest)
+                        )
+                    })
+                });
             PrinterView {
                 printer_id: p.printer_id,
                 name: p.name.clone(),
-                here: p.node == me,
-                terminal: devices
-                    .get(&p.node)
-                    .and_then(|d| d.name.clone())
-                    .unwrap_or_else(|| {
-                        if p.node == me {
-                            "this terminal".into()
-                        } else {
-                            "another terminal".into()
-                        }
-                    }),
+                here: here(p),
+                terminal,
                 connection: p.connection.clone(),
                 columns: p.columns,
                 code_page: p.code_page.clone(),
@@ -294,6 +375,12 @@ pub fn list_printers(ctx: &Ctx, _s: &Session, _req: Empty) -> Result<PrinterList
                 fallback_for: p.fallback_for.clone(),
                 waiting: u32::try_from(waiting.len()).unwrap_or(u32::MAX),
                 problem,
+                unconfirmed: if here(p) { 0 } else { count },
+                live: if here(p) {
+                    live.get(&p.printer_id).cloned()
+                } else {
+                    None
+                },
             }
         })
         .collect();
@@ -311,6 +398,7 @@ pub fn list_printers(ctx: &Ctx, _s: &Session, _req: Empty) -> Result<PrinterList
             fallback: printer_for(&printers, s)
                 .and_then(|own| fallback_for(&printers, s, own.printer_id))
                 .map(|p| p.name.clone()),
+            unconfirmed: unconfirmed.get(s).map_or(0, |u| u.0),
         })
         .collect();
     Ok(PrinterList {
@@ -482,19 +570,7 @@ pub fn reprint_job(ctx: &Ctx, s: &Session, req: ReprintJob) -> Result<PrintQueue
 
 /// Prints a test page now, on a printer plugged into this terminal.
 pub fn test_print(ctx: &Ctx, _s: &Session, req: TestPrint) -> Result<TestPrintResult, ApiError> {
-    let (me, printers) = ctx
-        .store
-        .read(|r| Ok::<_, comanda_store::StoreError>((r.device()?.device_id, r.printers()?)))?;
-    let p = printers
-        .get(&req.printer_id)
-        .ok_or_else(|| ApiError::not_found("That printer does not exist.").on("printer_id"))?;
-    if p.node != me {
-        return Err(ApiError::new(
-            ErrorCode::Conflict,
-            "That printer is plugged into another terminal: test it there.",
-        )
-        .on("printer_id"));
-    }
+    let p = &printer_here(ctx, req.printer_id, "test it there")?;
     let address = address_of(&p.connection).map_err(|e| ApiError::invalid("printer_id", e))?;
     let profile = profile_of(p);
     let page = Document::TestPage(TestPage {
@@ -518,6 +594,26 @@ pub fn test_print(ctx: &Ctx, _s: &Session, req: TestPrint) -> Result<TestPrintRe
             });
         }
     };
+    let now = ctx.clock.now_ms();
+    ctx.printing.note(
+        p.printer_id,
+        match &outcome {
+            Outcome::Printed => crate::printing::LiveStatus {
+                ready: true,
+                paper_low: false,
+                words: "ready".into(),
+                at_ms: now,
+            },
+            Outcome::NotSent { reason, .. } | Outcome::Unknown { reason } => {
+                crate::printing::LiveStatus {
+                    ready: false,
+                    paper_low: false,
+                    words: reason.clone(),
+                    at_ms: now,
+                }
+            }
+        },
+    );
     Ok(match outcome {
         Outcome::Printed => TestPrintResult {
             printed: true,
@@ -532,4 +628,33 @@ pub fn test_print(ctx: &Ctx, _s: &Session, req: TestPrint) -> Result<TestPrintRe
             message: format!("It may not have printed: {reason}."),
         },
     })
+}
+
+/// A printer plugged into this terminal (a printer elsewhere: refused, saying to `there`).
+fn printer_here(ctx: &Ctx, id: PrinterId, there: &str) -> Result<PrinterSaved, ApiError> {
+    let (nodes, mut printers) = ctx
+        .store
+        .read(|r| Ok::<_, comanda_store::StoreError>((r.node_ids()?, r.printers()?)))?;
+    let p = printers
+        .remove(&id)
+        .ok_or_else(|| ApiError::not_found("That printer does not exist.").on("printer_id"))?;
+    if !nodes.contains(&p.node) {
+        return Err(ApiError::new(
+            ErrorCode::Conflict,
+            format!("That printer is plugged into another terminal: {there}."),
+        )
+        .on("printer_id"));
+    }
+    Ok(p)
+}
+
+/// Asks a printer plugged into this terminal for its state now (at most about two seconds),
+/// and returns it; the settings screen shows it beside the printer.
+pub fn check_printer(
+    ctx: &Ctx,
+    _s: &Session,
+    req: CheckPrinter,
+) -> Result<crate::printing::LiveStatus, ApiError> {
+    let p = printer_here(ctx, req.printer_id, "check it there")?;
+    Ok(crate::printing::check_now(ctx, &p))
 }

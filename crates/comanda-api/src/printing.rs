@@ -253,6 +253,9 @@ pub struct PrintWorker {
     /// Fault injection for tests: the step stops here, as a crash would (what it committed
     /// stays, what it had not yet recorded is lost).
     pub crash: Option<Crash>,
+    /// The one printer this worker drives (the runtime runs one worker per printer); `None`:
+    /// every printer, in one step (tests).
+    pub only: Option<PrinterId>,
 }
 
 impl Default for PrintWorker {
@@ -263,6 +266,18 @@ impl Default for PrintWorker {
             answer_ms: h.answer_ms,
             confirm_ms: h.confirm_ms,
             crash: None,
+            only: None,
+        }
+    }
+}
+
+impl PrintWorker {
+    /// A worker for one printer: a printer waiting for its confirmation, or timing out on a
+    /// dead address, holds up no other.
+    pub fn for_printer(printer: PrinterId) -> PrintWorker {
+        PrintWorker {
+            only: Some(printer),
+            ..PrintWorker::default()
         }
     }
 }
@@ -302,8 +317,8 @@ enum Ready {
 }
 
 impl PrintWorker {
-    /// Sends at most one job to each printer this node drives that has one and is due, to all
-    /// of them at once (a printer that takes its whole confirmation wait holds up no other).
+    /// Sends at most one job to each printer this node drives that has one and is due (to its
+    /// one printer, for a worker [`Self::for_printer`]), to all of them at once.
     /// Returns when the worker wants to step again (this node's clock, ms).
     pub async fn step(&mut self, ctx: &Ctx) -> Result<u64, ApiError> {
         let now = ctx.clock.now_ms();
@@ -312,7 +327,9 @@ impl PrintWorker {
         let printers = ctx.store.read(|r| r.printers())?;
         let mut next = now + IDLE_MS;
         let mut claimed: Vec<Claimed> = Vec::new();
-        for p in printers.values().filter(|p| p.active) {
+        let only = self.only;
+        let driven = |p: &&PrinterSaved| p.active && only.is_none_or(|o| o == p.printer_id);
+        for p in printers.values().filter(driven) {
             if let Some(f) = self.waits.get(&p.printer_id).copied()
                 && f.until > now
             {
@@ -649,6 +666,15 @@ impl PrintWorker {
             JobKind::Test => None,
         };
         tracing::info!(job = %job.job_id, printer = %p.name, ?outcome, "print job");
+        if printer_at_fault {
+            let live = match &outcome {
+                Outcome::Printed => LiveStatus::said(true, "ready", now),
+                Outcome::NotSent { reason, .. } | Outcome::Unknown { reason } => {
+                    LiveStatus::said(false, reason.clone(), now)
+                }
+            };
+            ctx.printing.note(p.printer_id, live);
+        }
         let written: Result<Option<Event>, comanda_store::StoreError> = ctx.store.write(|tx| {
             tx.set_print_job(&job.job_id, state, reason.as_deref())?;
             match event.clone() {
@@ -663,4 +689,128 @@ impl PrintWorker {
         }
         Ok(())
     }
+}
+
+/// How often a printer here is asked for its state when nothing else told of it.
+pub const LIVE_EVERY_MS: u64 = 30_000;
+
+/// What a printer plugged into this terminal said last: when it printed, failed, or was asked.
+#[derive(
+    Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize, ts_rs::TS, utoipa::ToSchema,
+)]
+#[ts(export, export_to = "bindings/")]
+pub struct LiveStatus {
+    /// It would print now.
+    pub ready: bool,
+    /// Its paper is near its end (it still prints).
+    pub paper_low: bool,
+    /// In words: "ready", "paper low", "the printer's cover is open", "cannot be reached: …".
+    pub words: String,
+    /// When (Unix ms, this terminal's clock).
+    #[ts(type = "number")]
+    pub at_ms: u64,
+}
+
+impl LiveStatus {
+    /// What a status reading says.
+    pub fn of_status(st: &comanda_print::status::Status, at_ms: u64) -> LiveStatus {
+        let (ready, words) = match st.problem() {
+            Some(p) => (false, p.message().to_owned()),
+            None if st.paper_near_end => (true, "ready, paper low".to_owned()),
+            None => (true, "ready".to_owned()),
+        };
+        LiveStatus {
+            ready,
+            paper_low: st.paper_near_end,
+            words,
+            at_ms,
+        }
+    }
+
+    fn said(ready: bool, words: impl Into<String>, at_ms: u64) -> LiveStatus {
+        LiveStatus {
+            ready,
+            paper_low: false,
+            words: words.into(),
+            at_ms,
+        }
+    }
+}
+
+/// The last word of each printer here, shared by its worker and the settings screen.
+#[derive(Debug, Default)]
+pub struct PrintingShared {
+    live: std::sync::Mutex<BTreeMap<PrinterId, LiveStatus>>,
+}
+
+impl PrintingShared {
+    /// Every printer's last word.
+    pub fn live(&self) -> BTreeMap<PrinterId, LiveStatus> {
+        self.live
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+            .clone()
+    }
+
+    /// Notes a printer's word.
+    pub fn note(&self, printer: PrinterId, status: LiveStatus) {
+        self.live
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+            .insert(printer, status);
+    }
+
+    /// When a printer last said anything.
+    pub fn last_at(&self, printer: PrinterId) -> Option<u64> {
+        self.live
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+            .get(&printer)
+            .map(|l| l.at_ms)
+    }
+}
+
+/// Asks a printer for its state now, with short waits: `Ok(Some)` its answer, `Ok(None)` it is
+/// reachable but says nothing (or is not asked: status off in its settings), `Err` why it
+/// cannot be reached. Blocks for at most about two seconds.
+pub(crate) fn status_now(
+    p: &PrinterSaved,
+) -> Result<Option<comanda_print::status::Status>, String> {
+    let address = address_of(&p.connection)?;
+    let timeouts = Timeouts {
+        connect: std::time::Duration::from_millis(800),
+        ..Timeouts::default()
+    };
+    let mut link = comanda_print::transport::open(&address, timeouts)
+        .map_err(|e| format!("the printer cannot be reached: {e}"))?;
+    if !p.status {
+        return Ok(None);
+    }
+    let h = Handshake {
+        status: true,
+        answer_ms: 500,
+        ..Handshake::default()
+    };
+    match comanda_print::job::ask_status(link.as_mut(), &h) {
+        Ok(comanda_print::job::Asked::Answered(st)) => Ok(Some(st)),
+        Ok(comanda_print::job::Asked::Silent) => Ok(None),
+        Err(e) => Err(format!("the printer did not answer: {e}")),
+    }
+}
+
+/// Reads a printer's state now and notes it (blocking: call it off the async threads).
+pub fn check_now(ctx: &Ctx, p: &PrinterSaved) -> LiveStatus {
+    let now = ctx.clock.now_ms();
+    let live = match status_now(p) {
+        Ok(Some(st)) => LiveStatus::of_status(&st, now),
+        Ok(None) if p.status => LiveStatus::said(
+            false,
+            "reachable, but it answers no status request (turn status off in its settings if it cannot)",
+            now,
+        ),
+        Ok(None) => LiveStatus::said(true, "reachable (it does not report its state)", now),
+        Err(why) => LiveStatus::said(false, why, now),
+    };
+    ctx.printing.note(p.printer_id, live.clone());
+    live
 }

@@ -14,14 +14,14 @@ use std::collections::BTreeMap;
 use std::net::{IpAddr, Ipv4Addr, SocketAddr};
 use std::time::Duration;
 
-use comanda_domain::ids::DeviceId;
+use comanda_domain::ids::{DeviceId, PrinterId};
 use comanda_store::SyncPeer;
 use comanda_sync::Failure;
 use tokio::sync::watch;
 use tokio::task::JoinHandle;
 
 use crate::ctx::Ctx;
-use crate::printing::{IDLE_MS, PrintWorker};
+use crate::printing::{IDLE_MS, LIVE_EVERY_MS, PrintWorker};
 use crate::sync::{POLL_MS, SyncWorker};
 
 /// The longest pause between two watches of a peer that does not answer (a refused connection
@@ -92,19 +92,100 @@ async fn sync_loop(ctx: Ctx, mut stopped: watch::Receiver<bool>) {
     }
 }
 
-/// Sends the print queue to this node's printers: woken by any change (a fire committed here or
-/// taken in from a peer), else every few seconds (a printer back from paper-out).
+/// Runs one print worker per printer this node drives (a printer waiting for a confirmation
+/// or timing out on a dead address holds up no other): started when a printer appears, told to
+/// stop when it goes (it finishes the job in flight first), all stopped at shutdown.
 async fn print_loop(ctx: Ctx, mut stopped: watch::Receiver<bool>) {
-    let mut worker = PrintWorker::default();
+    let mut workers: BTreeMap<PrinterId, (watch::Sender<bool>, JoinHandle<()>)> = BTreeMap::new();
+    let mut changes = ctx.bus.subscribe();
+    loop {
+        match printers_to_drive(&ctx) {
+            Ok(wanted) => {
+                workers.retain(|id, (stop, _)| {
+                    let keep = wanted.contains(id);
+                    if !keep {
+                        let _ = stop.send(true);
+                    }
+                    keep
+                });
+                for id in wanted {
+                    workers.entry(id).or_insert_with(|| {
+                        let (stop, stop_rx) = watch::channel(false);
+                        let task = tokio::spawn(printer_loop(ctx.clone(), id, stop_rx));
+                        (stop, task)
+                    });
+                }
+            }
+            Err(e) => tracing::error!(error = %e, "the printers to drive cannot be read"),
+        }
+        tokio::select! {
+            _ = stopped.changed() => break,
+            _ = changes.recv() => {}
+            () = tokio::time::sleep(Duration::from_millis(IDLE_MS)) => {}
+        }
+        while changes.try_recv().is_ok() {}
+    }
+    for (stop, _) in workers.values() {
+        let _ = stop.send(true);
+    }
+    for (_, (_, task)) in workers {
+        let _ = task.await;
+    }
+}
+
+/// The printers this node drives: the active ones set up on it, and any other still holding
+/// a job of its queue (set up under an id it had before a restore).
+fn printers_to_drive(
+    ctx: &Ctx,
+) -> Result<std::collections::BTreeSet<PrinterId>, comanda_store::StoreError> {
+    ctx.store.read(|r| {
+        let nodes = r.node_ids()?;
+        let mut wanted: std::collections::BTreeSet<PrinterId> = r
+            .printers()?
+            .values()
+            .filter(|p| p.active && nodes.contains(&p.node))
+            .map(|p| p.printer_id)
+            .collect();
+        wanted.extend(r.print_jobs(true, 1_000)?.iter().map(|j| j.printer_id));
+        Ok(wanted)
+    })
+}
+
+/// Sends one printer's queue: woken by any change (a fire committed here or taken in from a
+/// peer), else every few seconds (a printer back from paper-out).
+async fn printer_loop(ctx: Ctx, printer: PrinterId, mut stopped: watch::Receiver<bool>) {
+    let mut worker = PrintWorker::for_printer(printer);
     let mut changes = ctx.bus.subscribe();
     loop {
         let next = match worker.step(&ctx).await {
             Ok(next) => next,
             Err(e) => {
-                tracing::error!(error = %e.message, "print step failed");
+                tracing::error!(error = %e.message, %printer, "print step failed");
                 ctx.clock.now_ms() + IDLE_MS
             }
         };
+        // Nothing said of it for a while (no job): ask it, so the settings show how it is.
+        let now = ctx.clock.now_ms();
+        if next > now
+            && ctx
+                .printing
+                .last_at(printer)
+                .is_none_or(|at| now.saturating_sub(at) >= LIVE_EVERY_MS)
+        {
+            let c = ctx.clone();
+            let checked = tokio::task::spawn_blocking(move || {
+                let p = c.store.read(|r| r.printers())?.remove(&printer);
+                Ok::<_, comanda_store::StoreError>(p.map(|p| crate::printing::check_now(&c, &p)))
+            })
+            .await;
+            match checked {
+                Ok(Ok(Some(live))) if !live.ready => {
+                    tracing::debug!(%printer, words = %live.words, "printer not ready");
+                }
+                Ok(Err(e)) => tracing::error!(error = %e, %printer, "printer check failed"),
+                _ => {}
+            }
+        }
         let wait = next.saturating_sub(ctx.clock.now_ms()).min(IDLE_MS);
         if wait > 0 {
             tokio::select! {

@@ -466,6 +466,9 @@ pub struct OrderView {
     pub conflicts: Vec<Conflict>,
     /// Its kitchen tickets, as the terminals that print them said (one per fire and station).
     pub tickets: Vec<TicketView>,
+    /// Kitchen tickets no printing terminal has told of yet (none when the store has no
+    /// printers): printing, waiting for a printer, or on a terminal out of reach.
+    pub waiting: Vec<WaitingTicketView>,
     /// Its customer receipts, as the terminals that printed them said.
     pub receipts: Vec<ReceiptView>,
 }
@@ -482,6 +485,46 @@ pub struct ReceiptView {
     pub reason: Option<String>,
     /// When the printing terminal said so.
     pub at_ms: u64,
+}
+
+/// A kitchen ticket not told of yet: "grill ⏳ Kitchen printer".
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ts_rs::TS, utoipa::ToSchema)]
+#[ts(export, export_to = "bindings/")]
+pub struct WaitingTicketView {
+    /// The station ("grill").
+    pub station: String,
+    /// The printer that takes it; `None`: no printer takes this station (nothing will print).
+    pub printer: Option<String>,
+    /// Since when it is awaited (Unix ms).
+    #[ts(type = "number")]
+    pub since_ms: u64,
+}
+
+/// What an order's view needs to say which kitchen tickets are still awaited.
+pub struct Printing<'a> {
+    /// The menu in force (an item's stations).
+    pub catalog: &'a dcatalog::Catalog,
+    /// The printers (a station's printer).
+    pub printers:
+        &'a BTreeMap<comanda_domain::ids::PrinterId, comanda_domain::printer::PrinterSaved>,
+}
+
+impl Printing<'_> {
+    /// The tickets of `o` still awaited; none when the store prints nothing.
+    pub fn waiting(&self, o: &OrderState) -> Vec<WaitingTicketView> {
+        if self.printers.is_empty() {
+            return Vec::new();
+        }
+        comanda_domain::printer::awaited_tickets(o, self.catalog)
+            .into_iter()
+            .map(|a| WaitingTicketView {
+                printer: comanda_domain::printer::printer_for(self.printers, &a.station)
+                    .map(|p| p.name.clone()),
+                station: a.station,
+                since_ms: a.since_ms,
+            })
+            .collect()
+    }
 }
 
 /// A kitchen ticket of an order: "sent to grill ✓".
@@ -663,7 +706,12 @@ impl Names<'_> {
 
 impl OrderView {
     /// Builds the view of an order.
-    pub fn build(o: &OrderState, conflicts: &[dorder::Conflict], names: &Names<'_>) -> OrderView {
+    pub fn build(
+        o: &OrderState,
+        conflicts: &[dorder::Conflict],
+        names: &Names<'_>,
+        printing: &Printing<'_>,
+    ) -> OrderView {
         let mut totals = o.totals();
         let status = o.status_with(&totals);
         let seats = o
@@ -801,6 +849,7 @@ impl OrderView {
                     }
                 })
                 .collect(),
+            waiting: printing.waiting(o),
             receipts: o
                 .receipts
                 .iter()

@@ -220,6 +220,52 @@ pub fn printer_for<'a>(
         .find(|p| p.active && p.stations.iter().any(|s| s == station))
 }
 
+/// A kitchen ticket an order implies that no printing node has told of yet.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AwaitedTicket {
+    /// The event that makes it (a fire, a void or change of a sent line, a cancel).
+    pub event: EventId,
+    /// The station.
+    pub station: String,
+    /// Since when (the event's stamp, ms).
+    pub since_ms: u64,
+}
+
+/// The tickets of `order` not told of yet: one per kitchen notice and station its lines are
+/// made at (by `catalog`), without a `TicketPrinted` for it. Printed, reprinted or unknown, a
+/// ticket told of is not awaited.
+pub fn awaited_tickets(
+    order: &crate::order::OrderState,
+    catalog: &crate::catalog::Catalog,
+) -> Vec<AwaitedTicket> {
+    let mut out = Vec::new();
+    for notice in &order.kitchen {
+        let mut stations: Vec<&str> = notice
+            .lines
+            .iter()
+            .filter_map(|id| order.line(*id))
+            .filter_map(|l| catalog.items.iter().find(|i| i.id == l.item_id))
+            .flat_map(|i| i.stations.iter().map(String::as_str))
+            .collect();
+        stations.sort_unstable();
+        stations.dedup();
+        for station in stations {
+            let told = order
+                .tickets
+                .iter()
+                .any(|t| t.fire == notice.event && t.station == station);
+            if !told {
+                out.push(AwaitedTicket {
+                    event: notice.event,
+                    station: station.to_owned(),
+                    since_ms: notice.stamp.at_ms,
+                });
+            }
+        }
+    }
+    out
+}
+
 /// One opening of a drawer, as the drawer's log keeps the last one.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct DrawerEntry {

@@ -151,6 +151,12 @@ impl Tx<'_> {
                 }
             }
         }
+        if device.restored_ms != self.device.restored_ms {
+            // Learnt just now that this log was restored: what waits may have printed before,
+            // and so may anything this page brought that was stamped before it ended.
+            device.restored_ms = device.restored_ms.map(|r| r.max(device.hlc.wall_ms));
+            crate::print::hold_after_restore(sp, now)?;
+        }
         let new_refs: Vec<&Event> = new_events.iter().collect();
         crate::print::derive(sp, &device.ids(), device.restored_ms, &new_refs, now)?;
         sql::save_device(sp, &device)?;

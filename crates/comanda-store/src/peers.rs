@@ -62,6 +62,7 @@ impl Tx<'_> {
                 .device
                 .restored(self.ids, held.max(), self.clock.now_ms());
             crate::sql::save_device(&self.tx, &self.device)?;
+            crate::print::hold_after_restore(&self.tx, self.clock.now_ms())?;
             self.moved_own_events = true;
             return Ok(fresh.map(|(_, f)| f));
         }

@@ -488,3 +488,112 @@ pub(crate) fn recover(conn: &Connection) -> Result<usize, StoreError> {
         [],
     )?)
 }
+
+/// Why an open ticket waits for a person once this node learns it was restored.
+const RESTORED_OPEN: &str = "this terminal was restored from a backup: this ticket may have printed before the restore; print it again only if the kitchen does not have it";
+
+/// This node learnt it was restored from a backup (or copied): every ticket still waiting may
+/// have printed in the life its disk lost, with its word. None is sent by itself any more: each
+/// waits for a person (unknown). Returns how many.
+pub(crate) fn hold_after_restore(conn: &Connection, now_ms: u64) -> Result<usize, StoreError> {
+    Ok(conn.execute(
+        "UPDATE print_jobs SET state = 'unknown', reason = ?1, updated_ms = ?2
+         WHERE kind = 'ticket' AND state IN ('queued', 'sending', 'failed')",
+        params![RESTORED_OPEN, int(now_ms, "now_ms")?],
+    )?)
+}
+
+/// The print mark: a small file beside the database holding how many jobs this node has
+/// claimed (`device.print_claims`), written after each claim's commit and before a byte leaves.
+/// A database put back from a backup counts fewer claims than the mark, which the backup did
+/// not hold: the store sees the restore when it opens, before any peer tells it, and before its
+/// printers could print again what they printed (or began to) in the life the disk lost. (A
+/// restore of the whole disk, mark and all, is seen at the next exchange instead.)
+pub(crate) mod mark {
+    use std::io::Write;
+    use std::path::{Path, PathBuf};
+
+    use rusqlite::Connection;
+
+    use crate::error::StoreError;
+    use crate::sql::uint;
+
+    /// What a mark holds: the claims counted, and the highest stamp (wall ms) this machine had
+    /// seen at its last claim, in any of its lives: a fire it may have printed was stamped no
+    /// later.
+    #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+    pub(crate) struct Mark {
+        pub(crate) claims: u64,
+        pub(crate) wall_ms: u64,
+    }
+
+    /// Counts one more claim in the database; returns the mark to write once committed.
+    pub(crate) fn claim(conn: &Connection, wall_ms: u64) -> Result<Mark, StoreError> {
+        let claims: i64 = conn
+            .prepare_cached(
+                "UPDATE device SET print_claims = print_claims + 1 WHERE id = 1
+                 RETURNING print_claims",
+            )?
+            .query_row([], |r| r.get(0))?;
+        Ok(Mark {
+            claims: uint(claims, "print_claims")?,
+            wall_ms,
+        })
+    }
+
+    /// The mark's file for the database at `db` (none for a database in memory).
+    pub(crate) fn path(db: &Path) -> Option<PathBuf> {
+        let s = db.as_os_str();
+        if s.is_empty() || s == ":memory:" {
+            return None;
+        }
+        let mut p = s.to_owned();
+        p.push(".printed");
+        Some(PathBuf::from(p))
+    }
+
+    /// Writes the mark (a temporary file synced, then renamed over the last one: a stop midway
+    /// leaves the last mark whole), keeping the highest stamp it ever held.
+    pub(crate) fn write(db: &Path, m: Mark) -> std::io::Result<()> {
+        let Some(path) = path(db) else { return Ok(()) };
+        let wall_ms = read(db).map_or(m.wall_ms, |last| last.wall_ms.max(m.wall_ms));
+        let mut tmp = path.clone().into_os_string();
+        tmp.push(".tmp");
+        let tmp = PathBuf::from(tmp);
+        {
+            let mut f = std::fs::File::create(&tmp)?;
+            writeln!(f, "{} {wall_ms}", m.claims)?;
+            f.sync_all()?;
+        }
+        std::fs::rename(&tmp, &path)
+    }
+
+    /// Reads the mark; `None` when there is none or it cannot be read (a damaged mark proves
+    /// nothing, and is said in the log).
+    pub(crate) fn read(db: &Path) -> Option<Mark> {
+        let path = path(db)?;
+        let text = std::fs::read_to_string(&path).ok()?;
+        let mut parts = text.split_whitespace();
+        let parsed = (|| {
+            Some(Mark {
+                claims: parts.next()?.parse().ok()?,
+                wall_ms: parts.next()?.parse().ok()?,
+            })
+        })();
+        if parsed.is_none() {
+            tracing::warn!(path = %path.display(), "the print mark cannot be read: ignored");
+        }
+        parsed
+    }
+
+    /// The mark counts more claims than this database: it was put back from a backup (or is a
+    /// copy of another's). Returns the mark then.
+    pub(crate) fn ahead(conn: &Connection, db: &Path) -> Result<Option<Mark>, StoreError> {
+        let Some(m) = read(db) else { return Ok(None) };
+        let claims: i64 =
+            conn.query_row("SELECT print_claims FROM device WHERE id = 1", [], |r| {
+                r.get(0)
+            })?;
+        Ok((m.claims > uint(claims, "print_claims")?).then_some(m))
+    }
+}

@@ -77,7 +77,10 @@ impl DeviceRow {
         seen: u64,
         now_ms: u64,
     ) -> Option<(DeviceId, DeviceId)> {
-        self.restored_ms = Some(self.restored_ms.map_or(now_ms, |r| r.max(now_ms)));
+        // Every stamp this log holds or has seen is before the restore was learnt, whatever the
+        // clocks: a peer's clock running ahead pulls stamps past this node's own clock.
+        let learnt = now_ms.max(self.hlc.wall_ms);
+        self.restored_ms = Some(self.restored_ms.map_or(learnt, |r| r.max(learnt)));
         if self.pairer == Some(self.device_id) {
             if seen > self.last_seq {
                 tracing::warn!(device = %self.device_id, seen, "peers hold events of this node past its log: numbering past them");

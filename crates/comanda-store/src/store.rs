@@ -34,7 +34,8 @@ const ORDER_NUMBERS_PER_TERMINAL: u32 = 9_999;
 /// 8: an orphan's pending change is stored in its payload's wire form (keys sorted).
 /// 9: printers and kitchen tickets.
 /// 10: receipts on the order; printers with a drawer and fallback stations; drawer logs.
-pub const PROJECTION_VERSION: u32 = 10;
+/// 11: what the kitchen must hear of (fires, voids and changes of sent lines, cancels).
+pub const PROJECTION_VERSION: u32 = 11;
 
 /// The latest wall time a stamp may carry: 9999-12-31T23:59:59.999Z.
 pub(crate) const MAX_WALL_MS: u64 = 253_402_300_799_999;
@@ -139,6 +140,24 @@ impl Store {
                 "print jobs cut by a stop are left for a person to check"
             );
         }
+        // The print mark counts more claimed jobs than this file: it was put back from a backup.
+        // Seen now, before a printer could print again what the lost life printed.
+        if let Some(m) = crate::print::mark::ahead(&tx, path)? {
+            let mut device = sql::load_device(&tx)?;
+            let seen = device.last_seq;
+            device.restored(&*ids, seen, clock.now_ms().max(m.wall_ms));
+            sql::save_device(&tx, &device)?;
+            tx.execute(
+                "UPDATE device SET print_claims = ?1 WHERE id = 1",
+                [int(m.claims, "print_claims")?],
+            )?;
+            let held = crate::print::hold_after_restore(&tx, clock.now_ms())?;
+            tracing::warn!(
+                claims = m.claims,
+                held,
+                "this database was restored from a backup: it counts fewer print jobs than its printers took; waiting tickets are left for a person"
+            );
+        }
         tx.commit()?;
         // From here on commits only note the WAL's length; the checkpoint thread copies it.
         writer.wal_hook(Some(checkpoint::wal_hook));
@@ -202,7 +221,16 @@ impl Store {
             conn.pragma_update(None, "synchronous", "NORMAL")
                 .map_err(StoreError::from)?;
         }
-        let result = Self::run(&mut conn, &self.clock, &self.ids, &self.cache, durable, f);
+        let result = Self::run(&mut conn, &self.clock, &self.ids, &self.cache, durable, f).map(
+            |(v, printed)| {
+                if let Some(m) = printed
+                    && let Err(e) = crate::print::mark::write(&self.path, m)
+                {
+                    tracing::warn!(error = %e, "the print mark was not written");
+                }
+                v
+            },
+        );
         self.checkpointer
             .lock()
             .unwrap_or_else(PoisonError::into_inner)
@@ -222,7 +250,7 @@ impl Store {
         cache: &Mutex<OrderCache>,
         durable: bool,
         f: impl FnOnce(&mut Tx<'_>) -> Result<T, E>,
-    ) -> Result<T, E> {
+    ) -> Result<(T, Option<crate::print::mark::Mark>), E> {
         let tx = conn
             .transaction_with_behavior(TransactionBehavior::Immediate)
             .map_err(StoreError::from)?;
@@ -237,6 +265,7 @@ impl Store {
             dirty: HashMap::new(),
             dropped_all: false,
             moved_own_events: false,
+            printed: None,
         };
         match f(&mut t) {
             // (A device id taken afresh, after a restore, starts its sequence again: not a local
@@ -261,6 +290,7 @@ impl Store {
                     tx,
                     dirty,
                     dropped_all,
+                    printed,
                     ..
                 } = t;
                 tx.commit().map_err(StoreError::from)?;
@@ -272,7 +302,7 @@ impl Store {
                 for (id, rec) in dirty {
                     cache.put(id, rec);
                 }
-                Ok(v)
+                Ok((v, printed))
             }
             Err(e) => {
                 // The caller's error is the one to report. Should the rollback itself fail,
@@ -369,6 +399,9 @@ pub struct Tx<'a> {
     /// append (after a restore: events moved to their place, or the counter set past what peers
     /// hold): not a local event, so a received page's commit may carry it.
     pub(crate) moved_own_events: bool,
+    /// The print claims counted by this transaction: the print mark is written once it is
+    /// committed, before the job's bytes leave.
+    printed: Option<crate::print::mark::Mark>,
 }
 
 /// Committed order records, at most [`ORDER_CACHE`] of them (the least recently written go
@@ -600,7 +633,13 @@ impl Tx<'_> {
         state: crate::JobState,
         reason: Option<&str>,
     ) -> Result<bool, StoreError> {
-        crate::print::set_state(&self.tx, job_id, state, reason, self.clock.now_ms())
+        let now = self.clock.now_ms();
+        let set = crate::print::set_state(&self.tx, job_id, state, reason, now)?;
+        if set && state == crate::JobState::Sending {
+            let wall = now.max(self.device.hlc.wall_ms);
+            self.printed = Some(crate::print::mark::claim(&self.tx, wall)?);
+        }
+        Ok(set)
     }
 
     /// Makes a receipt or drawer job unless one of its id exists (asked twice, made once).

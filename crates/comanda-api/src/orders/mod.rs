@@ -51,7 +51,7 @@ use crate::ctx::Ctx;
 use crate::error::{ApiError, ErrorCode};
 use crate::input;
 use crate::session::{Approval, Session};
-use crate::views::{Names, OrderView};
+use crate::views::{Names, OrderView, Printing};
 pub(crate) use policy::{Effect, Proposal};
 
 /// Whether a command may touch an order that is not open.
@@ -170,10 +170,15 @@ pub(crate) fn view_in(tx: &Tx<'_>, order_id: OrderId) -> Result<OrderView, ApiEr
         .order(order_id)?
         .ok_or_else(|| ApiError::not_found("That order does not exist."))?;
     let employees = tx.employees()?;
+    let (catalog, printers) = (tx.catalog()?.unwrap_or_default(), tx.printers()?);
     Ok(OrderView::build(
         &rec.state,
         &rec.conflicts,
         &Names(&employees),
+        &Printing {
+            catalog: &catalog,
+            printers: &printers,
+        },
     ))
 }
 

@@ -8,7 +8,7 @@ use serde::{Deserialize, Serialize};
 use crate::ctx::Ctx;
 use crate::error::ApiError;
 use crate::session::Session;
-use crate::views::{Names, OrderSummaryView, OrderView};
+use crate::views::{Names, OrderSummaryView, OrderView, Printing};
 
 /// Request of `get_order`.
 #[derive(Debug, Clone, Serialize, Deserialize, ts_rs::TS, utoipa::ToSchema)]
@@ -62,10 +62,15 @@ pub fn get_order(ctx: &Ctx, _s: &Session, req: GetOrder) -> Result<OrderView, Ap
             .order(req.order_id)?
             .ok_or_else(|| ApiError::not_found("That order does not exist.").on("order_id"))?;
         let employees = r.employees()?;
+        let (catalog, printers) = (r.catalog()?.unwrap_or_default(), r.printers()?);
         Ok(OrderView::build(
             &rec.state,
             &rec.conflicts,
             &Names(&employees),
+            &Printing {
+                catalog: &catalog,
+                printers: &printers,
+            },
         ))
     })
 }

@@ -258,6 +258,7 @@ impl Fixture {
                 json!({ "job_id": "ticket:00000000-0000-7000-8000-000000000001:grill" }),
             ),
             ("test_print", json!({ "printer_id": client_id(200) })),
+            ("check_printer", json!({ "printer_id": client_id(200) })),
             ("get_status", json!({})),
             ("login", json!({ "pin": ALEX })),
             ("logout", json!({})),

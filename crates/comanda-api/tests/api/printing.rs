@@ -363,3 +363,182 @@ async fn each_station_prints_on_its_own_printer_in_one_step_and_a_silent_one_hol
     assert_eq!(fry_state, JobState::Failed);
     assert!(fry_reason.unwrap().contains("does not answer"));
 }
+
+/// Tells the store, as the node that drives `printer` would, that the ticket of the order's
+/// latest kitchen notice at `station` printed.
+fn told_printed(app: &TestApp, order: &str, station: &str, printer: PrinterId) {
+    let id: OrderId = order.parse().unwrap();
+    let rec = app.ctx.store.read(|r| r.order(id)).unwrap().unwrap();
+    let fire = rec.state.kitchen.last().unwrap().event;
+    app.ctx
+        .store
+        .write(|tx| {
+            tx.append(
+                StreamId::Order(id),
+                None,
+                EventBody::TicketPrinted(comanda_domain::printer::TicketPrinted {
+                    fire,
+                    station: station.into(),
+                    printer_id: printer,
+                    outcome: TicketOutcome::Printed,
+                }),
+            )
+        })
+        .unwrap();
+}
+
+#[tokio::test]
+async fn the_counter_sees_tickets_not_yet_told_of_and_warns_when_another_terminals_printer_stays_silent()
+ {
+    let app = spawn_app().await;
+    let fake = FakePrinter::tcp();
+    // The fryer's printer is plugged into the kitchen terminal; no printer takes "cold".
+    let kitchen = comanda_domain::ids::DeviceId::new(&comanda_domain::ids::SeqIds::new(4_242));
+    let fryer = printer_with(&app, &fake, "Fryer", |p| {
+        p.stations = vec!["fry".into()];
+        p.node = kitchen;
+    });
+    let token = app.login(ALEX).await;
+    let order = fire(&app, &token).await;
+    let view = app
+        .ok("get_order", &token, json!({ "order_id": order }))
+        .await;
+    let waiting: Vec<(String, Option<String>)> = view["waiting"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|w| {
+            (
+                w["station"].as_str().unwrap().to_owned(),
+                w["printer"].as_str().map(str::to_owned),
+            )
+        })
+        .collect();
+    assert_eq!(
+        waiting,
+        vec![("cold".into(), None), ("fry".into(), Some("Fryer".into()))],
+        "{view}"
+    );
+    // Nothing printed here: the ticket is the kitchen terminal's to print.
+    PrintWorker::default().step(&app.ctx).await.unwrap();
+    assert!(fake.paper().is_empty());
+
+    // Within the first seconds, printing is what a ticket does: no warning yet.
+    let list = app.ok("list_printers", &token, json!({})).await;
+    assert_eq!(list["printers"][0]["unconfirmed"], 0, "{list}");
+    assert!(list["printers"][0]["problem"].is_null(), "{list}");
+    // Half a minute with no word from the kitchen terminal: the counter says so.
+    app.clock.advance(31_000);
+    let list = app.ok("list_printers", &token, json!({})).await;
+    let p = &list["printers"][0];
+    assert_eq!(p["here"], false, "{list}");
+    assert_eq!(p["unconfirmed"], 1, "{list}");
+    assert!(
+        p["problem"]
+            .as_str()
+            .unwrap()
+            .contains("has not confirmed 1 ticket"),
+        "{list}"
+    );
+    let cold = list["stations"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|s| s["station"] == "cold")
+        .unwrap();
+    assert_eq!(cold["unconfirmed"], 1, "{list}");
+    assert!(cold["printer"].is_null());
+
+    // The kitchen terminal's word arrives: the fry ticket is printed, the warning goes.
+    told_printed(&app, &order, "fry", fryer);
+    let view = app
+        .ok("get_order", &token, json!({ "order_id": order }))
+        .await;
+    assert_eq!(view["tickets"][0]["station"], "fry", "{view}");
+    assert_eq!(view["waiting"].as_array().unwrap().len(), 1, "{view}");
+    assert_eq!(view["waiting"][0]["station"], "cold");
+    let list = app.ok("list_printers", &token, json!({})).await;
+    assert_eq!(list["printers"][0]["unconfirmed"], 0, "{list}");
+    assert!(list["printers"][0]["problem"].is_null(), "{list}");
+}
+
+#[tokio::test]
+async fn a_printer_here_says_how_it_is_when_checked_and_after_each_job() {
+    let app = spawn_app().await;
+    let fake = FakePrinter::tcp();
+    let fryer = fry_printer(&app, &fake);
+    let token = app.login(ALEX).await;
+    let body = json!({ "printer_id": fryer.to_string() });
+    let live = app.ok("check_printer", &token, body.clone()).await;
+    assert_eq!(live["ready"], true, "{live}");
+    assert_eq!(live["words"], "ready");
+    fake.set(|f| f.paper_near_end = true);
+    let live = app.ok("check_printer", &token, body.clone()).await;
+    assert_eq!(
+        (live["ready"].clone(), live["paper_low"].clone()),
+        (json!(true), json!(true)),
+        "{live}"
+    );
+    fake.set(|f| f.cover_open = true);
+    let live = app.ok("check_printer", &token, body.clone()).await;
+    assert_eq!(live["ready"], false, "{live}");
+    assert_eq!(live["words"], "the printer's cover is open");
+    // The settings show the last word beside the printer.
+    let list = app.ok("list_printers", &token, json!({})).await;
+    assert_eq!(
+        list["printers"][0]["live"]["words"], "the printer's cover is open",
+        "{list}"
+    );
+
+    // A job tells it too: out of paper, then printed once refilled.
+    fake.set(|f| {
+        f.cover_open = false;
+        f.paper_out = true;
+    });
+    fire(&app, &token).await;
+    let mut worker = PrintWorker::default();
+    worker.step(&app.ctx).await.unwrap();
+    let list = app.ok("list_printers", &token, json!({})).await;
+    assert_eq!(list["printers"][0]["live"]["ready"], false, "{list}");
+    assert_eq!(
+        list["printers"][0]["live"]["words"],
+        "the printer is out of paper"
+    );
+    fake.set(|f| f.paper_out = false);
+    app.clock.advance(comanda_api::printing::RETRY_MAX_MS);
+    worker.step(&app.ctx).await.unwrap();
+    let list = app.ok("list_printers", &token, json!({})).await;
+    assert_eq!(list["printers"][0]["live"]["ready"], true, "{list}");
+
+    // A printer that cannot be reached says why; one on another terminal is checked there.
+    let gone = FakePrinter::tcp();
+    let dead = printer_on(&app, &gone, "Bar", "bar");
+    drop(gone);
+    let live = app
+        .ok(
+            "check_printer",
+            &token,
+            json!({ "printer_id": dead.to_string() }),
+        )
+        .await;
+    assert_eq!(live["ready"], false, "{live}");
+    assert!(
+        live["words"]
+            .as_str()
+            .unwrap()
+            .contains("cannot be reached"),
+        "{live}"
+    );
+    let elsewhere = printer_with(&app, &fake, "Pass", |p| {
+        p.node = comanda_domain::ids::DeviceId::new(&comanda_domain::ids::SeqIds::new(4_243));
+    });
+    let (status, err) = app
+        .call(
+            "check_printer",
+            Some(&token),
+            json!({ "printer_id": elsewhere.to_string() }),
+        )
+        .await;
+    assert_eq!(status, 409, "{err}");
+    assert_eq!(err["field"], "printer_id");
+}

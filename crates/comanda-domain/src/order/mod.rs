@@ -19,9 +19,9 @@ mod totals;
 pub use conflict::Conflict;
 pub use render::render_text;
 pub use state::{
-    Approved, CancelInfo, DiscountState, Lifecycle, LineState, Missing, OrderState, OrderStatus,
-    Orphan, PaymentState, PaymentVoid, Phase, ReceiptState, RefundState, ReopenInfo, Stamp,
-    TicketState, VoidInfo,
+    Approved, CancelInfo, DiscountState, KitchenNotice, Lifecycle, LineState, Missing, OrderState,
+    OrderStatus, Orphan, PaymentState, PaymentVoid, Phase, ReceiptState, RefundState, ReopenInfo,
+    Stamp, TicketState, VoidInfo,
 };
 pub use totals::{LineAmounts, TaxLine, Totals};
 

@@ -87,6 +87,20 @@ pub struct TicketState {
     pub stamp: Stamp,
 }
 
+/// Something the kitchen must hear of, on paper at every station its lines are made at: a fire,
+/// a sent line voided or changed, the order cancelled after lines were sent. The printing
+/// nodes make one ticket per notice and station, and say what became of it (`TicketPrinted`,
+/// its `fire` being the notice's event); every node can so tell a ticket still waiting.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct KitchenNotice {
+    /// The event that makes the tickets.
+    pub event: EventId,
+    /// The lines it concerns.
+    pub lines: Vec<LineId>,
+    /// When and by whom.
+    pub stamp: Stamp,
+}
+
 /// A customer receipt of the order, as the node that printed it last said.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ReceiptState {
@@ -349,6 +363,9 @@ pub struct OrderState {
     /// too late, in agreed order.
     #[serde(default)]
     pub wasted: Vec<LineId>,
+    /// What the kitchen must hear of, in agreed order: each makes a ticket per station.
+    #[serde(default)]
+    pub kitchen: Vec<KitchenNotice>,
     /// Its kitchen tickets as the printing nodes told: the latest word per fire and station.
     #[serde(default)]
     pub tickets: Vec<TicketState>,
@@ -385,6 +402,7 @@ impl OrderState {
             approvals: Vec::new(),
             over_refunds_settled: Vec::new(),
             wasted: Vec::new(),
+            kitchen: Vec::new(),
             tickets: Vec::new(),
             receipts: Vec::new(),
             orphans: Vec::new(),
@@ -549,12 +567,19 @@ impl OrderState {
                     self.adopt_orphans(Missing::Line(a.line_id));
                 }
             }
-            EventBody::LineChanged(c) => self.on_line(id, stamp, body, c.line_id),
-            EventBody::LineVoided(v) => self.on_line(id, stamp, body, v.line_id),
+            EventBody::LineChanged(c) => {
+                self.notice_if_sent(id, stamp, c.line_id);
+                self.on_line(id, stamp, body, c.line_id);
+            }
+            EventBody::LineVoided(v) => {
+                self.notice_if_sent(id, stamp, v.line_id);
+                self.on_line(id, stamp, body, v.line_id);
+            }
             EventBody::OrderFired(f) => {
                 for line_id in &f.line_ids {
                     self.on_line(id, stamp, body, *line_id);
                 }
+                self.notice(id, stamp, f.line_ids.clone());
             }
             EventBody::DiscountApplied(d) => {
                 if self.discount(d.discount_id).is_none() {
@@ -652,11 +677,12 @@ impl OrderState {
                 };
                 if to >= self.lifecycle {
                     self.lifecycle = to;
-                    let fired_before = self
+                    let fired_before: Vec<LineId> = self
                         .live_lines()
                         .filter(|l| l.fired)
                         .map(|l| l.line_id)
                         .collect();
+                    self.notice(id, stamp, fired_before.clone());
                     self.cancelled = Some(CancelInfo {
                         reason: c.reason.clone(),
                         stamp,
@@ -781,6 +807,24 @@ impl OrderState {
     }
 
     /// Applies what `body` says about one line, or keeps it for when the line arrives.
+    /// The kitchen must hear of `lines` (none: nothing to say).
+    fn notice(&mut self, event: EventId, stamp: Stamp, lines: Vec<LineId>) {
+        if !lines.is_empty() && !self.kitchen.iter().any(|k| k.event == event) {
+            self.kitchen.push(KitchenNotice {
+                event,
+                lines,
+                stamp,
+            });
+        }
+    }
+
+    /// A line the kitchen has was voided or changed: it must hear of it.
+    fn notice_if_sent(&mut self, event: EventId, stamp: Stamp, line_id: LineId) {
+        if self.line(line_id).is_some_and(|l| l.fired) {
+            self.notice(event, stamp, vec![line_id]);
+        }
+    }
+
     fn on_line(&mut self, id: EventId, stamp: Stamp, body: &EventBody, line_id: LineId) {
         match self.lines.iter_mut().find(|l| l.line_id == line_id) {
             Some(l) => line_effect(l, stamp, body),

@@ -50,6 +50,7 @@ fn an_older_database_gets_its_ids_lines_and_approvals_from_its_events() {
          ALTER TABLE device DROP COLUMN joined_empty_store;
          ALTER TABLE device DROP COLUMN rekey_from;
          ALTER TABLE device DROP COLUMN restored_ms;
+         ALTER TABLE device DROP COLUMN print_claims;
          PRAGMA user_version = 3;
          UPDATE device SET projection_version = 2;",
     )

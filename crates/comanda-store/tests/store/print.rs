@@ -319,3 +319,127 @@ fn a_restored_kitchen_prints_nothing_again_when_its_word_comes_back_with_the_fir
     assert_eq!(order.state.tickets.len(), 1);
     assert_eq!(order.state.tickets[0].outcome, TicketOutcome::Printed);
 }
+
+#[test]
+fn a_kitchen_put_back_from_its_backup_knows_it_when_it_opens_and_prints_nothing_twice() {
+    let mut s = setup();
+    let backup = s.k.dir.path().join("backup.db");
+    rusqlite::Connection::open(s.k.path())
+        .unwrap()
+        .execute("VACUUM INTO ?1", [backup.to_str().unwrap()])
+        .unwrap();
+    // The service: the grill prints the first order's ticket; the second's waits (no paper).
+    let (order_id, first) = s.fire();
+    let (_, second) = s.fire();
+    s.sync_to_k();
+    let (first_job, second_job) = (ticket_job(first, "grill"), ticket_job(second, "grill"));
+    // Each claimed (sending) before a byte leaves, as the worker does.
+    s.k.store
+        .write(|tx| {
+            tx.set_print_job(&first_job, JobState::Sending, None)?;
+            tx.set_print_job(&second_job, JobState::Sending, None)
+        })
+        .unwrap();
+    s.k.store
+        .write(|tx| {
+            tx.set_print_job(&first_job, JobState::Done, None)?;
+            tx.set_print_job(&second_job, JobState::Failed, Some("out of paper"))?;
+            tx.append(
+                StreamId::Order(order_id),
+                None,
+                EventBody::TicketPrinted(TicketPrinted {
+                    fire: first,
+                    station: "grill".into(),
+                    printer_id: s.grill.printer_id,
+                    outcome: TicketOutcome::Printed,
+                }),
+            )
+        })
+        .unwrap();
+    let k_id = s.k.store.device().unwrap().device_id;
+    // A plain restart is not a restore.
+    s.k = std::mem::replace(&mut s.k, TestStore::new(97, 0)).reopen(12);
+    assert_eq!(s.k.store.device().unwrap().device_id, k_id);
+    assert_eq!(
+        jobs(&s.k)
+            .iter()
+            .find(|j| j.job_id == second_job)
+            .unwrap()
+            .state,
+        JobState::Failed
+    );
+    // The disk is put back from the backup, in place, with no peer reachable. The counter
+    // sends both fires again before any peer could tell the kitchen what it printed.
+    let TestStore {
+        dir, clock, store, ..
+    } = std::mem::replace(&mut s.k, TestStore::new(96, 0));
+    drop(store);
+    let path = dir.path().join("terminal.db");
+    for ext in ["", "-wal", "-shm"] {
+        let _gone = std::fs::remove_file(format!("{}{ext}", path.display()));
+    }
+    std::fs::copy(&backup, &path).unwrap();
+    let ids = std::sync::Arc::new(SeqIds::new(13));
+    let restored = open(&path, &clock, &ids);
+    // It knew at once: a fresh id for what it makes next, the old one still its printers'.
+    let now = restored.device().unwrap();
+    assert_ne!(now.device_id, k_id);
+    let a_id = s.a_id();
+    let all =
+        s.a.store
+            .read(|r| r.device_events_after(a_id, 0, 1000))
+            .unwrap();
+    restored.write(|tx| tx.ingest(&all)).unwrap();
+    // Neither ticket goes out by itself: the first did print, the second may have. Each waits
+    // for a person, saying why.
+    let grill = s.grill.printer_id;
+    assert_eq!(restored.write(|tx| tx.next_print_job(grill)).unwrap(), None);
+    for job in [&first_job, &second_job] {
+        let j = restored.read(|r| r.print_job(job)).unwrap().unwrap();
+        assert_eq!(j.state, JobState::Unknown, "{j:#?}");
+        assert!(j.reason.unwrap().contains("restored from a backup"));
+    }
+    // What is fired after the restore prints as usual.
+    s.a.clock.advance(5_000);
+    let (_, third) = s.fire();
+    let all =
+        s.a.store
+            .read(|r| r.device_events_after(a_id, 0, 1000))
+            .unwrap();
+    restored.write(|tx| tx.ingest(&all)).unwrap();
+    assert_eq!(
+        restored
+            .write(|tx| tx.next_print_job(grill))
+            .unwrap()
+            .map(|j| j.job_id),
+        Some(ticket_job(third, "grill"))
+    );
+}
+
+#[test]
+fn a_terminal_emptied_on_purpose_is_not_taken_for_a_restored_one() {
+    let mut s = setup();
+    let (order_id, fire) = s.fire();
+    let job = ticket_job(fire, "bar");
+    s.a.store
+        .write(|tx| {
+            tx.set_print_job(&job, JobState::Sending, None)?;
+            tx.set_print_job(&job, JobState::Done, None)?;
+            tx.append(
+                StreamId::Order(order_id),
+                None,
+                EventBody::TicketPrinted(TicketPrinted {
+                    fire,
+                    station: "bar".into(),
+                    printer_id: s.bar.printer_id,
+                    outcome: TicketOutcome::Printed,
+                }),
+            )
+        })
+        .unwrap();
+    let archive = s.a.dir.path().join("archive.db");
+    s.a.store.archive_and_clear(&archive).unwrap();
+    let a_id = s.a_id();
+    s.a = std::mem::replace(&mut s.a, TestStore::new(95, 0)).reopen(14);
+    assert_eq!(s.a_id(), a_id);
+}

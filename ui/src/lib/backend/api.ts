@@ -44,6 +44,8 @@ import type { PrinterList } from "../bindings/PrinterList";
 import type { ReprintJob } from "../bindings/ReprintJob";
 import type { SavePrinter } from "../bindings/SavePrinter";
 import type { TestPrint } from "../bindings/TestPrint";
+import type { CheckPrinter } from "../bindings/CheckPrinter";
+import type { LiveStatus } from "../bindings/LiveStatus";
 import type { PrintReceipt } from "../bindings/PrintReceipt";
 import type { PrintJobView } from "../bindings/PrintJobView";
 import type { DrawerView } from "../bindings/DrawerView";
@@ -116,6 +118,9 @@ export class Api {
   }
   testPrint(req: TestPrint): Promise<TestPrintResult> {
     return this.backend.call<TestPrintResult>("test_print", req);
+  }
+  checkPrinter(req: CheckPrinter): Promise<LiveStatus> {
+    return this.backend.call<LiveStatus>("check_printer", req);
   }
   printReceipt(req: PrintReceipt): Promise<PrintJobView> {
     return this.backend.call<PrintJobView>("print_receipt", req);

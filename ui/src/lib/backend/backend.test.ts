@@ -111,6 +111,7 @@ describe("Api", () => {
       seats: [{ seat: 1, due: 0 }],
       conflicts: [{ type: "overpaid", amount: 5 }],
       tickets: [],
+      waiting: [],
       receipts: [],
     };
     const seen: { url?: string } = {};

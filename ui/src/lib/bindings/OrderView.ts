@@ -15,6 +15,7 @@ import type { StampView } from "./StampView";
 import type { TicketView } from "./TicketView";
 import type { TotalsView } from "./TotalsView";
 import type { VoidView } from "./VoidView";
+import type { WaitingTicketView } from "./WaitingTicketView";
 
 /**
  * An order, whole.
@@ -110,6 +111,11 @@ conflicts: Array<Conflict>,
  * Its kitchen tickets, as the terminals that print them said (one per fire and station).
  */
 tickets: Array<TicketView>, 
+/**
+ * Kitchen tickets no printing terminal has told of yet (none when the store has no
+ * printers): printing, waiting for a printer, or on a terminal out of reach.
+ */
+waiting: Array<WaitingTicketView>, 
 /**
  * Its customer receipts, as the terminals that printed them said.
  */

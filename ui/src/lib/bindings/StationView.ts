@@ -15,4 +15,8 @@ printer: string | null,
 /**
  * The printer that takes its tickets when its own cannot print, if any.
  */
-fallback: string | null, };
+fallback: string | null, 
+/**
+ * Its kitchen tickets no printing terminal has told of for [`UNCONFIRMED_AFTER_MS`].
+ */
+unconfirmed: number, };

@@ -64,6 +64,7 @@ const order = (over: Partial<OrderView> = {}, balance = 1000): OrderView => ({
   seats: [],
   conflicts: [],
   tickets: [],
+  waiting: [],
   receipts: [],
   ...over,
 });
