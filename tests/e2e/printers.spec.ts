@@ -35,6 +35,15 @@ test("a manager adds a printer, tests it, tickets print once, and paper out show
     await tid(page, "test-print").click();
     await expect(tid(page, "test-result")).toContainText("The test page printed.");
     expect(printer.state.paper.toString("latin1")).toContain("TEST PAGE");
+    // Its live state: ready after the test page; out of paper when checked again.
+    await expect(tid(page, "printer-live-words")).toHaveText("Ready");
+    printer.state.paperOut = true;
+    await tid(page, "check-printer").click();
+    await expect(tid(page, "printer-live-words")).toHaveText("Not ready: the printer is out of paper");
+    await page.screenshot({ path: info.outputPath("printers-live-paper-out.png") });
+    printer.state.paperOut = false;
+    await tid(page, "check-printer").click();
+    await expect(tid(page, "printer-live-words")).toHaveText("Ready");
     await page.screenshot({ path: info.outputPath("printers-dialog.png") });
     await page.keyboard.press("Escape");
 
