@@ -63,6 +63,8 @@ test("a manager adds a printer, tests it, tickets print once, and paper out show
     await tid(page, "tile-Onion Rings").click();
     await tid(page, "send-button").click();
     await expect(tid(page, "printer-warning")).toContainText("Fryer: the printer is out of paper", { timeout: 20_000 });
+    // The order says its fry ticket is not printed yet.
+    await expect(tid(page, "order-ticket-waiting")).toContainText("fry ⚠ not printed: the printer is out of paper");
     await page.screenshot({ path: info.outputPath("printers-paper-out.png") });
     await tid(page, "printers-button").click();
     await expect(tid(page, "print-job").first()).toContainText("Not printed yet");
@@ -74,6 +76,8 @@ test("a manager adds a printer, tests it, tickets print once, and paper out show
     printer.state.paperOut = false;
     await expect.poll(() => printer.state.paper.toString("latin1"), { timeout: 30_000 }).toContain("1 x Onion Rings");
     await expect(tid(page, "printer-warning")).toHaveCount(0, { timeout: 20_000 });
+    await expect(tid(page, "order-ticket-waiting")).toHaveCount(0);
+    await expect(tid(page, "order-tickets")).not.toContainText("not confirmed");
     expect(cuts()).toBe(3);
   } finally {
     await app.stop();

@@ -26,6 +26,9 @@ pub enum Change {
     Catalog,
     /// Employees or settings changed.
     Settings,
+    /// This terminal's print queue changed (a job queued, printed, failed, moved): the screens
+    /// that show printers or waiting tickets look again.
+    Printing,
     /// The listener fell behind: reload everything.
     Reload,
 }

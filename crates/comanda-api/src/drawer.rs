@@ -162,7 +162,7 @@ pub fn open_drawer(ctx: &Ctx, s: &Session, req: OpenDrawer) -> Result<DrawerView
         Ok::<_, ApiError>(())
     })?;
     tracing::info!(by = %s.employee_id, approver = %approver, "no sale asked");
-    ctx.bus.send(crate::bus::Change::Settings);
+    ctx.bus.send(crate::bus::Change::Printing);
     drawer_status(ctx, s, Empty {})
 }
 

@@ -564,7 +564,7 @@ pub fn reprint_job(ctx: &Ctx, s: &Session, req: ReprintJob) -> Result<PrintQueue
         .on("job_id"));
     }
     tracing::info!(job = %req.job_id, by = %s.employee_id, "reprint asked");
-    ctx.bus.send(Change::Settings);
+    ctx.bus.send(Change::Printing);
     print_queue(ctx, s, ListPrintQueue { open_only: false })
 }
 

@@ -366,7 +366,7 @@ impl PrintWorker {
                     ctx.store.write(|tx| {
                         tx.set_print_job(&job.job_id, JobState::Done, Some(NOTHING_LEFT))
                     })?;
-                    ctx.bus.send(crate::bus::Change::Settings);
+                    ctx.bus.send(crate::bus::Change::Printing);
                     next = now;
                 }
                 Ok(Ready::KickRefused(reason)) => {
@@ -483,7 +483,7 @@ impl PrintWorker {
         })?;
         if moved > 0 {
             tracing::warn!(printer = %p.name, moved, "tickets moved to their fallback printer");
-            ctx.bus.send(crate::bus::Change::Settings);
+            ctx.bus.send(crate::bus::Change::Printing);
         }
         Ok(moved > 0)
     }
@@ -685,7 +685,7 @@ impl PrintWorker {
         match written? {
             Some(e) => crate::sync::announce(ctx, &[e.stream])?,
             // The queue changed: the screens that show it look again.
-            None => ctx.bus.send(crate::bus::Change::Settings),
+            None => ctx.bus.send(crate::bus::Change::Printing),
         }
         Ok(())
     }

@@ -83,7 +83,7 @@ pub fn print_receipt(ctx: &Ctx, _s: &Session, req: PrintReceipt) -> Result<Print
         tx.print_job(&receipt_job(&request))?
             .ok_or_else(|| ApiError::internal(&"the receipt job just made is not there"))
     })?;
-    ctx.bus.send(crate::bus::Change::Settings);
+    ctx.bus.send(crate::bus::Change::Printing);
     let (printers, number) = ctx.store.read(|r| {
         Ok::<_, StoreError>((
             r.printers()?,

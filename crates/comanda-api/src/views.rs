@@ -498,6 +498,9 @@ pub struct WaitingTicketView {
     /// Since when it is awaited (Unix ms).
     #[ts(type = "number")]
     pub since_ms: u64,
+    /// Why it is not printed yet, when its printer is on this terminal and said why ("the
+    /// printer is out of paper").
+    pub problem: Option<String>,
 }
 
 /// What an order's view needs to say which kitchen tickets are still awaited.
@@ -507,6 +510,8 @@ pub struct Printing<'a> {
     /// The printers (a station's printer).
     pub printers:
         &'a BTreeMap<comanda_domain::ids::PrinterId, comanda_domain::printer::PrinterSaved>,
+    /// This terminal's print jobs not done (why a ticket here waits).
+    pub jobs: &'a [comanda_store::PrintJob],
 }
 
 impl Printing<'_> {
@@ -517,11 +522,19 @@ impl Printing<'_> {
         }
         comanda_domain::printer::awaited_tickets(o, self.catalog)
             .into_iter()
-            .map(|a| WaitingTicketView {
-                printer: comanda_domain::printer::printer_for(self.printers, &a.station)
-                    .map(|p| p.name.clone()),
-                station: a.station,
-                since_ms: a.since_ms,
+            .map(|a| {
+                let job = comanda_domain::printer::ticket_job(a.event, &a.station);
+                WaitingTicketView {
+                    printer: comanda_domain::printer::printer_for(self.printers, &a.station)
+                        .map(|p| p.name.clone()),
+                    problem: self
+                        .jobs
+                        .iter()
+                        .find(|j| j.job_id == job && j.state == comanda_store::JobState::Failed)
+                        .and_then(|j| j.reason.clone()),
+                    station: a.station,
+                    since_ms: a.since_ms,
+                }
             })
             .collect()
     }

@@ -299,6 +299,10 @@ pub struct Link {
     /// (their digests differ): the next request shows none of their events held, so the peer
     /// sends them all and the door keeps both sides of each position (one relocated).
     resend: BTreeSet<DeviceId>,
+    /// Positions of this node's undelivered events of a former id that the peer held at its
+    /// last answer: asked about once (the next request shows them not held, so the peer sends
+    /// what it holds there); asked again at once only when they change.
+    settling: BTreeSet<(DeviceId, u64)>,
 }
 
 /// What one round did.
@@ -327,6 +331,7 @@ impl Link {
             push: Limits::DEFAULT,
             pull: Limits::DEFAULT,
             resend: BTreeSet::new(),
+            settling: BTreeSet::new(),
         }
     }
 
@@ -433,10 +438,16 @@ impl Link {
             Ok::<_, SyncError>((r.vector()?, r.digests()?, r.unsent_under_former_ids()?))
         })?;
         // Undelivered events of a former id at positions the peer holds: it sends what it
-        // holds there once it sees our vector without them.
-        let to_settle = unsure
+        // holds there once it sees our vector without them. Asked again at once only when they
+        // changed since the last answer: a peer that cannot send them yet (it holds them aside,
+        // stamped ahead of its clock) is asked at the next exchange, not in a spin.
+        let settling: BTreeSet<(DeviceId, u64)> = unsure
             .iter()
-            .any(|(d, seqs)| seqs.iter().any(|s| theirs.holds(*d, *s)));
+            .flat_map(|(d, seqs)| seqs.iter().map(move |s| (*d, *s)))
+            .filter(|(d, s)| theirs.holds(*d, *s))
+            .collect();
+        let to_settle = !settling.is_empty() && settling != self.settling;
+        self.settling = settling;
         let forks = note_divergence(store, self.peer, &resp.vector, &mine, &digests)?;
         // Asked again only for a fork not asked about in the last request (a fork the resend
         // did not mend waits for the timer, and a person has the note).

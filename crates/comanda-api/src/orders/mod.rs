@@ -171,6 +171,7 @@ pub(crate) fn view_in(tx: &Tx<'_>, order_id: OrderId) -> Result<OrderView, ApiEr
         .ok_or_else(|| ApiError::not_found("That order does not exist."))?;
     let employees = tx.employees()?;
     let (catalog, printers) = (tx.catalog()?.unwrap_or_default(), tx.printers()?);
+    let jobs = tx.print_jobs(true, 1_000)?;
     Ok(OrderView::build(
         &rec.state,
         &rec.conflicts,
@@ -178,6 +179,7 @@ pub(crate) fn view_in(tx: &Tx<'_>, order_id: OrderId) -> Result<OrderView, ApiEr
         &Printing {
             catalog: &catalog,
             printers: &printers,
+            jobs: &jobs,
         },
     ))
 }

@@ -63,6 +63,7 @@ pub fn get_order(ctx: &Ctx, _s: &Session, req: GetOrder) -> Result<OrderView, Ap
             .ok_or_else(|| ApiError::not_found("That order does not exist.").on("order_id"))?;
         let employees = r.employees()?;
         let (catalog, printers) = (r.catalog()?.unwrap_or_default(), r.printers()?);
+        let jobs = r.print_jobs(true, 1_000)?;
         Ok(OrderView::build(
             &rec.state,
             &rec.conflicts,
@@ -70,6 +71,7 @@ pub fn get_order(ctx: &Ctx, _s: &Session, req: GetOrder) -> Result<OrderView, Ap
             &Printing {
                 catalog: &catalog,
                 printers: &printers,
+                jobs: &jobs,
             },
         ))
     })

@@ -136,6 +136,18 @@ async fn paper_out_keeps_the_ticket_with_the_reason_and_prints_it_once_when_refi
         Some("the printer is out of paper")
     );
     assert!(fake.paper().is_empty());
+    // The order says its fry ticket waits, and why.
+    let view = app
+        .ok("get_order", &token, json!({ "order_id": order }))
+        .await;
+    let fry = view["waiting"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|w| w["station"] == "fry")
+        .cloned()
+        .unwrap();
+    assert_eq!(fry["problem"], "the printer is out of paper", "{view}");
     // Before its pause is over the printer is left alone.
     worker.step(&app.ctx).await.unwrap();
     assert_eq!(jobs.len(), 1);

@@ -12,4 +12,4 @@ order_id: OrderId,
 /**
  * How many events the order holds now on this terminal (only grows).
  */
-version: number, } | { "type": "catalog" } | { "type": "settings" } | { "type": "reload" };
+version: number, } | { "type": "catalog" } | { "type": "settings" } | { "type": "printing" } | { "type": "reload" };

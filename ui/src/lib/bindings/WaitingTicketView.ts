@@ -15,4 +15,9 @@ printer: string | null,
 /**
  * Since when it is awaited (Unix ms).
  */
-since_ms: number, };
+since_ms: number, 
+/**
+ * Why it is not printed yet, when its printer is on this terminal and said why ("the
+ * printer is out of paper").
+ */
+problem: string | null, };

@@ -169,6 +169,9 @@ export class CounterState {
     } else if (c.type === "reload") {
       void this.refresh();
       this.scheduleLists();
+    } else if (c.type === "printing" && this.order?.waiting.length) {
+      // A ticket of this order printed or failed here: its line says so.
+      void this.refresh();
     }
   }
 
