@@ -24,8 +24,8 @@ use crate::hosting::{PairHosted, PairingCodeView};
 use crate::issues::{AcceptDeferred, ListSyncIssues, ReviewRefused, SyncIssues};
 use crate::orders::*;
 use crate::printers::{
-    CheckPrinter, ListPrintQueue, PrintJobView, PrintQueue, PrinterList, ReprintJob, SavePrinter,
-    TestPrint, TestPrintResult,
+    CheckPrinter, ConfirmPrinted, ListPrintQueue, PrintJobView, PrintQueue, PrinterList,
+    ReprintJob, RetryPrinter, SavePrinter, TestPrint, TestPrintResult,
 };
 use crate::printing::LiveStatus;
 use crate::receipts::PrintReceipt;
@@ -249,6 +249,10 @@ commands! {
     Session test_print(TestPrint) -> TestPrintResult = crate::printers::test_print;
     /// Ask a printer plugged into this terminal for its state now.
     Session check_printer(CheckPrinter) -> LiveStatus = crate::printers::check_printer;
+    /// A ticket or receipt that may not have printed did (a person saw it): it ends printed.
+    Session confirm_printed(ConfirmPrinted) -> PrintQueue = crate::printers::confirm_printed;
+    /// Try a printer of this terminal again now, without waiting out its pause.
+    Session retry_printer(RetryPrinter) -> PrinterList = crate::printers::retry_printer;
     /// Print an order's receipt on this terminal's receipt printer (REPRINT when it had one).
     Session print_receipt(PrintReceipt) -> PrintJobView = crate::receipts::print_receipt;
     /// Open the cash drawer without a sale, with a reason (a manager's PIN).

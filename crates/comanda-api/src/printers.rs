@@ -68,6 +68,24 @@ pub struct PrinterView {
     pub live: Option<crate::printing::LiveStatus>,
 }
 
+/// `confirm_printed`: a person saw that a ticket or receipt that may not have printed did.
+#[derive(Debug, Clone, Serialize, Deserialize, ts_rs::TS, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+#[ts(export, export_to = "bindings/")]
+pub struct ConfirmPrinted {
+    /// The job (one left unknown).
+    pub job_id: String,
+}
+
+/// `retry_printer`: try a printer of this terminal again now (paper put back, cover shut).
+#[derive(Debug, Clone, Serialize, Deserialize, ts_rs::TS, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+#[ts(export, export_to = "bindings/")]
+pub struct RetryPrinter {
+    /// The printer.
+    pub printer_id: PrinterId,
+}
+
 /// `check_printer`: ask a printer plugged into this terminal for its state now.
 #[derive(Debug, Clone, Serialize, Deserialize, ts_rs::TS, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
@@ -657,4 +675,53 @@ pub fn check_printer(
 ) -> Result<crate::printing::LiveStatus, ApiError> {
     let p = printer_here(ctx, req.printer_id, "check it there")?;
     Ok(crate::printing::check_now(ctx, &p))
+}
+
+/// A person saw that a job left unknown did print (the kitchen has the ticket, the customer
+/// the receipt): it ends as printed, and every terminal is told, as if the printer had said
+/// so. Nothing is printed.
+pub fn confirm_printed(
+    ctx: &Ctx,
+    s: &Session,
+    req: ConfirmPrinted,
+) -> Result<PrintQueue, ApiError> {
+    let event = ctx.store.write(|tx| {
+        let job = tx
+            .print_job(&req.job_id)?
+            .ok_or_else(|| ApiError::not_found("That print job is not on this terminal.").on("job_id"))?;
+        if job.state != JobState::Unknown {
+            return Err(ApiError::new(
+                ErrorCode::Conflict,
+                "Only a ticket or receipt that may not have printed can be confirmed as printed: this one is not.",
+            )
+            .on("job_id"));
+        }
+        let Some((stream, body)) = crate::printing::told(
+            &job,
+            job.printer_id,
+            job.reprint,
+            comanda_domain::printer::TicketOutcome::Printed,
+        ) else {
+            return Err(ApiError::new(
+                ErrorCode::Conflict,
+                "Only a ticket or receipt can be confirmed as printed.",
+            )
+            .on("job_id"));
+        };
+        tx.set_print_job(&job.job_id, JobState::Done, Some("confirmed printed by a person"))?;
+        Ok::<_, ApiError>(tx.append(stream, Some(s.employee_id), body)?)
+    })?;
+    tracing::info!(job = %req.job_id, by = %s.employee_id, "confirmed printed");
+    crate::sync::announce(ctx, &[event.stream])?;
+    ctx.bus.send(Change::Printing);
+    print_queue(ctx, s, ListPrintQueue { open_only: false })
+}
+
+/// Tries a printer of this terminal again now, without waiting out the pause after its last
+/// failure (a person put the paper back or shut the cover).
+pub fn retry_printer(ctx: &Ctx, s: &Session, req: RetryPrinter) -> Result<PrinterList, ApiError> {
+    let p = printer_here(ctx, req.printer_id, "retry it there")?;
+    ctx.printing.retry_now(p.printer_id);
+    ctx.bus.send(Change::Printing);
+    list_printers(ctx, s, Empty {})
 }

@@ -330,6 +330,9 @@ impl PrintWorker {
         let only = self.only;
         let driven = |p: &&PrinterSaved| p.active && only.is_none_or(|o| o == p.printer_id);
         for p in printers.values().filter(driven) {
+            if ctx.printing.take_retry(p.printer_id) {
+                self.waits.remove(&p.printer_id);
+            }
             if let Some(f) = self.waits.get(&p.printer_id).copied()
                 && f.until > now
             {
@@ -489,6 +492,37 @@ impl PrintWorker {
     }
 }
 
+/// The word that tells every terminal how a ticket or a receipt ended: a `TicketPrinted` or a
+/// `ReceiptPrinted` in its order's stream (none for other jobs).
+pub(crate) fn told(
+    job: &PrintJob,
+    printer: PrinterId,
+    copy: bool,
+    outcome: TicketOutcome,
+) -> Option<(StreamId, EventBody)> {
+    match (job.kind, job.order_id, job.fire, &job.station) {
+        (JobKind::Ticket, Some(order_id), Some(fire), Some(station)) => Some((
+            StreamId::Order(order_id),
+            EventBody::TicketPrinted(TicketPrinted {
+                fire,
+                station: station.clone(),
+                printer_id: printer,
+                outcome,
+            }),
+        )),
+        (JobKind::Receipt, Some(order_id), ..) => Some((
+            StreamId::Order(order_id),
+            EventBody::ReceiptPrinted(ReceiptPrinted {
+                receipt: job.job_id.clone(),
+                printer_id: printer,
+                copy,
+                outcome,
+            }),
+        )),
+        _ => None,
+    }
+}
+
 /// Renders a claimed job for its printer.
 fn prepare(
     ctx: &Ctx,
@@ -615,32 +649,9 @@ impl PrintWorker {
             }
         };
         let event = match job.kind {
-            JobKind::Ticket => match (word, job.order_id, job.fire, &job.station) {
-                (Some(outcome), Some(order_id), Some(fire), Some(station)) => Some((
-                    StreamId::Order(order_id),
-                    None,
-                    EventBody::TicketPrinted(TicketPrinted {
-                        fire,
-                        station: station.clone(),
-                        printer_id: p.printer_id,
-                        outcome,
-                    }),
-                )),
-                _ => None,
-            },
-            JobKind::Receipt => match (word, job.order_id) {
-                (Some(outcome), Some(order_id)) => Some((
-                    StreamId::Order(order_id),
-                    None,
-                    EventBody::ReceiptPrinted(ReceiptPrinted {
-                        receipt: job.job_id.clone(),
-                        printer_id: p.printer_id,
-                        copy,
-                        outcome,
-                    }),
-                )),
-                _ => None,
-            },
+            JobKind::Ticket | JobKind::Receipt => word
+                .and_then(|w| told(job, p.printer_id, copy, w))
+                .map(|(stream, body)| (stream, None, body)),
             JobKind::Drawer => {
                 let detail: Option<KickDetail> = job
                     .detail
@@ -741,9 +752,27 @@ impl LiveStatus {
 #[derive(Debug, Default)]
 pub struct PrintingShared {
     live: std::sync::Mutex<BTreeMap<PrinterId, LiveStatus>>,
+    /// Printers a person asked to try again now, without waiting out their pause.
+    retry: std::sync::Mutex<std::collections::BTreeSet<PrinterId>>,
 }
 
 impl PrintingShared {
+    /// A person asks for a printer to be tried again now (paper put back, cover shut).
+    pub fn retry_now(&self, printer: PrinterId) {
+        self.retry
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+            .insert(printer);
+    }
+
+    /// Whether a person asked for this printer to be tried again (once).
+    fn take_retry(&self, printer: PrinterId) -> bool {
+        self.retry
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+            .remove(&printer)
+    }
+
     /// Every printer's last word.
     pub fn live(&self) -> BTreeMap<PrinterId, LiveStatus> {
         self.live

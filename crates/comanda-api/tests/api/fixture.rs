@@ -259,6 +259,11 @@ impl Fixture {
             ),
             ("test_print", json!({ "printer_id": client_id(200) })),
             ("check_printer", json!({ "printer_id": client_id(200) })),
+            ("retry_printer", json!({ "printer_id": client_id(200) })),
+            (
+                "confirm_printed",
+                json!({ "job_id": "ticket:00000000-0000-7000-8000-000000000001:grill" }),
+            ),
             ("get_status", json!({})),
             ("login", json!({ "pin": ALEX })),
             ("logout", json!({})),

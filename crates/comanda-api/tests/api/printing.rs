@@ -554,3 +554,63 @@ async fn a_printer_here_says_how_it_is_when_checked_and_after_each_job() {
     assert_eq!(status, 409, "{err}");
     assert_eq!(err["field"], "printer_id");
 }
+
+#[tokio::test]
+async fn a_person_confirms_a_ticket_that_did_print_and_retries_a_printer_whose_paper_is_back() {
+    let app = spawn_app().await;
+    let fake = FakePrinter::tcp();
+    let fryer = fry_printer(&app, &fake);
+    let token = app.login(ALEX).await;
+
+    // Cut mid-job: unknown. The cook has it: "It printed" ends it, nothing prints again.
+    fake.set(|f| f.drop_after = Some(40));
+    let order = fire(&app, &token).await;
+    let mut worker = PrintWorker::default();
+    worker.step(&app.ctx).await.unwrap();
+    let job = app.ctx.store.read(|r| r.print_jobs(false, 10)).unwrap()[0].clone();
+    assert_eq!(job.state, JobState::Unknown);
+    fake.set(|f| f.drop_after = None);
+    let queue = app
+        .ok("confirm_printed", &token, json!({ "job_id": job.job_id }))
+        .await;
+    assert_eq!(queue["jobs"][0]["state"], "done", "{queue}");
+    assert_eq!(tickets(&app, &order), vec![TicketOutcome::Printed]);
+    app.clock.advance(comanda_api::printing::RETRY_MAX_MS);
+    worker.step(&app.ctx).await.unwrap();
+    assert_eq!(fake.cuts(), 0, "confirming prints nothing");
+    // Only a job left unknown can be confirmed.
+    let (status, err) = app
+        .call(
+            "confirm_printed",
+            Some(&token),
+            json!({ "job_id": job.job_id }),
+        )
+        .await;
+    assert_eq!(
+        (status, err["field"].as_str()),
+        (409, Some("job_id")),
+        "{err}"
+    );
+
+    // Out of paper: the printer waits out its pause, unless a person says it is back.
+    fake.set(|f| f.paper_out = true);
+    app.add(&token, &order, &app.menu().await.item("Fries"), 1)
+        .await;
+    app.ok("fire_order", &token, json!({ "order_id": order }))
+        .await;
+    worker.step(&app.ctx).await.unwrap();
+    assert_eq!(fake.cuts(), 0);
+    fake.set(|f| f.paper_out = false);
+    worker.step(&app.ctx).await.unwrap();
+    assert_eq!(fake.cuts(), 0, "still in its pause");
+    app.ok(
+        "retry_printer",
+        &token,
+        json!({ "printer_id": fryer.to_string() }),
+    )
+    .await;
+    worker.step(&app.ctx).await.unwrap();
+    assert_eq!(fake.cuts(), 1, "tried again at once, printed once");
+    worker.step(&app.ctx).await.unwrap();
+    assert_eq!(fake.cuts(), 1);
+}

@@ -45,6 +45,8 @@ import type { ReprintJob } from "../bindings/ReprintJob";
 import type { SavePrinter } from "../bindings/SavePrinter";
 import type { TestPrint } from "../bindings/TestPrint";
 import type { CheckPrinter } from "../bindings/CheckPrinter";
+import type { ConfirmPrinted } from "../bindings/ConfirmPrinted";
+import type { RetryPrinter } from "../bindings/RetryPrinter";
 import type { LiveStatus } from "../bindings/LiveStatus";
 import type { PrintReceipt } from "../bindings/PrintReceipt";
 import type { PrintJobView } from "../bindings/PrintJobView";
@@ -121,6 +123,12 @@ export class Api {
   }
   checkPrinter(req: CheckPrinter): Promise<LiveStatus> {
     return this.backend.call<LiveStatus>("check_printer", req);
+  }
+  confirmPrinted(req: ConfirmPrinted): Promise<PrintQueue> {
+    return this.backend.call<PrintQueue>("confirm_printed", req);
+  }
+  retryPrinter(req: RetryPrinter): Promise<PrinterList> {
+    return this.backend.call<PrinterList>("retry_printer", req);
   }
   printReceipt(req: PrintReceipt): Promise<PrintJobView> {
     return this.backend.call<PrintJobView>("print_receipt", req);
