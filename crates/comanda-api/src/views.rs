@@ -510,8 +510,8 @@ pub struct Printing<'a> {
     /// The printers (a station's printer).
     pub printers:
         &'a BTreeMap<comanda_domain::ids::PrinterId, comanda_domain::printer::PrinterSaved>,
-    /// This terminal's print jobs not done (why a ticket here waits).
-    pub jobs: &'a [comanda_store::PrintJob],
+    /// Why a job of this terminal has not printed, by its id (`None`: no such job failed).
+    pub why_failed: &'a dyn Fn(&str) -> Option<String>,
 }
 
 impl Printing<'_> {
@@ -527,11 +527,7 @@ impl Printing<'_> {
                 WaitingTicketView {
                     printer: comanda_domain::printer::printer_for(self.printers, &a.station)
                         .map(|p| p.name.clone()),
-                    problem: self
-                        .jobs
-                        .iter()
-                        .find(|j| j.job_id == job && j.state == comanda_store::JobState::Failed)
-                        .and_then(|j| j.reason.clone()),
+                    problem: (self.why_failed)(&job),
                     station: a.station,
                     since_ms: a.since_ms,
                 }
@@ -723,7 +719,7 @@ impl OrderView {
         o: &OrderState,
         conflicts: &[dorder::Conflict],
         names: &Names<'_>,
-        printing: &Printing<'_>,
+        printing: Option<&Printing<'_>>,
     ) -> OrderView {
         let mut totals = o.totals();
         let status = o.status_with(&totals);
@@ -862,7 +858,7 @@ impl OrderView {
                     }
                 })
                 .collect(),
-            waiting: printing.waiting(o),
+            waiting: printing.map(|p| p.waiting(o)).unwrap_or_default(),
             receipts: o
                 .receipts
                 .iter()

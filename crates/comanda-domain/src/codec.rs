@@ -219,6 +219,9 @@ bodies! {
     TicketPrinted => TicketPrinted,
     ReceiptPrinted => ReceiptPrinted,
     DrawerOpened => DrawerOpened,
+    KitchenMarked => KitchenMarked,
+    KitchenRecalled => KitchenRecalled,
+    KitchenRushed => KitchenRushed,
 }
 
 /// Decodes a payload given as JSON text, of a given kind and schema version, straight into its

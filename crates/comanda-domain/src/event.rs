@@ -170,6 +170,12 @@ pub enum EventBody {
     ReceiptPrinted(crate::printer::ReceiptPrinted),
     /// A cash drawer was kicked open (or the kick failed).
     DrawerOpened(crate::printer::DrawerOpened),
+    /// A cook started or bumped a kitchen ticket, or an item of one.
+    KitchenMarked(crate::kitchen::KitchenMarked),
+    /// A cook brought back a bumped kitchen ticket or item.
+    KitchenRecalled(crate::kitchen::KitchenRecalled),
+    /// Someone asked the kitchen to hurry a ticket.
+    KitchenRushed(crate::kitchen::KitchenRushed),
 }
 
 impl EventBody {
@@ -203,6 +209,9 @@ impl EventBody {
             EventBody::TicketPrinted(_) => "TicketPrinted",
             EventBody::ReceiptPrinted(_) => "ReceiptPrinted",
             EventBody::DrawerOpened(_) => "DrawerOpened",
+            EventBody::KitchenMarked(_) => "KitchenMarked",
+            EventBody::KitchenRecalled(_) => "KitchenRecalled",
+            EventBody::KitchenRushed(_) => "KitchenRushed",
         }
     }
 

@@ -16,6 +16,7 @@ pub mod error;
 pub mod event;
 pub mod hlc;
 pub mod ids;
+pub mod kitchen;
 pub mod money;
 pub mod order;
 pub mod printer;

@@ -35,7 +35,8 @@ const ORDER_NUMBERS_PER_TERMINAL: u32 = 9_999;
 /// 9: printers and kitchen tickets.
 /// 10: receipts on the order; printers with a drawer and fallback stations; drawer logs.
 /// 11: what the kitchen must hear of (fires, voids and changes of sent lines, cancels).
-pub const PROJECTION_VERSION: u32 = 11;
+/// 12: kitchen notices say their banner; the kitchen's progress and rushes on the order.
+pub const PROJECTION_VERSION: u32 = 12;
 
 /// The latest wall time a stamp may carry: 9999-12-31T23:59:59.999Z.
 pub(crate) const MAX_WALL_MS: u64 = 253_402_300_799_999;

@@ -170,17 +170,28 @@ pub(crate) fn view_in(tx: &Tx<'_>, order_id: OrderId) -> Result<OrderView, ApiEr
         .order(order_id)?
         .ok_or_else(|| ApiError::not_found("That order does not exist."))?;
     let employees = tx.employees()?;
-    let (catalog, printers) = (tx.catalog()?.unwrap_or_default(), tx.printers()?);
-    let jobs = tx.print_jobs(true, 1_000)?;
+    // Only an order the kitchen has heard of can have tickets waiting.
+    let (catalog, printers) = if rec.state.kitchen.is_empty() {
+        (Default::default(), Default::default())
+    } else {
+        (tx.catalog()?.unwrap_or_default(), tx.printers()?)
+    };
+    let why_failed = |job: &str| {
+        tx.print_job(job)
+            .ok()
+            .flatten()
+            .filter(|j| j.state == comanda_store::JobState::Failed)
+            .and_then(|j| j.reason)
+    };
     Ok(OrderView::build(
         &rec.state,
         &rec.conflicts,
         &Names(&employees),
-        &Printing {
+        (!rec.state.kitchen.is_empty()).then_some(&Printing {
             catalog: &catalog,
             printers: &printers,
-            jobs: &jobs,
-        },
+            why_failed: &why_failed,
+        }),
     ))
 }
 

@@ -62,17 +62,28 @@ pub fn get_order(ctx: &Ctx, _s: &Session, req: GetOrder) -> Result<OrderView, Ap
             .order(req.order_id)?
             .ok_or_else(|| ApiError::not_found("That order does not exist.").on("order_id"))?;
         let employees = r.employees()?;
-        let (catalog, printers) = (r.catalog()?.unwrap_or_default(), r.printers()?);
-        let jobs = r.print_jobs(true, 1_000)?;
+        // Only an order the kitchen has heard of can have tickets waiting.
+        let (catalog, printers) = if rec.state.kitchen.is_empty() {
+            (Default::default(), Default::default())
+        } else {
+            (r.catalog()?.unwrap_or_default(), r.printers()?)
+        };
+        let why_failed = |job: &str| {
+            r.print_job(job)
+                .ok()
+                .flatten()
+                .filter(|j| j.state == comanda_store::JobState::Failed)
+                .and_then(|j| j.reason)
+        };
         Ok(OrderView::build(
             &rec.state,
             &rec.conflicts,
             &Names(&employees),
-            &Printing {
+            (!rec.state.kitchen.is_empty()).then_some(&Printing {
                 catalog: &catalog,
                 printers: &printers,
-                jobs: &jobs,
-            },
+                why_failed: &why_failed,
+            }),
         ))
     })
 }

@@ -26,6 +26,7 @@ use crate::ids::{
     CategoryId, DeviceId, DiscountId, EmployeeId, EventId, ItemId, LineId, ModifierGroupId,
     ModifierId, OrderId, PaymentId, PrinterId, RefundId, TaxRateId,
 };
+use crate::kitchen as dk;
 use crate::money::{Money, Percent, Rate};
 use crate::printer as dp;
 use crate::quantity::Quantity;
@@ -981,6 +982,72 @@ pub struct TicketPrinted {
     pub outcome: TicketOutcome,
 }
 
+/// Which kitchen ticket (in the kitchen's events).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct TicketRef {
+    /// The kitchen notice's event.
+    pub notice: EventId,
+    /// The station.
+    pub station: String,
+}
+
+/// A cook's step (in `KitchenMarked`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum KitchenStep {
+    /// Started.
+    Started,
+    /// Bumped.
+    Bumped,
+}
+
+impl Wire for KitchenStep {
+    type Of = dk::KitchenStep;
+    fn of(d: &dk::KitchenStep) -> KitchenStep {
+        match d {
+            dk::KitchenStep::Started => KitchenStep::Started,
+            dk::KitchenStep::Bumped => KitchenStep::Bumped,
+        }
+    }
+    fn domain(self) -> dk::KitchenStep {
+        match self {
+            KitchenStep::Started => dk::KitchenStep::Started,
+            KitchenStep::Bumped => dk::KitchenStep::Bumped,
+        }
+    }
+}
+
+/// `KitchenMarked` (schema 1).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct KitchenMarked {
+    /// The ticket.
+    pub ticket: TicketRef,
+    /// The item, when only one is meant.
+    pub line_id: Option<LineId>,
+    /// What the cook did.
+    pub step: KitchenStep,
+    /// The generation the screen saw.
+    pub generation: u32,
+}
+
+/// `KitchenRecalled` (schema 1).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct KitchenRecalled {
+    /// The ticket.
+    pub ticket: TicketRef,
+    /// The item, when only one is meant.
+    pub line_id: Option<LineId>,
+    /// The generation the recall opens.
+    pub generation: u32,
+}
+
+/// `KitchenRushed` (schema 1).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct KitchenRushed {
+    /// The ticket.
+    pub ticket: TicketRef,
+}
+
 /// `DeviceAddressSet` (schema 1).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct DeviceAddressSet {
@@ -1041,4 +1108,8 @@ mirror! {
     TicketPrinted = dp::TicketPrinted { fire, station, printer_id, outcome }
     ReceiptPrinted = dp::ReceiptPrinted { receipt, printer_id, copy, outcome }
     DrawerOpened = dp::DrawerOpened { printer_id, reason, approved_by, failed }
+    TicketRef = dk::TicketRef { notice, station }
+    KitchenMarked = dk::KitchenMarked { ticket, line_id, step, generation }
+    KitchenRecalled = dk::KitchenRecalled { ticket, line_id, generation }
+    KitchenRushed = dk::KitchenRushed { ticket }
 }

@@ -2,6 +2,8 @@
 
 use serde::{Deserialize, Serialize};
 
+use crate::kitchen::Banner;
+
 use crate::catalog::{ChosenModifier, LineTax};
 use crate::event::{
     DiscountAmount, DiscountTarget, Event, EventBody, EventKey, LineChange, OrderType,
@@ -99,6 +101,9 @@ pub struct KitchenNotice {
     pub lines: Vec<LineId>,
     /// When and by whom.
     pub stamp: Stamp,
+    /// What its tickets say above their items: none for a fire; VOID, CHANGED or CANCEL.
+    #[serde(default)]
+    pub banner: Option<crate::kitchen::Banner>,
 }
 
 /// A customer receipt of the order, as the node that printed it last said.
@@ -369,6 +374,12 @@ pub struct OrderState {
     /// Its kitchen tickets as the printing nodes told: the latest word per fire and station.
     #[serde(default)]
     pub tickets: Vec<TicketState>,
+    /// How far the kitchen has gone with each ticket and item: the highest progress seen.
+    #[serde(default)]
+    pub kitchen_progress: Vec<crate::kitchen::KitchenProgress>,
+    /// The tickets someone asked to hurry.
+    #[serde(default)]
+    pub rushed: Vec<crate::kitchen::TicketRef>,
     /// Its customer receipts as the printing nodes told: the latest word per receipt.
     #[serde(default)]
     pub receipts: Vec<ReceiptState>,
@@ -404,6 +415,8 @@ impl OrderState {
             wasted: Vec::new(),
             kitchen: Vec::new(),
             tickets: Vec::new(),
+            kitchen_progress: Vec::new(),
+            rushed: Vec::new(),
             receipts: Vec::new(),
             orphans: Vec::new(),
             foreign: Vec::new(),
@@ -568,18 +581,37 @@ impl OrderState {
                 }
             }
             EventBody::LineChanged(c) => {
-                self.notice_if_sent(id, stamp, c.line_id);
+                self.notice_if_sent(id, stamp, c.line_id, Banner::Changed);
                 self.on_line(id, stamp, body, c.line_id);
             }
             EventBody::LineVoided(v) => {
-                self.notice_if_sent(id, stamp, v.line_id);
+                self.notice_if_sent(id, stamp, v.line_id, Banner::Void);
                 self.on_line(id, stamp, body, v.line_id);
             }
             EventBody::OrderFired(f) => {
                 for line_id in &f.line_ids {
                     self.on_line(id, stamp, body, *line_id);
                 }
-                self.notice(id, stamp, f.line_ids.clone());
+                self.notice(id, stamp, f.line_ids.clone(), None);
+            }
+            EventBody::KitchenMarked(m) => {
+                let to = crate::kitchen::Progress {
+                    generation: m.generation,
+                    phase: m.step.phase(),
+                };
+                crate::kitchen::raise(&mut self.kitchen_progress, &m.ticket, m.line_id, to, stamp);
+            }
+            EventBody::KitchenRecalled(r) => {
+                let to = crate::kitchen::Progress {
+                    generation: r.generation,
+                    phase: crate::kitchen::Phase::New,
+                };
+                crate::kitchen::raise(&mut self.kitchen_progress, &r.ticket, r.line_id, to, stamp);
+            }
+            EventBody::KitchenRushed(r) => {
+                if !self.rushed.contains(&r.ticket) {
+                    self.rushed.push(r.ticket.clone());
+                }
             }
             EventBody::DiscountApplied(d) => {
                 if self.discount(d.discount_id).is_none() {
@@ -682,7 +714,7 @@ impl OrderState {
                         .filter(|l| l.fired)
                         .map(|l| l.line_id)
                         .collect();
-                    self.notice(id, stamp, fired_before.clone());
+                    self.notice(id, stamp, fired_before.clone(), Some(Banner::Cancel));
                     self.cancelled = Some(CancelInfo {
                         reason: c.reason.clone(),
                         stamp,
@@ -808,20 +840,21 @@ impl OrderState {
 
     /// Applies what `body` says about one line, or keeps it for when the line arrives.
     /// The kitchen must hear of `lines` (none: nothing to say).
-    fn notice(&mut self, event: EventId, stamp: Stamp, lines: Vec<LineId>) {
+    fn notice(&mut self, event: EventId, stamp: Stamp, lines: Vec<LineId>, banner: Option<Banner>) {
         if !lines.is_empty() && !self.kitchen.iter().any(|k| k.event == event) {
             self.kitchen.push(KitchenNotice {
                 event,
                 lines,
                 stamp,
+                banner,
             });
         }
     }
 
     /// A line the kitchen has was voided or changed: it must hear of it.
-    fn notice_if_sent(&mut self, event: EventId, stamp: Stamp, line_id: LineId) {
+    fn notice_if_sent(&mut self, event: EventId, stamp: Stamp, line_id: LineId, banner: Banner) {
         if self.line(line_id).is_some_and(|l| l.fired) {
-            self.notice(event, stamp, vec![line_id]);
+            self.notice(event, stamp, vec![line_id], Some(banner));
         }
     }
 

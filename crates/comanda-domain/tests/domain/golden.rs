@@ -174,6 +174,31 @@ fn samples() -> Vec<comanda_domain::event::Event> {
             outcome: comanda_domain::printer::TicketOutcome::Printed,
         }),
     );
+    let ticket = comanda_domain::kitchen::TicketRef {
+        notice: fire,
+        station: "grill".into(),
+    };
+    other(
+        StreamId::Order(n.order),
+        EventBody::KitchenMarked(comanda_domain::kitchen::KitchenMarked {
+            ticket: ticket.clone(),
+            line_id: Some(n.lines[0]),
+            step: comanda_domain::kitchen::KitchenStep::Bumped,
+            generation: 0,
+        }),
+    );
+    other(
+        StreamId::Order(n.order),
+        EventBody::KitchenRecalled(comanda_domain::kitchen::KitchenRecalled {
+            ticket: ticket.clone(),
+            line_id: None,
+            generation: 1,
+        }),
+    );
+    other(
+        StreamId::Order(n.order),
+        EventBody::KitchenRushed(comanda_domain::kitchen::KitchenRushed { ticket }),
+    );
     let mut opened = d.event(
         n.order,
         Some(n.employees[0]),

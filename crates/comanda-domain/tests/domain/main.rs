@@ -3,6 +3,7 @@
 
 mod builder;
 mod golden;
+mod kitchen;
 mod properties;
 mod scenarios;
 mod staff;
