@@ -22,6 +22,7 @@ use crate::employees::{EmployeeList, SaveEmployee, StaffNames};
 use crate::error::{ApiError, ErrorCode};
 use crate::hosting::{PairHosted, PairingCodeView};
 use crate::issues::{AcceptDeferred, ListSyncIssues, ReviewRefused, SyncIssues};
+use crate::kitchen::{KitchenBoard, KitchenBoardRequest, KitchenStepRequest, KitchenTicketView};
 use crate::orders::*;
 use crate::printers::{
     CheckPrinter, ConfirmPrinted, ListPrintQueue, PrintJobView, PrintQueue, PrinterList,
@@ -259,6 +260,10 @@ commands! {
     Session open_drawer(OpenDrawer) -> DrawerView = crate::drawer::open_drawer;
     /// This terminal's cash drawer: open or shut, a kick waiting, its last opening.
     Session drawer_status(Empty) -> DrawerView = crate::drawer::drawer_status;
+    /// The kitchen's tickets: open ones oldest first, the last done for a recall, all-day counts.
+    Session kitchen_board(KitchenBoardRequest) -> KitchenBoard = crate::kitchen::kitchen_board;
+    /// A cook starts, bumps, recalls or rushes a kitchen ticket (or bumps or recalls one item).
+    Session kitchen_step(KitchenStepRequest) -> KitchenTicketView = crate::kitchen::kitchen_step;
     /// What sync could not settle alone: refused events, events put aside, events from a newer version, orders with conflicts (managers only).
     Session list_sync_issues(ListSyncIssues) -> SyncIssues = crate::issues::list_sync_issues;
     /// Take in the events put aside for a clock running ahead (a manager's PIN).

@@ -20,6 +20,7 @@ pub mod hosting;
 pub mod http;
 pub mod input;
 pub mod issues;
+pub mod kitchen;
 pub mod limits;
 pub mod orders;
 pub mod printers;

@@ -260,6 +260,12 @@ impl Fixture {
             ("test_print", json!({ "printer_id": client_id(200) })),
             ("check_printer", json!({ "printer_id": client_id(200) })),
             ("retry_printer", json!({ "printer_id": client_id(200) })),
+            ("kitchen_board", json!({ "station": "grill" })),
+            (
+                "kitchen_step",
+                json!({ "order_id": a, "notice": "00000000-0000-7000-8000-000000000001",
+                        "station": "grill", "action": "bump" }),
+            ),
             (
                 "confirm_printed",
                 json!({ "job_id": "ticket:00000000-0000-7000-8000-000000000001:grill" }),

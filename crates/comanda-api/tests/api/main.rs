@@ -10,6 +10,7 @@ mod fixture;
 mod fuzz;
 mod idempotency;
 mod issues;
+mod kitchen;
 mod malformed;
 mod money;
 mod print_faults;

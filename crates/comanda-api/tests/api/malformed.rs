@@ -409,7 +409,12 @@ async fn examples_are_valid() {
         }
         if matches!(
             name,
-            "reprint_job" | "test_print" | "check_printer" | "retry_printer" | "confirm_printed"
+            "reprint_job"
+                | "test_print"
+                | "check_printer"
+                | "retry_printer"
+                | "confirm_printed"
+                | "kitchen_step"
         ) {
             // Well formed, about a job or a printer this terminal does not have: they succeed
             // in `printing.rs`, against a fake printer on a real socket.
@@ -586,6 +591,7 @@ async fn the_document_says_which_calls_need_a_body_and_the_server_agrees() {
             "drawer_status",
             "get_bootstrap",
             "get_status",
+            "kitchen_board",
             "list_approvals",
             "list_employees",
             "list_orders",

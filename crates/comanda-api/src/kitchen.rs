@@ -1,0 +1,373 @@
+//! The kitchen board: the kitchen tickets of the store's latest orders as a kitchen screen shows
+//! them (`kitchen_board`), and a cook's steps on them (`kitchen_step`: start, bump, recall,
+//! rush), each one `KitchenMarked`, `KitchenRecalled` or `KitchenRushed` in the order's stream.
+//!
+//! A step carries the generation the screen saw, read from the order in the same transaction:
+//! a step sent twice says the same thing twice and changes nothing more (the fold keeps the
+//! highest progress), and a bump from a screen that had not seen a recall elsewhere loses to it,
+//! everywhere (see `comanda_domain::kitchen`).
+
+use comanda_domain::event::StreamId;
+use comanda_domain::ids::{EventId, LineId, OrderId};
+use comanda_domain::kitchen::{
+    self, Banner, KitchenMarked, KitchenRecalled, KitchenRushed, KitchenStep, Phase, Progress,
+    TicketRef,
+};
+use comanda_domain::order::OrderState;
+use serde::{Deserialize, Serialize};
+
+use crate::ctx::Ctx;
+use crate::error::{ApiError, ErrorCode};
+use crate::session::Session;
+
+/// How many of the latest orders the board looks through.
+const BOARD_ORDERS: u32 = 300;
+
+/// How many bumped tickets the board keeps for a recall.
+const RECALLABLE: usize = 20;
+
+/// `kitchen_board`: which tickets.
+#[derive(Debug, Clone, Default, Serialize, Deserialize, ts_rs::TS, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+#[ts(export, export_to = "bindings/")]
+pub struct KitchenBoardRequest {
+    /// Only this station's tickets (none: every station, as expo sees them).
+    #[serde(default)]
+    #[ts(optional)]
+    pub station: Option<String>,
+}
+
+/// An item of a kitchen ticket.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ts_rs::TS, utoipa::ToSchema)]
+#[ts(export, export_to = "bindings/")]
+pub struct KitchenItemView {
+    /// The line.
+    pub line_id: LineId,
+    /// How many.
+    pub qty: u32,
+    /// What.
+    pub name: String,
+    /// Its modifiers, by name.
+    pub modifiers: Vec<String>,
+    /// The cashier's note.
+    pub note: Option<String>,
+    /// The seat.
+    pub seat: Option<u8>,
+    /// The course.
+    pub course: Option<u8>,
+    /// Voided since (struck through).
+    pub voided: bool,
+    /// Bumped on its own.
+    pub bumped: bool,
+}
+
+/// A kitchen ticket as a screen shows it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ts_rs::TS, utoipa::ToSchema)]
+#[ts(export, export_to = "bindings/")]
+pub struct KitchenTicketView {
+    /// The kitchen notice it comes from (a fire, a void, a change, a cancel).
+    pub notice: EventId,
+    /// The station.
+    pub station: String,
+    /// The order.
+    pub order_id: OrderId,
+    /// The order's number.
+    pub number: u32,
+    /// "Table 4", "Takeaway Kim".
+    pub served: String,
+    /// Since when (Unix ms): the notice's stamp.
+    #[ts(type = "number")]
+    pub since_ms: u64,
+    /// `void`, `changed` or `cancel`; none for a fire.
+    pub banner: Option<String>,
+    /// The order was cancelled after this ticket (a CANCEL band over it).
+    pub order_cancelled: bool,
+    /// Its items.
+    pub items: Vec<KitchenItemView>,
+    /// `new`, `started` or `bumped`.
+    pub phase: String,
+    /// The generation the screen saw (sent back with a step).
+    pub generation: u32,
+    /// Someone asked to hurry it.
+    pub rushed: bool,
+    /// Done (bumped, or every item bumped): off the screen until recalled.
+    pub done: bool,
+    /// When it was done (Unix ms).
+    #[ts(type = "number")]
+    pub done_ms: Option<u64>,
+}
+
+/// A count for the all-day line: how many of an item the open tickets hold.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ts_rs::TS, utoipa::ToSchema)]
+#[ts(export, export_to = "bindings/")]
+pub struct AllDayView {
+    /// The item.
+    pub name: String,
+    /// How many, over the open tickets.
+    pub qty: u32,
+}
+
+/// `kitchen_board`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ts_rs::TS, utoipa::ToSchema)]
+#[ts(export, export_to = "bindings/")]
+pub struct KitchenBoard {
+    /// The tickets not done, oldest first.
+    pub open: Vec<KitchenTicketView>,
+    /// The last tickets done, latest first (at most 20): what Recall brings back.
+    pub recent: Vec<KitchenTicketView>,
+    /// Per item, how many the open tickets hold (fires only; voided items not counted).
+    pub all_day: Vec<AllDayView>,
+    /// Every station the menu names.
+    pub stations: Vec<String>,
+}
+
+/// What a cook does to a ticket.
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ts_rs::TS, utoipa::ToSchema,
+)]
+#[serde(rename_all = "snake_case")]
+#[ts(export, export_to = "bindings/")]
+pub enum KitchenAction {
+    /// Started cooking it.
+    Start,
+    /// Done: off the screen.
+    Bump,
+    /// Back on the screen.
+    Recall,
+    /// Hurry it.
+    Rush,
+}
+
+/// `kitchen_step`: a cook's step on a ticket, or on one item of it.
+#[derive(Debug, Clone, Serialize, Deserialize, ts_rs::TS, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+#[ts(export, export_to = "bindings/")]
+pub struct KitchenStepRequest {
+    /// The order.
+    pub order_id: OrderId,
+    /// The ticket's notice.
+    pub notice: EventId,
+    /// The ticket's station.
+    pub station: String,
+    /// One item of the ticket (bump or recall that item alone); none: the whole ticket.
+    #[serde(default)]
+    #[ts(optional)]
+    pub line_id: Option<LineId>,
+    /// What the cook did.
+    pub action: KitchenAction,
+}
+
+fn phase_word(p: Phase) -> &'static str {
+    match p {
+        Phase::New => "new",
+        Phase::Started => "started",
+        Phase::Bumped => "bumped",
+    }
+}
+
+fn banner_word(b: Banner) -> &'static str {
+    match b {
+        Banner::Void => "void",
+        Banner::Changed => "changed",
+        Banner::Cancel => "cancel",
+    }
+}
+
+/// The tickets of one order, as views.
+fn views_of(
+    order: &OrderState,
+    catalog: &comanda_domain::catalog::Catalog,
+) -> Vec<KitchenTicketView> {
+    kitchen::tickets(order, catalog)
+        .into_iter()
+        .map(|t| {
+            let done = t.done();
+            let done_ms = done.then(|| {
+                order
+                    .kitchen_progress
+                    .iter()
+                    .filter(|p| p.ticket == t.ticket)
+                    .map(|p| p.stamp.at_ms)
+                    .max()
+                    .unwrap_or(t.since.at_ms)
+            });
+            KitchenTicketView {
+                notice: t.ticket.notice,
+                station: t.ticket.station.clone(),
+                order_id: order.order_id,
+                number: order.number,
+                served: crate::printing::served(order),
+                since_ms: t.since.at_ms,
+                banner: t.banner.map(|b| banner_word(b).to_owned()),
+                order_cancelled: order.cancelled.is_some(),
+                items: t
+                    .items
+                    .iter()
+                    .filter_map(|i| {
+                        let l = order.line(i.line_id)?;
+                        Some(KitchenItemView {
+                            line_id: l.line_id,
+                            qty: u32::from(l.qty),
+                            name: l.name.clone(),
+                            modifiers: l.modifiers.iter().map(|m| m.name.clone()).collect(),
+                            note: l.note.clone(),
+                            seat: l.seat,
+                            course: l.course,
+                            voided: l.voided.is_some(),
+                            bumped: i.progress.phase == Phase::Bumped
+                                && i.progress.generation >= t.progress.generation,
+                        })
+                    })
+                    .collect(),
+                phase: phase_word(t.progress.phase).to_owned(),
+                generation: t.progress.generation,
+                rushed: t.rushed,
+                done,
+                done_ms,
+            }
+        })
+        .collect()
+}
+
+/// The kitchen board of this terminal: the latest orders' tickets, open ones oldest first.
+pub fn kitchen_board(
+    ctx: &Ctx,
+    _s: &Session,
+    req: KitchenBoardRequest,
+) -> Result<KitchenBoard, ApiError> {
+    let station = req
+        .station
+        .as_deref()
+        .map(|s| crate::input::required("station", s, 40))
+        .transpose()?;
+    let (catalog, orders) = ctx.store.read(|r| {
+        let catalog = r.catalog()?.unwrap_or_default();
+        let mut orders = Vec::new();
+        for o in r.list_orders(&comanda_store::OrderFilter::all(BOARD_ORDERS))? {
+            if let Some(rec) = r.order(o.order_id)?
+                && !rec.state.kitchen.is_empty()
+            {
+                orders.push(rec);
+            }
+        }
+        Ok::<_, comanda_store::StoreError>((catalog, orders))
+    })?;
+    let mut all: Vec<KitchenTicketView> = orders
+        .iter()
+        .flat_map(|rec| views_of(&rec.state, &catalog))
+        .filter(|t| station.as_ref().is_none_or(|s| *s == t.station))
+        .collect();
+    all.sort_by(|a, b| (a.since_ms, a.number, &a.station).cmp(&(b.since_ms, b.number, &b.station)));
+    let (done, open): (Vec<_>, Vec<_>) = all.into_iter().partition(|t| t.done);
+    let mut recent = done;
+    recent.sort_by_key(|t| std::cmp::Reverse(t.done_ms));
+    recent.truncate(RECALLABLE);
+    let mut counts: std::collections::BTreeMap<String, u32> = Default::default();
+    for t in open.iter().filter(|t| t.banner.is_none()) {
+        for i in t.items.iter().filter(|i| !i.voided && !i.bumped) {
+            *counts.entry(i.name.clone()).or_default() += i.qty;
+        }
+    }
+    let mut all_day: Vec<AllDayView> = counts
+        .into_iter()
+        .map(|(name, qty)| AllDayView { name, qty })
+        .collect();
+    all_day.sort_by(|a, b| b.qty.cmp(&a.qty).then(a.name.cmp(&b.name)));
+    let mut stations: Vec<String> = catalog
+        .items
+        .iter()
+        .flat_map(|i| i.stations.iter().cloned())
+        .collect();
+    stations.sort();
+    stations.dedup();
+    Ok(KitchenBoard {
+        open,
+        recent,
+        all_day,
+        stations,
+    })
+}
+
+/// A cook's step: starts, bumps, recalls or rushes a ticket (or bumps or recalls one item),
+/// at the generation the order holds now. Returns the ticket as it then stands.
+pub fn kitchen_step(
+    ctx: &Ctx,
+    s: &Session,
+    req: KitchenStepRequest,
+) -> Result<KitchenTicketView, ApiError> {
+    let station = crate::input::required("station", &req.station, 40)?;
+    let ticket = TicketRef {
+        notice: req.notice,
+        station,
+    };
+    let (event, view) = ctx.store.write(|tx| {
+        let rec = tx
+            .order(req.order_id)?
+            .ok_or_else(|| ApiError::not_found("That order does not exist.").on("order_id"))?;
+        let catalog = tx.catalog()?.unwrap_or_default();
+        let Some(t) = kitchen::tickets(&rec.state, &catalog)
+            .into_iter()
+            .find(|t| t.ticket == ticket)
+        else {
+            return Err(ApiError::not_found("That order has no such kitchen ticket.").on("notice"));
+        };
+        let progress = match req.line_id {
+            None => t.progress,
+            Some(line) => t
+                .items
+                .iter()
+                .find(|i| i.line_id == line)
+                .map(|i| i.progress.max(Progress { generation: t.progress.generation, phase: Phase::New }))
+                .ok_or_else(|| {
+                    ApiError::invalid("line_id", "That item is not on this ticket.")
+                })?,
+        };
+        let body = match req.action {
+            KitchenAction::Start | KitchenAction::Bump => {
+                comanda_domain::event::EventBody::KitchenMarked(KitchenMarked {
+                    ticket: ticket.clone(),
+                    line_id: req.line_id,
+                    step: if req.action == KitchenAction::Start {
+                        KitchenStep::Started
+                    } else {
+                        KitchenStep::Bumped
+                    },
+                    generation: progress.generation,
+                })
+            }
+            KitchenAction::Recall => {
+                if !t.done() && req.line_id.is_none() {
+                    return Err(ApiError::new(
+                        ErrorCode::Conflict,
+                        "That ticket is on the screen already: only a bumped ticket can be recalled.",
+                    )
+                    .on("notice"));
+                }
+                comanda_domain::event::EventBody::KitchenRecalled(KitchenRecalled {
+                    ticket: ticket.clone(),
+                    line_id: req.line_id,
+                    generation: progress.recalled().generation,
+                })
+            }
+            KitchenAction::Rush => {
+                if req.line_id.is_some() {
+                    return Err(ApiError::invalid("line_id", "A whole ticket is rushed, not one item."));
+                }
+                comanda_domain::event::EventBody::KitchenRushed(KitchenRushed {
+                    ticket: ticket.clone(),
+                })
+            }
+        };
+        let event = tx.append(StreamId::Order(req.order_id), Some(s.employee_id), body)?;
+        let rec = tx
+            .order(req.order_id)?
+            .ok_or_else(|| ApiError::internal(&"the order just written is not there"))?;
+        let view = views_of(&rec.state, &catalog)
+            .into_iter()
+            .find(|v| v.notice == ticket.notice && v.station == ticket.station)
+            .ok_or_else(|| ApiError::internal(&"the ticket just stepped is not there"))?;
+        Ok::<_, ApiError>((event, view))
+    })?;
+    crate::sync::announce(ctx, &[event.stream])?;
+    Ok(view)
+}

@@ -1,0 +1,179 @@
+//! The kitchen board and a cook's steps over the real API: a fire shows one ticket per station,
+//! bump and recall move it off and back, a step sent twice changes nothing more, items bump on
+//! their own, a void or cancel at the counter shows as its own ticket.
+
+use serde_json::{Value, json};
+
+use crate::support::*;
+
+fn tickets(board: &Value, list: &str) -> Vec<(String, String)> {
+    board[list]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|t| {
+            (
+                t["station"].as_str().unwrap().to_owned(),
+                t["banner"].as_str().unwrap_or("").to_owned(),
+            )
+        })
+        .collect()
+}
+
+fn step(t: &Value, action: &str) -> Value {
+    json!({
+        "order_id": t["order_id"], "notice": t["notice"], "station": t["station"],
+        "action": action,
+    })
+}
+
+#[tokio::test]
+async fn a_fire_shows_on_the_board_and_bump_recall_rush_and_item_bumps_do_what_cooks_expect() {
+    let app = spawn_app().await;
+    let token = app.login(ALEX).await;
+    let menu = app.menu().await;
+    let order = app.open_table(&token, "4").await;
+    app.add(&token, &order, &menu.item("Fries"), 2).await;
+    app.add(&token, &order, &menu.item("Caesar Salad"), 1).await;
+    let empty = app.ok("kitchen_board", &token, json!({})).await;
+    assert!(empty["open"].as_array().unwrap().is_empty(), "{empty}");
+    app.ok("fire_order", &token, json!({ "order_id": order }))
+        .await;
+
+    let board = app.ok("kitchen_board", &token, json!({})).await;
+    assert_eq!(
+        tickets(&board, "open"),
+        [
+            ("cold".into(), String::new()),
+            ("fry".into(), String::new())
+        ],
+        "{board}"
+    );
+    assert_eq!(board["open"][1]["items"][0]["name"], "Fries");
+    assert_eq!(board["open"][1]["items"][0]["qty"], 2);
+    assert_eq!(board["open"][1]["served"], "Table 4");
+    assert_eq!(
+        board["all_day"][0],
+        json!({ "name": "Fries", "qty": 2 }),
+        "{board}"
+    );
+    let fry_only = app
+        .ok("kitchen_board", &token, json!({ "station": "fry" }))
+        .await;
+    assert_eq!(tickets(&fry_only, "open"), [("fry".into(), String::new())]);
+
+    // The fry ticket is started, then bumped: off the board, first to recall.
+    let fry = board["open"][1].clone();
+    let started = app.ok("kitchen_step", &token, step(&fry, "start")).await;
+    assert_eq!(started["phase"], "started", "{started}");
+    let bumped = app.ok("kitchen_step", &token, step(&fry, "bump")).await;
+    assert!(bumped["done"].as_bool().unwrap(), "{bumped}");
+    // Sent again (a retry): nothing more changes.
+    let again = app.ok("kitchen_step", &token, step(&fry, "bump")).await;
+    assert_eq!(again["generation"], bumped["generation"]);
+    let board = app.ok("kitchen_board", &token, json!({})).await;
+    assert_eq!(tickets(&board, "open"), [("cold".into(), String::new())]);
+    assert_eq!(tickets(&board, "recent"), [("fry".into(), String::new())]);
+    assert_eq!(
+        board["all_day"],
+        json!([{ "name": "Caesar Salad", "qty": 1 }])
+    );
+
+    // Recalled: back, in the next generation, not done.
+    let recalled = app.ok("kitchen_step", &token, step(&fry, "recall")).await;
+    assert_eq!(recalled["generation"], 1, "{recalled}");
+    assert_eq!(recalled["done"], false);
+    assert_eq!(recalled["phase"], "new");
+    // Only a bumped ticket can be recalled.
+    let (status, err) = app
+        .call("kitchen_step", Some(&token), step(&fry, "recall"))
+        .await;
+    assert_eq!(
+        (status, err["code"].as_str()),
+        (409, Some("conflict")),
+        "{err}"
+    );
+
+    // The cold ticket's one item bumped alone: the ticket is done; rushed stays said.
+    let cold = board["open"][0].clone();
+    let rushed = app.ok("kitchen_step", &token, step(&cold, "rush")).await;
+    assert_eq!(rushed["rushed"], true);
+    let mut item = step(&cold, "bump");
+    item["line_id"] = cold["items"][0]["line_id"].clone();
+    let done = app.ok("kitchen_step", &token, item).await;
+    assert_eq!(done["items"][0]["bumped"], true, "{done}");
+    assert_eq!(done["done"], true, "{done}");
+
+    // A ticket that is not there, or an item not on it, is refused with its field.
+    let mut bad = step(&fry, "bump");
+    bad["station"] = json!("grill");
+    let (status, err) = app.call("kitchen_step", Some(&token), bad).await;
+    assert_eq!(
+        (status, err["field"].as_str()),
+        (404, Some("notice")),
+        "{err}"
+    );
+    let mut bad = step(&fry, "bump");
+    bad["line_id"] = cold["items"][0]["line_id"].clone();
+    let (status, err) = app.call("kitchen_step", Some(&token), bad).await;
+    assert_eq!(
+        (status, err["field"].as_str()),
+        (400, Some("line_id")),
+        "{err}"
+    );
+}
+
+#[tokio::test]
+async fn a_void_and_a_cancel_at_the_counter_after_the_fire_reach_the_board() {
+    let app = spawn_app().await;
+    let token = app.login(ALEX).await;
+    let menu = app.menu().await;
+    let order = app.open_table(&token, "4").await;
+    app.add(&token, &order, &menu.item("Fries"), 2).await;
+    let rings = app.add(&token, &order, &menu.item("Onion Rings"), 1).await;
+    let rings_line = rings["lines"][1]["line_id"].as_str().unwrap().to_owned();
+    app.ok("fire_order", &token, json!({ "order_id": order }))
+        .await;
+    app.ok(
+        "void_line",
+        &token,
+        json!({ "order_id": order, "line_id": rings_line, "reason": "customer left",
+                "approval": { "pin": MORGAN } }),
+    )
+    .await;
+    let board = app.ok("kitchen_board", &token, json!({})).await;
+    assert_eq!(
+        tickets(&board, "open"),
+        [("fry".into(), String::new()), ("fry".into(), "void".into())],
+        "{board}"
+    );
+    // On the fire's ticket the voided item is struck through; the VOID ticket names it.
+    assert_eq!(board["open"][0]["items"][1]["voided"], true);
+    assert_eq!(board["open"][1]["items"][0]["name"], "Onion Rings");
+    // All day counts what is still to cook.
+    assert_eq!(board["all_day"], json!([{ "name": "Fries", "qty": 2 }]));
+
+    app.ok(
+        "cancel_order",
+        &token,
+        json!({ "order_id": order, "reason": "left", "approval": { "pin": MORGAN } }),
+    )
+    .await;
+    let board = app.ok("kitchen_board", &token, json!({})).await;
+    assert_eq!(
+        tickets(&board, "open"),
+        [
+            ("fry".into(), String::new()),
+            ("fry".into(), "void".into()),
+            ("fry".into(), "cancel".into())
+        ],
+        "{board}"
+    );
+    assert!(
+        board["open"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|t| t["order_cancelled"] == true)
+    );
+}
