@@ -45,6 +45,10 @@ import type { ReprintJob } from "../bindings/ReprintJob";
 import type { SavePrinter } from "../bindings/SavePrinter";
 import type { TestPrint } from "../bindings/TestPrint";
 import type { CheckPrinter } from "../bindings/CheckPrinter";
+import type { KitchenBoard } from "../bindings/KitchenBoard";
+import type { KitchenBoardRequest } from "../bindings/KitchenBoardRequest";
+import type { KitchenStepRequest } from "../bindings/KitchenStepRequest";
+import type { KitchenTicketView } from "../bindings/KitchenTicketView";
 import type { ConfirmPrinted } from "../bindings/ConfirmPrinted";
 import type { RetryPrinter } from "../bindings/RetryPrinter";
 import type { LiveStatus } from "../bindings/LiveStatus";
@@ -123,6 +127,12 @@ export class Api {
   }
   checkPrinter(req: CheckPrinter): Promise<LiveStatus> {
     return this.backend.call<LiveStatus>("check_printer", req);
+  }
+  kitchenBoard(req: KitchenBoardRequest): Promise<KitchenBoard> {
+    return this.backend.call<KitchenBoard>("kitchen_board", req);
+  }
+  kitchenStep(req: KitchenStepRequest): Promise<KitchenTicketView> {
+    return this.backend.call<KitchenTicketView>("kitchen_step", req);
   }
   confirmPrinted(req: ConfirmPrinted): Promise<PrintQueue> {
     return this.backend.call<PrintQueue>("confirm_printed", req);

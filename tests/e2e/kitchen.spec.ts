@@ -1,0 +1,74 @@
+// The kitchen screen in a real browser against the real headless app: an order fired at the
+// counter shows as one card per station; the bump bar's keys select, bump and recall; a tap on an
+// item bumps it alone; the counter's void shows as a VOID ticket; axe finds nothing on the
+// dark screen. Screenshots of a board with several tickets are kept to look at.
+import AxeBuilder from "@axe-core/playwright";
+import { expect, test } from "@playwright/test";
+
+import { apiAs, openTable, signIn, tid } from "./helpers";
+import { freshDataDir, startApp } from "./server";
+
+test("tickets fired at the counter show on the kitchen screen, bump and recall with the bump bar keys", async ({ page, request }, info) => {
+  await page.setViewportSize({ width: 1920, height: 1080 });
+  const app = await startApp(freshDataDir());
+  try {
+    await page.goto(app.url);
+    await signIn(page, "1111");
+    // Two tables: fries and a salad for table 4, onion rings for table 7.
+    await openTable(page, "4");
+    await tid(page, "category-Sides").click();
+    await tid(page, "tile-Fries").click();
+    await tid(page, "category-Salads").click();
+    await tid(page, "tile-Caesar Salad").click();
+    await tid(page, "send-button").click();
+    await openTable(page, "7");
+    await tid(page, "category-Sides").click();
+    await tid(page, "tile-Onion Rings").click();
+    await tid(page, "send-button").click();
+
+    // The kitchen screen: one card per station, oldest first.
+    await tid(page, "mode").click();
+    await expect(tid(page, "kitchen")).toBeVisible();
+    const cards = tid(page, "kitchen-ticket");
+    await expect(cards).toHaveCount(3);
+    await expect(cards.nth(0)).toContainText("Table 4");
+    await expect(cards.nth(2)).toContainText("Table 7");
+    await expect(cards.nth(2)).toContainText("Onion Rings");
+    await expect(tid(page, "kitchen-timer").first()).toHaveText(/^\d+:\d\d$/);
+    await page.screenshot({ path: info.outputPath("kitchen-board.png") });
+    const axe = await new AxeBuilder({ page }).withTags(["wcag2a", "wcag2aa", "wcag21aa", "wcag22aa"]).analyze();
+    expect(axe.violations.map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(" ")).join(", ")}`)).toEqual([]);
+
+    // Bump bar: 3 selects the third card, Enter bumps it, Backspace brings it back.
+    await page.keyboard.press("3");
+    await page.keyboard.press("Enter");
+    await expect(cards).toHaveCount(2);
+    await expect(tid(page, "kitchen-count")).toHaveText("2 open");
+    await page.keyboard.press("Backspace");
+    await expect(cards).toHaveCount(3);
+    await expect(cards.nth(2)).toContainText("Onion Rings");
+
+    // The salad's card: its one item tapped is bumped alone, which finishes the ticket.
+    const cold = cards.filter({ hasText: "COLD" });
+    await cold.getByRole("button", { name: /Bump 1 Caesar Salad/ }).click();
+    await expect(cards).toHaveCount(2);
+
+    // Double tap on a card's head bumps it.
+    await cards.nth(0).getByTestId("kitchen-select").dblclick();
+    await expect(cards).toHaveCount(1);
+
+    // Another terminal's counter (over the API here) voids table 7's onion rings with a manager's
+    // approval: a VOID ticket reaches this screen without a touch.
+    const api = await apiAs(request, app.url, "1111");
+    const orders = await api("list_orders", {});
+    const t7 = orders.body.orders.find((o: { label: string }) => o.label.includes("7"));
+    const order = await api("get_order", { order_id: t7.order_id });
+    const rings = order.body.lines.find((l: { name: string }) => l.name === "Onion Rings");
+    const voided = await api("void_line", { order_id: t7.order_id, line_id: rings.line_id, reason: "customer left", approval: { pin: "9999" } });
+    expect(voided.status).toBe(200);
+    await expect(tid(page, "kitchen-banner")).toHaveText("VOID");
+    await page.screenshot({ path: info.outputPath("kitchen-void.png") });
+  } finally {
+    await app.stop();
+  }
+});
