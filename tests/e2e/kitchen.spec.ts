@@ -31,6 +31,8 @@ test("tickets fired at the counter show on the kitchen screen, bump and recall w
     await expect(tid(page, "kitchen")).toBeVisible();
     const cards = tid(page, "kitchen-ticket");
     await expect(cards).toHaveCount(3);
+    // A terminal working on its own misses nothing: no red band.
+    await expect(tid(page, "kitchen-missing")).toHaveCount(0);
     await expect(cards.nth(0)).toContainText("Table 4");
     await expect(cards.nth(2)).toContainText("Table 7");
     await expect(cards.nth(2)).toContainText("Onion Rings");
