@@ -32,6 +32,7 @@ use rusqlite::types::Value;
 use crate::actions;
 use crate::rng::Rng;
 
+mod kitchen;
 mod printing;
 
 /// The simulated start of time: 2026-06-01T10:00:00Z.
@@ -176,6 +177,8 @@ pub struct Report {
     pub tickets_printed: u64,
     /// Tickets left unknown (a stop between the claim and the record), for a person.
     pub tickets_unknown: u64,
+    /// Cooks' steps on kitchen screens (start, bump, recall, rush).
+    pub kitchen_steps: u64,
 }
 
 /// A run in progress.
@@ -198,6 +201,8 @@ pub struct Sim {
     paper: BTreeMap<String, u32>,
     /// Nodes restored from a backup at least once.
     restored: BTreeSet<usize>,
+    /// The cooks' own random stream (kitchen screens): the faults' stream stays as it was.
+    cooks: Rng,
     _dir: tempfile::TempDir,
 }
 
@@ -295,6 +300,7 @@ impl Sim {
             trace: Vec::new(),
             paper: BTreeMap::new(),
             restored: BTreeSet::new(),
+            cooks: Rng::new(seed ^ 0x6b69_7463_6865_6e21),
             _dir: dir,
         };
         for i in 0..sim.nodes.len() {
@@ -388,7 +394,7 @@ impl Sim {
             self.acked.insert(e.id, i);
         }
         self.report.acked = self.acked.len();
-        Ok(())
+        self.cook()
     }
 
     fn toggle_partition(&mut self) {
@@ -935,9 +941,10 @@ pub fn summary(reports: &[Report]) -> String {
     let lost: usize = reports.iter().map(|r| r.lost_with_disk).sum();
     let printed: u64 = reports.iter().map(|r| r.tickets_printed).sum();
     let unknown: u64 = reports.iter().map(|r| r.tickets_unknown).sum();
+    let cooks: u64 = reports.iter().map(|r| r.kitchen_steps).sum();
     let _ = write!(
         s,
-        "{} seeds: {acked} events acknowledged, {sent} messages ({dropped} dropped, {dup} doubled), {kills} kills or restores ({restores} of a terminal, {lost} events that were on its disk only), heal within {heal} rounds; {printed} kitchen tickets on paper, {unknown} left unknown for a person, none twice",
+        "{} seeds: {acked} events acknowledged, {sent} messages ({dropped} dropped, {dup} doubled), {kills} kills or restores ({restores} of a terminal, {lost} events that were on its disk only), heal within {heal} rounds; {printed} kitchen tickets on paper, {unknown} left unknown for a person, none twice; {cooks} steps of cooks on kitchen screens, the same everywhere after the heal",
         reports.len()
     );
     s
