@@ -156,13 +156,7 @@ pub fn render_receipt() -> Result<Vec<serde_json::Value>> {
 /// Sets up a printer on this terminal for every station of the menu, at `connection`.
 fn printer_for_all(ctx: &Ctx, connection: &str) -> Result<PrinterId> {
     let catalog = ctx.store.read(|r| r.catalog())?.context("no demo menu")?;
-    let mut stations: Vec<String> = catalog
-        .items
-        .iter()
-        .flat_map(|i| i.stations.iter().cloned())
-        .collect();
-    stations.sort();
-    stations.dedup();
+    let stations = catalog.stations();
     let me = ctx.store.device()?.device_id;
     let printer_id = PrinterId::new(&UuidV7Ids as &dyn IdSource);
     let saved = PrinterSaved {

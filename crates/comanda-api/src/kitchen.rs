@@ -10,8 +10,7 @@
 use comanda_domain::event::StreamId;
 use comanda_domain::ids::{EventId, LineId, OrderId};
 use comanda_domain::kitchen::{
-    self, Banner, KitchenMarked, KitchenRecalled, KitchenRushed, KitchenStep, Phase, Progress,
-    TicketRef,
+    self, Banner, KitchenMarked, KitchenRecalled, KitchenRushed, KitchenStep, Phase, TicketRef,
 };
 use comanda_domain::order::OrderState;
 use serde::{Deserialize, Serialize};
@@ -214,8 +213,7 @@ fn views_of(
                             seat: l.seat,
                             course: l.course,
                             voided: l.voided.is_some(),
-                            bumped: i.progress.phase == Phase::Bumped
-                                && i.progress.generation >= t.progress.generation,
+                            bumped: t.item_done(i),
                         })
                     })
                     .collect(),
@@ -227,6 +225,22 @@ fn views_of(
             }
         })
         .collect()
+}
+
+/// The newest `limit` orders (any status) the kitchen has heard of: those with a kitchen notice.
+pub(crate) fn heard_orders(
+    r: &comanda_store::Reader<'_>,
+    limit: u32,
+) -> Result<Vec<comanda_store::OrderRecord>, comanda_store::StoreError> {
+    let mut orders = Vec::new();
+    for o in r.list_orders(&comanda_store::OrderFilter::all(limit))? {
+        if let Some(rec) = r.order(o.order_id)?
+            && !rec.state.kitchen.is_empty()
+        {
+            orders.push(rec);
+        }
+    }
+    Ok(orders)
 }
 
 /// The kitchen board of this terminal: the latest orders' tickets, open ones oldest first.
@@ -241,16 +255,10 @@ pub fn kitchen_board(
         .map(|s| crate::input::required("station", s, 40))
         .transpose()?;
     let (catalog, orders) = ctx.store.read(|r| {
-        let catalog = r.catalog()?.unwrap_or_default();
-        let mut orders = Vec::new();
-        for o in r.list_orders(&comanda_store::OrderFilter::all(BOARD_ORDERS))? {
-            if let Some(rec) = r.order(o.order_id)?
-                && !rec.state.kitchen.is_empty()
-            {
-                orders.push(rec);
-            }
-        }
-        Ok::<_, comanda_store::StoreError>((catalog, orders))
+        Ok::<_, comanda_store::StoreError>((
+            r.catalog()?.unwrap_or_default(),
+            heard_orders(r, BOARD_ORDERS)?,
+        ))
     })?;
     let mut all: Vec<KitchenTicketView> = orders
         .iter()
@@ -273,13 +281,7 @@ pub fn kitchen_board(
         .map(|(name, qty)| AllDayView { name, qty })
         .collect();
     all_day.sort_by(|a, b| b.qty.cmp(&a.qty).then(a.name.cmp(&b.name)));
-    let mut stations: Vec<String> = catalog
-        .items
-        .iter()
-        .flat_map(|i| i.stations.iter().cloned())
-        .collect();
-    stations.sort();
-    stations.dedup();
+    let stations = catalog.stations();
     Ok(KitchenBoard {
         open,
         recent,
@@ -317,7 +319,7 @@ pub fn kitchen_step(
                 .items
                 .iter()
                 .find(|i| i.line_id == line)
-                .map(|i| i.progress.max(Progress { generation: t.progress.generation, phase: Phase::New }))
+                .map(|i| t.item_progress(i))
                 .ok_or_else(|| {
                     ApiError::invalid("line_id", "That item is not on this ticket.")
                 })?,

@@ -4,8 +4,6 @@
 //! changes one), `print_queue` (what is waiting, failed or unknown, with the reason),
 //! `reprint_job` (a person asks for an ended ticket again: it prints REPRINT) and `test_print`.
 
-use std::collections::BTreeSet;
-
 use comanda_domain::event::{EventBody, StreamId};
 use comanda_domain::ids::PrinterId;
 use comanda_domain::printer::{DrawerSettings, PrinterSaved, fallback_for, printer_for};
@@ -167,13 +165,7 @@ fn unconfirmed_by_station(
     now: u64,
 ) -> Result<std::collections::BTreeMap<String, (u32, u64)>, comanda_store::StoreError> {
     let mut out: std::collections::BTreeMap<String, (u32, u64)> = Default::default();
-    for o in r.list_orders(&comanda_store::OrderFilter::all(200))? {
-        let Some(rec) = r.order(o.order_id)? else {
-            continue;
-        };
-        if rec.state.kitchen.is_empty() {
-            continue;
-        }
+    for rec in crate::kitchen::heard_orders(r, 200)? {
         for a in comanda_domain::printer::awaited_tickets(&rec.state, catalog) {
             let age = now.saturating_sub(a.since_ms);
             if !(UNCONFIRMED_AFTER_MS..=UNCONFIRMED_WITHIN_MS).contains(&age) {
@@ -403,20 +395,16 @@ pub fn list_printers(ctx: &Ctx, _s: &Session, _req: Empty) -> Result<PrinterList
         })
         .collect();
     views.sort_by(|a, b| a.name.cmp(&b.name).then(a.printer_id.cmp(&b.printer_id)));
-    let names: BTreeSet<&str> = catalog
-        .items
-        .iter()
-        .flat_map(|i| i.stations.iter().map(String::as_str))
-        .collect();
-    let stations = names
+    let stations = catalog
+        .stations()
         .into_iter()
-        .map(|s| StationView {
-            station: s.to_owned(),
-            printer: printer_for(&printers, s).map(|p| p.name.clone()),
-            fallback: printer_for(&printers, s)
-                .and_then(|own| fallback_for(&printers, s, own.printer_id))
+        .map(|station| StationView {
+            printer: printer_for(&printers, &station).map(|p| p.name.clone()),
+            fallback: printer_for(&printers, &station)
+                .and_then(|own| fallback_for(&printers, &station, own.printer_id))
                 .map(|p| p.name.clone()),
-            unconfirmed: unconfirmed.get(s).map_or(0, |u| u.0),
+            unconfirmed: unconfirmed.get(&station).map_or(0, |u| u.0),
+            station,
         })
         .collect();
     Ok(PrinterList {

@@ -141,6 +141,16 @@ pub struct PricedItem {
 }
 
 impl Catalog {
+    /// Every kitchen station the menu names, in name order, once each.
+    pub fn stations(&self) -> Vec<String> {
+        let set: std::collections::BTreeSet<&str> = self
+            .items
+            .iter()
+            .flat_map(|i| i.stations.iter().map(String::as_str))
+            .collect();
+        set.into_iter().map(str::to_owned).collect()
+    }
+
     /// The item with this id.
     pub fn item(&self, id: ItemId) -> Option<&Item> {
         self.items.iter().find(|i| i.id == id)

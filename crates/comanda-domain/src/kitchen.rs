@@ -197,11 +197,21 @@ impl KitchenTicket {
     /// Done: bumped whole, or every item bumped in the ticket's generation or later.
     pub fn done(&self) -> bool {
         self.progress.phase == Phase::Bumped
-            || (!self.items.is_empty()
-                && self.items.iter().all(|i| {
-                    i.progress.phase == Phase::Bumped
-                        && i.progress.generation >= self.progress.generation
-                }))
+            || (!self.items.is_empty() && self.items.iter().all(|i| self.item_done(i)))
+    }
+
+    /// Where an item of this ticket stands for a step on it: its own progress, or new in the
+    /// ticket's generation when a recall of the whole ticket came after it.
+    pub fn item_progress(&self, item: &TicketItem) -> Progress {
+        item.progress.max(Progress {
+            generation: self.progress.generation,
+            phase: Phase::New,
+        })
+    }
+
+    /// The item was bumped on its own in the ticket's current generation (or later).
+    pub fn item_done(&self, item: &TicketItem) -> bool {
+        item.progress.phase == Phase::Bumped && item.progress.generation >= self.progress.generation
     }
 }
 

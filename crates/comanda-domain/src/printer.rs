@@ -238,32 +238,20 @@ pub fn awaited_tickets(
     order: &crate::order::OrderState,
     catalog: &crate::catalog::Catalog,
 ) -> Vec<AwaitedTicket> {
-    let mut out = Vec::new();
-    for notice in &order.kitchen {
-        let mut stations: Vec<&str> = notice
-            .lines
-            .iter()
-            .filter_map(|id| order.line(*id))
-            .filter_map(|l| catalog.items.iter().find(|i| i.id == l.item_id))
-            .flat_map(|i| i.stations.iter().map(String::as_str))
-            .collect();
-        stations.sort_unstable();
-        stations.dedup();
-        for station in stations {
-            let told = order
+    crate::kitchen::tickets(order, catalog)
+        .into_iter()
+        .filter(|k| {
+            !order
                 .tickets
                 .iter()
-                .any(|t| t.fire == notice.event && t.station == station);
-            if !told {
-                out.push(AwaitedTicket {
-                    event: notice.event,
-                    station: station.to_owned(),
-                    since_ms: notice.stamp.at_ms,
-                });
-            }
-        }
-    }
-    out
+                .any(|t| t.fire == k.ticket.notice && t.station == k.ticket.station)
+        })
+        .map(|k| AwaitedTicket {
+            event: k.ticket.notice,
+            station: k.ticket.station,
+            since_ms: k.since.at_ms,
+        })
+        .collect()
 }
 
 /// One opening of a drawer, as the drawer's log keeps the last one.

@@ -6,9 +6,7 @@
 //! seeds' faults fall where they fell before the kitchen joined.
 
 use comanda_domain::event::{EventBody, StreamId};
-use comanda_domain::kitchen::{
-    self, KitchenMarked, KitchenRecalled, KitchenRushed, KitchenStep, Phase, Progress,
-};
+use comanda_domain::kitchen::{self, KitchenMarked, KitchenRecalled, KitchenRushed, KitchenStep};
 use comanda_store::OrderFilter;
 
 use super::Sim;
@@ -44,12 +42,7 @@ impl Sim {
                     .is_multiple_of(2)
                     .then(|| t.items.get((pick >> 8) as usize % t.items.len().max(1)))
                     .flatten();
-                let seen = item.map_or(t.progress, |i| {
-                    i.progress.max(Progress {
-                        generation: t.progress.generation,
-                        phase: Phase::New,
-                    })
-                });
+                let seen = item.map_or(t.progress, |i| t.item_progress(i));
                 let body = match roll {
                     0..20 => EventBody::KitchenMarked(KitchenMarked {
                         ticket: t.ticket.clone(),
