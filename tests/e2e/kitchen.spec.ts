@@ -5,7 +5,7 @@
 import AxeBuilder from "@axe-core/playwright";
 import { expect, test } from "@playwright/test";
 
-import { apiAs, openTable, signIn, tid } from "./helpers";
+import { apiAs, openTable, signIn, tid, typePin } from "./helpers";
 import { freshDataDir, startApp } from "./server";
 
 test("tickets fired at the counter show on the kitchen screen, bump and recall with the bump bar keys", async ({ page, request }, info) => {
@@ -70,6 +70,92 @@ test("tickets fired at the counter show on the kitchen screen, bump and recall w
     expect(voided.status).toBe(200);
     await expect(tid(page, "kitchen-banner")).toHaveText("VOID");
     await page.screenshot({ path: info.outputPath("kitchen-void.png") });
+  } finally {
+    await app.stop();
+  }
+});
+
+test("a manager's station times colour the cards, an add-on says so, the keys remap and the board pages", async ({ page, request }, info) => {
+  await page.setViewportSize({ width: 1920, height: 1080 });
+  const app = await startApp(freshDataDir());
+  try {
+    await page.goto(app.url);
+    await signIn(page, "1111");
+    await openTable(page, "4");
+    await tid(page, "category-Sides").click();
+    await tid(page, "tile-Fries").click();
+    await tid(page, "category-Salads").click();
+    await tid(page, "tile-Caesar Salad").click();
+    await tid(page, "send-button").click();
+    // More fries for the same table, sent later: an add-on.
+    await tid(page, "category-Sides").click();
+    await tid(page, "tile-Fries").click();
+    await tid(page, "send-button").click();
+
+    await tid(page, "mode").click();
+    const cards = tid(page, "kitchen-ticket");
+    await expect(cards).toHaveCount(3);
+    await expect(cards.nth(2)).toContainText("FRY");
+    await expect(cards.nth(2).getByTestId("kitchen-add-on")).toHaveText("ADD-ON");
+    await expect(cards.nth(0).getByTestId("kitchen-add-on")).toHaveCount(0);
+
+    // The fry station's times: amber after half a minute, LATE after 36 s (a cashier asks, a
+    // manager's PIN approves). The screen's clock is the terminal's: the test waits real time.
+    await tid(page, "kitchen-times-open").click();
+    await expect(tid(page, "kitchen-times")).toBeVisible();
+    await page.getByLabel("fry all orders: amber after, minutes").fill("0.5");
+    await page.getByLabel("fry all orders: late after, minutes").fill("0.4");
+    await tid(page, "kitchen-times-save").click();
+    // LATE before amber is refused, said in the dialog, before any PIN is asked.
+    await expect(tid(page, "kitchen-times-error")).toContainText("LATE comes after the warning");
+    await page.getByLabel("fry all orders: late after, minutes").fill("0.6");
+    await tid(page, "kitchen-times-save").click();
+    await expect(tid(page, "approval-dialog")).toBeVisible();
+    await typePin(page, "9999");
+    await expect(tid(page, "kitchen-times")).toHaveCount(0);
+
+    // The bump bar's bump key moves to B: B bumps, Enter no longer does.
+    await tid(page, "kitchen-keys-open").click();
+    await tid(page, "kitchen-key-change-bump").click();
+    await page.keyboard.press("b");
+    await expect(tid(page, "kitchen-key-bump")).toHaveText("B");
+    await tid(page, "kitchen-keys-save").click();
+    await expect(tid(page, "kitchen-keys")).toHaveCount(0);
+    await page.keyboard.press("3");
+    await page.keyboard.press("Enter");
+    await page.waitForTimeout(300);
+    await expect(cards).toHaveCount(3);
+    await page.keyboard.press("b");
+    await expect(cards).toHaveCount(2);
+    await expect(tid(page, "kitchen-add-on")).toHaveCount(0);
+
+    // Eight more tickets from the counter (over the API): two pages, PgDn turns to the second.
+    const api = await apiAs(request, app.url, "1111");
+    const menu = await api("get_bootstrap", {});
+    const fries = menu.body.catalog.items.find((i: { name: string }) => i.name === "Fries");
+    for (let n = 0; n < 8; n++) {
+      const o = await api("open_order", { order_type: { type: "takeaway", name: `Guest ${n}` } });
+      await api("add_line", { order_id: o.body.order_id, item_id: fries.id, qty: 1 });
+      expect((await api("fire_order", { order_id: o.body.order_id })).status).toBe(200);
+    }
+    await expect(tid(page, "kitchen-count")).toHaveText("10 open");
+    await expect(tid(page, "kitchen-page")).toHaveText("Page 1/2");
+    await expect(cards).toHaveCount(8);
+    await page.keyboard.press("PageDown");
+    await expect(tid(page, "kitchen-page")).toHaveText("Page 2/2");
+    await expect(cards).toHaveCount(2);
+    await expect(cards.nth(1)).toContainText("Guest 7");
+    await page.keyboard.press("PageUp");
+    await expect(tid(page, "kitchen-page")).toHaveText("Page 1/2");
+
+    // Past 36 s the table's fry ticket is LATE; its salad, fired with it, is not (5 and 8 minutes).
+    const fry = cards.filter({ hasText: "Table 4" }).filter({ hasText: "FRY" });
+    await expect(fry).toHaveAttribute("data-age", "late", { timeout: 45_000 });
+    await expect(fry.getByTestId("kitchen-timer")).toContainText("LATE");
+    await expect(cards.filter({ hasText: "COLD" })).toHaveAttribute("data-age", "normal");
+    const axe = await new AxeBuilder({ page }).withTags(["wcag2a", "wcag2aa", "wcag21aa", "wcag22aa"]).analyze();
+    expect(axe.violations.map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(" ")).join(", ")}`)).toEqual([]);
+    await page.screenshot({ path: info.outputPath("kitchen-pages.png") });
   } finally {
     await app.stop();
   }

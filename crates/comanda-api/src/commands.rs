@@ -23,6 +23,7 @@ use crate::error::{ApiError, ErrorCode};
 use crate::hosting::{PairHosted, PairingCodeView};
 use crate::issues::{AcceptDeferred, ListSyncIssues, ReviewRefused, SyncIssues};
 use crate::kitchen::{KitchenBoard, KitchenBoardRequest, KitchenStepRequest, KitchenTicketView};
+use crate::kitchen_targets::{KitchenTargets, SaveKitchenTargets};
 use crate::orders::*;
 use crate::printers::{
     CheckPrinter, ConfirmPrinted, ListPrintQueue, PrintJobView, PrintQueue, PrinterList,
@@ -264,6 +265,10 @@ commands! {
     Session kitchen_board(KitchenBoardRequest) -> KitchenBoard = crate::kitchen::kitchen_board;
     /// A cook starts, bumps, recalls or rushes a kitchen ticket (or bumps or recalls one item).
     Session kitchen_step(KitchenStepRequest) -> KitchenTicketView = crate::kitchen::kitchen_step;
+    /// The kitchen's age targets per station (when a ticket turns to warning, then LATE).
+    Session kitchen_targets(Empty) -> KitchenTargets = crate::kitchen_targets::kitchen_targets;
+    /// Set the kitchen's age targets for the whole store (a manager's PIN).
+    Session save_kitchen_targets(SaveKitchenTargets) -> KitchenTargets = crate::kitchen_targets::save_kitchen_targets;
     /// What sync could not settle alone: refused events, events put aside, events from a newer version, orders with conflicts (managers only).
     Session list_sync_issues(ListSyncIssues) -> SyncIssues = crate::issues::list_sync_issues;
     /// Take in the events put aside for a clock running ahead (a manager's PIN).

@@ -7,6 +7,7 @@
 //! highest progress), and a bump from a screen that had not seen a recall elsewhere loses to it,
 //! everywhere (see `comanda_domain::kitchen`).
 
+use comanda_domain::employee::KitchenTarget;
 use comanda_domain::event::StreamId;
 use comanda_domain::ids::{EventId, LineId, OrderId};
 use comanda_domain::kitchen::{
@@ -94,6 +95,14 @@ pub struct KitchenTicketView {
     /// When it was done (Unix ms).
     #[ts(type = "number")]
     pub done_ms: Option<u64>,
+    /// A later fire of an order the kitchen already had (its items come after an ADD-ON line).
+    pub add_on: bool,
+    /// The ticket shows the warning colour this long after `since_ms` (the station's target).
+    #[ts(type = "number")]
+    pub warning_ms: u64,
+    /// And LATE this long after.
+    #[ts(type = "number")]
+    pub late_ms: u64,
 }
 
 /// A count for the all-day line: how many of an item the open tickets hold.
@@ -172,14 +181,22 @@ fn banner_word(b: Banner) -> &'static str {
     }
 }
 
-/// The tickets of one order, as views.
+/// The tickets of one order, as views, coloured by the store's `targets`.
 fn views_of(
     order: &OrderState,
     catalog: &comanda_domain::catalog::Catalog,
+    targets: &[KitchenTarget],
 ) -> Vec<KitchenTicketView> {
+    let order_type = crate::kitchen_targets::order_type_word(order.order_type.as_ref());
+    let first_fire = order
+        .kitchen
+        .iter()
+        .find(|n| n.banner.is_none())
+        .map(|n| n.event);
     kitchen::tickets(order, catalog)
         .into_iter()
         .map(|t| {
+            let (warning_s, late_s) = KitchenTarget::of(targets, &t.ticket.station, order_type);
             let done = t.done();
             let done_ms = done.then(|| {
                 order
@@ -222,6 +239,9 @@ fn views_of(
                 rushed: t.rushed,
                 done,
                 done_ms,
+                add_on: t.banner.is_none() && first_fire.is_some_and(|f| f != t.ticket.notice),
+                warning_ms: u64::from(warning_s) * 1000,
+                late_ms: u64::from(late_s) * 1000,
             }
         })
         .collect()
@@ -254,18 +274,20 @@ pub fn kitchen_board(
         .as_deref()
         .map(|s| crate::input::required("station", s, 40))
         .transpose()?;
-    let (catalog, orders) = ctx.store.read(|r| {
+    let (catalog, targets, orders) = ctx.store.read(|r| {
         Ok::<_, comanda_store::StoreError>((
             r.catalog()?.unwrap_or_default(),
+            r.settings()?.map(|s| s.kitchen_targets).unwrap_or_default(),
             heard_orders(r, BOARD_ORDERS)?,
         ))
     })?;
     let mut all: Vec<KitchenTicketView> = orders
         .iter()
-        .flat_map(|rec| views_of(&rec.state, &catalog))
+        .flat_map(|rec| views_of(&rec.state, &catalog, &targets))
         .filter(|t| station.as_ref().is_none_or(|s| *s == t.station))
         .collect();
-    all.sort_by(|a, b| (a.since_ms, a.number, &a.station).cmp(&(b.since_ms, b.number, &b.station)));
+    // Oldest first; within a millisecond, by the notice's id (time-ordered as it was made).
+    all.sort_by(|a, b| (a.since_ms, a.notice, &a.station).cmp(&(b.since_ms, b.notice, &b.station)));
     let (done, open): (Vec<_>, Vec<_>) = all.into_iter().partition(|t| t.done);
     let mut recent = done;
     recent.sort_by_key(|t| std::cmp::Reverse(t.done_ms));
@@ -364,7 +386,8 @@ pub fn kitchen_step(
         let rec = tx
             .order(req.order_id)?
             .ok_or_else(|| ApiError::internal(&"the order just written is not there"))?;
-        let view = views_of(&rec.state, &catalog)
+        let targets = tx.settings()?.map(|s| s.kitchen_targets).unwrap_or_default();
+        let view = views_of(&rec.state, &catalog, &targets)
             .into_iter()
             .find(|v| v.notice == ticket.notice && v.station == ticket.station)
             .ok_or_else(|| ApiError::internal(&"the ticket just stepped is not there"))?;

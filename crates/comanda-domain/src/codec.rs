@@ -23,7 +23,9 @@ pub fn current_schema(kind: &str) -> u32 {
         // stations (`stations`); a printer may have a cash drawer and be a station's fallback
         // (`drawer`, `fallback_for`).
         "LineChanged" | "PaymentVoided" | "OrderCancelled" | "EmployeeSaved" | "RefundIssued"
-        | "SettingsPublished" | "DevicePaired" | "CatalogPublished" | "PrinterSaved" => 2,
+        | "DevicePaired" | "CatalogPublished" | "PrinterSaved" => 2,
+        // Schema 3: the settings carry the kitchen's age targets per station.
+        "SettingsPublished" => 3,
         _ => 1,
     }
 }

@@ -99,6 +99,43 @@ pub struct StoreSettings {
     /// account). Schema 2; schema 1 settings take the default.
     #[serde(default = "default_card_tip_limit")]
     pub card_tip_limit: Percent,
+    /// How long a kitchen station's tickets may wait before they show as late, per station
+    /// (and order type). Schema 3; older settings have none and take [`KitchenTarget::DEFAULT`].
+    #[serde(default)]
+    pub kitchen_targets: Vec<KitchenTarget>,
+}
+
+/// The ages at which a station's tickets turn to warning and then late (ui.md, "Kitchen").
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct KitchenTarget {
+    /// The station ("grill", "bar").
+    pub station: String,
+    /// Only orders of this type (`dine_in`, `takeaway`, `tab`); none: every type.
+    pub order_type: Option<String>,
+    /// Seconds after which a ticket shows the warning colour.
+    pub warning_s: u32,
+    /// Seconds after which it is LATE.
+    pub late_s: u32,
+}
+
+impl KitchenTarget {
+    /// For a station no target names: warning at 5 minutes, late at 8.
+    pub const DEFAULT: (u32, u32) = (300, 480);
+
+    /// The (warning, late) seconds for a ticket of `station` on an order of `order_type`: the
+    /// target naming both, else the station's target for every type, else the default.
+    pub fn of(targets: &[KitchenTarget], station: &str, order_type: Option<&str>) -> (u32, u32) {
+        let at = |t: Option<&str>| {
+            targets
+                .iter()
+                .find(|k| k.station == station && k.order_type.as_deref() == t)
+                .map(|k| (k.warning_s, k.late_s))
+        };
+        order_type
+            .and_then(|o| at(Some(o)))
+            .or_else(|| at(None))
+            .unwrap_or(Self::DEFAULT)
+    }
 }
 
 fn default_card_tip_limit() -> Percent {
@@ -112,6 +149,7 @@ impl Default for StoreSettings {
             currency: "EUR".into(),
             cashier_discount_limit: Percent::from_bp(1000).unwrap_or_default(),
             card_tip_limit: default_card_tip_limit(),
+            kitchen_targets: Vec::new(),
         }
     }
 }

@@ -261,6 +261,12 @@ impl Fixture {
             ("check_printer", json!({ "printer_id": client_id(200) })),
             ("retry_printer", json!({ "printer_id": client_id(200) })),
             ("kitchen_board", json!({ "station": "grill" })),
+            ("kitchen_targets", json!({})),
+            (
+                "save_kitchen_targets",
+                json!({ "targets": [{ "station": "grill", "warning_s": 240, "late_s": 420 }],
+                        "approval": manager }),
+            ),
             (
                 "kitchen_step",
                 json!({ "order_id": a, "notice": "00000000-0000-7000-8000-000000000001",

@@ -177,3 +177,116 @@ async fn a_void_and_a_cancel_at_the_counter_after_the_fire_reach_the_board() {
             .all(|t| t["order_cancelled"] == true)
     );
 }
+
+#[tokio::test]
+async fn a_manager_sets_each_stations_times_and_every_ticket_is_coloured_by_them() {
+    let app = spawn_app().await;
+    let alex = app.login(ALEX).await;
+    let morgan = app.login(MORGAN).await;
+    let menu = app.menu().await;
+    let table = app.open_table(&alex, "4").await;
+    app.add(&alex, &table, &menu.item("Fries"), 1).await;
+    app.add(&alex, &table, &menu.item("Caesar Salad"), 1).await;
+    app.ok("fire_order", &alex, json!({ "order_id": table }))
+        .await;
+    let board = app.ok("kitchen_board", &alex, json!({})).await;
+    // No target set: 5 and 8 minutes, and the first fire is no add-on.
+    assert_eq!(board["open"][1]["warning_ms"], 300_000, "{board}");
+    assert_eq!(board["open"][1]["late_ms"], 480_000);
+    assert_eq!(board["open"][1]["add_on"], false);
+
+    let targets = json!({ "targets": [
+        { "station": "fry", "warning_s": 120, "late_s": 240 },
+        { "station": "fry", "order_type": "takeaway", "warning_s": 60, "late_s": 120 },
+    ]});
+    // A cashier alone may not; a manager's PIN lets them.
+    let (status, err) = app
+        .call("save_kitchen_targets", Some(&alex), targets.clone())
+        .await;
+    assert_eq!(
+        (status, err["code"].as_str()),
+        (403, Some("approval_required")),
+        "{err}"
+    );
+    let saved = app.ok("save_kitchen_targets", &morgan, targets).await;
+    assert_eq!(saved["targets"].as_array().unwrap().len(), 2, "{saved}");
+    assert_eq!(saved["default_late_s"], 480);
+    let read = app.ok("kitchen_targets", &alex, json!({})).await;
+    assert_eq!(read, saved);
+
+    let takeaway = app
+        .ok(
+            "open_order",
+            &alex,
+            json!({ "order_type": { "type": "takeaway" } }),
+        )
+        .await["order_id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    app.add(&alex, &takeaway, &menu.item("Fries"), 1).await;
+    app.ok("fire_order", &alex, json!({ "order_id": takeaway }))
+        .await;
+    // A second fire of the table: an add-on.
+    app.add(&alex, &table, &menu.item("Fries"), 1).await;
+    app.ok("fire_order", &alex, json!({ "order_id": table }))
+        .await;
+    let board = app
+        .ok("kitchen_board", &alex, json!({ "station": "fry" }))
+        .await;
+    let seen: Vec<(Value, Value, Value)> = board["open"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|t| {
+            (
+                t["served"].clone(),
+                t["warning_ms"].clone(),
+                t["add_on"].clone(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        seen,
+        [
+            (json!("Table 4"), json!(120_000), json!(false)),
+            (json!("Takeaway"), json!(60_000), json!(false)),
+            (json!("Table 4"), json!(120_000), json!(true)),
+        ],
+        "{board}"
+    );
+    let cold = app
+        .ok("kitchen_board", &alex, json!({ "station": "cold" }))
+        .await;
+    assert_eq!(cold["open"][0]["late_ms"], 480_000, "{cold}");
+
+    // Bad lists are refused with the field at fault, and change nothing.
+    for (bad, field) in [
+        (
+            json!({ "station": "fry", "warning_s": 300, "late_s": 300 }),
+            "late_s",
+        ),
+        (
+            json!({ "station": "fry", "warning_s": 5, "late_s": 300 }),
+            "warning_s",
+        ),
+        (
+            json!({ "station": "pizza", "warning_s": 60, "late_s": 300 }),
+            "station",
+        ),
+        (
+            json!({ "station": "fry", "order_type": "drive", "warning_s": 60, "late_s": 300 }),
+            "order_type",
+        ),
+    ] {
+        let (status, err) = app
+            .call(
+                "save_kitchen_targets",
+                Some(&morgan),
+                json!({ "targets": [bad] }),
+            )
+            .await;
+        assert_eq!((status, err["field"].as_str()), (400, Some(field)), "{err}");
+    }
+    assert_eq!(app.ok("kitchen_targets", &alex, json!({})).await, saved);
+}

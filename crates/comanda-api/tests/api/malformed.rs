@@ -592,6 +592,7 @@ async fn the_document_says_which_calls_need_a_body_and_the_server_agrees() {
             "get_bootstrap",
             "get_status",
             "kitchen_board",
+            "kitchen_targets",
             "list_approvals",
             "list_employees",
             "list_orders",

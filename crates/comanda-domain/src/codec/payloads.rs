@@ -750,7 +750,8 @@ impl Wire for Role {
     }
 }
 
-/// `SettingsPublished` (schema 2: `card_tip_limit`; 30% when absent in schema 1).
+/// `SettingsPublished` (schema 2: `card_tip_limit`, 30% when absent in schema 1; schema 3:
+/// `kitchen_targets`, none when absent).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct StoreSettings {
     /// The store's name.
@@ -762,6 +763,23 @@ pub struct StoreSettings {
     /// The largest card tip taken without asking.
     #[serde(default = "card_tip_limit_of_schema_1")]
     pub card_tip_limit: Percent,
+    /// The kitchen's age targets per station.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub kitchen_targets: Vec<KitchenTarget>,
+}
+
+/// A station's age targets (in `SettingsPublished` schema 3).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct KitchenTarget {
+    /// The station.
+    pub station: String,
+    /// Only orders of this type.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub order_type: Option<String>,
+    /// Seconds to the warning colour.
+    pub warning_s: u32,
+    /// Seconds to LATE.
+    pub late_s: u32,
 }
 
 /// What a schema-1 `SettingsPublished` meant by its missing tip limit: 30%.
@@ -1095,8 +1113,9 @@ mirror! {
     EmployeeSaved = ev::EmployeeSaved { record, approved_by }
     EmployeeRecord = de::EmployeeRecord { employee_id, name, role, pin_hash, active }
     StoreSettings = de::StoreSettings {
-        store_name, currency, cashier_discount_limit, card_tip_limit
+        store_name, currency, cashier_discount_limit, card_tip_limit, kitchen_targets
     }
+    KitchenTarget = de::KitchenTarget { station, order_type, warning_s, late_s }
     DevicePaired = dd::DevicePaired { device_id, terminal_no, name, token_hash, cert_fingerprint }
     DeviceRevoked = dd::DeviceRevoked { device_id }
     DeviceAddressSet = dd::DeviceAddressSet { device_id, address }

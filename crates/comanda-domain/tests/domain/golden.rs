@@ -109,7 +109,23 @@ fn samples() -> Vec<comanda_domain::event::Event> {
     );
     other(
         StreamId::Settings,
-        EventBody::SettingsPublished(StoreSettings::default()),
+        EventBody::SettingsPublished(StoreSettings {
+            kitchen_targets: vec![
+                comanda_domain::employee::KitchenTarget {
+                    station: "grill".into(),
+                    order_type: None,
+                    warning_s: 420,
+                    late_s: 600,
+                },
+                comanda_domain::employee::KitchenTarget {
+                    station: "bar".into(),
+                    order_type: Some("takeaway".into()),
+                    warning_s: 120,
+                    late_s: 240,
+                },
+            ],
+            ..StoreSettings::default()
+        }),
     );
     let device = comanda_domain::ids::DeviceId::new(&comanda_domain::ids::SeqIds::new(77));
     other(

@@ -360,3 +360,34 @@ fn a_void_after_the_fire_makes_a_void_ticket_and_a_cancel_a_cancel_ticket() {
         ]
     );
 }
+
+#[test]
+fn a_tickets_targets_are_its_stations_for_its_order_type_then_for_every_type_then_the_default() {
+    use comanda_domain::employee::KitchenTarget;
+    let t = |station: &str, order_type: Option<&str>, w, l| KitchenTarget {
+        station: station.into(),
+        order_type: order_type.map(Into::into),
+        warning_s: w,
+        late_s: l,
+    };
+    let targets = [
+        t("fry", None, 120, 240),
+        t("fry", Some("takeaway"), 60, 120),
+        t("bar", Some("tab"), 90, 180),
+    ];
+    assert_eq!(
+        KitchenTarget::of(&targets, "fry", Some("dine_in")),
+        (120, 240)
+    );
+    assert_eq!(
+        KitchenTarget::of(&targets, "fry", Some("takeaway")),
+        (60, 120)
+    );
+    assert_eq!(KitchenTarget::of(&targets, "fry", None), (120, 240));
+    assert_eq!(KitchenTarget::of(&targets, "bar", Some("tab")), (90, 180));
+    assert_eq!(
+        KitchenTarget::of(&targets, "bar", Some("dine_in")),
+        KitchenTarget::DEFAULT
+    );
+    assert_eq!(KitchenTarget::of(&targets, "grill", None), (300, 480));
+}

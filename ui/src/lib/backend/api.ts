@@ -48,6 +48,8 @@ import type { CheckPrinter } from "../bindings/CheckPrinter";
 import type { KitchenBoard } from "../bindings/KitchenBoard";
 import type { KitchenBoardRequest } from "../bindings/KitchenBoardRequest";
 import type { KitchenStepRequest } from "../bindings/KitchenStepRequest";
+import type { KitchenTargets } from "../bindings/KitchenTargets";
+import type { SaveKitchenTargets } from "../bindings/SaveKitchenTargets";
 import type { KitchenTicketView } from "../bindings/KitchenTicketView";
 import type { ConfirmPrinted } from "../bindings/ConfirmPrinted";
 import type { RetryPrinter } from "../bindings/RetryPrinter";
@@ -133,6 +135,12 @@ export class Api {
   }
   kitchenStep(req: KitchenStepRequest): Promise<KitchenTicketView> {
     return this.backend.call<KitchenTicketView>("kitchen_step", req);
+  }
+  kitchenTargets(): Promise<KitchenTargets> {
+    return this.backend.call<KitchenTargets>("kitchen_targets", {});
+  }
+  saveKitchenTargets(req: SaveKitchenTargets): Promise<KitchenTargets> {
+    return this.backend.call<KitchenTargets>("save_kitchen_targets", req);
   }
   confirmPrinted(req: ConfirmPrinted): Promise<PrintQueue> {
     return this.backend.call<PrintQueue>("confirm_printed", req);

@@ -62,4 +62,16 @@ done: boolean,
 /**
  * When it was done (Unix ms).
  */
-done_ms: number, };
+done_ms: number, 
+/**
+ * A later fire of an order the kitchen already had (its items come after an ADD-ON line).
+ */
+add_on: boolean, 
+/**
+ * The ticket shows the warning colour this long after `since_ms` (the station's target).
+ */
+warning_ms: number, 
+/**
+ * And LATE this long after.
+ */
+late_ms: number, };
