@@ -160,3 +160,50 @@ test("a manager's station times colour the cards, an add-on says so, the keys re
     await app.stop();
   }
 });
+
+test("the expo pass sees a whole order, READY when every station bumped, and sends it out", async ({ page }, info) => {
+  await page.setViewportSize({ width: 1920, height: 1080 });
+  const app = await startApp(freshDataDir());
+  try {
+    await page.goto(app.url);
+    await signIn(page, "1111");
+    await openTable(page, "12");
+    await tid(page, "category-Sides").click();
+    await tid(page, "tile-Fries").click();
+    await tid(page, "category-Salads").click();
+    await tid(page, "tile-Caesar Salad").click();
+    await tid(page, "send-button").click();
+    await tid(page, "mode").click();
+
+    const station = tid(page, "kitchen-station");
+    const cards = tid(page, "kitchen-ticket");
+    await station.selectOption("expo");
+    await expect(cards).toHaveCount(1);
+    await expect(cards.first()).toContainText("Table 12");
+    await expect(tid(page, "expo-station")).toHaveText(["○ cold", "○ fry"]);
+    await expect(tid(page, "expo-ready")).toHaveCount(0);
+
+    // The fry cook bumps; then the cold station's.
+    await station.selectOption("fry");
+    await expect(cards).toHaveCount(1);
+    await tid(page, "kitchen-bump").click();
+    await expect(cards).toHaveCount(0);
+    await station.selectOption("cold");
+    await tid(page, "kitchen-bump").click();
+    await expect(cards).toHaveCount(0);
+
+    await station.selectOption("expo");
+    await expect(tid(page, "expo-station")).toHaveText(["✓ cold", "✓ fry"]);
+    await expect(tid(page, "expo-ready")).toHaveText("READY");
+    await page.screenshot({ path: info.outputPath("kitchen-expo.png") });
+    const axe = await new AxeBuilder({ page }).withTags(["wcag2a", "wcag2aa", "wcag21aa", "wcag22aa"]).analyze();
+    expect(axe.violations.map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(" ")).join(", ")}`)).toEqual([]);
+    await tid(page, "kitchen-bump").click();
+    await expect(cards).toHaveCount(0);
+    // Recall brings the order back to the pass.
+    await page.keyboard.press("Backspace");
+    await expect(cards).toHaveCount(1);
+  } finally {
+    await app.stop();
+  }
+});

@@ -31,7 +31,8 @@ const RECALLABLE: usize = 20;
 #[serde(deny_unknown_fields)]
 #[ts(export, export_to = "bindings/")]
 pub struct KitchenBoardRequest {
-    /// Only this station's tickets (none: every station, as expo sees them).
+    /// Only this station's tickets (none: every station's tickets; `expo`: the expo pass's view,
+    /// whole orders).
     #[serde(default)]
     #[ts(optional)]
     pub station: Option<String>,
@@ -115,12 +116,42 @@ pub struct AllDayView {
     pub qty: u32,
 }
 
+/// One station's ticket of an order, as the expo pass sees it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ts_rs::TS, utoipa::ToSchema)]
+#[ts(export, export_to = "bindings/")]
+pub struct ExpoTicketView {
+    /// The station.
+    pub station: String,
+    /// `new`, `started` or `done`.
+    pub phase: String,
+    /// `void`, `changed` or `cancel`; none for a fire.
+    pub banner: Option<String>,
+    /// A later fire of the order.
+    pub add_on: bool,
+}
+
+/// An order at the expo pass: every station's tickets, and whether it can go out.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ts_rs::TS, utoipa::ToSchema)]
+#[ts(export, export_to = "bindings/")]
+pub struct ExpoOrderView {
+    /// The pass's own ticket (station `expo`, on the order's latest notice): its items are the
+    /// order's kitchen items, every station; bump it to send the order out.
+    pub ticket: KitchenTicketView,
+    /// Each station's tickets of the order, in the order they came.
+    pub stations: Vec<ExpoTicketView>,
+    /// Every station is done: the order can go out.
+    pub ready: bool,
+}
+
 /// `kitchen_board`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ts_rs::TS, utoipa::ToSchema)]
 #[ts(export, export_to = "bindings/")]
 pub struct KitchenBoard {
     /// The tickets not done, oldest first.
     pub open: Vec<KitchenTicketView>,
+    /// For the expo pass (`station: "expo"`): the orders not yet sent out, oldest first. Empty
+    /// for a station's board. Its `recent` are then the orders last sent out.
+    pub expo: Vec<ExpoOrderView>,
     /// The last tickets done, latest first (at most 20): what Recall brings back.
     pub recent: Vec<KitchenTicketView>,
     /// Per item, how many the open tickets hold (fires only; voided items not counted).
@@ -181,6 +212,103 @@ fn banner_word(b: Banner) -> &'static str {
     }
 }
 
+/// A line of the order as a ticket's item.
+fn item_view(order: &OrderState, line: LineId, bumped: bool) -> Option<KitchenItemView> {
+    let l = order.line(line)?;
+    Some(KitchenItemView {
+        line_id: l.line_id,
+        qty: u32::from(l.qty),
+        name: l.name.clone(),
+        modifiers: l.modifiers.iter().map(|m| m.name.clone()).collect(),
+        note: l.note.clone(),
+        seat: l.seat,
+        course: l.course,
+        voided: l.voided.is_some(),
+        bumped,
+    })
+}
+
+/// When a ticket was done: the latest step on it (or on one of its items).
+fn done_at(order: &OrderState, ticket: &TicketRef, since: u64) -> u64 {
+    order
+        .kitchen_progress
+        .iter()
+        .filter(|p| p.ticket == *ticket)
+        .map(|p| p.stamp.at_ms)
+        .max()
+        .unwrap_or(since)
+}
+
+/// The order at the expo pass, if the kitchen has a ticket of it.
+fn expo_of(
+    order: &OrderState,
+    catalog: &comanda_domain::catalog::Catalog,
+    targets: &[KitchenTarget],
+) -> Option<ExpoOrderView> {
+    let e = kitchen::expo(order, catalog)?;
+    let views = views_of(order, catalog, targets);
+    let since_ms = views
+        .iter()
+        .filter(|v| !v.done)
+        .map(|v| v.since_ms)
+        .min()
+        .unwrap_or_else(|| views.iter().map(|v| v.since_ms).max().unwrap_or_default());
+    let mut items: Vec<KitchenItemView> = Vec::new();
+    for v in views.iter().filter(|v| v.banner.is_none()) {
+        for i in &v.items {
+            let bumped = i.bumped || v.done;
+            match items.iter_mut().find(|x| x.line_id == i.line_id) {
+                Some(x) => x.bumped &= bumped,
+                None => items.push(KitchenItemView {
+                    bumped,
+                    ..i.clone()
+                }),
+            }
+        }
+    }
+    let (warning_s, late_s) = KitchenTarget::of(
+        targets,
+        kitchen::EXPO,
+        crate::kitchen_targets::order_type_word(order.order_type.as_ref()),
+    );
+    let sent_out = e.sent_out();
+    Some(ExpoOrderView {
+        ready: e.ready(),
+        stations: views
+            .iter()
+            .map(|v| ExpoTicketView {
+                station: v.station.clone(),
+                phase: if v.done {
+                    "done".into()
+                } else {
+                    v.phase.clone()
+                },
+                banner: v.banner.clone(),
+                add_on: v.add_on,
+            })
+            .collect(),
+        ticket: KitchenTicketView {
+            notice: e.ticket.notice,
+            station: kitchen::EXPO.to_owned(),
+            order_id: order.order_id,
+            number: order.number,
+            served: crate::printing::served(order),
+            since_ms,
+            banner: None,
+            order_cancelled: order.cancelled.is_some(),
+            items,
+            phase: phase_word(e.progress.phase).to_owned(),
+            generation: e.progress.generation,
+            rushed: e.tickets.iter().any(|t| t.rushed),
+            done: sent_out,
+            done_ms: sent_out.then(|| done_at(order, &e.ticket, since_ms)),
+            add_on: false,
+            warning_ms: u64::from(warning_s) * 1000,
+            late_ms: u64::from(late_s) * 1000,
+        },
+    })
+}
+
 /// The tickets of one order, as views, coloured by the store's `targets`.
 fn views_of(
     order: &OrderState,
@@ -198,15 +326,7 @@ fn views_of(
         .map(|t| {
             let (warning_s, late_s) = KitchenTarget::of(targets, &t.ticket.station, order_type);
             let done = t.done();
-            let done_ms = done.then(|| {
-                order
-                    .kitchen_progress
-                    .iter()
-                    .filter(|p| p.ticket == t.ticket)
-                    .map(|p| p.stamp.at_ms)
-                    .max()
-                    .unwrap_or(t.since.at_ms)
-            });
+            let done_ms = done.then(|| done_at(order, &t.ticket, t.since.at_ms));
             KitchenTicketView {
                 notice: t.ticket.notice,
                 station: t.ticket.station.clone(),
@@ -219,20 +339,7 @@ fn views_of(
                 items: t
                     .items
                     .iter()
-                    .filter_map(|i| {
-                        let l = order.line(i.line_id)?;
-                        Some(KitchenItemView {
-                            line_id: l.line_id,
-                            qty: u32::from(l.qty),
-                            name: l.name.clone(),
-                            modifiers: l.modifiers.iter().map(|m| m.name.clone()).collect(),
-                            note: l.note.clone(),
-                            seat: l.seat,
-                            course: l.course,
-                            voided: l.voided.is_some(),
-                            bumped: t.item_done(i),
-                        })
-                    })
+                    .filter_map(|i| item_view(order, i.line_id, t.item_done(i)))
                     .collect(),
                 phase: phase_word(t.progress.phase).to_owned(),
                 generation: t.progress.generation,
@@ -281,6 +388,26 @@ pub fn kitchen_board(
             heard_orders(r, BOARD_ORDERS)?,
         ))
     })?;
+    let stations = catalog.stations();
+    if station.as_deref() == Some(kitchen::EXPO) {
+        let (done, mut open): (Vec<_>, Vec<_>) = orders
+            .iter()
+            .filter_map(|rec| expo_of(&rec.state, &catalog, &targets))
+            .partition(|e| e.ticket.done);
+        open.sort_by(|a, b| {
+            (a.ticket.since_ms, a.ticket.notice).cmp(&(b.ticket.since_ms, b.ticket.notice))
+        });
+        let mut recent: Vec<KitchenTicketView> = done.into_iter().map(|e| e.ticket).collect();
+        recent.sort_by_key(|t| std::cmp::Reverse(t.done_ms));
+        recent.truncate(RECALLABLE);
+        return Ok(KitchenBoard {
+            open: Vec::new(),
+            expo: open,
+            recent,
+            all_day: Vec::new(),
+            stations,
+        });
+    }
     let mut all: Vec<KitchenTicketView> = orders
         .iter()
         .flat_map(|rec| views_of(&rec.state, &catalog, &targets))
@@ -303,9 +430,9 @@ pub fn kitchen_board(
         .map(|(name, qty)| AllDayView { name, qty })
         .collect();
     all_day.sort_by(|a, b| b.qty.cmp(&a.qty).then(a.name.cmp(&b.name)));
-    let stations = catalog.stations();
     Ok(KitchenBoard {
         open,
+        expo: Vec::new(),
         recent,
         all_day,
         stations,
@@ -329,11 +456,21 @@ pub fn kitchen_step(
             .order(req.order_id)?
             .ok_or_else(|| ApiError::not_found("That order does not exist.").on("order_id"))?;
         let catalog = tx.catalog()?.unwrap_or_default();
-        let Some(t) = kitchen::tickets(&rec.state, &catalog)
-            .into_iter()
-            .find(|t| t.ticket == ticket)
-        else {
-            return Err(ApiError::not_found("That order has no such kitchen ticket.").on("notice"));
+        let found = if ticket.station == kitchen::EXPO {
+            // The pass's ticket: the order's latest notice, no items of its own.
+            kitchen::expo(&rec.state, &catalog)
+                .filter(|e| e.ticket == ticket)
+                .map(|e| e.as_ticket())
+        } else {
+            kitchen::tickets(&rec.state, &catalog)
+                .into_iter()
+                .find(|t| t.ticket == ticket)
+        };
+        let Some(t) = found else {
+            return Err(ApiError::not_found(
+                "That order has no such kitchen ticket (the order may have a newer one).",
+            )
+            .on("notice"));
         };
         let progress = match req.line_id {
             None => t.progress,
@@ -387,10 +524,14 @@ pub fn kitchen_step(
             .order(req.order_id)?
             .ok_or_else(|| ApiError::internal(&"the order just written is not there"))?;
         let targets = tx.settings()?.map(|s| s.kitchen_targets).unwrap_or_default();
-        let view = views_of(&rec.state, &catalog, &targets)
-            .into_iter()
-            .find(|v| v.notice == ticket.notice && v.station == ticket.station)
-            .ok_or_else(|| ApiError::internal(&"the ticket just stepped is not there"))?;
+        let view = if ticket.station == kitchen::EXPO {
+            expo_of(&rec.state, &catalog, &targets).map(|e| e.ticket)
+        } else {
+            views_of(&rec.state, &catalog, &targets)
+                .into_iter()
+                .find(|v| v.notice == ticket.notice && v.station == ticket.station)
+        }
+        .ok_or_else(|| ApiError::internal(&"the ticket just stepped is not there"))?;
         Ok::<_, ApiError>((event, view))
     })?;
     crate::sync::announce(ctx, &[event.stream])?;

@@ -88,12 +88,21 @@ fn view_of(settings: Option<StoreSettings>, stations: Vec<String>) -> KitchenTar
     }
 }
 
+/// The menu's stations, and the expo pass (whose times run from an order's oldest open ticket).
+fn stations_of(catalog: &comanda_domain::catalog::Catalog) -> Vec<String> {
+    let mut s = catalog.stations();
+    if !s.iter().any(|x| x == comanda_domain::kitchen::EXPO) {
+        s.push(comanda_domain::kitchen::EXPO.to_owned());
+    }
+    s
+}
+
 /// The targets in force.
 pub fn kitchen_targets(ctx: &Ctx, _s: &Session, _req: Empty) -> Result<KitchenTargets, ApiError> {
     let (settings, catalog) = ctx
         .store
         .read(|r| Ok::<_, comanda_store::StoreError>((r.settings()?, r.catalog()?)))?;
-    Ok(view_of(settings, catalog.unwrap_or_default().stations()))
+    Ok(view_of(settings, stations_of(&catalog.unwrap_or_default())))
 }
 
 /// Sets the kitchen's targets for the whole store (a manager's PIN).
@@ -155,7 +164,7 @@ pub fn save_kitchen_targets(
             "change the kitchen's times",
         )?;
         let catalog = tx.catalog()?.unwrap_or_default();
-        let stations = catalog.stations();
+        let stations = stations_of(&catalog);
         if let Some(t) = targets.iter().find(|t| !stations.contains(&t.station)) {
             return Err(ApiError::invalid(
                 "station",
@@ -174,5 +183,5 @@ pub fn save_kitchen_targets(
         Ok::<_, ApiError>((settings, catalog))
     })?;
     crate::sync::announce(ctx, &[StreamId::Settings])?;
-    Ok(view_of(Some(settings), catalog.stations()))
+    Ok(view_of(Some(settings), stations_of(&catalog)))
 }

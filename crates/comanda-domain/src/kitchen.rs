@@ -268,3 +268,71 @@ pub fn tickets(order: &OrderState, catalog: &Catalog) -> Vec<KitchenTicket> {
     }
     out
 }
+
+/// The expo pass's name: its progress is kept under this station, on the order's latest notice.
+pub const EXPO: &str = "expo";
+
+/// An order as the expo pass sees it: every station's tickets, and whether the pass sent it out.
+///
+/// The pass's own progress is kept under the order's latest kitchen notice at [`EXPO`]: a later
+/// fire (an add-on) or a void is a new notice, so an order sent out comes back to the pass when
+/// the kitchen has something new for it, and its bumps and recalls converge as any ticket's do.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ExpoOrder {
+    /// The pass's ticket: the latest notice, at [`EXPO`].
+    pub ticket: TicketRef,
+    /// The latest notice's stamp.
+    pub since: Stamp,
+    /// The order's kitchen tickets, every station.
+    pub tickets: Vec<KitchenTicket>,
+    /// The pass's progress (bumped: sent out).
+    pub progress: Progress,
+}
+
+impl ExpoOrder {
+    /// The pass's own ticket, as a step on it sees it (no items of its own).
+    pub fn as_ticket(&self) -> KitchenTicket {
+        KitchenTicket {
+            ticket: self.ticket.clone(),
+            since: self.since,
+            banner: None,
+            items: Vec::new(),
+            progress: self.progress,
+            rushed: false,
+        }
+    }
+
+    /// Every station is done: the order can go out.
+    pub fn ready(&self) -> bool {
+        self.tickets.iter().all(KitchenTicket::done)
+    }
+
+    /// The pass sent it out.
+    pub fn sent_out(&self) -> bool {
+        self.progress.phase == Phase::Bumped
+    }
+}
+
+/// The order at the expo pass, if the kitchen has any ticket of it.
+pub fn expo(order: &OrderState, catalog: &Catalog) -> Option<ExpoOrder> {
+    let tickets = tickets(order, catalog);
+    if tickets.is_empty() {
+        return None;
+    }
+    let last = order.kitchen.last()?;
+    let ticket = TicketRef {
+        notice: last.event,
+        station: EXPO.to_owned(),
+    };
+    let progress = order
+        .kitchen_progress
+        .iter()
+        .find(|p| p.ticket == ticket && p.line_id.is_none())
+        .map_or(Progress::NEW, |p| p.progress);
+    Some(ExpoOrder {
+        ticket,
+        since: last.stamp,
+        tickets,
+        progress,
+    })
+}

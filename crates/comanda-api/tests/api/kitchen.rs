@@ -290,3 +290,92 @@ async fn a_manager_sets_each_stations_times_and_every_ticket_is_coloured_by_them
     }
     assert_eq!(app.ok("kitchen_targets", &alex, json!({})).await, saved);
 }
+
+#[tokio::test]
+async fn the_expo_pass_sees_whole_orders_ready_when_every_station_is_done_and_sends_them_out() {
+    let app = spawn_app().await;
+    let token = app.login(ALEX).await;
+    let menu = app.menu().await;
+    let order = app.open_table(&token, "9").await;
+    app.add(&token, &order, &menu.item("Fries"), 1).await;
+    app.add(&token, &order, &menu.item("Caesar Salad"), 1).await;
+    app.ok("fire_order", &token, json!({ "order_id": order }))
+        .await;
+    let expo = || async {
+        app.ok("kitchen_board", &token, json!({ "station": "expo" }))
+            .await
+    };
+    let phases = |b: &Value| -> Vec<(String, String)> {
+        b["expo"][0]["stations"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|s| {
+                (
+                    s["station"].as_str().unwrap().to_owned(),
+                    s["phase"].as_str().unwrap().to_owned(),
+                )
+            })
+            .collect()
+    };
+    let b = expo().await;
+    assert_eq!(b["expo"].as_array().unwrap().len(), 1, "{b}");
+    assert!(b["open"].as_array().unwrap().is_empty());
+    assert_eq!(b["expo"][0]["ready"], false);
+    assert_eq!(b["expo"][0]["ticket"]["served"], "Table 9");
+    assert_eq!(b["expo"][0]["ticket"]["items"].as_array().unwrap().len(), 2);
+    assert_eq!(
+        phases(&b),
+        [("cold".into(), "new".into()), ("fry".into(), "new".into())]
+    );
+
+    // The fry station bumps: not ready yet; the cold station too: ready.
+    let board = app.ok("kitchen_board", &token, json!({})).await;
+    app.ok("kitchen_step", &token, step(&board["open"][1], "bump"))
+        .await;
+    let b = expo().await;
+    assert_eq!(
+        phases(&b),
+        [("cold".into(), "new".into()), ("fry".into(), "done".into())]
+    );
+    assert_eq!(b["expo"][0]["ready"], false);
+    app.ok("kitchen_step", &token, step(&board["open"][0], "bump"))
+        .await;
+    let b = expo().await;
+    assert_eq!(b["expo"][0]["ready"], true, "{b}");
+
+    // The pass sends it out (twice: a retry); it goes to the pass's recall list.
+    let pass = b["expo"][0]["ticket"].clone();
+    assert_eq!(pass["station"], "expo");
+    let out = app.ok("kitchen_step", &token, step(&pass, "bump")).await;
+    assert_eq!(out["done"], true, "{out}");
+    app.ok("kitchen_step", &token, step(&pass, "bump")).await;
+    let b = expo().await;
+    assert!(b["expo"].as_array().unwrap().is_empty(), "{b}");
+    assert_eq!(b["recent"][0]["order_id"], json!(order));
+
+    // An add-on: the order comes back to the pass, not ready, under its new notice; the old
+    // pass ticket is no longer the order's.
+    app.add(&token, &order, &menu.item("Fries"), 1).await;
+    app.ok("fire_order", &token, json!({ "order_id": order }))
+        .await;
+    let b = expo().await;
+    assert_eq!(b["expo"][0]["ready"], false, "{b}");
+    assert_ne!(b["expo"][0]["ticket"]["notice"], pass["notice"]);
+    assert_eq!(
+        phases(&b),
+        [
+            ("cold".into(), "done".into()),
+            ("fry".into(), "done".into()),
+            ("fry".into(), "new".into())
+        ]
+    );
+    let (status, err) = app
+        .call("kitchen_step", Some(&token), step(&pass, "recall"))
+        .await;
+    assert_eq!(
+        (status, err["field"].as_str()),
+        (404, Some("notice")),
+        "{err}"
+    );
+}

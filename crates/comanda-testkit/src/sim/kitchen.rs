@@ -1,5 +1,6 @@
 //! The simulation's kitchen screens: after a cashier's command, a cook on some terminal may
-//! start, bump or recall a ticket (or one item of it) or rush one, at the generation that
+//! start, bump or recall a ticket (or one item of it) or rush one, or the expo pass sends an
+//! order out or calls it back, at the generation that
 //! terminal's copy of the order holds, partitions, kills and restores included. The run's
 //! checks then hold the kitchen's progress to what they hold orders to: the same bytes on every
 //! node after the heal. The cook's choices come from a random stream of their own, so the
@@ -31,6 +32,10 @@ impl Sim {
                     if let Some(rec) = tx.order(o.order_id)? {
                         for t in kitchen::tickets(&rec.state, &catalog) {
                             tickets.push((o.order_id, t));
+                        }
+                        // The expo pass sends orders out and calls them back too.
+                        if let Some(e) = kitchen::expo(&rec.state, &catalog) {
+                            tickets.push((o.order_id, e.as_ticket()));
                         }
                     }
                 }

@@ -5,6 +5,7 @@
  */
 export type KitchenBoardRequest = { 
 /**
- * Only this station's tickets (none: every station, as expo sees them).
+ * Only this station's tickets (none: every station's tickets; `expo`: the expo pass's view,
+ * whole orders).
  */
 station?: string, };
