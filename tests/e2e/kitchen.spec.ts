@@ -207,3 +207,52 @@ test("the expo pass sees a whole order, READY when every station bumped, and sen
     await app.stop();
   }
 });
+
+test("the counter sends the starters, holds the mains, and fires them later; the kitchen sees them coming", async ({ page }, info) => {
+  await page.setViewportSize({ width: 1920, height: 1080 });
+  const app = await startApp(freshDataDir());
+  try {
+    await page.goto(app.url);
+    await signIn(page, "1111");
+    await openTable(page, "3");
+    await tid(page, "category-Salads").click();
+    await tid(page, "tile-Caesar Salad").click();
+    await tid(page, "category-Sides").click();
+    await tid(page, "tile-Fries").click();
+    const lines = tid(page, "order-line");
+    // The salad is course 1 (one tap), the fries course 2 (typed on the numpad).
+    await lines.filter({ hasText: "Caesar Salad" }).click();
+    await tid(page, "course-button").click();
+    await expect(lines.filter({ hasText: "Caesar Salad" }).getByTestId("line-course")).toHaveText("Course 1");
+    await lines.filter({ hasText: "Fries" }).click();
+    await tid(page, "numpad-2").click();
+    await tid(page, "course-button").click();
+    await expect(lines.filter({ hasText: "Fries" }).getByTestId("line-course")).toHaveText("Course 2");
+
+    await expect(tid(page, "send-button")).toContainText("Send course 1");
+    await tid(page, "send-button").click();
+    await expect(lines.filter({ hasText: "Fries" }).getByTestId("line-course")).toHaveText("Course 2 · held");
+    await expect(tid(page, "fire-course-2")).toBeVisible();
+    await page.screenshot({ path: info.outputPath("counter-course-held.png") });
+
+    // The kitchen: the salad's ticket, the fries on hold beside it; no fry ticket yet.
+    await tid(page, "mode").click();
+    const cards = tid(page, "kitchen-ticket");
+    await expect(cards).toHaveCount(1);
+    await expect(tid(page, "kitchen-held")).toHaveCount(0);
+    await tid(page, "kitchen-station").selectOption("expo");
+    await expect(tid(page, "kitchen-held")).toContainText("C2 1 Fries");
+    await tid(page, "kitchen-station").selectOption("");
+
+    // Back at the counter: fire course 2. The fry station gets its ticket, marked as a course.
+    await tid(page, "mode").click();
+    await tid(page, "fire-course-2").click();
+    await expect(lines.filter({ hasText: "Fries" }).getByTestId("line-sent")).toBeVisible();
+    await expect(tid(page, "fire-course-2")).toHaveCount(0);
+    await tid(page, "mode").click();
+    await expect(cards).toHaveCount(2);
+    await expect(cards.filter({ hasText: "FRY" }).getByTestId("kitchen-fired-course")).toHaveText("FIRE COURSE 2");
+  } finally {
+    await app.stop();
+  }
+});

@@ -98,12 +98,28 @@ pub struct KitchenTicketView {
     pub done_ms: Option<u64>,
     /// A later fire of an order the kitchen already had (its items come after an ADD-ON line).
     pub add_on: bool,
+    /// The course this ticket fires, when it sends a course the counter had held.
+    pub fired_course: Option<u8>,
+    /// The order's items for this station held for a later course: coming, not to make yet.
+    pub held: Vec<HeldItemView>,
     /// The ticket shows the warning colour this long after `since_ms` (the station's target).
     #[ts(type = "number")]
     pub warning_ms: u64,
     /// And LATE this long after.
     #[ts(type = "number")]
     pub late_ms: u64,
+}
+
+/// An item the counter holds for a later course.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ts_rs::TS, utoipa::ToSchema)]
+#[ts(export, export_to = "bindings/")]
+pub struct HeldItemView {
+    /// The course.
+    pub course: u8,
+    /// How many.
+    pub qty: u32,
+    /// What.
+    pub name: String,
 }
 
 /// A count for the all-day line: how many of an item the open tickets hold.
@@ -228,6 +244,15 @@ fn item_view(order: &OrderState, line: LineId, bumped: bool) -> Option<KitchenIt
     })
 }
 
+/// A held line as the kitchen sees it.
+fn held_view(l: &comanda_domain::order::LineState) -> HeldItemView {
+    HeldItemView {
+        course: l.course.unwrap_or_default(),
+        qty: u32::from(l.qty),
+        name: l.name.clone(),
+    }
+}
+
 /// When a ticket was done: the latest step on it (or on one of its items).
 fn done_at(order: &OrderState, ticket: &TicketRef, since: u64) -> u64 {
     order
@@ -303,6 +328,8 @@ fn expo_of(
             done: sent_out,
             done_ms: sent_out.then(|| done_at(order, &e.ticket, since_ms)),
             add_on: false,
+            fired_course: None,
+            held: order.held_lines().map(held_view).collect(),
             warning_ms: u64::from(warning_s) * 1000,
             late_ms: u64::from(late_s) * 1000,
         },
@@ -321,10 +348,29 @@ fn views_of(
         .iter()
         .find(|n| n.banner.is_none())
         .map(|n| n.event);
+    let made_at = |line: &comanda_domain::order::LineState, station: &str| {
+        catalog
+            .items
+            .iter()
+            .find(|i| i.id == line.item_id)
+            .is_some_and(|i| i.stations.iter().any(|s| s == station))
+    };
+    let held_lines: Vec<_> = order.held_lines().collect();
     kitchen::tickets(order, catalog)
         .into_iter()
         .map(|t| {
             let (warning_s, late_s) = KitchenTarget::of(targets, &t.ticket.station, order_type);
+            let fired_course = order.held.iter().find_map(|c| {
+                (t.banner.is_none()
+                    && !t.items.is_empty()
+                    && t.items.iter().all(|i| c.line_ids.contains(&i.line_id)))
+                .then_some(c.course)
+            });
+            let held = held_lines
+                .iter()
+                .filter(|l| made_at(l, &t.ticket.station))
+                .map(|l| held_view(l))
+                .collect();
             let done = t.done();
             let done_ms = done.then(|| done_at(order, &t.ticket, t.since.at_ms));
             KitchenTicketView {
@@ -347,6 +393,8 @@ fn views_of(
                 done,
                 done_ms,
                 add_on: t.banner.is_none() && first_fire.is_some_and(|f| f != t.ticket.notice),
+                fired_course,
+                held,
                 warning_ms: u64::from(warning_s) * 1000,
                 late_ms: u64::from(late_s) * 1000,
             }

@@ -82,6 +82,8 @@ pub struct LineView {
     pub course: Option<u8>,
     /// Sent to the kitchen.
     pub fired: bool,
+    /// Held for its course: the kitchen sees it coming; "Fire course N" sends it.
+    pub held: bool,
     /// Added by whom and when.
     pub added: StampView,
     /// Set when voided.
@@ -746,6 +748,7 @@ impl OrderView {
                 seat: l.seat,
                 course: l.course,
                 fired: l.fired,
+                held: o.holds(l),
                 added: names.stamp(&l.added),
                 voided: l.voided.as_ref().map(|v| VoidView {
                     reason: v.reason.clone(),

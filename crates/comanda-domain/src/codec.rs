@@ -224,6 +224,7 @@ bodies! {
     KitchenMarked => KitchenMarked,
     KitchenRecalled => KitchenRecalled,
     KitchenRushed => KitchenRushed,
+    CourseHeld => CourseHeld,
 }
 
 /// Decodes a payload given as JSON text, of a given kind and schema version, straight into its

@@ -176,6 +176,8 @@ pub enum EventBody {
     KitchenRecalled(crate::kitchen::KitchenRecalled),
     /// Someone asked the kitchen to hurry a ticket.
     KitchenRushed(crate::kitchen::KitchenRushed),
+    /// The counter held a course's lines: the kitchen sees them coming, fired later.
+    CourseHeld(crate::kitchen::CourseHeld),
 }
 
 impl EventBody {
@@ -212,6 +214,7 @@ impl EventBody {
             EventBody::KitchenMarked(_) => "KitchenMarked",
             EventBody::KitchenRecalled(_) => "KitchenRecalled",
             EventBody::KitchenRushed(_) => "KitchenRushed",
+            EventBody::CourseHeld(_) => "CourseHeld",
         }
     }
 

@@ -116,6 +116,17 @@ pub struct KitchenRushed {
     pub ticket: TicketRef,
 }
 
+/// The counter held the lines of a course: the kitchen sees them coming ("Course 2 on hold") and
+/// makes them when a fire sends them (`OrderFired` with those lines). A held line that was fired
+/// is no longer held, whichever event a terminal learns of first.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CourseHeld {
+    /// The course (2 for mains after starters).
+    pub course: u8,
+    /// Its lines, not yet sent.
+    pub line_ids: Vec<LineId>,
+}
+
 /// The progress of a ticket (`line_id` none) or of one of its items, as folded.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct KitchenProgress {

@@ -379,3 +379,102 @@ async fn the_expo_pass_sees_whole_orders_ready_when_every_station_is_done_and_se
         "{err}"
     );
 }
+
+#[tokio::test]
+async fn the_counter_holds_later_courses_and_fires_each_when_asked_and_the_kitchen_sees_them_coming()
+ {
+    let app = spawn_app().await;
+    let token = app.login(ALEX).await;
+    let menu = app.menu().await;
+    let order = app.open_table(&token, "5").await;
+    let mut lines = Vec::new();
+    for (item, course) in [("Caesar Salad", 1), ("Fries", 2), ("Tiramisu", 3)] {
+        let v = app.add(&token, &order, &menu.item(item), 1).await;
+        let line = v["lines"].as_array().unwrap().last().unwrap()["line_id"].clone();
+        app.ok(
+            "change_line",
+            &token,
+            json!({ "order_id": order, "line_id": line, "change": { "field": "course", "value": course } }),
+        )
+        .await;
+        lines.push(line);
+    }
+    let state = |v: &Value| -> Vec<(bool, bool)> {
+        v["lines"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|l| (l["fired"].as_bool().unwrap(), l["held"].as_bool().unwrap()))
+            .collect()
+    };
+    // Send with the later courses held: the salad goes, the fries and the tiramisu wait.
+    let v = app
+        .ok(
+            "fire_order",
+            &token,
+            json!({ "order_id": order, "hold_later": true }),
+        )
+        .await;
+    assert_eq!(
+        state(&v),
+        [(true, false), (false, true), (false, true)],
+        "{v}"
+    );
+    let board = app.ok("kitchen_board", &token, json!({})).await;
+    assert_eq!(tickets(&board, "open"), [("cold".into(), String::new())]);
+    assert_eq!(
+        board["open"][0]["held"],
+        json!([{ "course": 3, "qty": 1, "name": "Tiramisu" }]),
+        "{board}"
+    );
+    let expo = app
+        .ok("kitchen_board", &token, json!({ "station": "expo" }))
+        .await;
+    assert_eq!(
+        expo["expo"][0]["ticket"]["held"].as_array().unwrap().len(),
+        2,
+        "{expo}"
+    );
+
+    // A plain send later sends what is new, not what is held.
+    app.add(&token, &order, &menu.item("Cola"), 1).await;
+    let v = app
+        .ok("fire_order", &token, json!({ "order_id": order }))
+        .await;
+    assert_eq!(
+        state(&v),
+        [(true, false), (false, true), (false, true), (true, false)],
+        "{v}"
+    );
+
+    // Fire course 2: the fries go, on a ticket that says which course it fires.
+    let v = app
+        .ok(
+            "fire_order",
+            &token,
+            json!({ "order_id": order, "course": 2 }),
+        )
+        .await;
+    assert_eq!(state(&v)[1], (true, false), "{v}");
+    let fry = app
+        .ok("kitchen_board", &token, json!({ "station": "fry" }))
+        .await;
+    assert_eq!(fry["open"][0]["fired_course"], 2, "{fry}");
+    assert_eq!(fry["open"][0]["items"][0]["name"], "Fries");
+
+    // Nothing left in course 2, and no course 0: refused with the field.
+    for course in [2, 0] {
+        let (status, err) = app
+            .call(
+                "fire_order",
+                Some(&token),
+                json!({ "order_id": order, "course": course }),
+            )
+            .await;
+        assert_eq!(
+            (status, err["field"].as_str()),
+            (400, Some("course")),
+            "{err}"
+        );
+    }
+}

@@ -1066,6 +1066,15 @@ pub struct KitchenRushed {
     pub ticket: TicketRef,
 }
 
+/// `CourseHeld` (schema 1).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CourseHeld {
+    /// The course.
+    pub course: u8,
+    /// Its lines held.
+    pub line_ids: Vec<LineId>,
+}
+
 /// `DeviceAddressSet` (schema 1).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct DeviceAddressSet {
@@ -1131,4 +1140,5 @@ mirror! {
     KitchenMarked = dk::KitchenMarked { ticket, line_id, step, generation }
     KitchenRecalled = dk::KitchenRecalled { ticket, line_id, generation }
     KitchenRushed = dk::KitchenRushed { ticket }
+    CourseHeld = dk::CourseHeld { course, line_ids }
 }

@@ -380,6 +380,10 @@ pub struct OrderState {
     /// The tickets someone asked to hurry.
     #[serde(default)]
     pub rushed: Vec<crate::kitchen::TicketRef>,
+    /// The lines the counter held, by course (a line sent since is no longer held: see
+    /// [`OrderState::held_lines`]).
+    #[serde(default)]
+    pub held: Vec<crate::kitchen::CourseHeld>,
     /// Its customer receipts as the printing nodes told: the latest word per receipt.
     #[serde(default)]
     pub receipts: Vec<ReceiptState>,
@@ -417,6 +421,7 @@ impl OrderState {
             tickets: Vec::new(),
             kitchen_progress: Vec::new(),
             rushed: Vec::new(),
+            held: Vec::new(),
             receipts: Vec::new(),
             orphans: Vec::new(),
             foreign: Vec::new(),
@@ -448,6 +453,16 @@ impl OrderState {
     /// Lines not voided.
     pub fn live_lines(&self) -> impl Iterator<Item = &LineState> {
         self.lines.iter().filter(|l| l.is_live())
+    }
+
+    /// The live lines held for a later course and not sent since.
+    pub fn held_lines(&self) -> impl Iterator<Item = &LineState> {
+        self.lines.iter().filter(|l| self.holds(l))
+    }
+
+    /// Whether a line is held: live, not sent, in a held course.
+    pub fn holds(&self, l: &LineState) -> bool {
+        l.is_live() && !l.fired && self.held.iter().any(|c| c.line_ids.contains(&l.line_id))
     }
 
     /// What is left to refund of one payment: its amount less the refunds against it (zero for a
@@ -613,6 +628,24 @@ impl OrderState {
                     self.rushed.push(r.ticket.clone());
                 }
             }
+            EventBody::CourseHeld(h) => match self.held.iter_mut().find(|c| c.course == h.course) {
+                Some(c) => {
+                    for l in &h.line_ids {
+                        if !c.line_ids.contains(l) {
+                            c.line_ids.push(*l);
+                        }
+                    }
+                }
+                None => {
+                    let mut line_ids = h.line_ids.clone();
+                    line_ids.dedup();
+                    self.held.push(crate::kitchen::CourseHeld {
+                        course: h.course,
+                        line_ids,
+                    });
+                    self.held.sort_by_key(|c| c.course);
+                }
+            },
             EventBody::DiscountApplied(d) => {
                 if self.discount(d.discount_id).is_none() {
                     if let DiscountTarget::Line { line_id } = d.target

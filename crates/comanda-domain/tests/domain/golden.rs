@@ -215,6 +215,13 @@ fn samples() -> Vec<comanda_domain::event::Event> {
         StreamId::Order(n.order),
         EventBody::KitchenRushed(comanda_domain::kitchen::KitchenRushed { ticket }),
     );
+    other(
+        StreamId::Order(n.order),
+        EventBody::CourseHeld(comanda_domain::kitchen::CourseHeld {
+            course: 2,
+            line_ids: vec![n.lines[1]],
+        }),
+    );
     let mut opened = d.event(
         n.order,
         Some(n.employees[0]),

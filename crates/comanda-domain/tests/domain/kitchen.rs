@@ -391,3 +391,55 @@ fn a_tickets_targets_are_its_stations_for_its_order_type_then_for_every_type_the
     );
     assert_eq!(KitchenTarget::of(&targets, "grill", None), (300, 480));
 }
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 256, ..ProptestConfig::default() })]
+
+    /// Holds and fires from two terminals with clocks that disagree, arriving in any order and
+    /// duplicated: a line is held when some hold names it and no fire sent it, on every node.
+    #[test]
+    fn a_line_is_held_until_some_fire_sends_it_whatever_the_order(
+        acts in proptest::collection::vec((any::<bool>(), 0u8..4, 1u8..4, 0u64..60_000, 0usize..2), 1..12),
+        order in any::<proptest::sample::Index>(),
+    ) {
+        let n = Names::new();
+        let mut counter = Device::new(0);
+        let mut evs = vec![counter.event(n.order, None, opened(4))];
+        for i in 0..4 {
+            evs.push(counter.event(n.order, None, line(&n, i, 1000, 1, 0, None)));
+        }
+        let mut terminals = [Device::new(1), Device::new(2)];
+        let (mut held, mut fired) = (std::collections::BTreeSet::new(), std::collections::BTreeSet::new());
+        for (hold, mask, course, wall, t) in &acts {
+            let lines: Vec<_> = (0..4).filter(|i| mask & (1 << i) != 0 || *i == usize::from(*mask)).map(|i| n.lines[i]).collect();
+            let body = if *hold {
+                held.extend(lines.iter().copied());
+                EventBody::CourseHeld(kitchen::CourseHeld { course: *course, line_ids: lines })
+            } else {
+                fired.extend(lines.iter().copied());
+                fire_lines(&lines)
+            };
+            let d = &mut terminals[*t];
+            d.now_ms = 1_700_000_000_000 + wall;
+            evs.push(d.event(n.order, None, body));
+        }
+        let want: Vec<_> = n.lines[..4].iter().filter(|l| held.contains(*l) && !fired.contains(*l)).copied().collect();
+        let mut shuffled = evs.clone();
+        let k = order.index(shuffled.len());
+        shuffled.rotate_left(k);
+        shuffled.reverse();
+        shuffled.push(evs[evs.len() - 1].clone());
+        let (a, _) = fold(n.order, &evs);
+        let (b, _) = fold(n.order, &shuffled);
+        prop_assert_eq!(&a, &b);
+        let got: Vec<_> = a.held_lines().map(|l| l.line_id).collect();
+        prop_assert_eq!(got, want);
+    }
+}
+
+/// An `OrderFired` of these lines.
+fn fire_lines(lines: &[comanda_domain::ids::LineId]) -> EventBody {
+    EventBody::OrderFired(comanda_domain::event::OrderFired {
+        line_ids: lines.to_vec(),
+    })
+}

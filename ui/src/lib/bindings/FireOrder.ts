@@ -8,4 +8,12 @@ export type FireOrder = {
 /**
  * The order.
  */
-order_id: OrderId, };
+order_id: OrderId, 
+/**
+ * Send only this course's lines (held or not).
+ */
+course?: number, 
+/**
+ * Send the first course of the new lines and hold the later ones.
+ */
+hold_later?: boolean, };

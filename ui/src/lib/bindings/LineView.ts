@@ -56,6 +56,10 @@ course: number | null,
  */
 fired: boolean, 
 /**
+ * Held for its course: the kitchen sees it coming; "Fire course N" sends it.
+ */
+held: boolean, 
+/**
  * Added by whom and when.
  */
 added: StampView, 

@@ -36,6 +36,7 @@ const line = (id: string, over: Partial<LineView> = {}): LineView => ({
   seat: null,
   course: null,
   fired: false,
+  held: false,
   added: stamp,
   voided: null,
   amounts: null,

@@ -3,6 +3,7 @@
 //! were made, so a slow answer never overwrites a newer one.
 import { app } from "../../app.svelte";
 import { approvals, ApprovalCancelled } from "../../components/approval.svelte";
+import { nextCourse, sendPlan } from "./courses";
 import { toasts } from "../../components/toasts.svelte";
 import { ApiFailure, isFailure, messageOf } from "../../lib/backend";
 import { echoes } from "../../lib/backend/echoes";
@@ -415,16 +416,54 @@ export class CounterState {
   async send(): Promise<void> {
     const order = this.order;
     if (!order || !this.isOpen) return;
-    const n = order.lines.filter((l) => isLive(l) && !l.fired).length;
-    if (n === 0) {
+    const plan = sendPlan(order.lines);
+    if (plan.sending === 0) {
       toasts.show("Nothing new to send.");
       return;
     }
+    const n = plan.sending;
     try {
-      await this.mutate(() => app.api.fireOrder({ order_id: order.order_id }));
-      toasts.show(`Sent ${n} ${n === 1 ? "line" : "lines"} to the kitchen.`, "success");
+      await this.mutate(() => app.api.fireOrder(plan.holds ? { order_id: order.order_id, hold_later: true } : { order_id: order.order_id }));
+      toasts.show(
+        plan.holds
+          ? `Sent course ${plan.first} (${n} ${n === 1 ? "line" : "lines"}); later courses held.`
+          : `Sent ${n} ${n === 1 ? "line" : "lines"} to the kitchen.`,
+        "success",
+      );
     } catch (e) {
       this.showError(e);
+    }
+  }
+
+  /** Fire a course the counter held. */
+  async fireCourse(course: number): Promise<void> {
+    const order = this.order;
+    if (!order || !this.isOpen) return;
+    try {
+      await this.mutate(() => app.api.fireOrder({ order_id: order.order_id, course }));
+      toasts.show(`Course ${course} fired.`, "success");
+    } catch (e) {
+      this.showError(e);
+    }
+  }
+
+  /** Course: the typed number becomes the selected line's course (0 clears); with nothing typed
+   *  a tap moves it to the next course (none → 1 → 2 → 3 → none). */
+  async setCourse(): Promise<void> {
+    const line = this.selected;
+    const order = this.order;
+    if (!line || line.voided || !order) {
+      this.qtyError = "Select a line first, then tap Course.";
+      return;
+    }
+    const course = nextCourse(line.course, this.numpad.empty ? null : this.numpad.value);
+    try {
+      await this.mutate(() => app.api.changeLine({ order_id: order.order_id, line_id: line.line_id, change: { field: "course", value: course } }));
+      this.numpad = this.numpad.clear();
+      this.qtyError = null;
+      this.flash(line.line_id);
+    } catch (e) {
+      this.showError(e, "seat");
     }
   }
 
