@@ -219,7 +219,17 @@ pub fn fire_commit(dir: &Path) -> Result<Vec<serde_json::Value>> {
     let mut jobs = 0;
     for i in 0..COMMIT_WARMUP + FIRES {
         let order_id = two_lines(&ctx, &s, i)?;
-        let (r, d) = timing::time(|| orders::fire_order(&ctx, &s, FireOrder { order_id, course: None, hold_later: None }));
+        let (r, d) = timing::time(|| {
+            orders::fire_order(
+                &ctx,
+                &s,
+                FireOrder {
+                    order_id,
+                    course: None,
+                    hold_later: None,
+                },
+            )
+        });
         r?;
         let rows = fire_rows(&mirror, order_id)?;
         let (r, d_bare) = timing::time(|| bare_fire(&mut bare, &rows, &upsert));
@@ -374,7 +384,15 @@ pub fn fire_to_paper(dir: &Path) -> Result<Vec<serde_json::Value>> {
         let before = fake.paper().len();
         let cuts = fake.cuts();
         let t = timing::Timer::start();
-        orders::fire_order(&ctx, &s, FireOrder { order_id, course: None, hold_later: None })?;
+        orders::fire_order(
+            &ctx,
+            &s,
+            FireOrder {
+                order_id,
+                course: None,
+                hold_later: None,
+            },
+        )?;
         while fake.cuts() == cuts {
             rt.block_on(worker.step(&ctx))?;
         }

@@ -161,7 +161,7 @@ test("a manager's station times colour the cards, an add-on says so, the keys re
   }
 });
 
-test("the expo pass sees a whole order, READY when every station bumped, and sends it out", async ({ page }, info) => {
+test("the expo pass sees a whole order, READY when every station bumped, and sends it out; the manager sees the ticket times", async ({ page }, info) => {
   await page.setViewportSize({ width: 1920, height: 1080 });
   const app = await startApp(freshDataDir());
   try {
@@ -203,6 +203,22 @@ test("the expo pass sees a whole order, READY when every station bumped, and sen
     // Recall brings the order back to the pass.
     await page.keyboard.press("Backspace");
     await expect(cards).toHaveCount(1);
+
+    // The manager's ticket times: a bar per station (after a manager's PIN), and as a table.
+    await tid(page, "kitchen-report-open").click();
+    await expect(tid(page, "approval-dialog")).toBeVisible();
+    await typePin(page, "9999");
+    await expect(tid(page, "report-chart")).toBeVisible();
+    await expect(tid(page, "report-chart")).toContainText("fry");
+    await expect(tid(page, "report-chart")).toContainText("cold");
+    await expect(tid(page, "report-items")).toContainText("Caesar Salad");
+    await page.screenshot({ path: info.outputPath("kitchen-report.png") });
+    const axeReport = await new AxeBuilder({ page }).withTags(["wcag2a", "wcag2aa", "wcag21aa", "wcag22aa"]).analyze();
+    expect(axeReport.violations.map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(" ")).join(", ")}`)).toEqual([]);
+    await tid(page, "report-table-toggle").click();
+    await expect(tid(page, "report-table")).toContainText("fry");
+    await tid(page, "report-yesterday").click();
+    await expect(tid(page, "report-empty")).toBeVisible();
   } finally {
     await app.stop();
   }

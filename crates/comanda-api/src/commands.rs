@@ -23,6 +23,7 @@ use crate::error::{ApiError, ErrorCode};
 use crate::hosting::{PairHosted, PairingCodeView};
 use crate::issues::{AcceptDeferred, ListSyncIssues, ReviewRefused, SyncIssues};
 use crate::kitchen::{KitchenBoard, KitchenBoardRequest, KitchenStepRequest, KitchenTicketView};
+use crate::kitchen_report::{KitchenReport, KitchenReportRequest};
 use crate::kitchen_targets::{KitchenTargets, SaveKitchenTargets};
 use crate::orders::*;
 use crate::printers::{
@@ -267,6 +268,8 @@ commands! {
     Session kitchen_step(KitchenStepRequest) -> KitchenTicketView = crate::kitchen::kitchen_step;
     /// The kitchen's age targets per station (when a ticket turns to warning, then LATE).
     Session kitchen_targets(Empty) -> KitchenTargets = crate::kitchen_targets::kitchen_targets;
+    /// The kitchen's ticket times over a period, per station and per item (a manager's PIN).
+    Session kitchen_report(KitchenReportRequest) -> KitchenReport = crate::kitchen_report::kitchen_report;
     /// Set the kitchen's age targets for the whole store (a manager's PIN).
     Session save_kitchen_targets(SaveKitchenTargets) -> KitchenTargets = crate::kitchen_targets::save_kitchen_targets;
     /// What sync could not settle alone: refused events, events put aside, events from a newer version, orders with conflicts (managers only).

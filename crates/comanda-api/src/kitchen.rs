@@ -20,8 +20,11 @@ use crate::ctx::Ctx;
 use crate::error::{ApiError, ErrorCode};
 use crate::session::Session;
 
-/// How many of the latest orders the board looks through.
+/// How many of the latest changed orders the board looks through.
 const BOARD_ORDERS: u32 = 300;
+
+/// How far back the board looks: orders changed within the last day.
+const BOARD_WITHIN_MS: u64 = 24 * 3_600_000;
 
 /// How many bumped tickets the board keeps for a recall.
 const RECALLABLE: usize = 20;
@@ -402,20 +405,17 @@ fn views_of(
         .collect()
 }
 
-/// The newest `limit` orders (any status) the kitchen has heard of: those with a kitchen notice.
+/// The orders (any status) the kitchen has heard of, changed at or after `since_ms`, the latest
+/// changed first, at most `limit` looked at: those with a kitchen notice.
 pub(crate) fn heard_orders(
     r: &comanda_store::Reader<'_>,
+    since_ms: u64,
     limit: u32,
 ) -> Result<Vec<comanda_store::OrderRecord>, comanda_store::StoreError> {
-    let mut orders = Vec::new();
-    for o in r.list_orders(&comanda_store::OrderFilter::all(limit))? {
-        if let Some(rec) = r.order(o.order_id)?
-            && !rec.state.kitchen.is_empty()
-        {
-            orders.push(rec);
-        }
-    }
-    Ok(orders)
+    Ok(r.orders_touched_since(since_ms, limit)?
+        .into_iter()
+        .filter(|rec| !rec.state.kitchen.is_empty())
+        .collect())
 }
 
 /// The kitchen board of this terminal: the latest orders' tickets, open ones oldest first.
@@ -429,11 +429,12 @@ pub fn kitchen_board(
         .as_deref()
         .map(|s| crate::input::required("station", s, 40))
         .transpose()?;
+    let now = ctx.clock.now_ms();
     let (catalog, targets, orders) = ctx.store.read(|r| {
         Ok::<_, comanda_store::StoreError>((
             r.catalog()?.unwrap_or_default(),
             r.settings()?.map(|s| s.kitchen_targets).unwrap_or_default(),
-            heard_orders(r, BOARD_ORDERS)?,
+            heard_orders(r, now.saturating_sub(BOARD_WITHIN_MS), BOARD_ORDERS)?,
         ))
     })?;
     let stations = catalog.stations();

@@ -21,6 +21,7 @@ pub mod http;
 pub mod input;
 pub mod issues;
 pub mod kitchen;
+pub mod kitchen_report;
 pub mod kitchen_targets;
 pub mod limits;
 pub mod orders;

@@ -165,7 +165,8 @@ fn unconfirmed_by_station(
     now: u64,
 ) -> Result<std::collections::BTreeMap<String, (u32, u64)>, comanda_store::StoreError> {
     let mut out: std::collections::BTreeMap<String, (u32, u64)> = Default::default();
-    for rec in crate::kitchen::heard_orders(r, 200)? {
+    let since = now.saturating_sub(UNCONFIRMED_WITHIN_MS);
+    for rec in crate::kitchen::heard_orders(r, since, 200)? {
         for a in comanda_domain::printer::awaited_tickets(&rec.state, catalog) {
             let age = now.saturating_sub(a.since_ms);
             if !(UNCONFIRMED_AFTER_MS..=UNCONFIRMED_WITHIN_MS).contains(&age) {

@@ -35,6 +35,15 @@ macro_rules! read_methods {
             ) -> Result<Vec<::comanda_domain::ids::DeviceId>, $crate::StoreError> {
                 Ok($crate::sql::load_device(self.conn())?.ids())
             }
+            /// The orders whose last change is at or after `from_ms`, latest change first, at
+            /// most `limit`: what the kitchen's board and its reports look through.
+            pub fn orders_touched_since(
+                &self,
+                from_ms: u64,
+                limit: u32,
+            ) -> Result<Vec<$crate::OrderRecord>, $crate::StoreError> {
+                $crate::reads::orders_touched_since(self.conn(), from_ms, limit)
+            }
             /// Orders newest first (by opening time, then number), filtered by status.
             pub fn list_orders(
                 &self,
@@ -370,6 +379,30 @@ fn list_sql(with_status: bool) -> String {
     } else {
         format!("{COLUMNS} {ORDER} ?1")
     }
+}
+
+pub(crate) fn orders_touched_since(
+    conn: &Connection,
+    from_ms: u64,
+    limit: u32,
+) -> Result<Vec<OrderRecord>, StoreError> {
+    let ids: Vec<String> = conn
+        .prepare_cached(
+            "SELECT order_id FROM orders WHERE updated_ms >= ?1 \
+             ORDER BY updated_ms DESC, order_id DESC LIMIT ?2",
+        )?
+        .query_map(
+            params![i64::try_from(from_ms).unwrap_or(i64::MAX), limit],
+            |r| r.get(0),
+        )?
+        .collect::<Result<_, _>>()?;
+    let mut out = Vec::with_capacity(ids.len());
+    for id in ids {
+        if let Some(rec) = project::read_order(conn, sql::parse(&id, "order id")?)? {
+            out.push(rec);
+        }
+    }
+    Ok(out)
 }
 
 pub(crate) fn list_orders(

@@ -263,6 +263,11 @@ impl Fixture {
             ("kitchen_board", json!({ "station": "grill" })),
             ("kitchen_targets", json!({})),
             (
+                "kitchen_report",
+                json!({ "from_ms": 1_699_990_000_000u64, "to_ms": 1_700_010_000_000u64,
+                        "approval": manager }),
+            ),
+            (
                 "save_kitchen_targets",
                 json!({ "targets": [{ "station": "grill", "warning_s": 240, "late_s": 420 }],
                         "approval": manager }),

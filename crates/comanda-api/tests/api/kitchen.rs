@@ -478,3 +478,93 @@ async fn the_counter_holds_later_courses_and_fires_each_when_asked_and_the_kitch
         );
     }
 }
+
+#[tokio::test]
+async fn the_managers_report_shows_each_stations_and_items_times_fire_to_bump_and_how_many_were_late()
+ {
+    let app = spawn_app().await;
+    let alex = app.login(ALEX).await;
+    let morgan = app.login(MORGAN).await;
+    let menu = app.menu().await;
+    let min = 60_000u64;
+    // Three tables: fries take 2, 4 and 10 minutes (the last one LATE at 8); the salads 1 each.
+    let mut boards = Vec::new();
+    for table in ["1", "2", "3"] {
+        let order = app.open_table(&alex, table).await;
+        app.add(&alex, &order, &menu.item("Fries"), 1).await;
+        app.add(&alex, &order, &menu.item("Caesar Salad"), 1).await;
+        app.ok("fire_order", &alex, json!({ "order_id": order }))
+            .await;
+        let board = app.ok("kitchen_board", &alex, json!({})).await;
+        boards.push(
+            board["open"].as_array().unwrap()[board["open"].as_array().unwrap().len() - 2..]
+                .to_vec(),
+        );
+    }
+    let t0 = START_MS;
+    // The salads are bumped at one minute; the fries later (a terminal's stamps only go forward).
+    app.clock.set(t0 + min);
+    for b in &boards {
+        assert_eq!(b[0]["station"], "cold");
+        app.ok("kitchen_step", &alex, step(&b[0], "bump")).await;
+    }
+    for (b, took) in boards.iter().zip([2 * min, 4 * min, 10 * min]) {
+        assert_eq!(b[1]["station"], "fry");
+        app.clock.set(t0 + took);
+        app.ok("kitchen_step", &alex, step(&b[1], "bump")).await;
+    }
+    // A fourth table's fries, not done yet: open at the fry station.
+    let open = app.open_table(&alex, "4").await;
+    app.add(&alex, &open, &menu.item("Fries"), 1).await;
+    app.ok("fire_order", &alex, json!({ "order_id": open }))
+        .await;
+
+    let period = json!({ "from_ms": t0 - 3_600_000, "to_ms": t0 + 3_600_000 });
+    // A cashier alone may not see it.
+    let (status, err) = app
+        .call("kitchen_report", Some(&alex), period.clone())
+        .await;
+    assert_eq!(
+        (status, err["code"].as_str()),
+        (403, Some("approval_required")),
+        "{err}"
+    );
+    let report = app.ok("kitchen_report", &morgan, period).await;
+    assert_eq!(
+        report["stations"],
+        json!([
+            { "station": "fry", "open": 1, "late_target_ms": 480_000,
+              "times": { "count": 3, "median_ms": 240_000, "p90_ms": 600_000, "max_ms": 600_000, "late": 1 } },
+            { "station": "cold", "open": 0, "late_target_ms": 480_000,
+              "times": { "count": 3, "median_ms": 60_000, "p90_ms": 60_000, "max_ms": 60_000, "late": 0 } },
+        ]),
+        "{report}"
+    );
+    assert_eq!(report["items"][0]["name"], "Fries");
+    assert_eq!(report["items"][0]["times"]["median_ms"], 240_000);
+    assert_eq!(report["items"][1]["name"], "Caesar Salad");
+
+    // A period with nothing in it, and bad periods.
+    let empty = app
+        .ok(
+            "kitchen_report",
+            &morgan,
+            json!({ "from_ms": t0 + 7_200_000, "to_ms": t0 + 9_000_000 }),
+        )
+        .await;
+    assert_eq!(empty["stations"], json!([]));
+    for (from, to) in [(t0, t0), (t0, t0 + 40 * 24 * 3_600_000)] {
+        let (status, err) = app
+            .call(
+                "kitchen_report",
+                Some(&morgan),
+                json!({ "from_ms": from, "to_ms": to }),
+            )
+            .await;
+        assert_eq!(
+            (status, err["field"].as_str()),
+            (400, Some("to_ms")),
+            "{err}"
+        );
+    }
+}

@@ -48,6 +48,8 @@ import type { CheckPrinter } from "../bindings/CheckPrinter";
 import type { KitchenBoard } from "../bindings/KitchenBoard";
 import type { KitchenBoardRequest } from "../bindings/KitchenBoardRequest";
 import type { KitchenStepRequest } from "../bindings/KitchenStepRequest";
+import type { KitchenReport } from "../bindings/KitchenReport";
+import type { KitchenReportRequest } from "../bindings/KitchenReportRequest";
 import type { KitchenTargets } from "../bindings/KitchenTargets";
 import type { SaveKitchenTargets } from "../bindings/SaveKitchenTargets";
 import type { KitchenTicketView } from "../bindings/KitchenTicketView";
@@ -135,6 +137,9 @@ export class Api {
   }
   kitchenStep(req: KitchenStepRequest): Promise<KitchenTicketView> {
     return this.backend.call<KitchenTicketView>("kitchen_step", req);
+  }
+  kitchenReport(req: KitchenReportRequest): Promise<KitchenReport> {
+    return this.backend.call<KitchenReport>("kitchen_report", req);
   }
   kitchenTargets(): Promise<KitchenTargets> {
     return this.backend.call<KitchenTargets>("kitchen_targets", {});
