@@ -33,6 +33,7 @@ use serde_json::json;
 
 use timing::Timer;
 
+mod kitchen;
 mod print;
 mod sync;
 
@@ -133,7 +134,7 @@ fn main() -> Result<()> {
             .tempdir_in(&work)?;
         emit(project_all(tmp.path())?);
     }
-    if wants("sync") || wants("ingest") || wants("live") {
+    if wants("sync") || wants("ingest") || wants("live") || wants("kitchen") {
         match arg("--hub") {
             Some(hub) => {
                 let num = |name: &str, default: usize| {
@@ -158,6 +159,9 @@ fn main() -> Result<()> {
                 }
                 if wants("live") {
                     emit(sync::live_latency(&args, &work)?);
+                }
+                if wants("kitchen") {
+                    emit(kitchen::kitchen_latency(&args, &work)?);
                 }
             }
             None => progress("sync and ingest: skipped (no --hub binary given)"),

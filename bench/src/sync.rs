@@ -87,7 +87,7 @@ fn admin(bin: &Path, data: &Path, args: &[&str]) -> Result<String> {
 }
 
 /// A hub process on a fresh data directory with its stores.
-struct Hub {
+pub(crate) struct Hub {
     app: App,
     bin: PathBuf,
     data: PathBuf,
@@ -96,7 +96,7 @@ struct Hub {
 }
 
 impl Hub {
-    fn start(bin: &Path, dir: &Path, stores: usize) -> Result<Hub> {
+    pub(crate) fn start(bin: &Path, dir: &Path, stores: usize) -> Result<Hub> {
         let data = dir.join("hub");
         let stores = (0..stores)
             .map(|i| {
@@ -927,14 +927,14 @@ pub fn ingest(args: &SyncArgs, work: &Path) -> Result<Vec<Value>> {
 
 /// One committing terminal of the latency figure: a whole terminal (its store, its sync worker
 /// and live path), paired with the hub through the API as a manager would.
-struct LiveTerminal {
-    ctx: comanda_api::Ctx,
-    session: comanda_api::Session,
-    picks: Vec<(ItemId, Vec<comanda_api::orders::ModifierChoice>)>,
-    workers: Option<comanda_api::runtime::Runtime>,
+pub(crate) struct LiveTerminal {
+    pub(crate) ctx: comanda_api::Ctx,
+    pub(crate) session: comanda_api::Session,
+    pub(crate) picks: Vec<(ItemId, Vec<comanda_api::orders::ModifierChoice>)>,
+    pub(crate) workers: Option<comanda_api::runtime::Runtime>,
 }
 
-fn live_terminal(
+pub(crate) fn live_terminal(
     hub: &Hub,
     dir: &Path,
     n: usize,

@@ -14,7 +14,7 @@ use serde_json::Value;
 
 use crate::sh;
 
-const USAGE: &str = "usage: cargo xtask bench [--write] [--only commit,read,size,project,sync,ingest,live,start] [--quick]
+const USAGE: &str = "usage: cargo xtask bench [--write] [--only commit,read,size,print,project,sync,ingest,live,kitchen,start] [--quick]
 
   --write   rewrite BENCHMARKS.md with the figures, the command and the machine
   --only    measure only these groups (the report then holds only them)
@@ -50,7 +50,7 @@ pub fn bench(rest: &[String]) -> Result<()> {
     if let Some(o) = &only {
         bench_args.extend(["--only".into(), o.clone()]);
     }
-    if wants("sync") || wants("ingest") || wants("live") {
+    if wants("sync") || wants("ingest") || wants("live") || wants("kitchen") {
         bench_args.extend(sync_args(&root, quick)?);
     }
     if wants("start") {

@@ -1,6 +1,7 @@
 //! The simulation's kitchen screens: after a cashier's command, a cook on some terminal may
 //! start, bump or recall a ticket (or one item of it) or rush one, or the expo pass sends an
-//! order out or calls it back, at the generation that
+//! order out or calls it back, or a waiter holds an order's unsent lines for a later course or
+//! fires what was held, at the generation that
 //! terminal's copy of the order holds, partitions, kills and restores included. The run's
 //! checks then hold the kitchen's progress to what they hold orders to: the same bytes on every
 //! node after the heal. The cook's choices come from a random stream of their own, so the
@@ -11,6 +12,51 @@ use comanda_domain::kitchen::{self, KitchenMarked, KitchenRecalled, KitchenRushe
 use comanda_store::OrderFilter;
 
 use super::Sim;
+
+/// A waiter at a terminal: holds an open order's unsent lines as course 2, or fires the lines
+/// it held (the counter's "Fire course 2"). What the cook step returns.
+fn waiter_step(
+    tx: &mut comanda_store::Tx<'_>,
+    pick: u64,
+) -> Result<Option<(comanda_domain::ids::EventId, &'static str, StreamId)>, comanda_store::StoreError>
+{
+    let open: Vec<_> = tx
+        .list_orders(&OrderFilter::with_status(
+            comanda_domain::order::OrderStatus::Open,
+            30,
+        ))?
+        .into_iter()
+        .map(|o| o.order_id)
+        .collect();
+    if open.is_empty() {
+        return Ok(None);
+    }
+    let order = open[(pick % open.len() as u64) as usize];
+    let Some(rec) = tx.order(order)? else {
+        return Ok(None);
+    };
+    let held: Vec<_> = rec.state.held_lines().map(|l| l.line_id).collect();
+    let body = if held.is_empty() {
+        let unsent: Vec<_> = rec
+            .state
+            .live_lines()
+            .filter(|l| !l.fired)
+            .map(|l| l.line_id)
+            .collect();
+        if unsent.is_empty() {
+            return Ok(None);
+        }
+        EventBody::CourseHeld(kitchen::CourseHeld {
+            course: 2,
+            line_ids: unsent,
+        })
+    } else {
+        EventBody::OrderFired(comanda_domain::event::OrderFired { line_ids: held })
+    };
+    let kind = body.kind();
+    let e = tx.append(StreamId::Order(order), None, body)?;
+    Ok(Some((e.id, kind, e.stream)))
+}
 
 impl Sim {
     /// Maybe one cook's step on a terminal up now.
@@ -24,8 +70,12 @@ impl Sim {
         };
         let roll = self.cooks.below(100);
         let pick = self.cooks.next_u64();
+        let waiter = self.cooks.chance(150);
         let made = store
             .write(|tx| {
+                if waiter {
+                    return waiter_step(tx, pick);
+                }
                 let catalog = tx.catalog()?.unwrap_or_default();
                 let mut tickets = Vec::new();
                 for o in tx.list_orders(&OrderFilter::all(30))? {
