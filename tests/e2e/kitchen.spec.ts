@@ -224,7 +224,7 @@ test("the expo pass sees a whole order, READY when every station bumped, and sen
   }
 });
 
-test("the counter sends the starters, holds the mains, and fires them later; the kitchen sees them coming", async ({ page }, info) => {
+test("the counter sends the starters, holds the mains, and fires them later; the kitchen sees them coming, and the allergy in red", async ({ page }, info) => {
   await page.setViewportSize({ width: 1920, height: 1080 });
   const app = await startApp(freshDataDir());
   try {
@@ -245,6 +245,14 @@ test("the counter sends the starters, holds the mains, and fires them later; the
     await tid(page, "course-button").click();
     await expect(lines.filter({ hasText: "Fries" }).getByTestId("line-course")).toHaveText("Course 2");
 
+    // The salad's guest is allergic to nuts: said in the line's note dialog, red on the order.
+    await lines.filter({ hasText: "Caesar Salad" }).click();
+    await tid(page, "note-button").click();
+    await page.getByRole("group", { name: "Allergens" }).getByRole("button", { name: "Nuts", exact: true }).click();
+    await expect(tid(page, "allergy-input")).toHaveValue("nuts");
+    await tid(page, "note-save").click();
+    await expect(lines.filter({ hasText: "Caesar Salad" }).getByTestId("line-allergy")).toHaveText("⚠ Allergy: nuts");
+
     await expect(tid(page, "send-button")).toContainText("Send course 1");
     await tid(page, "send-button").click();
     await expect(lines.filter({ hasText: "Fries" }).getByTestId("line-course")).toHaveText("Course 2 · held");
@@ -255,6 +263,8 @@ test("the counter sends the starters, holds the mains, and fires them later; the
     await tid(page, "mode").click();
     const cards = tid(page, "kitchen-ticket");
     await expect(cards).toHaveCount(1);
+    await expect(cards.first().getByTestId("kitchen-allergy")).toHaveText("⚠ ALLERGY: nuts");
+    await page.screenshot({ path: info.outputPath("kitchen-allergy.png") });
     await expect(tid(page, "kitchen-held")).toHaveCount(0);
     await tid(page, "kitchen-station").selectOption("expo");
     await expect(tid(page, "kitchen-held")).toContainText("C2 1 Fries");

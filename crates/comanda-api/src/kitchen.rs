@@ -55,6 +55,8 @@ pub struct KitchenItemView {
     pub modifiers: Vec<String>,
     /// The cashier's note.
     pub note: Option<String>,
+    /// The guest's allergy (shown inverted).
+    pub allergy: Option<String>,
     /// The seat.
     pub seat: Option<u8>,
     /// The course.
@@ -240,6 +242,7 @@ fn item_view(order: &OrderState, line: LineId, bumped: bool) -> Option<KitchenIt
         name: l.name.clone(),
         modifiers: l.modifiers.iter().map(|m| m.name.clone()).collect(),
         note: l.note.clone(),
+        allergy: l.allergy.clone(),
         seat: l.seat,
         course: l.course,
         voided: l.voided.is_some(),

@@ -208,7 +208,7 @@ pub fn ticket_of(ctx: &Ctx, job: &PrintJob) -> Result<Option<Document>, ApiError
             name: l.name.clone(),
             modifiers: l.modifiers.iter().map(|m| m.name.clone()).collect(),
             note: l.note.clone(),
-            allergy: None,
+            allergy: l.allergy.clone(),
             seat: l.seat.map(|s| s.to_string()),
             course: l.course.map(|c| format!("Course {c}")),
             voided: l.voided.is_some(),

@@ -84,6 +84,8 @@ pub struct LineView {
     pub fired: bool,
     /// Held for its course: the kitchen sees it coming; "Fire course N" sends it.
     pub held: bool,
+    /// The guest's allergy, if said.
+    pub allergy: Option<String>,
     /// Added by whom and when.
     pub added: StampView,
     /// Set when voided.
@@ -749,6 +751,7 @@ impl OrderView {
                 course: l.course,
                 fired: l.fired,
                 held: o.holds(l),
+                allergy: l.allergy.clone(),
                 added: names.stamp(&l.added),
                 voided: l.voided.as_ref().map(|v| VoidView {
                     reason: v.reason.clone(),

@@ -22,8 +22,10 @@ pub fn current_schema(kind: &str) -> u32 {
         // the device's certificate (`cert_fingerprint`); an item of the menu names its kitchen
         // stations (`stations`); a printer may have a cash drawer and be a station's fallback
         // (`drawer`, `fallback_for`).
-        "LineChanged" | "PaymentVoided" | "OrderCancelled" | "EmployeeSaved" | "RefundIssued"
-        | "DevicePaired" | "CatalogPublished" | "PrinterSaved" => 2,
+        "PaymentVoided" | "OrderCancelled" | "EmployeeSaved" | "RefundIssued" | "DevicePaired"
+        | "CatalogPublished" | "PrinterSaved" => 2,
+        // Schema 3: a line may carry an allergy (`LineChange::Allergy`).
+        "LineChanged" => 3,
         // Schema 3: the settings carry the kitchen's age targets per station.
         "SettingsPublished" => 3,
         _ => 1,

@@ -349,6 +349,8 @@ pub enum LineChange {
     Seat(Option<u8>),
     /// A new course, or none.
     Course(Option<u8>),
+    /// The guest's allergy for this line ("nuts"), or none: the kitchen shows it inverted.
+    Allergy(Option<String>),
 }
 
 /// Payload of `LineChanged`.

@@ -1,4 +1,4 @@
-//! `change_line`: change one field of a line (quantity, modifiers, note, seat, course).
+//! `change_line`: change one field of a line (quantity, modifiers, note, seat, course, allergy).
 
 use comanda_domain::event::{EventBody, LineChange, LineChanged};
 use comanda_domain::ids::{LineId, OrderId};
@@ -28,6 +28,9 @@ pub enum LineChangeRequest {
     Seat(#[ts(type = "number | null")] Option<i64>),
     /// New course (null clears it).
     Course(#[ts(type = "number | null")] Option<i64>),
+    /// The guest's allergy ("nuts"; empty or null clears it): shown inverted on the kitchen's
+    /// tickets, and a change on a line already sent reaches the kitchen as a CHANGED ticket.
+    Allergy(Option<String>),
 }
 
 /// Request of `change_line`.
@@ -66,6 +69,11 @@ pub fn change_line(ctx: &Ctx, s: &Session, req: ChangeLine) -> Result<OrderView,
         LineChangeRequest::Course(n) => {
             Some(LineChange::Course(input::small_number("course", *n, 9)?))
         }
+        LineChangeRequest::Allergy(a) => Some(LineChange::Allergy(input::optional(
+            "allergy",
+            a.as_deref(),
+            60,
+        )?)),
         LineChangeRequest::Modifiers(_) => None,
     };
     mutate(
@@ -97,6 +105,7 @@ pub fn change_line(ctx: &Ctx, s: &Session, req: ChangeLine) -> Result<OrderView,
                 LineChange::Note(n) => *n == line.note,
                 LineChange::Seat(n) => *n == line.seat,
                 LineChange::Course(n) => *n == line.course,
+                LineChange::Allergy(a) => *a == line.allergy,
             };
             if unchanged {
                 return Ok(Proposal::none()); // nothing to record

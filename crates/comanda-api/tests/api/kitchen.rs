@@ -568,3 +568,50 @@ async fn the_managers_report_shows_each_stations_and_items_times_fire_to_bump_an
         );
     }
 }
+
+#[tokio::test]
+async fn an_allergy_said_at_the_counter_is_on_the_ticket_and_one_said_after_the_fire_reaches_the_kitchen()
+ {
+    let app = spawn_app().await;
+    let token = app.login(ALEX).await;
+    let menu = app.menu().await;
+    let order = app.open_table(&token, "6").await;
+    let v = app.add(&token, &order, &menu.item("Caesar Salad"), 1).await;
+    let line = v["lines"][0]["line_id"].clone();
+    let allergy = |value: Value| json!({ "order_id": order, "line_id": line, "change": { "field": "allergy", "value": value } });
+    let v = app
+        .ok("change_line", &token, allergy(json!("tree nuts")))
+        .await;
+    assert_eq!(v["lines"][0]["allergy"], "tree nuts");
+    app.ok("fire_order", &token, json!({ "order_id": order }))
+        .await;
+    let board = app.ok("kitchen_board", &token, json!({})).await;
+    assert_eq!(
+        board["open"][0]["items"][0]["allergy"], "tree nuts",
+        "{board}"
+    );
+
+    // Said after the fire: the kitchen gets a CHANGED ticket carrying it.
+    app.ok("change_line", &token, allergy(json!("tree nuts, gluten")))
+        .await;
+    let board = app.ok("kitchen_board", &token, json!({})).await;
+    assert_eq!(
+        tickets(&board, "open"),
+        [
+            ("cold".into(), String::new()),
+            ("cold".into(), "changed".into())
+        ],
+        "{board}"
+    );
+    assert_eq!(board["open"][1]["items"][0]["allergy"], "tree nuts, gluten");
+
+    // Too long: refused with the field.
+    let (status, err) = app
+        .call("change_line", Some(&token), allergy(json!("x".repeat(61))))
+        .await;
+    assert_eq!(
+        (status, err["field"].as_str()),
+        (400, Some("allergy")),
+        "{err}"
+    );
+}

@@ -235,6 +235,8 @@ pub enum LineChange {
     Seat(Option<u8>),
     /// A new course, or none.
     Course(Option<u8>),
+    /// An allergy, or none (schema 3).
+    Allergy(Option<String>),
 }
 
 impl Wire for LineChange {
@@ -246,6 +248,7 @@ impl Wire for LineChange {
             ev::LineChange::Note(n) => LineChange::Note(n.clone()),
             ev::LineChange::Seat(s) => LineChange::Seat(*s),
             ev::LineChange::Course(c) => LineChange::Course(*c),
+            ev::LineChange::Allergy(a) => LineChange::Allergy(a.clone()),
         }
     }
     fn domain(self) -> ev::LineChange {
@@ -255,11 +258,12 @@ impl Wire for LineChange {
             LineChange::Note(n) => ev::LineChange::Note(n),
             LineChange::Seat(s) => ev::LineChange::Seat(s),
             LineChange::Course(c) => ev::LineChange::Course(c),
+            LineChange::Allergy(a) => ev::LineChange::Allergy(a),
         }
     }
 }
 
-/// `LineChanged` (schema 2: `approved_by`; absent in schema 1).
+/// `LineChanged` (schema 2: `approved_by`, absent in schema 1; schema 3: the `allergy` change).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct LineChanged {
     /// The line.

@@ -144,6 +144,9 @@ pub struct LineState {
     pub seat: Option<u8>,
     /// The course.
     pub course: Option<u8>,
+    /// The guest's allergy ("nuts"), shown inverted on the kitchen's tickets.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub allergy: Option<String>,
     /// Sent to the kitchen.
     pub fired: bool,
     /// Who added it and when.
@@ -588,6 +591,7 @@ impl OrderState {
                         note: a.note.clone(),
                         seat: a.seat,
                         course: a.course,
+                        allergy: None,
                         fired: false,
                         added: stamp,
                         voided: None,
@@ -969,6 +973,7 @@ fn line_effect(l: &mut LineState, stamp: Stamp, body: &EventBody) {
             LineChange::Note(n) => l.note = n.clone(),
             LineChange::Seat(s) => l.seat = *s,
             LineChange::Course(c) => l.course = *c,
+            LineChange::Allergy(a) => l.allergy = a.clone(),
         },
         EventBody::LineVoided(v) => {
             l.voided = Some(VoidInfo {

@@ -33,7 +33,11 @@ fn samples() -> Vec<comanda_domain::event::Event> {
     let bodies = vec![
         opened(12),
         line(&n, 0, 1250, 2, 0, Some(1)),
-        qty(&n, 0, 3),
+        EventBody::LineChanged(comanda_domain::event::LineChanged {
+            line_id: n.lines[0],
+            change: comanda_domain::event::LineChange::Allergy(Some("tree nuts".into())),
+            approved_by: None,
+        }),
         void(&n, 0),
         fire(&n, &[0, 1]),
         EventBody::OrderNoteSet(OrderNoteSet {

@@ -98,6 +98,7 @@ describe("Api", () => {
           course: null,
           fired: false,
           held: false,
+          allergy: null,
           added: { at_ms: 1, by: "Sam" },
           voided: null,
           amounts: { line_id: "l", gross: 600, discount: 0, net: 600, tax: 104, total: 600 },

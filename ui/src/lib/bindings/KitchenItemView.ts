@@ -26,6 +26,10 @@ modifiers: Array<string>,
  */
 note: string | null, 
 /**
+ * The guest's allergy (shown inverted).
+ */
+allergy: string | null, 
+/**
  * The seat.
  */
 seat: number | null, 

@@ -4,4 +4,4 @@ import type { ModifierChoice } from "./ModifierChoice";
 /**
  * The field to change and its new value.
  */
-export type LineChangeRequest = { "field": "qty", "value": number } | { "field": "modifiers", "value": Array<ModifierChoice> } | { "field": "note", "value": string | null } | { "field": "seat", "value": number | null } | { "field": "course", "value": number | null };
+export type LineChangeRequest = { "field": "qty", "value": number } | { "field": "modifiers", "value": Array<ModifierChoice> } | { "field": "note", "value": string | null } | { "field": "seat", "value": number | null } | { "field": "course", "value": number | null } | { "field": "allergy", "value": string | null };

@@ -60,6 +60,10 @@ fired: boolean,
  */
 held: boolean, 
 /**
+ * The guest's allergy, if said.
+ */
+allergy: string | null, 
+/**
  * Added by whom and when.
  */
 added: StampView, 

@@ -37,6 +37,7 @@ const line = (id: string, over: Partial<LineView> = {}): LineView => ({
   course: null,
   fired: false,
   held: false,
+  allergy: null,
   added: stamp,
   voided: null,
   amounts: null,

@@ -583,6 +583,15 @@ export class CounterState {
     }
   }
 
+  /** The guest's allergy on a line (null clears it); on a sent line the kitchen gets a CHANGED
+   *  ticket with it. Errors go back to the dialog. */
+  async saveAllergy(line: LineView, allergy: string | null): Promise<void> {
+    const order = this.order;
+    if (!order) return;
+    await this.mutate(() => app.api.changeLine({ order_id: order.order_id, line_id: line.line_id, change: { field: "allergy", value: allergy } }));
+    this.flash(line.line_id);
+  }
+
   async saveNote(line: LineView | null, note: string | null): Promise<void> {
     const order = this.order;
     if (!order) return;
