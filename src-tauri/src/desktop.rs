@@ -21,11 +21,19 @@ async fn api(
 }
 
 /// Opens the window and runs until it is closed.
-pub fn run(ctx: Ctx) -> anyhow::Result<()> {
+pub fn run(ctx: Ctx, screens: Option<std::net::SocketAddr>) -> anyhow::Result<()> {
     let mut changes = ctx.bus.subscribe();
     // The background workers (sync) run on Tauri's own tokio runtime, as long as the app does.
     let tauri::async_runtime::RuntimeHandle::Tokio(handle) = tauri::async_runtime::handle();
     let _workers = comanda_api::runtime::start(&ctx, &handle);
+    // The kitchen screens' server runs as long as the window does.
+    let screens_ctx = ctx.clone();
+    handle.spawn(async move {
+        if let Some(t) = crate::screens::serve(&screens_ctx, screens, std::future::pending()).await
+        {
+            let _ = t.await;
+        }
+    });
     tauri::Builder::default()
         .manage(ctx)
         .invoke_handler(tauri::generate_handler![api])

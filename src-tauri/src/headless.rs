@@ -1,4 +1,5 @@
-//! Headless mode: the UI and API over HTTP on 127.0.0.1, until SIGTERM or Ctrl-C.
+//! Headless mode: the UI and API over HTTP on 127.0.0.1 (and the kitchen screens' board on the
+//! LAN, `--screens-listen`), until SIGTERM or Ctrl-C.
 
 use std::sync::Arc;
 
@@ -9,7 +10,7 @@ use comanda_api::http::{router, serve};
 use crate::assets::Embedded;
 
 /// Serves until a signal asks to stop, then finishes the requests in flight and closes the store.
-pub fn run(ctx: Ctx, port: u16) -> anyhow::Result<()> {
+pub fn run(ctx: Ctx, port: u16, screens: Option<std::net::SocketAddr>) -> anyhow::Result<()> {
     let rt = tokio::runtime::Builder::new_multi_thread()
         .worker_threads(2)
         .enable_all()
@@ -22,6 +23,11 @@ pub fn run(ctx: Ctx, port: u16) -> anyhow::Result<()> {
                 format!("listening on 127.0.0.1:{port} (is another Comanda running? try --port 0)")
             })?;
         let addr = listener.local_addr()?;
+        let (stop_screens, screens_stopped) = tokio::sync::oneshot::channel::<()>();
+        let screens_task = crate::screens::serve(&ctx, screens, async {
+            let _ = screens_stopped.await;
+        })
+        .await;
         println!("Comanda is ready at http://{addr}/");
         let workers = comanda_api::runtime::start(&ctx, &tokio::runtime::Handle::current());
         serve(
@@ -31,6 +37,10 @@ pub fn run(ctx: Ctx, port: u16) -> anyhow::Result<()> {
         )
         .await
         .context("serving HTTP")?;
+        let _ = stop_screens.send(());
+        if let Some(t) = screens_task {
+            let _ = t.await;
+        }
         workers.shutdown().await;
         tracing::info!("stopped cleanly");
         Ok(())

@@ -8,6 +8,7 @@ mod assets;
 mod desktop;
 mod headless;
 mod hub;
+mod screens;
 
 use std::path::PathBuf;
 use std::sync::Arc;
@@ -41,6 +42,10 @@ struct Args {
     /// address towards the hub, with the port listened on).
     #[arg(long, value_name = "URL")]
     peer_advertise: Option<String>,
+    /// Where browsers on the LAN open this terminal's kitchen board (`http://<this>:8790/screen`;
+    /// read-only until a manager pairs them; `off` to serve none).
+    #[arg(long, default_value = "0.0.0.0:8790", value_name = "ADDR|off")]
+    screens_listen: String,
     /// Do not announce this terminal nor look for the store's others by mDNS on the LAN (they
     /// are then found by the addresses they tell the store).
     #[arg(long)]
@@ -118,9 +123,16 @@ fn main() -> anyhow::Result<()> {
             &name,
         )?);
     }
+    let screens = match args.screens_listen.as_str() {
+        "off" => None,
+        a => Some(
+            a.parse()
+                .with_context(|| format!("--screens-listen {a:?}: an address like 0.0.0.0:8790"))?,
+        ),
+    };
     #[cfg(feature = "desktop")]
     if !args.headless && has_display() {
-        return desktop::run(ctx);
+        return desktop::run(ctx, screens);
     }
-    headless::run(ctx, args.port)
+    headless::run(ctx, args.port, screens)
 }

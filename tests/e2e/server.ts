@@ -7,6 +7,8 @@ import { join, resolve } from "node:path";
 
 export interface App {
   url: string;
+  /** Where browsers on the LAN open the kitchen board (`--screens-listen`, on loopback here). */
+  screensUrl: string;
   dataDir: string;
   stop(): Promise<void>;
 }
@@ -19,7 +21,7 @@ export function freshDataDir(): string {
 
 export async function startApp(dataDir: string = freshDataDir(), extra: string[] = []): Promise<App> {
   // No mDNS from tests on the host's network (the discovery test makes a namespace of its own).
-  const child: ChildProcess = spawn(BIN, ["--headless", "--port", "0", "--data-dir", dataDir, "--no-mdns", ...extra], {
+  const child: ChildProcess = spawn(BIN, ["--headless", "--port", "0", "--data-dir", dataDir, "--no-mdns", "--screens-listen", "127.0.0.1:0", ...extra], {
     stdio: ["ignore", "pipe", "pipe"],
     env: { ...process.env, COMANDA_LOG: process.env.COMANDA_LOG ?? "warn" },
   });
@@ -27,11 +29,14 @@ export async function startApp(dataDir: string = freshDataDir(), extra: string[]
   child.stderr?.on("data", (d) => (stderr += String(d)));
   // COMANDA_E2E_LOGS=1 keeps each process's log in its data directory, to read after a failure.
   if (process.env.COMANDA_E2E_LOGS) child.stderr?.pipe(createWriteStream(join(dataDir, "log.txt")));
+  let screensUrl = "";
   const url = await new Promise<string>((ok, fail) => {
     const timer = setTimeout(() => fail(new Error(`comanda did not start in 30 s:\n${stderr}`)), 30_000);
     let out = "";
     child.stdout?.on("data", (d) => {
       out += String(d);
+      const s = out.match(/Kitchen screens at (http:\/\/[^\s]+)/);
+      if (s) screensUrl = s[1];
       const m = out.match(/ready at (http:\/\/[^\s]+)/);
       if (m) {
         clearTimeout(timer);
@@ -45,6 +50,7 @@ export async function startApp(dataDir: string = freshDataDir(), extra: string[]
   });
   return {
     url,
+    screensUrl,
     dataDir,
     stop: () =>
       new Promise<void>((ok) => {

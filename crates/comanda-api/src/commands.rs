@@ -32,6 +32,7 @@ use crate::printers::{
 };
 use crate::printing::LiveStatus;
 use crate::receipts::PrintReceipt;
+use crate::screens::{ListScreens, MakeScreenCode, RevokeScreen, ScreenCodeView, ScreenList};
 use crate::session::{self, Login, Session};
 use crate::setup::FirstManager;
 use crate::sync::PairTerminal;
@@ -270,6 +271,12 @@ commands! {
     Session kitchen_targets(Empty) -> KitchenTargets = crate::kitchen_targets::kitchen_targets;
     /// The kitchen's ticket times over a period, per station and per item (a manager's PIN).
     Session kitchen_report(KitchenReportRequest) -> KitchenReport = crate::kitchen_report::kitchen_report;
+    /// A one-time code to pair a browser on the LAN as a kitchen screen (a manager's PIN).
+    Session make_screen_code(MakeScreenCode) -> ScreenCodeView = crate::screens::make_screen_code;
+    /// The kitchen screens paired with this terminal (managers only).
+    Session list_screens(ListScreens) -> ScreenList = crate::screens::list_screens;
+    /// Unpair a kitchen screen: its token opens nothing more (a manager's PIN).
+    Session revoke_screen(RevokeScreen) -> ScreenList = crate::screens::revoke_screen;
     /// Set the kitchen's age targets for the whole store (a manager's PIN).
     Session save_kitchen_targets(SaveKitchenTargets) -> KitchenTargets = crate::kitchen_targets::save_kitchen_targets;
     /// What sync could not settle alone: refused events, events put aside, events from a newer version, orders with conflicts (managers only).

@@ -59,6 +59,8 @@ pub struct Ctx {
     pub hosting: Arc<crate::hosting::Hosting>,
     /// What the printers here said last.
     pub printing: Arc<crate::printing::PrintingShared>,
+    /// The kitchen screens' codes and address.
+    pub screens: Arc<crate::screens::ScreenShared>,
 }
 
 impl Ctx {
@@ -87,6 +89,7 @@ impl Ctx {
             sync: Arc::default(),
             hosting: Arc::default(),
             printing: Arc::default(),
+            screens: Arc::default(),
         };
         if demo {
             crate::seed::seed_demo_if_empty(&ctx)?;

@@ -329,3 +329,162 @@ async fn fallback(State(st): State<AppState>, method: Method, uri: Uri) -> Respo
         .insert(header::CACHE_CONTROL, HeaderValue::from_static(cache));
     resp
 }
+
+// ---- kitchen screens on the LAN ---------------------------------------------------------------
+
+/// The kitchen screens' router, served on the LAN (`--screens-listen`): the board for any
+/// browser, a paired screen's steps, pairing with a manager's code, the change stream and the
+/// UI's files. Nothing of the counter's API: `/api/…` answers 404 here, and a counter's session
+/// opens nothing (see [`crate::screens`]).
+pub fn screens_router(ctx: Ctx, assets: Option<Arc<dyn Assets>>) -> Router {
+    Router::new()
+        .route(
+            "/",
+            get(|| async { axum::response::Redirect::to("/screen") }),
+        )
+        .route("/screen/api/ws", get(screen_ws))
+        .route("/screen/api/{name}", post(screen_call))
+        .route("/healthz", get(|| async { "ok" }))
+        .method_not_allowed_fallback(|| async {
+            ApiError::new(
+                ErrorCode::MethodNotAllowed,
+                "That method is not allowed here: calls are POST.",
+            )
+        })
+        .fallback(fallback)
+        .layer(axum::middleware::from_fn(security_headers))
+        .layer(DefaultBodyLimit::disable())
+        .layer(CatchPanicLayer::custom(
+            |_: Box<dyn std::any::Any + Send>| {
+                ApiError::internal(&"a handler panicked").into_response()
+            },
+        ))
+        .with_state(AppState { ctx, assets })
+}
+
+fn value<T: serde::Serialize>(v: &T) -> Result<serde_json::Value, ApiError> {
+    serde_json::to_value(v).map_err(|e| ApiError::internal(&e))
+}
+
+fn parse_body<T: serde::de::DeserializeOwned>(bytes: &[u8]) -> Result<T, ApiError> {
+    let body: &[u8] = if bytes.is_empty() { b"{}" } else { bytes };
+    serde_json::from_slice(body).map_err(|e| {
+        ApiError::new(
+            ErrorCode::MalformedRequest,
+            format!("The request does not fit this call: {e}."),
+        )
+    })
+}
+
+async fn screen_call(
+    State(st): State<AppState>,
+    name: Result<Path<String>, PathRejection>,
+    headers: HeaderMap,
+    body: Body,
+) -> Result<Response, ApiError> {
+    let Ok(Path(name)) = name else {
+        return Err(ApiError::not_found("There is no call by that name."));
+    };
+    if !matches!(name.as_str(), "status" | "board" | "step" | "pair") {
+        return Err(ApiError::not_found(format!(
+            "A kitchen screen has no call named {name:?}."
+        )));
+    }
+    let bytes: Bytes = axum::body::to_bytes(body, MAX_BODY).await.map_err(|_| {
+        ApiError::new(
+            ErrorCode::PayloadTooLarge,
+            format!("The request is larger than {} KiB.", MAX_BODY / 1024),
+        )
+    })?;
+    let is_json = headers
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| {
+            v.split(';')
+                .next()
+                .is_some_and(|m| m.trim().eq_ignore_ascii_case("application/json"))
+        });
+    if !bytes.is_empty() && !is_json {
+        return Err(ApiError::new(
+            ErrorCode::UnsupportedMediaType,
+            "Send the request as application/json.",
+        ));
+    }
+    let token = bearer(&headers);
+    let ctx = st.ctx.clone();
+    let out = tokio::task::spawn_blocking(move || -> Result<serde_json::Value, ApiError> {
+        let t = token.as_deref();
+        match name.as_str() {
+            "status" => value(&crate::screens::screen_status(&ctx, t)?),
+            "board" => value(&crate::screens::screen_board(&ctx, parse_body(&bytes)?)?),
+            "step" => value(&crate::screens::screen_step(&ctx, t, parse_body(&bytes)?)?),
+            _ => value(&crate::screens::screen_pair(&ctx, parse_body(&bytes)?)?),
+        }
+    })
+    .await
+    .map_err(|e| ApiError::internal(&e))??;
+    Ok(axum::Json(out).into_response())
+}
+
+async fn screen_ws(
+    State(st): State<AppState>,
+    query: Result<Query<WsQuery>, QueryRejection>,
+    upgrade: Result<WebSocketUpgrade, WebSocketUpgradeRejection>,
+) -> Result<Response, ApiError> {
+    let token = query.ok().and_then(|Query(q)| q.token);
+    let upgrade = upgrade.map_err(|e| {
+        ApiError::new(
+            ErrorCode::MalformedRequest,
+            format!("This address takes a WebSocket upgrade: {e}."),
+        )
+    })?;
+    let rx = st.ctx.bus.subscribe();
+    Ok(upgrade.on_upgrade(move |socket| screen_changes(socket, rx, st.ctx, token)))
+}
+
+/// What a screen hears: that orders, the menu or the settings changed (ids and versions, no
+/// content); a paired screen whose token was revoked hears nothing more.
+async fn screen_changes(
+    mut socket: WebSocket,
+    mut rx: tokio::sync::broadcast::Receiver<Change>,
+    ctx: Ctx,
+    token: Option<String>,
+) {
+    let mut check = tokio::time::interval(WS_SESSION_CHECK);
+    loop {
+        tokio::select! {
+            msg = rx.recv() => {
+                let change = match msg {
+                    Ok(c @ (Change::Order { .. } | Change::Catalog | Change::Settings | Change::Reload)) => c,
+                    Ok(Change::Printing) => continue,
+                    Err(RecvError::Lagged(_)) => Change::Reload,
+                    Err(RecvError::Closed) => return,
+                };
+                let Ok(text) = serde_json::to_string(&change) else { continue };
+                if socket.send(Message::Text(text.into())).await.is_err() {
+                    return;
+                }
+            }
+            _ = check.tick() => {
+                let c = ctx.clone();
+                let gone = tokio::task::spawn_blocking({
+                    let token = token.clone();
+                    move || token.is_some() && revoked_check(&c, token.as_deref())
+                }).await.unwrap_or(false);
+                if gone {
+                    let _ = socket.send(Message::Close(None)).await;
+                    return;
+                }
+            }
+            incoming = socket.recv() => match incoming {
+                Some(Ok(Message::Close(_))) | None | Some(Err(_)) => return,
+                Some(Ok(_)) => {}
+            }
+        }
+    }
+}
+
+/// The token named no live screen (revoked since the stream began).
+fn revoked_check(ctx: &Ctx, token: Option<&str>) -> bool {
+    matches!(crate::screens::screen_of(ctx, token), Ok(None))
+}

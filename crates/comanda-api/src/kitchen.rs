@@ -427,6 +427,11 @@ pub fn kitchen_board(
     _s: &Session,
     req: KitchenBoardRequest,
 ) -> Result<KitchenBoard, ApiError> {
+    board(ctx, req)
+}
+
+/// The board, for a signed-in session or a kitchen screen (`crate::screens`).
+pub(crate) fn board(ctx: &Ctx, req: KitchenBoardRequest) -> Result<KitchenBoard, ApiError> {
     let station = req
         .station
         .as_deref()
@@ -496,6 +501,15 @@ pub fn kitchen_board(
 pub fn kitchen_step(
     ctx: &Ctx,
     s: &Session,
+    req: KitchenStepRequest,
+) -> Result<KitchenTicketView, ApiError> {
+    step(ctx, Some(s.employee_id), req)
+}
+
+/// A step by someone signed in (`actor`), or by a paired kitchen screen (none).
+pub(crate) fn step(
+    ctx: &Ctx,
+    actor: Option<comanda_domain::ids::EmployeeId>,
     req: KitchenStepRequest,
 ) -> Result<KitchenTicketView, ApiError> {
     let station = crate::input::required("station", &req.station, 40)?;
@@ -571,7 +585,7 @@ pub fn kitchen_step(
                 })
             }
         };
-        let event = tx.append(StreamId::Order(req.order_id), Some(s.employee_id), body)?;
+        let event = tx.append(StreamId::Order(req.order_id), actor, body)?;
         let rec = tx
             .order(req.order_id)?
             .ok_or_else(|| ApiError::internal(&"the order just written is not there"))?;

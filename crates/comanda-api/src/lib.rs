@@ -29,6 +29,7 @@ pub mod printers;
 pub mod printing;
 pub mod receipts;
 pub mod runtime;
+pub mod screens;
 pub mod seed;
 pub mod session;
 pub mod setup;

@@ -23,6 +23,7 @@ mod print;
 mod project;
 mod reads;
 mod schema;
+mod screens;
 mod sql;
 mod store;
 pub mod system;
@@ -32,6 +33,7 @@ pub use error::StoreError;
 pub use ingest::MAX_DRIFT_MS;
 pub use print::{JobKind, JobState, NewJob, PrintJob};
 pub use reads::Reader;
+pub use screens::ScreenRecord;
 pub use sql::id_digest;
 pub use store::{PROJECTION_VERSION, Store, Tx};
 pub use types::{

@@ -44,6 +44,17 @@ macro_rules! read_methods {
             ) -> Result<Vec<$crate::OrderRecord>, $crate::StoreError> {
                 $crate::reads::orders_touched_since(self.conn(), from_ms, limit)
             }
+            /// The kitchen screens paired with this terminal, newest first (revoked ones too).
+            pub fn screens(&self) -> Result<Vec<$crate::ScreenRecord>, $crate::StoreError> {
+                $crate::screens::screens(self.conn())
+            }
+            /// The live screen holding a token of this hash.
+            pub fn screen_by_token(
+                &self,
+                token_hash: &str,
+            ) -> Result<Option<$crate::ScreenRecord>, $crate::StoreError> {
+                $crate::screens::screen_by_token(self.conn(), token_hash)
+            }
             /// Orders newest first (by opening time, then number), filtered by status.
             pub fn list_orders(
                 &self,

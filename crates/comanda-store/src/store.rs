@@ -458,7 +458,7 @@ impl fmt::Debug for Tx<'_> {
 }
 
 impl Tx<'_> {
-    fn conn(&self) -> &Connection {
+    pub(crate) fn conn(&self) -> &Connection {
         &self.tx
     }
 

@@ -262,6 +262,12 @@ impl Fixture {
             ("retry_printer", json!({ "printer_id": client_id(200) })),
             ("kitchen_board", json!({ "station": "grill" })),
             ("kitchen_targets", json!({})),
+            ("make_screen_code", json!({ "approval": manager })),
+            ("list_screens", json!({ "approval": manager })),
+            (
+                "revoke_screen",
+                json!({ "screen_id": "no-such-screen", "approval": manager }),
+            ),
             (
                 "kitchen_report",
                 json!({ "from_ms": 1_699_990_000_000u64, "to_ms": 1_700_010_000_000u64,

@@ -17,6 +17,7 @@ mod print_faults;
 mod printing;
 mod receipts;
 mod review;
+mod screens;
 mod sequences;
 mod split;
 mod support;

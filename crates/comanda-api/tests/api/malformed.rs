@@ -415,6 +415,7 @@ async fn examples_are_valid() {
                 | "retry_printer"
                 | "confirm_printed"
                 | "kitchen_step"
+                | "revoke_screen"
         ) {
             // Well formed, about a job or a printer this terminal does not have: they succeed
             // in `printing.rs`, against a fake printer on a real socket.
@@ -597,10 +598,12 @@ async fn the_document_says_which_calls_need_a_body_and_the_server_agrees() {
             "list_employees",
             "list_orders",
             "list_printers",
+            "list_screens",
             "list_staff_names",
             "list_sync_issues",
             "logout",
             "make_pairing_code",
+            "make_screen_code",
             "print_queue"
         ]
     );
