@@ -49,6 +49,11 @@ import type { KitchenBoard } from "../bindings/KitchenBoard";
 import type { KitchenBoardRequest } from "../bindings/KitchenBoardRequest";
 import type { KitchenStepRequest } from "../bindings/KitchenStepRequest";
 import type { KitchenReport } from "../bindings/KitchenReport";
+import type { ListScreens } from "../bindings/ListScreens";
+import type { MakeScreenCode } from "../bindings/MakeScreenCode";
+import type { RevokeScreen } from "../bindings/RevokeScreen";
+import type { ScreenCodeView } from "../bindings/ScreenCodeView";
+import type { ScreenList } from "../bindings/ScreenList";
 import type { KitchenReportRequest } from "../bindings/KitchenReportRequest";
 import type { KitchenTargets } from "../bindings/KitchenTargets";
 import type { SaveKitchenTargets } from "../bindings/SaveKitchenTargets";
@@ -140,6 +145,15 @@ export class Api {
   }
   kitchenReport(req: KitchenReportRequest): Promise<KitchenReport> {
     return this.backend.call<KitchenReport>("kitchen_report", req);
+  }
+  makeScreenCode(req: MakeScreenCode): Promise<ScreenCodeView> {
+    return this.backend.call<ScreenCodeView>("make_screen_code", req);
+  }
+  listScreens(req: ListScreens): Promise<ScreenList> {
+    return this.backend.call<ScreenList>("list_screens", req);
+  }
+  revokeScreen(req: RevokeScreen): Promise<ScreenList> {
+    return this.backend.call<ScreenList>("revoke_screen", req);
   }
   kitchenTargets(): Promise<KitchenTargets> {
     return this.backend.call<KitchenTargets>("kitchen_targets", {});
