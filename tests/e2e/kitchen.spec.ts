@@ -3,10 +3,17 @@
 // item bumps it alone; the counter's void shows as a VOID ticket; axe finds nothing on the
 // dark screen. Screenshots of a board with several tickets are kept to look at.
 import AxeBuilder from "@axe-core/playwright";
-import { expect, test } from "@playwright/test";
+import { expect, test, type Page } from "@playwright/test";
 
 import { apiAs, openTable, signIn, tid, typePin } from "./helpers";
 import { freshDataDir, startApp } from "./server";
+
+/** Every text of the kitchen screen at 7:1 or more against its background (WCAG's enhanced
+ *  contrast, axe's `color-contrast-enhanced`): readable from two metres (ui.md, "Kitchen"). */
+async function sevenToOne(page: Page): Promise<void> {
+  const aaa = await new AxeBuilder({ page }).include('[data-testid="kitchen"]').withRules(["color-contrast-enhanced"]).analyze();
+  expect(aaa.violations.map((v) => v.nodes.map((n) => `${n.target.join(" ")}: ${n.any.map((a) => a.message).join("; ")}`).join("\n"))).toEqual([]);
+}
 
 test("tickets fired at the counter show on the kitchen screen, bump and recall with the bump bar keys", async ({ page, request }, info) => {
   await page.setViewportSize({ width: 1920, height: 1080 });
@@ -40,6 +47,8 @@ test("tickets fired at the counter show on the kitchen screen, bump and recall w
     await page.screenshot({ path: info.outputPath("kitchen-board.png") });
     const axe = await new AxeBuilder({ page }).withTags(["wcag2a", "wcag2aa", "wcag21aa", "wcag22aa"]).analyze();
     expect(axe.violations.map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(" ")).join(", ")}`)).toEqual([]);
+    // Readable from two metres: every text at 7:1 or more (WCAG's enhanced contrast, ui.md).
+    await sevenToOne(page);
 
     // Bump bar: 3 selects the third card, Enter bumps it, Backspace brings it back.
     await page.keyboard.press("3");
@@ -69,6 +78,7 @@ test("tickets fired at the counter show on the kitchen screen, bump and recall w
     const voided = await api("void_line", { order_id: t7.order_id, line_id: rings.line_id, reason: "customer left", approval: { pin: "9999" } });
     expect(voided.status).toBe(200);
     await expect(tid(page, "kitchen-banner")).toHaveText("VOID");
+    await sevenToOne(page);
     await page.screenshot({ path: info.outputPath("kitchen-void.png") });
   } finally {
     await app.stop();
@@ -153,6 +163,7 @@ test("a manager's station times colour the cards, an add-on says so, the keys re
     await expect(fry).toHaveAttribute("data-age", "late", { timeout: 45_000 });
     await expect(fry.getByTestId("kitchen-timer")).toContainText("LATE");
     await expect(cards.filter({ hasText: "COLD" })).toHaveAttribute("data-age", "normal");
+    await sevenToOne(page);
     const axe = await new AxeBuilder({ page }).withTags(["wcag2a", "wcag2aa", "wcag21aa", "wcag22aa"]).analyze();
     expect(axe.violations.map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(" ")).join(", ")}`)).toEqual([]);
     await page.screenshot({ path: info.outputPath("kitchen-pages.png") });
@@ -196,6 +207,7 @@ test("the expo pass sees a whole order, READY when every station bumped, and sen
     await expect(tid(page, "expo-station")).toHaveText(["✓ cold", "✓ fry"]);
     await expect(tid(page, "expo-ready")).toHaveText("READY");
     await page.screenshot({ path: info.outputPath("kitchen-expo.png") });
+    await sevenToOne(page);
     const axe = await new AxeBuilder({ page }).withTags(["wcag2a", "wcag2aa", "wcag21aa", "wcag22aa"]).analyze();
     expect(axe.violations.map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(" ")).join(", ")}`)).toEqual([]);
     await tid(page, "kitchen-bump").click();
@@ -265,6 +277,7 @@ test("the counter sends the starters, holds the mains, and fires them later; the
     await expect(cards).toHaveCount(1);
     await expect(cards.first().getByTestId("kitchen-allergy")).toHaveText("⚠ ALLERGY: nuts");
     await page.screenshot({ path: info.outputPath("kitchen-allergy.png") });
+    await sevenToOne(page);
     await expect(tid(page, "kitchen-held")).toHaveCount(0);
     await tid(page, "kitchen-station").selectOption("expo");
     await expect(tid(page, "kitchen-held")).toContainText("C2 1 Fries");
