@@ -193,10 +193,15 @@ test("the expo pass sees a whole order, READY when every station bumped, and sen
     await expect(cards.first()).toContainText("Table 12");
     await expect(tid(page, "expo-station")).toHaveText(["○ cold", "○ fry"]);
     await expect(tid(page, "expo-ready")).toHaveCount(0);
+    // The pass hurries the order: both stations' tickets are rushed.
+    await tid(page, "expo-rush").click();
+    await expect(tid(page, "expo-station")).toHaveText(["○ cold RUSH", "○ fry RUSH"]);
+    await expect(tid(page, "expo-rush")).toHaveCount(0);
 
     // The fry cook bumps; then the cold station's.
     await station.selectOption("fry");
     await expect(cards).toHaveCount(1);
+    await expect(cards.first()).toContainText("RUSH");
     await tid(page, "kitchen-bump").click();
     await expect(cards).toHaveCount(0);
     await station.selectOption("cold");

@@ -141,6 +141,8 @@ pub struct AllDayView {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ts_rs::TS, utoipa::ToSchema)]
 #[ts(export, export_to = "bindings/")]
 pub struct ExpoTicketView {
+    /// The ticket's notice (with the station, what a step on it names).
+    pub notice: EventId,
     /// The station.
     pub station: String,
     /// `new`, `started` or `done`.
@@ -149,6 +151,8 @@ pub struct ExpoTicketView {
     pub banner: Option<String>,
     /// A later fire of the order.
     pub add_on: bool,
+    /// Someone asked the station to hurry it.
+    pub rushed: bool,
 }
 
 /// An order at the expo pass: every station's tickets, and whether it can go out.
@@ -308,6 +312,7 @@ fn expo_of(
         stations: views
             .iter()
             .map(|v| ExpoTicketView {
+                notice: v.notice,
                 station: v.station.clone(),
                 phase: if v.done {
                     "done".into()
@@ -316,6 +321,7 @@ fn expo_of(
                 },
                 banner: v.banner.clone(),
                 add_on: v.add_on,
+                rushed: v.rushed,
             })
             .collect(),
         ticket: KitchenTicketView {
