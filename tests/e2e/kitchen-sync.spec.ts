@@ -2,8 +2,9 @@
 // on loopback): an order sent at the counter of terminal A shows on the kitchen screens of B and
 // C; a bump on B is gone on C, a recall on C is back on both; a cancel at the counter after the
 // fire asks a manager, then shows CANCEL on the kitchen; a kitchen terminal that was down while
-// orders came catches up with every ticket once; and a kitchen screen that reaches none of its
-// peers says in red that tickets may be missing.
+// orders came catches up with every ticket once; with the hub dead the counter's order still
+// reaches both kitchen screens directly; and a kitchen screen that reaches none of its peers
+// says in red that tickets may be missing.
 import { expect, test, type Page } from "@playwright/test";
 
 import { apiAs, openTable, signIn, tid } from "./helpers";
@@ -106,8 +107,16 @@ test("kitchen screens on two terminals stay one: bump, recall, cancel, a restart
     const keys = boardB.body.open.map((t: { notice: string; station: string }) => `${t.notice}:${t.station}`);
     expect(new Set(keys).size).toBe(keys.length);
 
-    // The hub and the other terminals go away: B reaches no peer, and says so in red.
+    // The hub dies: the counter's next order still reaches both kitchen screens, directly.
     await hub.kill();
+    const t10 = await cashier("open_order", { order_type: { type: "dine_in", table: "10", guests: 2 } });
+    await cashier("add_line", { order_id: t10.body.order_id, item_id: fries, qty: 1 });
+    expect((await cashier("fire_order", { order_id: t10.body.order_id })).status).toBe(200);
+    await expect(cardsB.filter({ hasText: "Table 10" })).toHaveCount(1, { timeout: 30_000 });
+    await expect(cardsC.filter({ hasText: "Table 10" })).toHaveCount(1, { timeout: 30_000 });
+    await pageB.screenshot({ path: info.outputPath("b-without-hub.png") });
+
+    // The other terminals go away too: B reaches no peer, and says so in red.
     await a.stop();
     await c.stop();
     await expect(tid(pageB, "kitchen-missing")).toContainText("Tickets from other terminals may be missing", { timeout: 90_000 });
