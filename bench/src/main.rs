@@ -1276,6 +1276,10 @@ fn spawn_until_url(mut cmd: Command, log: &Path, what: &str) -> Result<(App, Str
             let _ = child.kill();
             bail!("{what} exited before it was ready (see {})", log.display());
         }
+        // The line that says it serves (the app also says where its kitchen screens are).
+        if !(line.contains("ready at") || line.contains("listening on")) {
+            continue;
+        }
         if let Some(i) = line.find("https://").or_else(|| line.find("http://")) {
             break line[i..].trim().to_owned();
         }
