@@ -284,6 +284,8 @@ test("the counter sends the starters, holds the mains, and fires them later; the
     await page.screenshot({ path: info.outputPath("kitchen-allergy.png") });
     await sevenToOne(page);
     await expect(tid(page, "kitchen-held")).toHaveCount(0);
+    // The fry station has no ticket of it yet: a held card says what is coming.
+    await expect(tid(page, "kitchen-held-card")).toContainText("FRY · ON HOLD: C2 1 Fries");
     await tid(page, "kitchen-station").selectOption("expo");
     await expect(tid(page, "kitchen-held")).toContainText("C2 1 Fries");
     await tid(page, "kitchen-station").selectOption("");
@@ -296,6 +298,7 @@ test("the counter sends the starters, holds the mains, and fires them later; the
     await tid(page, "mode").click();
     await expect(cards).toHaveCount(2);
     await expect(cards.filter({ hasText: "FRY" }).getByTestId("kitchen-fired-course")).toHaveText("FIRE COURSE 2");
+    await expect(tid(page, "kitchen-held-card")).toHaveCount(0);
   } finally {
     await app.stop();
   }

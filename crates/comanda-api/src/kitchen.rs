@@ -183,6 +183,25 @@ pub struct KitchenBoard {
     pub all_day: Vec<AllDayView>,
     /// Every station the menu names.
     pub stations: Vec<String>,
+    /// Orders with items held for a later course at a station that has no open ticket of them:
+    /// coming, not to make yet (a station's own open tickets list theirs). Empty for expo.
+    pub held: Vec<HeldCardView>,
+}
+
+/// What a station will get from an order once the counter fires a held course.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ts_rs::TS, utoipa::ToSchema)]
+#[ts(export, export_to = "bindings/")]
+pub struct HeldCardView {
+    /// The order.
+    pub order_id: OrderId,
+    /// The order's number.
+    pub number: u32,
+    /// "Table 4", "Takeaway Kim".
+    pub served: String,
+    /// The station.
+    pub station: String,
+    /// The items held for it.
+    pub items: Vec<HeldItemView>,
 }
 
 /// What a cook does to a ticket.
@@ -252,6 +271,19 @@ fn item_view(order: &OrderState, line: LineId, bumped: bool) -> Option<KitchenIt
         voided: l.voided.is_some(),
         bumped,
     })
+}
+
+/// Whether `line`'s item is made at `station`.
+fn made_at(
+    catalog: &comanda_domain::catalog::Catalog,
+    line: &comanda_domain::order::LineState,
+    station: &str,
+) -> bool {
+    catalog
+        .items
+        .iter()
+        .find(|i| i.id == line.item_id)
+        .is_some_and(|i| i.stations.iter().any(|s| s == station))
 }
 
 /// A held line as the kitchen sees it.
@@ -360,13 +392,8 @@ fn views_of(
         .iter()
         .find(|n| n.banner.is_none())
         .map(|n| n.event);
-    let made_at = |line: &comanda_domain::order::LineState, station: &str| {
-        catalog
-            .items
-            .iter()
-            .find(|i| i.id == line.item_id)
-            .is_some_and(|i| i.stations.iter().any(|s| s == station))
-    };
+    let made_at =
+        |line: &comanda_domain::order::LineState, station: &str| made_at(catalog, line, station);
     let held_lines: Vec<_> = order.held_lines().collect();
     kitchen::tickets(order, catalog)
         .into_iter()
@@ -469,6 +496,7 @@ pub(crate) fn board(ctx: &Ctx, req: KitchenBoardRequest) -> Result<KitchenBoard,
             recent,
             all_day: Vec::new(),
             stations,
+            held: Vec::new(),
         });
     }
     let mut all: Vec<KitchenTicketView> = orders
@@ -493,12 +521,44 @@ pub(crate) fn board(ctx: &Ctx, req: KitchenBoardRequest) -> Result<KitchenBoard,
         .map(|(name, qty)| AllDayView { name, qty })
         .collect();
     all_day.sort_by(|a, b| b.qty.cmp(&a.qty).then(a.name.cmp(&b.name)));
+    let mut held = Vec::new();
+    for rec in orders.iter().filter(|r| r.state.cancelled.is_none()) {
+        let order = &rec.state;
+        let lines: Vec<_> = order.held_lines().collect();
+        if lines.is_empty() {
+            continue;
+        }
+        for s in stations
+            .iter()
+            .filter(|s| station.as_ref().is_none_or(|f| f == *s))
+        {
+            let items: Vec<HeldItemView> = lines
+                .iter()
+                .filter(|l| made_at(&catalog, l, s))
+                .map(|l| held_view(l))
+                .collect();
+            let has_ticket = open
+                .iter()
+                .any(|t| t.order_id == order.order_id && t.station == *s);
+            if !items.is_empty() && !has_ticket {
+                held.push(HeldCardView {
+                    order_id: order.order_id,
+                    number: order.number,
+                    served: crate::printing::served(order),
+                    station: s.clone(),
+                    items,
+                });
+            }
+        }
+    }
+    held.sort_by(|a, b| (a.number, &a.station).cmp(&(b.number, &b.station)));
     Ok(KitchenBoard {
         open,
         expo: Vec::new(),
         recent,
         all_day,
         stations,
+        held,
     })
 }
 

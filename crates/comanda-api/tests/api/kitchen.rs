@@ -435,6 +435,13 @@ async fn the_counter_holds_later_courses_and_fires_each_when_asked_and_the_kitch
         2,
         "{expo}"
     );
+    // The fry station has no ticket of the order yet: the fries show there as a held card.
+    assert_eq!(
+        board["held"],
+        json!([{ "order_id": order, "number": 1, "served": "Table 5", "station": "fry",
+                 "items": [{ "course": 2, "qty": 1, "name": "Fries" }] }]),
+        "{board}"
+    );
 
     // A plain send later sends what is new, not what is held.
     app.add(&token, &order, &menu.item("Cola"), 1).await;
@@ -460,6 +467,7 @@ async fn the_counter_holds_later_courses_and_fires_each_when_asked_and_the_kitch
         .ok("kitchen_board", &token, json!({ "station": "fry" }))
         .await;
     assert_eq!(fry["open"][0]["fired_course"], 2, "{fry}");
+    assert_eq!(fry["held"], json!([]), "{fry}");
     assert_eq!(fry["open"][0]["items"][0]["name"], "Fries");
 
     // Nothing left in course 2, and no course 0: refused with the field.
