@@ -161,23 +161,8 @@ fn bearer(headers: &HeaderMap) -> Option<String> {
         .map(|t| t.trim().to_owned())
 }
 
-// Extractors that can refuse are taken as `Result`s: their own refusals are plain text, and
-// every answer here must be a JSON `{code, message}`.
-async fn call(
-    State(st): State<AppState>,
-    name: Result<Path<String>, PathRejection>,
-    headers: HeaderMap,
-    body: Body,
-) -> Result<Response, ApiError> {
-    // A name that is not UTF-8 once percent-decoded names no call.
-    let Ok(Path(name)) = name else {
-        return Err(ApiError::not_found("There is no call by that name."));
-    };
-    if !commands::COMMANDS.iter().any(|c| c.name == name) {
-        return Err(ApiError::not_found(format!(
-            "There is no call named {name:?}."
-        )));
-    }
+/// A call's body: at most [`MAX_BODY`], and JSON when there is one (both routers).
+async fn json_body(headers: &HeaderMap, body: Body) -> Result<Bytes, ApiError> {
     let bytes: Bytes = axum::body::to_bytes(body, MAX_BODY).await.map_err(|_| {
         ApiError::new(
             ErrorCode::PayloadTooLarge,
@@ -198,6 +183,27 @@ async fn call(
             "Send the request as application/json.",
         ));
     }
+    Ok(bytes)
+}
+
+// Extractors that can refuse are taken as `Result`s: their own refusals are plain text, and
+// every answer here must be a JSON `{code, message}`.
+async fn call(
+    State(st): State<AppState>,
+    name: Result<Path<String>, PathRejection>,
+    headers: HeaderMap,
+    body: Body,
+) -> Result<Response, ApiError> {
+    // A name that is not UTF-8 once percent-decoded names no call.
+    let Ok(Path(name)) = name else {
+        return Err(ApiError::not_found("There is no call by that name."));
+    };
+    if !commands::COMMANDS.iter().any(|c| c.name == name) {
+        return Err(ApiError::not_found(format!(
+            "There is no call named {name:?}."
+        )));
+    }
+    let bytes = json_body(&headers, body).await?;
     let value: serde_json::Value = if bytes.is_empty() {
         serde_json::Value::Object(Default::default())
     } else {
@@ -390,26 +396,7 @@ async fn screen_call(
             "A kitchen screen has no call named {name:?}."
         )));
     }
-    let bytes: Bytes = axum::body::to_bytes(body, MAX_BODY).await.map_err(|_| {
-        ApiError::new(
-            ErrorCode::PayloadTooLarge,
-            format!("The request is larger than {} KiB.", MAX_BODY / 1024),
-        )
-    })?;
-    let is_json = headers
-        .get(header::CONTENT_TYPE)
-        .and_then(|v| v.to_str().ok())
-        .is_some_and(|v| {
-            v.split(';')
-                .next()
-                .is_some_and(|m| m.trim().eq_ignore_ascii_case("application/json"))
-        });
-    if !bytes.is_empty() && !is_json {
-        return Err(ApiError::new(
-            ErrorCode::UnsupportedMediaType,
-            "Send the request as application/json.",
-        ));
-    }
+    let bytes = json_body(&headers, body).await?;
     let token = bearer(&headers);
     let ctx = st.ctx.clone();
     let out = tokio::task::spawn_blocking(move || -> Result<serde_json::Value, ApiError> {

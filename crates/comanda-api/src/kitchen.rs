@@ -295,12 +295,18 @@ fn held_view(l: &comanda_domain::order::LineState) -> HeldItemView {
     }
 }
 
-/// When a ticket was done: the latest step on it (or on one of its items).
-fn done_at(order: &OrderState, ticket: &TicketRef, since: u64) -> u64 {
+/// When a ticket was done: the latest step on it (or on one of its items); with `line`, the
+/// latest step on that item alone. `since` when nothing was stepped.
+pub(crate) fn done_at(
+    order: &OrderState,
+    ticket: &TicketRef,
+    line: Option<LineId>,
+    since: u64,
+) -> u64 {
     order
         .kitchen_progress
         .iter()
-        .filter(|p| p.ticket == *ticket)
+        .filter(|p| p.ticket == *ticket && (line.is_none() || p.line_id == line))
         .map(|p| p.stamp.at_ms)
         .max()
         .unwrap_or(since)
@@ -370,7 +376,7 @@ fn expo_of(
             generation: e.progress.generation,
             rushed: e.tickets.iter().any(|t| t.rushed),
             done: sent_out,
-            done_ms: sent_out.then(|| done_at(order, &e.ticket, since_ms)),
+            done_ms: sent_out.then(|| done_at(order, &e.ticket, None, since_ms)),
             add_on: false,
             fired_course: None,
             held: order.held_lines().map(held_view).collect(),
@@ -392,8 +398,6 @@ fn views_of(
         .iter()
         .find(|n| n.banner.is_none())
         .map(|n| n.event);
-    let made_at =
-        |line: &comanda_domain::order::LineState, station: &str| made_at(catalog, line, station);
     let held_lines: Vec<_> = order.held_lines().collect();
     kitchen::tickets(order, catalog)
         .into_iter()
@@ -407,11 +411,11 @@ fn views_of(
             });
             let held = held_lines
                 .iter()
-                .filter(|l| made_at(l, &t.ticket.station))
+                .filter(|l| made_at(catalog, l, &t.ticket.station))
                 .map(|l| held_view(l))
                 .collect();
             let done = t.done();
-            let done_ms = done.then(|| done_at(order, &t.ticket, t.since.at_ms));
+            let done_ms = done.then(|| done_at(order, &t.ticket, None, t.since.at_ms));
             KitchenTicketView {
                 notice: t.ticket.notice,
                 station: t.ticket.station.clone(),

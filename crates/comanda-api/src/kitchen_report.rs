@@ -141,19 +141,13 @@ impl Times {
     }
 }
 
-/// When `t` was done, if it was: its last step; an item bumped alone, its own.
+/// When `t` was done (an item bumped alone: its own bump).
 fn done_ms(
     order: &OrderState,
     t: &KitchenTicket,
     line: Option<comanda_domain::ids::LineId>,
 ) -> u64 {
-    order
-        .kitchen_progress
-        .iter()
-        .filter(|p| p.ticket == t.ticket && (line.is_none() || p.line_id == line))
-        .map(|p| p.stamp.at_ms)
-        .max()
-        .unwrap_or(t.since.at_ms)
+    crate::kitchen::done_at(order, &t.ticket, line, t.since.at_ms)
 }
 
 /// The kitchen's ticket times over a period (a manager).
